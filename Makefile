@@ -1,0 +1,38 @@
+# Thin driver over CMake.  `make run` and `make test` are the two commands
+# the README starts with; everything else is a convenience.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+RELEASE := build/release
+ASAN    := build/asan
+OUT     ?= results/xrsim.db
+SCENARIO ?= scenarios/baseline.yaml
+
+.PHONY: all deps build asan run test test-release test-asan bench clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON >/dev/null
+	@cmake --build $(RELEASE) -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DXRSIM_SANITIZE=ON -DXRSIM_WERROR=ON >/dev/null
+	@cmake --build $(ASAN) -j $(JOBS)
+
+run: build
+	@mkdir -p $(dir $(OUT))
+	@$(RELEASE)/xrsim run $(SCENARIO) --out $(OUT)
+
+test-release: build
+	@cd $(RELEASE) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: asan
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS) -LE bench
+
+test: test-release test-asan
+
+clean:
+	rm -rf build
