@@ -1,0 +1,324 @@
+/*
+** `xrsim run` and `xrsim validate`: load a scenario (with --set overrides),
+** build its world, and -- for run -- simulate it into a results database,
+** showing progress on a terminal and a summary at the end.
+**
+** Order matters for the promise that bad input never touches results: the
+** scenario is loaded and the world built (every reference checked) before
+** the results file is opened; the run's rows go into one transaction that
+** commits only when the run completed.  Ctrl-C (SIGINT) or SIGTERM stops
+** the engine between events; the run is then recorded as interrupted.
+*/
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "an_schema.h"
+#include "cmds.h"
+#include "recorder.h"
+#include "scenario.h"
+#include "world.h"
+
+#define DEFAULT_OUT "results/xrsim.db"
+
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_flag = 1;
+}
+
+typedef struct run_args {
+    const char *file;
+    const char *out;
+    const char **sets;
+    size_t set_count;
+    bool quiet;
+    char seed_set[64];
+} run_args;
+
+__attribute__((format(printf, 2, 3))) static int usage_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "xrsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fputs(cli_usage(cmd), stderr);
+    return 2;
+}
+
+/* Parses the shared options; returns 0 or the exit status of an error. */
+static int parse_args(const char *cmd, int argc, char **argv, run_args *a, bool allow_run_opts) {
+    memset(a, 0, sizeof *a);
+    a->out = DEFAULT_OUT;
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    if (!a->sets) return 2;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--set") == 0 || strcmp(arg, "-s") == 0) {
+            if (i + 1 >= argc) return usage_error(cmd, "%s needs key.path=value", arg);
+            a->sets[a->set_count++] = argv[++i];
+        } else if (strncmp(arg, "--set=", 6) == 0) {
+            a->sets[a->set_count++] = arg + 6;
+        } else if (allow_run_opts && strcmp(arg, "--seed") == 0) {
+            if (i + 1 >= argc) return usage_error(cmd, "%s needs a number", arg);
+            const char *v = argv[++i];
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(v, &end, 10);
+            if (errno || *end || !*v || v[0] == '-') {
+                return usage_error(cmd, "--seed wants a non-negative integer, got '%s'", v);
+            }
+            snprintf(a->seed_set, sizeof a->seed_set, "run.seed=%llu", s);
+            a->sets[a->set_count++] = a->seed_set;
+        } else if (allow_run_opts && (strcmp(arg, "--out") == 0 || strcmp(arg, "-o") == 0)) {
+            if (i + 1 >= argc) return usage_error(cmd, "%s needs a file name", arg);
+            a->out = argv[++i];
+        } else if (allow_run_opts && (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)) {
+            a->quiet = true;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(cli_usage(cmd), stdout);
+            exit(0);
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return usage_error(cmd, "unknown option '%s'", arg);
+        } else if (a->file == NULL) {
+            a->file = arg;
+        } else {
+            return usage_error(cmd, "one scenario file at a time (also got '%s')", arg);
+        }
+    }
+    if (a->file == NULL) return usage_error(cmd, "%s", "missing scenario FILE");
+    return 0;
+}
+
+/* Loads and builds; prints every error; returns the world or NULL. */
+static mdl_world *load(const run_args *a, mdl_scenario *scn, sim_diag *d) {
+    if (!mdl_scenario_load(scn, a->file, a->sets, a->set_count, d)) return NULL;
+    return mdl_world_new(scn, d);
+}
+
+int cmd_validate(int argc, char **argv) {
+    run_args a;
+    int rc = parse_args("validate", argc, argv, &a, false);
+    if (rc) {
+        free(a.sets);
+        return rc;
+    }
+    sim_diag *d = sim_diag_new();
+    mdl_scenario scn;
+    memset(&scn, 0, sizeof scn);
+    mdl_world *w = d ? load(&a, &scn, d) : NULL;
+    if (w) {
+        printf("%s: ok (scenario '%s', %" PRIu32 " nodes, %.3f s simulated, seed %" PRIu64 ")\n",
+               a.file, scn.name, sim_net_node_count(mdl_world_net(w)), (double)scn.duration_ns / 1e9, scn.seed);
+        rc = 0;
+    } else {
+        if (d) sim_diag_print(d, stderr);
+        size_t n = d ? sim_diag_errors(d) : 0;
+        fprintf(stderr, "%s: %zu error%s\n", a.file, n, n == 1 ? "" : "s");
+        rc = 2;
+    }
+    mdl_world_free(w);
+    mdl_scenario_free(&scn);
+    sim_diag_free(d);
+    free(a.sets);
+    return rc;
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+typedef struct progress {
+    struct timespec start;
+    uint64_t end_ns;
+    double last_print_s;
+    bool shown;
+} progress;
+
+static double since(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *ctx, const sim_engine *e) {
+    progress *p = ctx;
+    double wall = since(&p->start);
+    if (wall - p->last_print_s < 0.25) return;
+    p->last_print_s = wall;
+    double sim_s = (double)sim_now_ns(e) / 1e9, end_s = (double)p->end_ns / 1e9;
+    double frac = end_s > 0 ? sim_s / end_s : 1.0;
+    double eta = frac > 0 ? wall * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r  sim %9.1f s / %.0f s  %5.1f%%  %7.2f M events/s  ETA %4.0f s ", sim_s, end_s,
+            100.0 * frac, (double)sim_engine_events(e) / wall / 1e6, eta);
+    p->shown = true;
+}
+
+/* ---- run ----------------------------------------------------------------- */
+
+static char *join_argv(int argc, char **argv) {
+    size_t n = strlen("xrsim") + 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    strcpy(s, "xrsim");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static void make_parent_dir(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return;
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof dir) return;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    mkdir(dir, 0777); /* one level, like `make run`'s results/; errors surface at open */
+}
+
+static void print_ms(const char *label, uint64_t ns) { printf("  %s %.1f ms", label, (double)ns / 1e6); }
+
+static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t run_id,
+                          const mdl_world_summary *s, double wall_s) {
+    printf("xrsim run: scenario '%s', seed %" PRIu64 "\n", scn->name, scn->seed);
+    printf("  simulated   %.1f s in %.2f s wall (%.0fx real time), %" PRIu64 " events (%.2f M/s)\n",
+           (double)s->sim_ns / 1e9, wall_s, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0,
+           s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
+    printf("  digest      %s\n", s->digest);
+    printf("  network     %" PRIu32 " nodes; %" PRIu64 " messages sent, %" PRIu64 " delivered, %" PRIu64
+           " lost, %" PRIu64 " cut by partitions, %" PRIu64 " to/at crashed nodes\n",
+           s->nodes, s->net.sent, s->net.delivered, s->net.dropped_loss, s->net.dropped_partition,
+           s->net.dropped_crash);
+    if (s->latency_count) {
+        printf("  latency     one-way, %" PRIu64 " probes sent after warm-up:", s->latency_count);
+        print_ms("p50", s->latency_p50_ns);
+        print_ms("p90", s->latency_p90_ns);
+        print_ms("p99", s->latency_p99_ns);
+        print_ms("max", s->latency_max_ns);
+        printf("  mean %.1f ms\n", s->latency_mean_ns / 1e6);
+    }
+    printf("  results     %s (run %" PRId64 "; %" PRIu64 " sampled message rows)\n", a->out, run_id,
+           s->rows_written);
+    printf("              sqlite3 %s 'SELECT * FROM v_runs' 'SELECT * FROM v_net_latency'\n", a->out);
+}
+
+int cmd_run(int argc, char **argv) {
+    run_args a;
+    int rc = parse_args("run", argc, argv, &a, true);
+    if (rc) {
+        free(a.sets);
+        return rc;
+    }
+    sim_diag *d = sim_diag_new();
+    mdl_scenario scn;
+    memset(&scn, 0, sizeof scn);
+    mdl_world *w = NULL;
+    sim_rec *rec = NULL;
+    char *cmdline = NULL;
+    int64_t run_id = 0;
+    if (!d) {
+        fprintf(stderr, "xrsim run: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    w = load(&a, &scn, d);
+    if (!w) {
+        sim_diag_print(d, stderr);
+        size_t n = sim_diag_errors(d);
+        fprintf(stderr, "%s: %zu error%s; nothing was run\n", a.file, n, n == 1 ? "" : "s");
+        rc = 2;
+        goto done;
+    }
+
+    char err[512];
+    make_parent_dir(a.out);
+    int orc = sim_rec_open(&rec, a.out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
+                           sizeof err);
+    if (orc != 0) {
+        fprintf(stderr, "xrsim run: %s\n", err);
+        rc = 2;
+        goto done;
+    }
+    cmdline = join_argv(argc, argv);
+    sim_rec_run_info info = {
+        .scenario_name = scn.name,
+        .scenario_path = a.file,
+        .scenario_text = sim_ydoc_text(scn.doc),
+        .seed = scn.seed,
+        .params_json = scn.params_json,
+        .xrsim_version = XRSIM_VERSION,
+        .git_commit = XRSIM_GIT_COMMIT,
+        .command_line = cmdline,
+    };
+    if (sim_rec_run_begin(rec, &info, &run_id) != 0) {
+        fprintf(stderr, "xrsim run: %s: %s\n", a.out, sim_rec_errmsg(rec));
+        rc = 1;
+        goto done;
+    }
+    mdl_world_attach(w, rec);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    progress prog = {.end_ns = scn.duration_ns};
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    bool show = !a.quiet && isatty(STDERR_FILENO);
+    sim_run_result rr = mdl_world_run(w, &stop_flag, show ? show_progress : NULL, &prog);
+    if (prog.shown) fputs("\r\033[K", stderr);
+    double wall_s = since(&prog.start);
+
+    mdl_world_summary sum;
+    mdl_world_summary_get(w, &sum);
+    sim_rec_run_stats stats = {.wall_s = wall_s,
+                               .sim_s = (double)sum.sim_ns / 1e9,
+                               .event_count = sum.events,
+                               .event_digest = sum.digest};
+    const char *why = mdl_world_error(w);
+    if (why == NULL && rr == SIM_RUN_STOPPED) {
+        sim_rec_run_fail(rec, run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
+        fprintf(stderr, "xrsim run: interrupted at %.1f s simulated; run %" PRId64
+                        " recorded as interrupted in %s\n",
+                (double)sum.sim_ns / 1e9, sim_rec_last_run_id(rec), a.out);
+        rc = 130;
+        goto done;
+    }
+    if (why == NULL && mdl_world_record(w) != 0) why = sim_rec_errmsg(rec);
+    if (why == NULL && sim_rec_run_end(rec, run_id, &stats) != 0) why = sim_rec_errmsg(rec);
+    if (why != NULL) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", why);
+        sim_rec_run_fail(rec, run_id, SIM_REC_FAILED, msg, &stats);
+        fprintf(stderr, "xrsim run: run failed: %s (recorded as failed in %s)\n", msg, a.out);
+        rc = 1;
+        goto done;
+    }
+    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, wall_s);
+    rc = 0;
+done:
+    if (rec && sim_rec_close(rec) != 0 && rc == 0) {
+        fprintf(stderr, "xrsim run: closing %s failed\n", a.out);
+        rc = 1;
+    }
+    mdl_world_free(w);
+    mdl_scenario_free(&scn);
+    sim_diag_free(d);
+    free(cmdline);
+    free(a.sets);
+    return rc;
+}
