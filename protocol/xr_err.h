@@ -33,6 +33,7 @@
     X(XR_ERR_VALSET_STALE,  -206, "validator set too old") \
     X(XR_ERR_VALSET_INVALID, -207, "validator set malformed") \
     X(XR_ERR_OVERFLOW,      -208, "arithmetic overflow") \
+    X(XR_ERR_SIG_DUPLICATE, -209, "duplicate signer") \
     X(XR_ERR_WRONG_CHAIN,   -300, "wrong chain id") \
     X(XR_ERR_NO_MSGS,       -301, "submission carries no messages") \
     X(XR_ERR_OFFSET_GAP,    -302, "stream offset is not last + 1") \
@@ -42,7 +43,30 @@
     X(XR_ERR_FEE_TOO_LOW,   -306, "fee below required") \
     X(XR_ERR_UNSUPPORTED_DEST, -307, "destination not supported") \
     X(XR_ERR_GAS_LIMIT,     -308, "gas limit outside allowed range") \
-    X(XR_ERR_DATA_TOO_LARGE, -309, "message data too large")
+    X(XR_ERR_DATA_TOO_LARGE, -309, "message data too large") \
+    X(XR_ERR_UNSUPPORTED_SHARD, -310, "confirmation level not supported") \
+    X(XR_ERR_SYSCALL,       -311, "system call rejected") \
+    X(XR_ERR_BFT_VERSION,   -400, "unknown consensus encoding version") \
+    X(XR_ERR_BFT_POL_ROUND, -401, "proposal POL round not below its round") \
+    X(XR_ERR_BFT_NIL_BLOCK, -402, "proposal or commit for the nil block") \
+    X(XR_ERR_BFT_BLOCK_ID,  -403, "block bytes do not hash to the block id") \
+    X(XR_ERR_BFT_NIL_EXT,   -404, "nil precommit carries a vote extension") \
+    X(XR_ERR_BFT_UNSORTED,  -405, "attestation votes not strictly ascending") \
+    X(XR_ERR_BFT_HEIGHT,    -406, "consensus message for another height") \
+    X(XR_ERR_BFT_ROUND,     -407, "consensus round not tracked") \
+    X(XR_ERR_BFT_NOT_PROPOSER, -408, "proposal not from the round's proposer") \
+    X(XR_ERR_BFT_DUPLICATE, -409, "duplicate consensus message") \
+    X(XR_ERR_BFT_EQUIVOCATION, -410, "conflicting signed messages from one validator") \
+    X(XR_ERR_BFT_INVALID_BLOCK, -411, "block breaks a validity rule") \
+    X(XR_ERR_BFT_ATT_WINDOW, -412, "attestation offset beyond the window") \
+    X(XR_ERR_BFT_ATT_STALE, -413, "attestation offset already approved") \
+    X(XR_ERR_BFT_EXT_SIGNER, -414, "extension vote not signed by the precommit's validator") \
+    X(XR_ERR_EVIDENCE_KIND, -415, "unknown evidence kind") \
+    X(XR_ERR_EVIDENCE_MISMATCH, -416, "evidence messages differ in signer or position") \
+    X(XR_ERR_EVIDENCE_SAME, -417, "evidence messages do not conflict") \
+    X(XR_ERR_EVIDENCE_ORDER, -418, "evidence messages not in canonical order") \
+    X(XR_ERR_BFT_NOT_VALIDATOR, -419, "signer not in the consensus validator set") \
+    X(XR_ERR_BFT_WRONG_CHAIN, -420, "consensus message for another chain")
 
 typedef enum xr_err {
 #define XR_ERR_ENUM_(name, code, msg) name = code,

@@ -9,8 +9,13 @@
 ** scheduling calls.  The digest folds (time, kind, node, arg) of every
 ** dispatched event (cancelled timers are not dispatched and not folded).
 **
-** Memory: the queue grows geometrically up to its high-water mark and is
-** never shrunk; in steady state scheduling allocates nothing.
+** Memory: the queue (a radix heap of 32-byte events, see engine.c) grows
+** geometrically up to its high-water mark and is never shrunk; in steady
+** state scheduling allocates nothing.  Running out of memory while
+** scheduling returns 0; while reorganising the queue it aborts.
+**
+** Limits: at most SIM_ENGINE_TIMERS_MAX timers pending at once (cancelled
+** ones count until they are dropped); past it sim_timer_at returns 0.
 */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
@@ -39,6 +44,7 @@ typedef void (*sim_handler_fn)(void *ctx, sim_engine *e, const sim_event *ev);
 typedef void (*sim_progress_fn)(void *ctx, const sim_engine *e);
 
 #define SIM_KIND_MAX 64u
+#define SIM_ENGINE_TIMERS_MAX ((UINT32_C(1) << 24) - 2u)
 
 /* A timer handle; 0 is never a valid handle ("no timer"). */
 typedef uint64_t sim_timer;
@@ -61,22 +67,31 @@ const char *sim_engine_kind_name(const sim_engine *e, uint32_t kind);
 
 uint64_t sim_now_ns(const sim_engine *e);
 
-/* Schedules an event at absolute time `time_ns` (>= now; asserted).
-** Returns its sequence number.  Returns 0 only when out of memory. */
+/* Schedules an event at absolute time `time_ns` (>= now; asserted) for a
+** registered kind (asserted).  Returns its sequence number (the first is 1).
+** Returns 0 only when out of memory. */
 uint64_t sim_schedule_at(sim_engine *e, uint64_t time_ns, uint32_t kind, uint32_t node, uint64_t arg);
 /* Same, `delay_ns` after now (saturating). */
 uint64_t sim_schedule_in(sim_engine *e, uint64_t delay_ns, uint32_t kind, uint32_t node, uint64_t arg);
 
-/* A cancellable event.  Returns a handle, or 0 when out of memory. */
+/* A cancellable event.  Returns a handle, or 0 when out of memory.  A
+** handle is never reused by the same engine. */
 sim_timer sim_timer_at(sim_engine *e, uint64_t time_ns, uint32_t kind, uint32_t node, uint64_t arg);
+/* Same, `delay_ns` after now (saturating). */
+sim_timer sim_timer_in(sim_engine *e, uint64_t delay_ns, uint32_t kind, uint32_t node, uint64_t arg);
 /* Cancels a pending timer; returns true if it was pending (false if it
-** already fired, was cancelled, or is 0).  Safe on stale handles. */
+** already fired -- including while its own handler runs --, was cancelled,
+** or is 0).  Safe on stale handles.  A cancelled timer is neither
+** dispatched nor folded into the digest nor counted in events. */
 bool sim_timer_cancel(sim_engine *e, sim_timer t);
 
 /* Runs until the next event would be later than `until_ns`, the queue is
 ** empty, sim_engine_stop is called, or *stop_flag becomes non-zero (checked
 ** between events; may be NULL).  Time is left at min(until_ns, last event)
-** -- after SIM_RUN_UNTIL it is exactly until_ns. */
+** -- after SIM_RUN_UNTIL it is exactly until_ns.  Events at exactly until_ns
+** are dispatched.  Requires until_ns >= now and no run already in progress
+** (asserted).  A sim_engine_stop request is consumed by the run it ends, so
+** calling run again continues where it stopped. */
 sim_run_result sim_engine_run(sim_engine *e, uint64_t until_ns, volatile sig_atomic_t *stop_flag);
 void sim_engine_stop(sim_engine *e);
 

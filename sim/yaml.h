@@ -13,6 +13,26 @@
 **   fractions   plain number or percent        "0.01" "1%"
 **   rates       N/s N/min N/h                   "50/s"
 ** A bare number where a unit is required is an error that names the units.
+** Integer quantities (durations, amounts, sizes, bitrates) are parsed with
+** exact integer arithmetic: "1.5s" is 1500000000 ns, "0.000000001 ETH" is
+** 1 gwei; a value finer than the target unit ("0.5 gwei" as gwei) is an
+** error, and so is anything that does not fit in 64 bits.  Quoted scalars
+** are strings, never numbers or quantities.
+**
+** Loading rules:
+**   - one document per file; an empty file (nothing, only comments, or a
+**     lone `---`) loads as an empty mapping at 1:1;
+**   - anchors and aliases are resolved by copying (so an override through
+**     one path never changes another); the copy's root carries the alias's
+**     mark, its inner nodes the anchor's; `<<: *base` merge keys (a mapping
+**     or a sequence of mappings) are honoured, explicit keys win;
+**   - limits: SIM_YAML_MAX_NODES nodes after alias expansion and
+**     SIM_YAML_MAX_DEPTH levels of nesting (alias bombs are errors);
+**   - duplicate keys, unknown or recursive aliases, non-scalar or empty
+**     keys, unsupported tags (anything but the core schema's !!str, !!int,
+**     !!float, !!bool, !!null, !!seq, !!map and `!`) and NUL characters in
+**     scalars are errors;
+**   - plain `~`, `null`, `Null`, `NULL` and empty values are SIM_Y_NULL.
 */
 #ifndef SIM_YAML_H
 #define SIM_YAML_H
@@ -21,6 +41,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* Limits on a loaded document (alias expansion and --set included). */
+#define SIM_YAML_MAX_NODES 1000000u
+#define SIM_YAML_MAX_DEPTH 128u
 
 typedef enum sim_ykind { SIM_Y_NULL, SIM_Y_SCALAR, SIM_Y_SEQ, SIM_Y_MAP } sim_ykind;
 
@@ -37,25 +61,43 @@ struct sim_ynode {
     sim_ynode **keys;  /* MAP: keys (scalars, with their own marks) */
 };
 
-/* Diagnostics: errors and warnings, in the order found. */
+/* Diagnostics: errors and warnings, in the order found.  A place prints as
+** `file:line:col: `, or `file: ` when line is 0, or nothing without a file.
+** After 1000 errors one last "too many errors" error is kept and later
+** errors are dropped (so a hostile input cannot fill memory with them). */
 typedef struct sim_diag sim_diag;
+/* NULL when out of memory. */
 sim_diag *sim_diag_new(void);
 void sim_diag_free(sim_diag *d);
+/* Forgets every message. */
+void sim_diag_clear(sim_diag *d);
 /* Records `file:line:col: error: <fmt...>` at node `at` (NULL: no place). */
 void sim_diag_error(sim_diag *d, const sim_ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Records an error at an explicit place (for errors before a node exists). */
 void sim_diag_error_at(sim_diag *d, const char *file, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Records `file:line:col: warning: <fmt...>`; warnings are not errors. */
+void sim_diag_warning(sim_diag *d, const sim_ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Number of errors recorded (warnings excluded). */
 size_t sim_diag_errors(const sim_diag *d);
-/* The i-th message, fully formatted, without trailing newline. */
+/* Number of messages recorded (errors and warnings). */
+size_t sim_diag_count(const sim_diag *d);
+/* The i-th message (i < sim_diag_count), fully formatted, without trailing
+** newline. */
 const char *sim_diag_message(const sim_diag *d, size_t i);
+/* Prints every message, one a line. */
 void sim_diag_print(const sim_diag *d, FILE *f);
 
 typedef struct sim_ydoc sim_ydoc;
 /* Parse a file / a buffer.  On a syntax error returns NULL with the error
 ** (and its mark) in d.  Only one document per file; anchors and aliases
-** are resolved; duplicate keys are errors. */
+** are resolved; duplicate keys are errors.  Any error while loading
+** (syntax or one of the loading rules above) returns NULL; the loader
+** keeps going after non-fatal errors so several are reported at once.
+** `name` is the file name used in marks; `text` need not be
+** NUL-terminated and is copied. */
 sim_ydoc *sim_ydoc_load_file(const char *path, sim_diag *d);
 sim_ydoc *sim_ydoc_load_string(const char *name, const char *text, size_t len, sim_diag *d);
 void sim_ydoc_free(sim_ydoc *doc);
@@ -64,12 +106,23 @@ const sim_ynode *sim_ydoc_root(const sim_ydoc *doc);
 const char *sim_ydoc_text(const sim_ydoc *doc);
 
 /* Applies `a.b[2].c=value` (also `a.b.2.c=value`).  The value is parsed as
-** YAML (so `[1, 2]` or `{x: 1}` work), creating missing map keys; its
-** mark is `--set a.b[2].c:1:col`.  Returns false with an error in d. */
+** YAML (so `[1, 2]` or `{x: 1}` work; an empty value is null), creating
+** missing map keys; a null on the path becomes a mapping.  Marks of the new
+** nodes (the value and created keys) have the file `--set a.b[2].c`,
+** line 1 and the column in the assignment as typed (so the value of
+** `a.b=5ms` is at column 5).  A digit segment indexes a sequence and names
+** a key in a mapping; `[N]` requires a sequence.  Errors (no `=`, empty or
+** malformed path, index past the end, stepping into a scalar, indexing a
+** missing key, a bad value) return false with an error in d and leave the
+** document unchanged. */
 bool sim_ydoc_set(sim_ydoc *doc, const char *assignment, sim_diag *d);
 
 /* Canonical JSON of the (overridden) tree, keys in document order; the
-** caller frees it with free().  Used to record effective parameters. */
+** caller frees it with free().  Used to record effective parameters.
+** No whitespace; null is null; plain true/false (any case YAML 1.2 allows)
+** are booleans; plain scalars matching the JSON number grammar are numbers;
+** everything else (quoted scalars, "250ms", "007") is a string.  NULL when
+** out of memory. */
 char *sim_ydoc_to_json(const sim_ydoc *doc);
 
 /* ---- maps ---------------------------------------------------------------- */
@@ -78,13 +131,18 @@ const sim_ynode *sim_ymap_get(const sim_ynode *map, const char *key);
 /* Reports every key of `map` not in `allowed` (NULL-terminated) as
 ** "unknown key 'k' in <where>", suggesting the nearest allowed key.
 ** Also reports when `map` is not a map ("expected a mapping"). Returns
-** true when all keys were allowed. */
+** true when all keys were allowed.  A NULL `map` (absent section) or a null
+** node (`section:` with nothing under it) counts as an empty mapping. */
 bool sim_ymap_check(const sim_ynode *map, const char *where, const char *const *allowed, sim_diag *d);
 
 /* ---- converters ----------------------------------------------------------
 ** Each parses a scalar, checks it lies in [min, max] and stores it; on any
 ** failure it records one error at the node and returns false, leaving
-** *out untouched.  The error names the expected type, unit and range. */
+** *out untouched.  The error names the expected type, unit and range.
+** `n` must not be NULL; min <= max.  Strings and enums accept quoted
+** scalars; booleans, numbers and quantities accept only plain ones.
+** Booleans are true/false (also True/TRUE/False/FALSE).  A range whose max
+** is UINT64_MAX (or +inf) is reported as "(at least <min>)". */
 bool sim_ynode_str(const sim_ynode *n, const char **out, sim_diag *d);
 bool sim_ynode_bool(const sim_ynode *n, bool *out, sim_diag *d);
 bool sim_ynode_u64(const sim_ynode *n, uint64_t min, uint64_t max, uint64_t *out, sim_diag *d);
@@ -105,8 +163,9 @@ bool sim_ynode_rate_per_s(const sim_ynode *n, double min, double max, double *ou
 
 /* ---- fields: get + convert, with a default when the key is absent ------ */
 /* Each returns false only on a present-but-invalid value (error recorded);
-** an absent key stores `def` (or reports "missing required key" when
-** `required`). */
+** an absent key stores `def` (or reports "missing required key 'k'" at the
+** map and returns false when `required`).  A NULL or non-mapping `map`
+** counts as having no keys (sim_ymap_check reports its type). */
 bool sim_yfield_duration_ns(const sim_ynode *map, const char *key, bool required, uint64_t def,
                             uint64_t min_ns, uint64_t max_ns, uint64_t *out, sim_diag *d);
 bool sim_yfield_u64(const sim_ynode *map, const char *key, bool required, uint64_t def,
