@@ -314,8 +314,8 @@ static int read_state(sqlite3 *db, const char *path, file_state *st, char *err, 
     static const char *const queries[] = {
         "PRAGMA application_id",
         "PRAGMA user_version",
-        "SELECT count(*), (SELECT type || ' ' || quote(name) FROM sqlite_master ORDER BY rowid LIMIT 1),"
-        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs') FROM sqlite_master",
+        ("SELECT count(*), (SELECT type || ' ' || quote(name) FROM sqlite_master ORDER BY rowid LIMIT 1),"
+         " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs') FROM sqlite_master"),
     };
     for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
         sqlite3_stmt *stmt = NULL;
