@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench_core.h"
+#include "bench_sig.h"
 #include "cmds.h"
 
 static void print_version(void) {
@@ -30,6 +32,13 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         return cmd_help(argc - 1, argv + 1);
+    }
+    /* `bench core` and `bench sig` live beside the core they measure. */
+    if (strcmp(cmd, "bench") == 0 && argc >= 3 && strcmp(argv[2], "core") == 0) {
+        return cmd_bench_core(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "bench") == 0 && argc >= 3 && strcmp(argv[2], "sig") == 0) {
+        return cmd_bench_sig(argc - 2, argv + 2);
     }
     static const struct { const char *name; int (*fn)(int, char **); } table[] = {
         {"run", cmd_run},

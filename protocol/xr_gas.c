@@ -1,0 +1,113 @@
+/*
+** EVM gas arithmetic (see xr_gas.h).  Saturating uint64 helpers keep every
+** result defined for any input.
+*/
+#include "xr_gas.h"
+
+#include "xr_assert.h"
+
+__extension__ typedef unsigned __int128 u128;
+
+static const xr_gas_const gas_table[] = {
+#define XR_GAS_ROW_(name, gas, src) {#name, gas, src},
+    XR_GAS_TABLE(XR_GAS_ROW_)
+#undef XR_GAS_ROW_
+};
+
+const xr_gas_const *xr_gas_table(size_t *count) {
+    XR_ASSERT(count != NULL);
+    *count = sizeof gas_table / sizeof gas_table[0];
+    return gas_table;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+static uint64_t sat_mul(uint64_t a, uint64_t b) {
+    u128 p = (u128)a * b;
+    return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
+void xr_gas_calldata_count(const uint8_t *data, size_t len, xr_gas_calldata *cd) {
+    XR_ASSERT(cd != NULL);
+    XR_ASSERT(data != NULL || len == 0);
+    uint64_t zeros = 0;
+    for (size_t i = 0; i < len; i++) zeros += data[i] == 0;
+    cd->zero_bytes = zeros;
+    cd->nonzero_bytes = (uint64_t)len - zeros;
+}
+
+uint64_t xr_gas_calldata_standard(const xr_gas_calldata *cd) {
+    XR_ASSERT(cd != NULL);
+    return sat_add(sat_mul(cd->zero_bytes, XR_GAS_CALLDATA_ZERO),
+                   sat_mul(cd->nonzero_bytes, XR_GAS_CALLDATA_NONZERO));
+}
+
+uint64_t xr_gas_calldata_tokens(const xr_gas_calldata *cd) {
+    XR_ASSERT(cd != NULL);
+    return sat_add(cd->zero_bytes, sat_mul(cd->nonzero_bytes, XR_GAS_CALLDATA_TOKENS_NONZERO));
+}
+
+uint64_t xr_gas_calldata_floor(const xr_gas_calldata *cd) {
+    return sat_mul(xr_gas_calldata_tokens(cd), XR_GAS_CALLDATA_FLOOR_TOKEN);
+}
+
+uint64_t xr_gas_tx_total(const xr_gas_calldata *cd, uint64_t exec_gas) {
+    uint64_t standard = sat_add(xr_gas_calldata_standard(cd), exec_gas);
+    uint64_t floor = xr_gas_calldata_floor(cd);
+    return sat_add(XR_GAS_TX_BASE, standard > floor ? standard : floor);
+}
+
+uint64_t xr_gas_tx_min_limit(const xr_gas_calldata *cd) { return xr_gas_tx_total(cd, 0); }
+
+uint64_t xr_gas_keccak(uint64_t len_bytes) {
+    uint64_t words = len_bytes / 32 + (len_bytes % 32 != 0);
+    return sat_add(XR_GAS_KECCAK, sat_mul(words, XR_GAS_KECCAK_WORD));
+}
+
+uint64_t xr_gas_log(uint32_t topics, uint64_t data_bytes) {
+    XR_ASSERT(topics <= 4);
+    return sat_add(XR_GAS_LOG + (uint64_t)topics * XR_GAS_LOG_TOPIC,
+                   sat_mul(data_bytes, XR_GAS_LOG_DATA_BYTE));
+}
+
+uint64_t xr_gas_sload(bool cold) { return cold ? XR_GAS_SLOAD_COLD : XR_GAS_SLOAD_WARM; }
+
+uint64_t xr_gas_sstore(bool cold, uint64_t original, uint64_t current, uint64_t value) {
+    uint64_t g;
+    if (value == current || original != current) g = XR_GAS_SLOAD_WARM; /* no-op or dirty */
+    else if (original == 0) g = XR_GAS_SSTORE_SET;
+    else g = XR_GAS_SSTORE_RESET;
+    return cold ? g + XR_GAS_SSTORE_COLD_SURCHARGE : g;
+}
+
+uint64_t xr_gas_bls_pairing(uint32_t pairs) {
+    return XR_GAS_BLS_PAIRING_BASE + (uint64_t)pairs * XR_GAS_BLS_PAIRING_PER_PAIR;
+}
+
+uint64_t xr_gas_sig_check(void) { return XR_GAS_ECRECOVER + XR_GAS_SLOAD_COLD; }
+
+uint64_t xr_gas_leaf(uint64_t abi_len_bytes) {
+    return sat_add(xr_gas_keccak(sat_add(abi_len_bytes, 1)), xr_gas_keccak(32));
+}
+
+uint64_t xr_gas_hash_pair(void) { return xr_gas_keccak(64); }
+
+uint64_t xr_gas_receipt_log(uint64_t error_len_bytes) {
+    uint64_t padded = sat_mul(error_len_bytes / 32 + (error_len_bytes % 32 != 0), 32);
+    uint64_t data = sat_add((uint64_t)XR_GAS_RECEIPT_DATA_WORDS * 32, padded);
+    return xr_gas_log(XR_GAS_RECEIPT_TOPICS, data);
+}
+
+uint64_t xr_gas_base_fee_next(uint64_t base_fee_wei, uint64_t gas_used, uint64_t gas_limit) {
+    XR_ASSERT(gas_limit >= XR_GAS_ELASTICITY_MULTIPLIER);
+    uint64_t target = gas_limit / XR_GAS_ELASTICITY_MULTIPLIER;
+    if (gas_used == target) return base_fee_wei;
+    if (gas_used > target) {
+        u128 delta = (u128)base_fee_wei * (gas_used - target) / target / XR_GAS_BASE_FEE_CHANGE_DENOM;
+        if (delta < 1) delta = 1;
+        u128 next = (u128)base_fee_wei + delta;
+        return next > UINT64_MAX ? UINT64_MAX : (uint64_t)next;
+    }
+    u128 delta = (u128)base_fee_wei * (target - gas_used) / target / XR_GAS_BASE_FEE_CHANGE_DENOM;
+    return base_fee_wei - (uint64_t)delta; /* delta <= base / 8 */
+}
