@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "net_config.h"
-#include "yaml.h"
+#include "ytree.h"
 
 /* Probe traffic: a group `probes` of nodes that send each other messages, to
 ** exercise and measure the network (latency, loss, partitions, crashes). */

@@ -21,7 +21,7 @@
 #include "net.h"
 #include "recorder.h"
 #include "scenario.h"
-#include "yaml.h"
+#include "ytree.h"
 
 typedef struct mdl_world mdl_world;
 

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "rng.h"
-#include "yaml.h"
+#include "ytree.h"
 
 #define NIL UINT32_MAX
 #define TAG_TIMER 0x80000000u

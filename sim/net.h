@@ -74,7 +74,7 @@
 #include "latency.h"
 #include "regions.h"
 
-typedef struct sim_diag sim_diag; /* yaml.h */
+typedef struct sim_diag sim_diag; /* ytree.h */
 
 #define SIM_NET_NODE_NONE UINT32_MAX
 #define SIM_NET_REGION_AUTO UINT32_MAX /* region from the placement config */

@@ -35,7 +35,7 @@
 #include <stdbool.h>
 
 #include "net.h"
-#include "yaml.h"
+#include "ytree.h"
 
 /* Initialises *out (whatever it held) to the YAML defaults, then reads
 ** `network` (NULL or null: all defaults).  Returns true when no error was

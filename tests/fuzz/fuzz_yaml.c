@@ -1,5 +1,5 @@
 /*
-** libFuzzer harness for the scenario reader (sim/yaml.c).  Each input is
+** libFuzzer harness for the scenario reader (sim/ytree.c).  Each input is
 ** loaded as a scenario; the tree is walked with every converter, key check
 ** and field getter; two `--set` overrides derived from the input are
 ** applied (the first line with any leading '#' and blanks removed, and a
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "yaml.h"
+#include "ytree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

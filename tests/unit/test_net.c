@@ -18,7 +18,7 @@
 #include "engine.h"
 #include "net.h"
 #include "net_config.h"
-#include "yaml.h"
+#include "ytree.h"
 
 #define MS 1000000ull
 #define S 1000000000ull

@@ -1,5 +1,5 @@
 /*
-** Tests of the scenario reader (sim/yaml.c): the tree and its 1-based
+** Tests of the scenario reader (sim/ytree.c): the tree and its 1-based
 ** marks, every kind of load error with its exact `file:line:col` message,
 ** every converter and unit with exact values and exact errors, key checks
 ** with suggestions, `--set` overrides and their errors, and canonical JSON.
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "yaml.h"
+#include "ytree.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -258,6 +258,10 @@ static void test_yaml_syntax_error_carries_libyaml_text_and_mark(void **state) {
     /* reader errors carry the offending byte */
     EXPECT_LOAD_FAILS("a: 1\nb: \xff\n", "t.yaml:2:4: error: invalid leading UTF-8 octet (0xFF)");
     EXPECT_LOAD_FAILS("a: \x01\n", "t.yaml:1:4: error: control characters are not allowed (0x1)");
+    /* a byte order mark takes no column; CR LF is one line break */
+    EXPECT_LOAD_FAILS("\xef\xbb\xbf" "a: [1",
+                      "t.yaml:1:6: error: did not find expected ',' or ']' (while parsing a flow sequence at t.yaml:1:4)");
+    EXPECT_LOAD_FAILS("a: 1\r\nb: \xfe\r\n", "t.yaml:2:4: error: invalid leading UTF-8 octet (0xFE)");
 }
 
 static void test_yaml_syntax_error_after_other_errors_reports_all(void **state) {
@@ -425,17 +429,18 @@ static void test_yaml_diag_formats_and_counts(void **state) {
     sim_diag_error_at(d, "f.yaml", 0, 0, "whole file");
     sim_diag_error_at(d, "f.yaml", 7, 9, "here");
     sim_diag_warning(d, v, "just saying");
+    sim_diag_warning(d, NULL, "anywhere");
     assert_int_equal(sim_diag_errors(d), 4);
-    assert_int_equal(sim_diag_count(d), 5);
+    assert_int_equal(sim_diag_count(d), 6);
     EXPECT(d, "t.yaml:1:4: error: bad thing #3", "error: no place", "f.yaml: error: whole file",
-           "f.yaml:7:9: error: here", "t.yaml:1:4: warning: just saying");
+           "f.yaml:7:9: error: here", "t.yaml:1:4: warning: just saying", "warning: anywhere");
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     sim_diag_print(d, f);
     fclose(f);
     assert_string_equal(buf, "t.yaml:1:4: error: bad thing #3\nerror: no place\nf.yaml: error: whole file\n"
-                             "f.yaml:7:9: error: here\nt.yaml:1:4: warning: just saying\n");
+                             "f.yaml:7:9: error: here\nt.yaml:1:4: warning: just saying\nwarning: anywhere\n");
     free(buf);
     sim_diag_clear(d);
     assert_int_equal(sim_diag_errors(d), 0);
@@ -446,6 +451,42 @@ static void test_yaml_diag_formats_and_counts(void **state) {
     assert_string_equal(sim_diag_message(d, 999), "t.yaml:1:4: error: e999");
     assert_string_equal(sim_diag_message(d, 1000), "error: too many errors; stopping here");
     sim_ydoc_free(doc);
+    sim_diag_free(d);
+}
+
+static void test_yaml_large_documents(void **state) {
+    (void)state;
+    /* 5000 items: item arrays bigger than an arena block's quarter */
+    size_t cap = 5000 * 8 + 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o = (size_t)snprintf(text, cap, "s:\n");
+    for (int i = 0; i < 5000; i++) o += (size_t)snprintf(text + o, cap - o, "- %d\n", i);
+    sim_diag *d = sim_diag_new();
+    sim_ydoc *doc = load(text, d);
+    assert_non_null(doc);
+    const sim_ynode *s = sim_ymap_get(sim_ydoc_root(doc), "s");
+    assert_int_equal(s->count, 5000);
+    assert_string_equal(s->items[4999]->str, "4999");
+    assert_int_equal(s->items[4999]->line, 5001);
+    /* and a document allocated after the big block still works */
+    assert_true(sim_ydoc_set(doc, "t=[1, 2]", d));
+    char *j = sim_ydoc_to_json(doc);
+    assert_non_null(j);
+    assert_true(strlen(j) > 5000 * 2);
+    const char *tail = "4998,4999],\"t\":[1,2]}";
+    assert_string_equal(j + strlen(j) - strlen(tail), tail);
+    free(j);
+    sim_ydoc_free(doc);
+    sim_diag_free(d);
+    free(text);
+}
+
+static void test_yaml_load_file_errors(void **state) {
+    (void)state;
+    sim_diag *d = sim_diag_new();
+    assert_null(sim_ydoc_load_file("/tmp", d));
+    EXPECT(d, "/tmp: error: cannot read: Is a directory");
     sim_diag_free(d);
 }
 
@@ -475,6 +516,20 @@ static void test_yaml_ymap_check_unknown_keys_with_suggestions(void **state) {
     static const char *const top[] = { "net", "seq", "none", NULL };
     assert_true(sim_ymap_check(root, "scenario", top, d));
     assert_int_equal(sim_diag_count(d), 0);
+    /* no allowed keys; a list too long to print */
+    static const char *const none[] = { NULL };
+    static const char *const many[] = {
+        "alpha_parameter", "beta_parameter", "gamma_parameter", "delta_parameter", "epsilon_parameter",
+        "zeta_parameter", "eta_parameter", "theta_parameter", "iota_parameter", "kappa_parameter",
+        "lambda_parameter", "mu_parameter", "nu_parameter", "xi_parameter", "omicron_parameter", NULL,
+    };
+    assert_false(sim_ymap_check(root, "leaf", none, d));
+    sim_diag_clear(d);
+    assert_false(sim_ymap_check(sim_ymap_get(root, "net"), "big", many, d));
+    assert_string_equal(sim_diag_message(d, 0), "t.yaml:2:3: error: unknown key 'latncy' in big");
+    sim_diag_clear(d);
+    assert_false(sim_ymap_check(sim_ymap_get(root, "net"), "leaf", none, d));
+    assert_string_equal(sim_diag_message(d, 0), "t.yaml:2:3: error: unknown key 'latncy' in leaf; it takes no keys");
     sim_ydoc_free(doc);
     sim_diag_free(d);
 }
@@ -638,6 +693,8 @@ static void test_yaml_f64(void **state) {
     FL_ERR(f, "2", 0, 1, "t.yaml:1:4: error: value 2 out of range [0, 1]");
     FL_ERR(f, "-0.5", 0, 1, "t.yaml:1:4: error: value -0.5 out of range [0, 1]");
     FL_ERR(f, "-1", 0, INFINITY, "t.yaml:1:4: error: value -1 out of range (at least 0)");
+    FL_ERR(f, "7.25", -INFINITY, 5, "t.yaml:1:4: error: value 7.25 out of range (at most 5)");
+    FL_OK(f, "-1e300", -INFINITY, INFINITY, -1e300);
 }
 
 static void test_yaml_fraction(void **state) {
@@ -959,6 +1016,11 @@ static void test_yaml_set_depth_limit(void **state) {
     assert_string_equal(sim_diag_message(d, 0), want);
     snprintf(want, sizeof want, "--set %s.k.k:1:257: error: key path deeper than 128 levels", path);
     assert_string_equal(sim_diag_message(d, 1), want);
+    sim_diag_clear(d);
+    snprintf(assign, sizeof assign, "%s[0][0]=1", path);
+    assert_false(sim_ydoc_set(doc, assign, d));
+    snprintf(want, sizeof want, "--set %s[0][0]:1:257: error: key path deeper than 128 levels", path);
+    EXPECT(d, want);
     sim_ydoc_free(doc);
     sim_diag_free(d);
 }
@@ -994,6 +1056,8 @@ int main(void) {
         cmocka_unit_test(test_yaml_merge_keys),
         cmocka_unit_test(test_yaml_alias_bomb_and_depth_are_errors),
         cmocka_unit_test(test_yaml_load_file),
+        cmocka_unit_test(test_yaml_load_file_errors),
+        cmocka_unit_test(test_yaml_large_documents),
         cmocka_unit_test(test_yaml_diag_formats_and_counts),
         cmocka_unit_test(test_yaml_ymap_check_unknown_keys_with_suggestions),
         cmocka_unit_test(test_yaml_duration_every_unit_exact),

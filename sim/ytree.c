@@ -14,7 +14,7 @@
 ** override is an error in the sim_diag, never an assertion.  Assertions
 ** guard only the caller's contract (non-NULL arguments, min <= max).
 */
-#include "yaml.h"
+#include "ytree.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -24,15 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* This project's header is also named yaml.h and sim/ is on the include
-** path, so <yaml.h> would find it again.  Reach libyaml's header through
-** the parent of its include directory instead (/usr/include,
-** /usr/local/include, /opt/homebrew/include all work).  Renaming
-** sim/yaml.h would remove the need for this. */
-#include <../include/yaml.h>
-#if !defined(YAML_H)
-#error "libyaml's yaml.h was not found"
-#endif
+#include <yaml.h> /* libyaml */
 
 /* ======================================================================== */
 /* Small helpers                                                            */
@@ -486,11 +478,14 @@ typedef struct yloader {
 /* Placeholder text marking nodes that stand in for rejected input. */
 static const char placeholder_str[] = "";
 
-/* The 0-based line and column just past the end of the input (line breaks
-** as libyaml counts them: LF, CR LF, CR). */
-static void ld_end_pos(const yloader *ld, size_t *line, size_t *col) {
-    size_t l = 0, c = 0;
-    for (size_t i = 0; i < ld->len; i++) {
+/* The 0-based line and column of byte `offset` of the input (line breaks
+** as libyaml counts them: LF, CR LF, CR; a UTF-8 byte order mark takes no
+** column). */
+static void ld_pos_at(const yloader *ld, size_t offset, size_t *line, size_t *col) {
+    size_t l = 0, c = 0, i = 0;
+    if (offset > ld->len) offset = ld->len;
+    if (ld->len >= 3 && !memcmp(ld->text, "\xEF\xBB\xBF", 3)) i = 3;
+    for (; i < offset; i++) {
         unsigned char ch = ld->text[i];
         if (ch == '\r' && i + 1 < ld->len && ld->text[i + 1] == '\n') continue;
         if (ch == '\n' || ch == '\r') { l++; c = 0; }
@@ -550,13 +545,8 @@ static void ld_syntax_error(yloader *ld) {
         return;
     case YAML_READER_ERROR: {
         /* Reader errors carry a byte offset, not a mark. */
-        size_t off = p->problem_offset < ld->len ? p->problem_offset : ld->len;
-        uint64_t l = 0, c = 0;
-        for (size_t i = 0; i < off; i++) {
-            if (ld->text[i] == '\n') { l++; c = 0; }
-            else if ((ld->text[i] & 0xC0) != 0x80) c++;
-        }
-        yaml_mark_t m = { .index = off, .line = (size_t)l, .column = (size_t)c };
+        yaml_mark_t m = { .index = p->problem_offset, .line = 0, .column = 0 };
+        ld_pos_at(ld, p->problem_offset, &m.line, &m.column);
         ld_mark(ld, m, &line, &col);
         if (p->problem_value != -1)
             ld_error_at(ld, line, col, "%s (0x%X)", show(ctx, sizeof ctx, problem), (unsigned)p->problem_value);
@@ -986,7 +976,7 @@ static sim_ynode *ld_load(sim_ydoc *doc, sim_diag *d, const char *file, const ch
     ld.col_offset = col_offset;
     ld.base_depth = base_depth;
     ld.set_mode = set_mode;
-    ld_end_pos(&ld, &ld.end_line, &ld.end_col);
+    ld_pos_at(&ld, len, &ld.end_line, &ld.end_col);
     if (!yaml_parser_initialize(&ld.parser)) {
         ld_oom(&ld);
         return NULL;
@@ -1326,15 +1316,13 @@ typedef struct fmtunit {
     uint64_t size;
 } fmtunit;
 
-/* Writes v in the largest unit of `units` (largest first) that divides it. */
+/* Writes v (> 0) in the largest unit of `units` (largest first, the last
+** one of size 1) that divides it. */
 static void fmt_units(char *buf, size_t size, uint64_t v, const fmtunit *units, size_t n, const char *sep) {
-    for (size_t i = 0; i < n; i++) {
-        if (v % units[i].size == 0 && (v != 0 || i + 1 == n || units[i].size == 1)) {
-            snprintf(buf, size, "%" PRIu64 "%s%s", v / units[i].size, sep, units[i].name);
-            return;
-        }
-    }
-    snprintf(buf, size, "%" PRIu64 "%s%s", v, sep, units[n - 1].name);
+    assert(n > 0 && units[n - 1].size == 1);
+    size_t i = 0;
+    while (v % units[i].size != 0) i++;
+    snprintf(buf, size, "%" PRIu64 "%s%s", v / units[i].size, sep, units[i].name);
 }
 
 static void fmt_duration(char *buf, size_t size, uint64_t ns) {
@@ -1975,6 +1963,11 @@ bool sim_ydoc_set(sim_ydoc *doc, const char *assignment, sim_diag *d) {
                                &height);
     bool path_ok = set_walk(doc, assignment, steps, count, file, NULL, false, d);
     if (!value || !path_ok) return false;
+    /* Keys and mappings the path may create count against the limit too. */
+    if (doc->node_count + 3 * count > SIM_YAML_MAX_NODES) {
+        sim_diag_error_at(d, file, 1, 1, "document too large: more than %u nodes", SIM_YAML_MAX_NODES);
+        return false;
+    }
     return set_walk(doc, assignment, steps, count, file, value, true, d);
 }
 

@@ -34,8 +34,8 @@
 **     scalars are errors;
 **   - plain `~`, `null`, `Null`, `NULL` and empty values are SIM_Y_NULL.
 */
-#ifndef SIM_YAML_H
-#define SIM_YAML_H
+#ifndef SIM_YTREE_H
+#define SIM_YTREE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,7 +54,8 @@ struct sim_ynode {
     const char *file;  /* name used in diagnostics */
     uint32_t line;     /* 1-based */
     uint32_t col;      /* 1-based */
-    const char *str;   /* scalar text, NUL-terminated (SIM_Y_SCALAR) */
+    const char *str;   /* scalar text, NUL-terminated (SIM_Y_SCALAR; also
+                       ** SIM_Y_NULL: "", "~", "null"...; NULL otherwise) */
     bool quoted;       /* scalar was quoted: a string, never a number */
     size_t count;      /* items (SEQ) or pairs (MAP) */
     sim_ynode **items; /* SEQ: items; MAP: values */
