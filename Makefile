@@ -34,5 +34,11 @@ test-asan: asan
 
 test: test-release test-asan
 
+# Benchmarks recorded in BENCHMARKS.md (minutes, not part of the tests).
+bench: build
+	@sh bench/phold.sh
+	@$(RELEASE)/xrsim bench core
+	@$(RELEASE)/xrsim bench sig
+
 clean:
 	rm -rf build
