@@ -56,7 +56,8 @@ typedef enum sim_run_result {
 } sim_run_result;
 
 /* Returns a new engine at time 0, or NULL when out of memory.
-** capacity_hint: expected peak number of pending events. */
+** capacity_hint: expected peak number of pending events (advisory; the
+** queue grows on demand). */
 sim_engine *sim_engine_new(size_t capacity_hint);
 void sim_engine_free(sim_engine *e);
 
@@ -74,8 +75,9 @@ uint64_t sim_schedule_at(sim_engine *e, uint64_t time_ns, uint32_t kind, uint32_
 /* Same, `delay_ns` after now (saturating). */
 uint64_t sim_schedule_in(sim_engine *e, uint64_t delay_ns, uint32_t kind, uint32_t node, uint64_t arg);
 
-/* A cancellable event.  Returns a handle, or 0 when out of memory.  A
-** handle is never reused by the same engine. */
+/* A cancellable event.  Returns a handle, or 0 when out of memory or
+** SIM_ENGINE_TIMERS_MAX timers are pending.  A handle is not reused by the
+** same engine within 2^39 schedules. */
 sim_timer sim_timer_at(sim_engine *e, uint64_t time_ns, uint32_t kind, uint32_t node, uint64_t arg);
 /* Same, `delay_ns` after now (saturating). */
 sim_timer sim_timer_in(sim_engine *e, uint64_t delay_ns, uint32_t kind, uint32_t node, uint64_t arg);
@@ -101,8 +103,9 @@ uint64_t sim_engine_events(const sim_engine *e);   /* dispatched so far */
 size_t sim_engine_pending(const sim_engine *e);    /* in the queue, incl. cancelled timers */
 size_t sim_engine_peak_pending(const sim_engine *e);
 
-/* The running 128-bit digest of dispatched events, as 32 lower-case hex
-** characters plus NUL. */
+/* The running 128-bit digest of dispatched events (and their count), as 32
+** lower-case hex characters plus NUL.  Cheap to fold per event; not a
+** cryptographic hash. */
 void sim_engine_digest_hex(const sim_engine *e, char out[33]);
 
 #endif
