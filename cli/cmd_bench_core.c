@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "bench_core.h"
 #include "xr_attest.h"
 #include "xr_keccak.h"
@@ -27,21 +28,6 @@
 #define MAX_N 256
 #define DATA_BYTES 100
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *v, size_t n) {
-    qsort(v, n, sizeof *v, cmp_u64);
-    return v[n / 2];
-}
 
 /* Sink so the compiler cannot drop the work. */
 static volatile uint8_t bench_sink;
@@ -55,27 +41,27 @@ static void bench_keccak(bool quick) {
     uint64_t t[BATCHES];
     uint8_t out[32];
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (int r = 0; r < reps; r++) {
             xr_keccak256(buf, len, out);
             buf[0] ^= out[0];
         }
-        t[b] = now_ns() - t0;
+        t[b] = bench_now_ns() - t0;
     }
-    double mbps = (double)len * reps / ((double)median(t, BATCHES) / 1e9) / 1e6;
+    double mbps = (double)len * reps / ((double)bench_median(t, BATCHES) / 1e9) / 1e6;
     printf("| Keccak-256, 1 MiB input | %.0f MB/s |\n", mbps);
 
     const int small = quick ? 5000 : 100000;
     uint8_t node[64] = {1};
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (int r = 0; r < small; r++) {
             xr_keccak256(node, 64, out);
             memcpy(node, out, 32);
         }
-        t[b] = now_ns() - t0;
+        t[b] = bench_now_ns() - t0;
     }
-    double ns = (double)median(t, BATCHES) / small;
+    double ns = (double)bench_median(t, BATCHES) / small;
     printf("| Keccak-256, 64-byte input (one merkle node) | %.0f ns/hash (%.2f M hashes/s) |\n", ns,
            1e3 / ns);
     bench_sink = out[0];
@@ -120,7 +106,7 @@ static int bench_proofs(bench_block *b, size_t n, bool quick) {
     size_t k = 0, np = 0, nf = 0;
     uint64_t tb[BATCHES], tv[BATCHES];
     for (int bt = 0; bt < BATCHES; bt++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (int r = 0; r < reps; r++) {
             if (xr_attest_dest_proof(b->msgs, total, 1, b->node_work, 4 * MAX_N, b->index_work,
                                      4 * MAX_N, b->order, 2 * MAX_N, &k, b->proof, 4 * MAX_N, &np,
@@ -128,24 +114,24 @@ static int bench_proofs(bench_block *b, size_t n, bool quick) {
                 return 1;
             }
         }
-        tb[bt] = now_ns() - t0;
+        tb[bt] = bench_now_ns() - t0;
     }
     if (k != n) return 1;
     for (size_t i = 0; i < k; i++) b->sub[i] = b->msgs[b->order[i]];
     for (int bt = 0; bt < BATCHES; bt++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (int r = 0; r < reps; r++) {
             if (xr_attest_verify(&b->h, b->sub, k, b->proof, np, b->flags, nf, &att, b->work,
                                  2 * MAX_N) != 0) {
                 return 1;
             }
         }
-        tv[bt] = now_ns() - t0;
+        tv[bt] = bench_now_ns() - t0;
     }
     printf("| multi-proof, %zu of %zu messages: build (%zu proof nodes, %zu flags) | %.1f us |\n",
-           n, total, np, nf, (double)median(tb, BATCHES) / reps / 1e3);
+           n, total, np, nf, (double)bench_median(tb, BATCHES) / reps / 1e3);
     printf("| multi-proof, %zu of %zu messages: portal verify | %.1f us |\n", n, total,
-           (double)median(tv, BATCHES) / reps / 1e3);
+           (double)bench_median(tv, BATCHES) / reps / 1e3);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "bench_sig.h"
 #include "sig_fast.h"
 #include "sig_secp.h"
@@ -27,21 +28,6 @@
 
 #define BATCHES 7
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *v, size_t n) {
-    qsort(v, n, sizeof *v, cmp_u64);
-    return v[n / 2];
-}
 
 static volatile uint8_t bench_sink;
 
@@ -51,7 +37,7 @@ static int bench_backend(xr_sig_backend *be, const xr_sig_key *key, uint32_t ite
     uint64_t sign_ns[BATCHES], rec_ns[BATCHES];
     uint8_t digest[32], sig[65], addr[20];
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (uint32_t i = 0; i < iters; i++) {
             memset(digest, 0, sizeof digest);
             memcpy(digest, &i, sizeof i);
@@ -59,18 +45,18 @@ static int bench_backend(xr_sig_backend *be, const xr_sig_key *key, uint32_t ite
             if (xr_sig_sign(be, key, digest, sig) != 0) return 1;
             bench_sink ^= sig[7];
         }
-        uint64_t t1 = now_ns();
+        uint64_t t1 = bench_now_ns();
         for (uint32_t i = 0; i < iters; i++) {
             digest[0] = (uint8_t)i; /* a fresh digest: recovery yields another key, same cost */
             if (xr_sig_recover(be, digest, sig, addr) != 0 && i == 0) bench_sink ^= 1;
             bench_sink ^= addr[3];
         }
-        uint64_t t2 = now_ns();
+        uint64_t t2 = bench_now_ns();
         sign_ns[b] = t1 - t0;
         rec_ns[b] = t2 - t1;
     }
-    *sign_us = (double)median(sign_ns, BATCHES) / iters / 1000.0;
-    *recover_us = (double)median(rec_ns, BATCHES) / iters / 1000.0;
+    *sign_us = (double)bench_median(sign_ns, BATCHES) / iters / 1000.0;
+    *recover_us = (double)bench_median(rec_ns, BATCHES) / iters / 1000.0;
     return 0;
 }
 
@@ -162,12 +148,12 @@ static int subbench_run(subbench *s, uint32_t reps, double *ms, uint32_t *checke
     out.receipts = s->receipts;
     out.receipt_cap = 1;
     for (int b = 0; b < BATCHES; b++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (uint32_t r = 0; r < reps; r++)
             if (xr_portal_submit_check(&s->portal, &a, &out) != 0) return 1;
-        t[b] = now_ns() - t0;
+        t[b] = bench_now_ns() - t0;
     }
-    *ms = (double)median(t, BATCHES) / reps / 1e6;
+    *ms = (double)bench_median(t, BATCHES) / reps / 1e6;
     *checked = out.sigs_checked;
     return 0;
 }
