@@ -1,0 +1,295 @@
+/*
+** Attestation aggregation and approval (see xr_attpool.h).
+**
+** Layout inside the caller's memory: the pool header, `max_streams` stream
+** records kept sorted by (chain, level), per stream a ring of `window` list
+** heads (slot = offset % window, unique for the offsets in (last, last +
+** window]), and `max_votes` vote records chained through `next` (a free list
+** when unused).  Lookups walk one offset's list: at most one vote per
+** validator, so O(validators).
+*/
+#include "xr_attpool.h"
+
+#include <string.h>
+
+#include "xr_assert.h"
+#include "xr_err.h"
+
+#define NIL_IDX 0xffffffffu
+
+typedef struct stream {
+    uint64_t chain_id;
+    uint8_t level;
+    uint64_t last;               /* last approved offset */
+    uint32_t vote_count;         /* votes stored for this stream */
+} stream;
+
+typedef struct vote_rec {
+    xr_att_vote v;
+    uint32_t next;
+} vote_rec;
+
+struct xr_attpool {
+    xr_attpool_cfg cfg;
+    uint32_t stream_count;
+    uint32_t vote_count;
+    uint32_t free_head;
+    stream *streams;             /* [max_streams], sorted by (chain, level) */
+    uint32_t *heads;             /* [max_streams * window]; row follows its stream */
+    vote_rec *votes;             /* [max_votes] */
+};
+
+#define ALIGN_UP(n) (((n) + 15u) & ~(size_t)15u)
+
+void xr_attpool_cfg_default(xr_attpool_cfg *cfg) {
+    XR_ASSERT(cfg != NULL);
+    cfg->max_streams = 64;
+    cfg->window = 64;
+    cfg->max_votes = 8192;
+    cfg->quorum = XR_QUORUM_DEFAULT;
+}
+
+static int cfg_ok(const xr_attpool_cfg *cfg) {
+    return cfg && cfg->max_streams >= 1 && cfg->window >= 1 && cfg->max_votes >= 1 &&
+           cfg->max_votes < NIL_IDX && cfg->max_streams <= (1u << 20) &&
+           cfg->window <= (1u << 20) && xr_quorum_validate(cfg->quorum) == 0;
+}
+
+size_t xr_attpool_mem_size(const xr_attpool_cfg *cfg) {
+    if (!cfg_ok(cfg)) return 0;
+    return ALIGN_UP(sizeof(xr_attpool)) + ALIGN_UP(sizeof(stream) * cfg->max_streams) +
+           ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * cfg->window) +
+           ALIGN_UP(sizeof(vote_rec) * cfg->max_votes);
+}
+
+int xr_attpool_init(xr_attpool **out, void *mem, size_t mem_len, const xr_attpool_cfg *cfg) {
+    if (!out || !mem || !cfg_ok(cfg)) return XR_ERR_INVALID_ARG;
+    if (mem_len < xr_attpool_mem_size(cfg)) return XR_ERR_NOSPACE;
+    uint8_t *m = mem;
+    xr_attpool *p = (xr_attpool *)(void *)m;
+    memset(p, 0, sizeof *p);
+    m += ALIGN_UP(sizeof(xr_attpool));
+    p->cfg = *cfg;
+    p->streams = (stream *)(void *)m;
+    m += ALIGN_UP(sizeof(stream) * cfg->max_streams);
+    p->heads = (uint32_t *)(void *)m;
+    m += ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * cfg->window);
+    p->votes = (vote_rec *)(void *)m;
+    for (uint32_t i = 0; i < cfg->max_votes; i++)
+        p->votes[i].next = i + 1 < cfg->max_votes ? i + 1 : NIL_IDX;
+    p->free_head = 0;
+    *out = p;
+    return 0;
+}
+
+/* Index of (chain, level) or, when absent, -(insertion point) - 1. */
+static long find_stream(const xr_attpool *p, uint64_t chain, uint8_t level) {
+    uint32_t lo = 0, hi = p->stream_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const stream *s = &p->streams[mid];
+        if (s->chain_id == chain && s->level == level) return (long)mid;
+        if (s->chain_id < chain || (s->chain_id == chain && s->level < level))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -(long)lo - 1;
+}
+
+static uint32_t *row(const xr_attpool *p, uint32_t si) {
+    return p->heads + (size_t)si * p->cfg.window;
+}
+
+/* Find or create the stream; -1 when out of slots. */
+static long get_stream(xr_attpool *p, uint64_t chain, uint8_t level) {
+    long i = find_stream(p, chain, level);
+    if (i >= 0) return i;
+    if (p->stream_count >= p->cfg.max_streams) return -1;
+    uint32_t at = (uint32_t)(-i - 1);
+    uint32_t w = p->cfg.window;
+    /* shift the streams and their head rows up by one */
+    for (uint32_t k = p->stream_count; k > at; k--) {
+        p->streams[k] = p->streams[k - 1];
+        memcpy(row(p, k), row(p, k - 1), sizeof(uint32_t) * w);
+    }
+    p->streams[at] = (stream){.chain_id = chain, .level = level, .last = 0, .vote_count = 0};
+    uint32_t *r = row(p, at);
+    for (uint32_t k = 0; k < w; k++) r[k] = NIL_IDX;
+    p->stream_count++;
+    return (long)at;
+}
+
+uint64_t xr_attpool_last_approved(const xr_attpool *p, uint64_t chain_id, uint8_t level) {
+    XR_ASSERT(p != NULL);
+    long i = find_stream(p, chain_id, level);
+    return i >= 0 ? p->streams[i].last : 0;
+}
+
+int xr_attpool_set_last_approved(xr_attpool *p, uint64_t chain_id, uint8_t level, uint64_t last) {
+    XR_ASSERT(p != NULL);
+    long i = get_stream(p, chain_id, level);
+    if (i < 0) return XR_ERR_CAPACITY;
+    if (p->streams[i].vote_count) return XR_ERR_INVALID_ARG;
+    p->streams[i].last = last;
+    return 0;
+}
+
+static int window_check(const xr_attpool *p, uint64_t last, uint64_t offset) {
+    if (offset <= last) return XR_ERR_BFT_ATT_STALE;
+    if (offset - last > p->cfg.window) return XR_ERR_BFT_ATT_WINDOW;
+    return 0;
+}
+
+int xr_attpool_check_window(const xr_attpool *p, const xr_xheader *h) {
+    XR_ASSERT(p != NULL && h != NULL);
+    return window_check(p, xr_attpool_last_approved(p, h->source_chain_id, h->conf_level),
+                        h->offset);
+}
+
+const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[20],
+                                   uint64_t chain_id, uint8_t level, uint64_t offset) {
+    XR_ASSERT(p != NULL && validator != NULL);
+    long si = find_stream(p, chain_id, level);
+    if (si < 0 || window_check(p, p->streams[si].last, offset) != 0) return NULL;
+    uint32_t idx = row(p, (uint32_t)si)[offset % p->cfg.window];
+    for (; idx != NIL_IDX; idx = p->votes[idx].next) {
+        const xr_att_vote *v = &p->votes[idx].v;
+        if (v->header.offset == offset && memcmp(v->validator, validator, 20) == 0) return v;
+    }
+    return NULL;
+}
+
+int xr_attpool_add(xr_attpool *p, const xr_att_vote *v, xr_att_vote *conflict) {
+    XR_ASSERT(p != NULL && v != NULL);
+    const xr_xheader *h = &v->header;
+    long found = find_stream(p, h->source_chain_id, h->conf_level);
+    int rc = window_check(p, found >= 0 ? p->streams[found].last : 0, h->offset);
+    if (rc) return rc;
+    const xr_att_vote *old =
+        xr_attpool_find(p, v->validator, h->source_chain_id, h->conf_level, h->offset);
+    if (old) {
+        if (memcmp(old->root.bytes, v->root.bytes, 32) == 0) return XR_ERR_BFT_DUPLICATE;
+        if (conflict) *conflict = *old;
+        return XR_ERR_BFT_EQUIVOCATION;
+    }
+    if (p->free_head == NIL_IDX) return XR_ERR_CAPACITY;
+    long si = get_stream(p, h->source_chain_id, h->conf_level);
+    if (si < 0) return XR_ERR_CAPACITY;
+    uint32_t idx = p->free_head;
+    p->free_head = p->votes[idx].next;
+    p->votes[idx].v = *v;
+    uint32_t *head = &row(p, (uint32_t)si)[h->offset % p->cfg.window];
+    p->votes[idx].next = *head;
+    *head = idx;
+    p->streams[si].vote_count++;
+    p->vote_count++;
+    return 0;
+}
+
+static uint64_t power_of(const xr_valset *vs, const uint8_t a[20]) {
+    xr_address addr;
+    memcpy(addr.bytes, a, 20);
+    return xr_valset_power_of(vs, &addr);
+}
+
+/* Power that signed `root` among the list starting at idx for `offset`. */
+static uint64_t root_power(const xr_attpool *p, const xr_valset *vs, uint32_t idx,
+                           uint64_t offset, const xr_hash *root, uint32_t *signers) {
+    uint64_t sum = 0;
+    uint32_t n = 0;
+    for (; idx != NIL_IDX; idx = p->votes[idx].next) {
+        const xr_att_vote *v = &p->votes[idx].v;
+        if (v->header.offset != offset || memcmp(v->root.bytes, root->bytes, 32) != 0) continue;
+        uint64_t pw = power_of(vs, v->validator);
+        if (pw == 0) continue;
+        sum += pw; /* cannot overflow: a set's total fits in uint64 */
+        n++;
+    }
+    *signers = n;
+    return sum;
+}
+
+/* Free every vote of stream si at `offset`. */
+static void free_offset(xr_attpool *p, uint32_t si, uint64_t offset) {
+    uint32_t *link = &row(p, si)[offset % p->cfg.window];
+    while (*link != NIL_IDX) {
+        uint32_t idx = *link;
+        if (p->votes[idx].v.header.offset == offset) {
+            *link = p->votes[idx].next;
+            p->votes[idx].next = p->free_head;
+            p->free_head = idx;
+            XR_ASSERT(p->streams[si].vote_count > 0 && p->vote_count > 0);
+            p->streams[si].vote_count--;
+            p->vote_count--;
+        } else {
+            link = &p->votes[idx].next;
+        }
+    }
+}
+
+int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_approval *out,
+                             uint8_t *sigs, size_t sigs_cap) {
+    XR_ASSERT(p != NULL && vs != NULL && out != NULL && (sigs != NULL || sigs_cap == 0));
+    for (uint32_t si = 0; si < p->stream_count; si++) {
+        stream *s = &p->streams[si];
+        if (s->vote_count == 0) continue;
+        uint64_t offset = s->last + 1;
+        uint32_t head = row(p, si)[offset % p->cfg.window];
+        /* each distinct root in the list, first occurrence only */
+        for (uint32_t a = head; a != NIL_IDX; a = p->votes[a].next) {
+            const xr_att_vote *va = &p->votes[a].v;
+            if (va->header.offset != offset) continue;
+            bool seen = false;
+            for (uint32_t b = head; b != a; b = p->votes[b].next) {
+                const xr_att_vote *vb = &p->votes[b].v;
+                if (vb->header.offset == offset &&
+                    memcmp(vb->root.bytes, va->root.bytes, 32) == 0) {
+                    seen = true;
+                    break;
+                }
+            }
+            if (seen) continue;
+            uint32_t n = 0;
+            uint64_t pw = root_power(p, vs, head, offset, &va->root, &n);
+            if (!xr_quorum_reached(p->cfg.quorum, pw, vs->total_power)) continue;
+            if (sigs_cap / XR_ATTPOOL_SIG_ENTRY_BYTES < n) return XR_ERR_NOSPACE;
+            /* signers sorted ascending by address: insertion sort */
+            uint32_t k = 0;
+            for (uint32_t c = head; c != NIL_IDX; c = p->votes[c].next) {
+                const xr_att_vote *vc = &p->votes[c].v;
+                if (vc->header.offset != offset ||
+                    memcmp(vc->root.bytes, va->root.bytes, 32) != 0 ||
+                    power_of(vs, vc->validator) == 0)
+                    continue;
+                uint32_t j = k;
+                while (j > 0 && memcmp(sigs + (size_t)(j - 1) * XR_ATTPOOL_SIG_ENTRY_BYTES,
+                                       vc->validator, 20) > 0) {
+                    memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES,
+                           sigs + (size_t)(j - 1) * XR_ATTPOOL_SIG_ENTRY_BYTES, XR_ATTPOOL_SIG_ENTRY_BYTES);
+                    j--;
+                }
+                memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES, vc->validator, 20);
+                memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES + 20, vc->sig, 65);
+                k++;
+            }
+            XR_ASSERT(k == n);
+            out->header = va->header;
+            out->msg_root = va->msg_root;
+            out->root = va->root;
+            out->signed_power = pw;
+            out->total_power = vs->total_power;
+            out->valset_id = vs->id;
+            out->sig_count = n;
+            free_offset(p, si, offset);
+            s->last = offset;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+uint32_t xr_attpool_vote_count(const xr_attpool *p) {
+    XR_ASSERT(p != NULL);
+    return p->vote_count;
+}

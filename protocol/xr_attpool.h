@@ -1,0 +1,105 @@
+/*
+** Attestation aggregation and approval.
+**
+** The pool keeps, per stream of attestations (source chain, confirmation
+** level), the last approved attest offset and the votes committed consensus
+** blocks carried for the offsets after it.  A vote is (validator, XBlock
+** header, message root, root, signature); the pool does not check
+** signatures -- consensus did before committing the block -- but it does
+** keep one vote per (validator, stream, offset) and reports a second vote
+** with a different root as equivocation, returning the stored one so the
+** caller can build evidence.
+**
+** An attestation is APPROVED when the validators that signed the same root
+** for offset last + 1 hold more than the quorum fraction of the set's power
+** (the set passed at approval time).  Approvals come out strictly in offset
+** order per stream: a root with quorum at last + 2 waits for last + 1.  Only
+** offsets in (last, last + window] are accepted (XR_ERR_BFT_ATT_STALE below,
+** XR_ERR_BFT_ATT_WINDOW above), which bounds the memory per stream.
+**
+** Deterministic: streams are kept sorted by (chain, level), so every honest
+** node that commits the same blocks emits the same approvals in the same
+** order.  All memory comes from the caller at init (xr_attpool_mem_size).
+*/
+#ifndef XR_ATTPOOL_H
+#define XR_ATTPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xr_bftmsg.h"
+#include "xr_types.h"
+#include "xr_valset.h"
+
+typedef struct xr_attpool_cfg {
+    uint32_t max_streams;        /* (chain, level) pairs tracked; >= 1 */
+    uint32_t window;             /* offsets ahead of last approved accepted; >= 1 */
+    uint32_t max_votes;          /* votes stored awaiting approval; >= 1 */
+    xr_quorum quorum;
+} xr_attpool_cfg;
+
+typedef struct xr_attpool xr_attpool;
+
+/* One signer in an approval's signature list: address (20) || sig (65). */
+#define XR_ATTPOOL_SIG_ENTRY_BYTES 85u
+
+/* What one approval says (the signatures go to a caller buffer). */
+typedef struct xr_attpool_approval {
+    xr_xheader header;
+    xr_hash msg_root;
+    xr_hash root;
+    uint64_t signed_power;
+    uint64_t total_power;
+    uint64_t valset_id;
+    uint32_t sig_count;
+} xr_attpool_approval;
+
+/* Defaults: 64 streams, window 64, 8192 votes, quorum 2/3. */
+void xr_attpool_cfg_default(xr_attpool_cfg *cfg);
+
+/* Bytes xr_attpool_init needs for cfg (0 when cfg is unusable). */
+size_t xr_attpool_mem_size(const xr_attpool_cfg *cfg);
+
+/* Build an empty pool in mem (aligned for any object, mem_len >=
+** xr_attpool_mem_size(cfg)).  Returns 0, XR_ERR_INVALID_ARG or
+** XR_ERR_NOSPACE. */
+int xr_attpool_init(xr_attpool **out, void *mem, size_t mem_len, const xr_attpool_cfg *cfg);
+
+/* Last approved offset of (chain, level); 0 when nothing approved yet. */
+uint64_t xr_attpool_last_approved(const xr_attpool *p, uint64_t chain_id, uint8_t level);
+
+/* Start a stream at `last` (genesis or restart).  Only for a stream with no
+** stored votes.  Returns 0, XR_ERR_CAPACITY (no stream slot) or
+** XR_ERR_INVALID_ARG (votes already stored). */
+int xr_attpool_set_last_approved(xr_attpool *p, uint64_t chain_id, uint8_t level, uint64_t last);
+
+/* Would a vote for header h be accepted by offset?  0, XR_ERR_BFT_ATT_STALE
+** or XR_ERR_BFT_ATT_WINDOW. */
+int xr_attpool_check_window(const xr_attpool *p, const xr_xheader *h);
+
+/* The stored vote of `validator` at (chain, level, offset), or NULL. */
+const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[20],
+                                   uint64_t chain_id, uint8_t level, uint64_t offset);
+
+/* Add a committed vote (root already computed, signature already checked).
+** Returns 0 when stored; XR_ERR_BFT_DUPLICATE when the validator's vote for
+** that offset with the same root is already stored; XR_ERR_BFT_EQUIVOCATION
+** when it is stored with another root (*conflict, if not NULL, gets the
+** stored vote); XR_ERR_BFT_ATT_STALE / XR_ERR_BFT_ATT_WINDOW; XR_ERR_CAPACITY
+** when no stream or vote slot is free. */
+int xr_attpool_add(xr_attpool *p, const xr_att_vote *v, xr_att_vote *conflict);
+
+/* Emit the next approval, if any: the first stream (by chain, level) whose
+** offset last + 1 has a root signed by more than the quorum of vs's power.
+** Writes *out and the signers to sigs[0..sig_count) as 85-byte entries
+** (address || signature, strictly ascending by address; signers that are no
+** longer in vs are left out), advances the stream and frees that offset's
+** votes.  Returns 1 when an approval was written, 0 when none is ready,
+** XR_ERR_NOSPACE when sigs_cap is too small (then nothing changes). */
+int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_approval *out,
+                             uint8_t *sigs, size_t sigs_cap);
+
+/* Votes currently stored. */
+uint32_t xr_attpool_vote_count(const xr_attpool *p);
+
+#endif
