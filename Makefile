@@ -1,5 +1,6 @@
 # Thin driver over CMake.  `make run` and `make test` are the two commands
 # the README starts with; everything else is a convenience.
+MAKEFLAGS += --no-print-directory
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 RELEASE := build/release
 ASAN    := build/asan
