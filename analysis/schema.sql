@@ -200,3 +200,362 @@ SELECT run_id,
        max(latency_max_ns) / 1e6                                   AS max_ms
 FROM net_links
 GROUP BY run_id, src_region, dst_region;
+
+------------------------------------------------------------------------
+-- Verifiers and consensus (models/verifier.c)  [block owned by the
+-- verifier host; other models append their own blocks after it]
+--
+-- Heights, attestations and evidence are as the HONEST verifiers (those
+-- with no Byzantine entry in the scenario) saw them; Byzantine verifiers
+-- appear in `verifiers` only.  Block ids and roots are lower-case hex.
+------------------------------------------------------------------------
+
+-- One row per verifier: its stake-derived power, behaviour, and the
+-- counters of its consensus core (xr_bft_stats) and of its host.
+-- rejected_count: malformed, wrong chain, non-member, bad signature,
+-- untracked round, wrong proposer, invalid block; late_count: messages for
+-- a height already decided or too far ahead (normal stragglers mostly).
+CREATE TABLE verifiers (
+    run_id             INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier           INTEGER NOT NULL,     -- index in the scenario (0-based)
+    node_id            INTEGER NOT NULL,     -- nodes.node_id
+    address            TEXT NOT NULL,        -- 20-byte address, hex
+    power              INTEGER NOT NULL,     -- = stake in gwei
+    behaviour          TEXT NOT NULL
+                       CHECK (behaviour IN ('honest', 'crashed', 'silent', 'equivocating')),
+    byz_from_ns        INTEGER,              -- Byzantine window; NULL when honest
+    byz_until_ns       INTEGER,              -- NULL: to the end of the run
+    final_height       INTEGER NOT NULL,     -- the core's height at the end
+    commit_count       INTEGER NOT NULL,
+    msgs_in_count      INTEGER NOT NULL,
+    msgs_ok_count      INTEGER NOT NULL,
+    rejected_count     INTEGER NOT NULL,
+    late_count         INTEGER NOT NULL,
+    duplicate_count    INTEGER NOT NULL,
+    equivocation_count INTEGER NOT NULL,     -- conflicting signed pairs seen
+    evidence_count     INTEGER NOT NULL,     -- evidence actions emitted
+    approval_count     INTEGER NOT NULL,     -- attestations it approved
+    round_count        INTEGER NOT NULL,     -- rounds started
+    catchup_count      INTEGER NOT NULL,     -- catch-up replies sent
+    sig_sign_count     INTEGER NOT NULL,     -- signatures made (CPU charged)
+    sig_verify_count   INTEGER NOT NULL,     -- signatures checked (CPU charged)
+    suppressed_count   INTEGER NOT NULL,     -- messages a silent verifier dropped
+    twin_count         INTEGER NOT NULL,     -- conflicting twins an equivocator sent
+    observed_count     INTEGER NOT NULL,     -- XBlocks its watcher saw
+    attested_count     INTEGER NOT NULL,     -- of those, signed
+    ext_rejected_count INTEGER NOT NULL,     -- attestation votes refused (bad, stale, pool full)
+    future_dropped_count INTEGER NOT NULL,   -- next-height messages that did not fit the buffer
+    busy_ns            INTEGER NOT NULL,     -- simulated CPU time used
+    PRIMARY KEY (run_id, verifier)
+) WITHOUT ROWID;
+CREATE TRIGGER verifiers_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM verifiers WHERE run_id = old.id; END;
+
+-- One row per consensus height reached.  start_ns: the first honest
+-- verifier entered the height; first/last_commit_ns: the first and last
+-- honest commits; commit_count: honest verifiers that committed it;
+-- approved_count: attestations approved by its commit.  The committed
+-- columns are NULL for a height started but never committed.
+CREATE TABLE consensus_heights (
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    height          INTEGER NOT NULL,
+    proposer        INTEGER,                 -- verifiers.verifier of the block's proposer
+    round           INTEGER,                 -- round it was decided in (0 = first)
+    block_id        TEXT,
+    vote_count      INTEGER,                 -- attestation votes the block carried
+    start_ns        INTEGER,
+    first_commit_ns INTEGER,
+    last_commit_ns  INTEGER,
+    time_to_commit_ns INTEGER,               -- first_commit_ns - start_ns
+    commit_count    INTEGER NOT NULL DEFAULT 0,
+    approved_count  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, height)
+) WITHOUT ROWID;
+CREATE TRIGGER consensus_heights_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM consensus_heights WHERE run_id = old.id; END;
+
+-- One row per attestation (source chain, confirmation level, attest
+-- offset) that was signed or approved.  first_vote_ns: the first verifier
+-- signed it; approved_ns: the first honest verifier's approval; height:
+-- the consensus height whose commit approved it; signed/total power and
+-- signer_count as the approval carried them.
+CREATE TABLE attestations (
+    run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    chain_id       INTEGER NOT NULL,
+    conf_level     INTEGER NOT NULL,         -- 1 latest, 4 finalized
+    attest_offset  INTEGER NOT NULL,
+    root           TEXT,                     -- approved attestation root; NULL if not approved
+    vote_count     INTEGER NOT NULL,         -- verifiers that signed it
+    first_vote_ns  INTEGER,
+    approved_ns    INTEGER,
+    height         INTEGER,
+    signed_power   INTEGER,
+    total_power    INTEGER,
+    signer_count   INTEGER,
+    approved_count INTEGER NOT NULL DEFAULT 0, -- honest verifiers that approved it
+    PRIMARY KEY (run_id, chain_id, conf_level, attest_offset)
+) WITHOUT ROWID;
+CREATE TRIGGER attestations_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM attestations WHERE run_id = old.id; END;
+
+-- One row per distinct piece of evidence (by its canonical encoding)
+-- reported by honest verifiers.  duplicate_vote: two signed consensus
+-- messages of one validator for the same height, round and type
+-- (height/round/vote_type set); attest_conflict: two attestation roots for
+-- one (chain, level, offset).
+CREATE TABLE evidence (
+    run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq               INTEGER NOT NULL,      -- order of first detection
+    kind              TEXT NOT NULL CHECK (kind IN ('duplicate_vote', 'attest_conflict')),
+    offender          INTEGER,               -- verifiers.verifier; NULL if not a verifier
+    height            INTEGER,
+    round             INTEGER,
+    vote_type         TEXT,                  -- proposal / prevote / precommit
+    first_detected_ns INTEGER NOT NULL,
+    detector_count    INTEGER NOT NULL,      -- honest verifiers that reported it
+    evidence_hash     TEXT NOT NULL,         -- keccak256 of the encoding, hex
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER evidence_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM evidence WHERE run_id = old.id; END;
+
+-- Safety violations: an honest verifier committed a block other than the
+-- first honest commit at that height.  Empty in a safe run.
+CREATE TABLE consensus_conflicts (
+    run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq            INTEGER NOT NULL,
+    height         INTEGER NOT NULL,
+    verifier       INTEGER NOT NULL,
+    block_id       TEXT NOT NULL,
+    first_verifier INTEGER NOT NULL,
+    first_block_id TEXT NOT NULL,
+    at_ns          INTEGER NOT NULL,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER consensus_conflicts_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM consensus_conflicts WHERE run_id = old.id; END;
+
+-- One row per run with verifiers; percentiles are nearest-rank, computed
+-- in C.  "Time per height" (height_*_ns) is the interval between the first
+-- honest commits of consecutive heights (height 1: from the start);
+-- commit_*_ns is height start -> first honest commit; approval_*_ns is
+-- first vote -> approval; max_stall_ns is the longest time without a new
+-- height, the end of the run included.
+CREATE TABLE consensus_summary (
+    run_id                      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    verifier_count              INTEGER NOT NULL,
+    byzantine_count             INTEGER NOT NULL,
+    total_power                 INTEGER NOT NULL,
+    byzantine_power             INTEGER NOT NULL,
+    heights_committed_count     INTEGER NOT NULL,
+    last_height                 INTEGER NOT NULL,
+    height_p50_ns               INTEGER,
+    height_p90_ns               INTEGER,
+    height_p99_ns               INTEGER,
+    height_max_ns               INTEGER,
+    commit_p50_ns               INTEGER,
+    commit_p99_ns               INTEGER,
+    multi_round_count           INTEGER NOT NULL,   -- heights decided after round 0
+    max_stall_ns                INTEGER NOT NULL,
+    max_stall_from_ns           INTEGER NOT NULL,
+    xblocks_observed_count      INTEGER NOT NULL,
+    attestations_approved_count INTEGER NOT NULL,
+    approval_p50_ns             INTEGER,
+    approval_p99_ns             INTEGER,
+    evidence_count              INTEGER NOT NULL,
+    offender_count              INTEGER NOT NULL,
+    conflict_count              INTEGER NOT NULL,   -- conflicting honest commits (safety)
+    approval_conflict_count     INTEGER NOT NULL,
+    sig_sign_count              INTEGER NOT NULL,
+    sig_verify_count            INTEGER NOT NULL,
+    actions_dropped_count       INTEGER NOT NULL
+);
+CREATE TRIGGER consensus_summary_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM consensus_summary WHERE run_id = old.id; END;
+
+-- Per run: consensus in milliseconds, with a safety verdict.
+CREATE VIEW v_consensus AS
+SELECT s.run_id,
+       r.scenario_name,
+       r.seed,
+       s.verifier_count,
+       s.byzantine_count,
+       round(1.0 * s.byzantine_power / s.total_power, 4)        AS byzantine_power_share,
+       s.heights_committed_count,
+       s.height_p50_ns / 1e6                                     AS height_p50_ms,
+       s.height_p90_ns / 1e6                                     AS height_p90_ms,
+       s.height_p99_ns / 1e6                                     AS height_p99_ms,
+       s.height_max_ns / 1e6                                     AS height_max_ms,
+       s.commit_p50_ns / 1e6                                     AS commit_p50_ms,
+       s.max_stall_ns / 1e6                                      AS max_stall_ms,
+       s.multi_round_count,
+       s.attestations_approved_count,
+       s.approval_p50_ns / 1e6                                   AS approval_p50_ms,
+       s.approval_p99_ns / 1e6                                   AS approval_p99_ms,
+       s.evidence_count,
+       s.offender_count,
+       s.conflict_count,
+       CASE WHEN s.conflict_count = 0 AND s.approval_conflict_count = 0
+            THEN 'safe' ELSE 'UNSAFE' END                        AS safety
+FROM consensus_summary s JOIN runs r ON r.id = s.run_id
+ORDER BY s.run_id;
+
+-- Per run and evidence kind: who was caught, how fast, by how many.
+CREATE VIEW v_evidence AS
+SELECT run_id,
+       kind,
+       offender,
+       count(*)                         AS evidence_count,
+       min(first_detected_ns) / 1e6     AS first_detected_ms,
+       max(detector_count)              AS max_detector_count
+FROM evidence
+GROUP BY run_id, kind, offender;
+-- end of the verifiers and consensus block
+
+------------------------------------------------------------------------
+-- Chains, messages and submissions (models/l1, models/rollup,
+-- models/workload; rows written by the world).  Chains are named by their
+-- chain id; `chains` gives their names.  Wei amounts are int64: a value
+-- above 2^63 - 1 wei (9.2 ETH) would wrap (see the header); fees and gas
+-- prices of this model stay far below.
+------------------------------------------------------------------------
+
+-- The rollups of the run.
+CREATE TABLE chains (
+    run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    chain_id INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    preset   TEXT NOT NULL,                -- 'op' | 'arbitrum' | 'zk'
+    PRIMARY KEY (run_id, chain_id)
+) WITHOUT ROWID;
+CREATE TRIGGER chains_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM chains WHERE run_id = old.id; END;
+
+-- One row per cross-chain message (an accepted xcall).  The source-side
+-- columns are known when its XBlock reaches the requested level; the later
+-- stages stay NULL until they happen (NULL at the end of the run: it did
+-- not get that far).  Times are virtual ns since the start of the run.
+CREATE TABLE messages (
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    msg_id          INTEGER NOT NULL,      -- world-unique, in emission order
+    source_chain    INTEGER NOT NULL,
+    dest_chain      INTEGER NOT NULL,
+    level           TEXT NOT NULL CHECK (level IN ('latest', 'finalized')),
+    shard           INTEGER NOT NULL,      -- the stream's shard id
+    stream_offset   INTEGER NOT NULL,      -- offset in (source, dest, shard)
+    size_bytes      INTEGER NOT NULL,
+    gas_limit       INTEGER NOT NULL,
+    fee_wei         INTEGER NOT NULL,      -- paid to the source portal
+    value_gwei      INTEGER NOT NULL,      -- value the message carries
+    emitted_ns      INTEGER NOT NULL,      -- the xcall
+    source_height   INTEGER,               -- block that included it
+    source_block_ns INTEGER,               -- that block's time (latest inclusion)
+    attest_offset   INTEGER,               -- its XBlock's offset at its level
+    source_level_ns INTEGER,               -- its XBlock reached the requested level
+    first_vote_ns   INTEGER,               -- first verifier vote on that XBlock
+    approved_ns     INTEGER,               -- attestation approved by quorum
+    submitted_ns    INTEGER,               -- relayer sent the submission
+    included_ns     INTEGER,               -- destination block included it
+    executed_ns     INTEGER,               -- executed (receipt) at the destination
+    gas_used        INTEGER,               -- its share of the submission's gas
+    relayer         INTEGER,               -- relayer index
+    dest_fee_wei    INTEGER,               -- gas_used x the destination's gas price (relayer's cost)
+    PRIMARY KEY (run_id, msg_id)
+) WITHOUT ROWID;
+CREATE TRIGGER messages_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM messages WHERE run_id = old.id; END;
+
+-- Every emitted XBlock.  A reorg at the latest level re-emits an offset:
+-- version 0 is the first emission, 1, 2, ... the replacements; a version
+-- later orphaned has orphaned = 1 and orphaned_ns set.
+CREATE TABLE xblocks (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    chain         INTEGER NOT NULL,
+    level         TEXT NOT NULL CHECK (level IN ('latest', 'finalized')),
+    attest_offset INTEGER NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 0,
+    height        INTEGER NOT NULL,
+    hash          BLOB NOT NULL CHECK (length(hash) = 32),
+    root          BLOB NOT NULL CHECK (length(root) = 32),  -- attestation root
+    msg_count     INTEGER NOT NULL,
+    emitted_ns    INTEGER NOT NULL,        -- source block produced
+    level_ns      INTEGER NOT NULL,        -- reached its level (emitted by the model)
+    orphaned      INTEGER NOT NULL DEFAULT 0 CHECK (orphaned IN (0, 1)),
+    orphaned_ns   INTEGER,
+    CHECK ((orphaned = 1) = (orphaned_ns IS NOT NULL)),
+    PRIMARY KEY (run_id, chain, level, attest_offset, version)
+) WITHOUT ROWID;
+CREATE TRIGGER xblocks_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM xblocks WHERE run_id = old.id; END;
+
+-- Rollup batches on L1: posted, included, proved (zk), final.
+CREATE TABLE batches (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    chain         INTEGER NOT NULL,
+    batch         INTEGER NOT NULL,        -- 1, 2, ... per chain
+    first_height  INTEGER NOT NULL,
+    last_height   INTEGER NOT NULL,
+    posted_ns     INTEGER NOT NULL,
+    included_ns   INTEGER,
+    l1_slot       INTEGER,                 -- slot of the batch tx
+    proved_ns     INTEGER,                 -- proof tx included (zk)
+    final_ns      INTEGER,                 -- its blocks became final
+    l1_fee_wei    INTEGER,                 -- batch + proof txs
+    PRIMARY KEY (run_id, chain, batch)
+) WITHOUT ROWID;
+CREATE TRIGGER batches_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM batches WHERE run_id = old.id; END;
+
+-- L1 blocks, sampled (every slot, or every n-th: the world decides).
+CREATE TABLE l1_blocks (
+    run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    slot         INTEGER NOT NULL,
+    time_ns      INTEGER NOT NULL,
+    base_fee_wei INTEGER NOT NULL,
+    gas_used     INTEGER NOT NULL,
+    sim_gas      INTEGER NOT NULL,         -- of which the simulation's txs
+    tx_count     INTEGER NOT NULL,         -- the simulation's txs included
+    missed       INTEGER NOT NULL DEFAULT 0 CHECK (missed IN (0, 1)),
+    PRIMARY KEY (run_id, slot)
+) WITHOUT ROWID;
+CREATE TRIGGER l1_blocks_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM l1_blocks WHERE run_id = old.id; END;
+
+-- Destination transactions of relayers, one row per included submission.
+CREATE TABLE submissions (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,        -- per run, in inclusion order
+    relayer       INTEGER NOT NULL,
+    dest_chain    INTEGER NOT NULL,
+    source_chain  INTEGER,                 -- NULL: undecodable
+    level         TEXT CHECK (level IN ('latest', 'finalized')),
+    attest_offset INTEGER,
+    msg_count     INTEGER NOT NULL DEFAULT 0, -- executed (0 when rejected)
+    submitted_ns  INTEGER NOT NULL,
+    included_ns   INTEGER NOT NULL,
+    gas_limit     INTEGER NOT NULL,
+    gas_used      INTEGER NOT NULL,
+    gas_price_wei INTEGER NOT NULL,
+    fee_wei       INTEGER NOT NULL,
+    result        TEXT NOT NULL,           -- 'ok' or the XR_ERR_* name
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER submissions_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM submissions WHERE run_id = old.id; END;
+
+-- Per message: how long each stage took, in ms (NULL where not reached).
+CREATE VIEW v_message_stages AS
+SELECT run_id,
+       msg_id,
+       source_chain,
+       dest_chain,
+       level,
+       (source_block_ns - emitted_ns) / 1e6      AS source_inclusion_ms,
+       (source_level_ns - source_block_ns) / 1e6 AS source_level_ms,
+       (first_vote_ns - source_level_ns) / 1e6   AS first_vote_ms,
+       (approved_ns - first_vote_ns) / 1e6       AS approval_ms,
+       (submitted_ns - approved_ns) / 1e6        AS relay_ms,
+       (included_ns - submitted_ns) / 1e6        AS dest_inclusion_ms,
+       (executed_ns - emitted_ns) / 1e6          AS total_ms
+FROM messages;
+-- end of the chains, messages and submissions block

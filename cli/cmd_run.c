@@ -209,9 +209,33 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         print_ms("max", s->latency_max_ns);
         printf("  mean %.1f ms\n", s->latency_mean_ns / 1e6);
     }
+    if (s->has_consensus) {
+        const mdl_consensus_summary *c = &s->consensus;
+        printf("  consensus   %" PRIu32 " verifiers (%" PRIu32 " Byzantine, %.1f%% of power); %" PRIu64
+               " heights committed; time per height",
+               c->verifiers, c->byzantine,
+               c->total_power ? 100.0 * (double)c->byzantine_power / (double)c->total_power : 0.0,
+               c->heights_committed);
+        print_ms("p50", c->height_p50_ns);
+        print_ms("p99", c->height_p99_ns);
+        printf("; longest stall %.2f s from %.1f s\n", (double)c->max_stall_ns / 1e9,
+               (double)c->max_stall_from_ns / 1e9);
+        printf("              %" PRIu64 " attestations approved of %" PRIu64 " XBlocks observed",
+               c->attestations_approved, c->xblocks_observed);
+        if (c->attestations_approved) {
+            printf(" (first vote to approval");
+            print_ms("p50", c->approval_p50_ns);
+            print_ms("p99", c->approval_p99_ns);
+            printf(")");
+        }
+        printf("; evidence %" PRIu64 " (%" PRIu32 " offender%s); conflicting commits %" PRIu64 " (%s)\n",
+               c->evidence, c->offenders, c->offenders == 1 ? "" : "s", c->conflicts,
+               c->conflicts == 0 && c->approval_conflicts == 0 ? "safe" : "UNSAFE");
+    }
     printf("  results     %s (run %" PRId64 "; %" PRIu64 " sampled message rows)\n", a->out, run_id,
            s->rows_written);
-    printf("              sqlite3 %s 'SELECT * FROM v_runs' 'SELECT * FROM v_net_latency'\n", a->out);
+    printf("              sqlite3 %s 'SELECT * FROM v_runs' '%s'\n", a->out,
+           s->has_consensus ? "SELECT * FROM v_consensus" : "SELECT * FROM v_net_latency");
 }
 
 int cmd_run(int argc, char **argv) {

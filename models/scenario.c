@@ -17,7 +17,7 @@ static const char *const probe_keys[] = {"count", "interval", "arrival", "size",
 static const char *const arrival_names[] = {"fixed", "poisson", NULL};
 
 /* Sections later versions of xrsim fill in: named so the error says why. */
-static const char *const future_sections[] = {"verifiers", "consensus", "rollups", "l1", "workload",
+static const char *const future_sections[] = {"rollups", "l1", "workload",
                                               "relayers", "restaking", "adversary", "sweep",
                                               "expect", NULL};
 
@@ -129,6 +129,10 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
     load_run(s, sim_ymap_get(root, "run"), d);
     sim_net_config_load(sim_ymap_get(root, "network"), &s->net, d);
     load_probes(s, sim_ymap_get(root, "probes"), d);
+    mdl_verifier_config_load(sim_ymap_get(root, "verifiers"), &s->verifiers, d);
+    mdl_consensus_config_load(sim_ymap_get(root, "consensus"), &s->verifiers, &s->consensus, d);
+    /* Byzantine `crashed` verifiers are network crashes of their nodes */
+    mdl_verifier_config_add_crashes(&s->verifiers, &s->net, d);
 
     if (sim_diag_errors(d) > errors_before) return false;
     s->params_json = sim_ydoc_to_json(s->doc);
@@ -138,6 +142,7 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
 void mdl_scenario_free(mdl_scenario *s) {
     if (s == NULL) return;
     sim_net_config_free(&s->net);
+    mdl_verifier_config_free(&s->verifiers);
     if (s->doc) sim_ydoc_free(s->doc);
     free(s->path);
     free(s->name);

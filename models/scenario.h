@@ -4,9 +4,10 @@
 ** it finds (file:line:column) before giving up, so `xrsim validate` shows
 ** them all at once; nothing is run from a scenario that had an error.
 **
-** Sections: name, description, run, network, probes.  Sections that later
-** versions fill in (verifiers, rollups, ...) are errors here, not silently
-** ignored: a scenario never asks for something the build does not do.
+** Sections: name, description, run, network, probes, verifiers, consensus
+** (verifier_config.h).  Sections that later versions fill in (rollups,
+** ...) are errors here, not silently ignored: a scenario never asks for
+** something the build does not do.
 */
 #ifndef MDL_SCENARIO_H
 #define MDL_SCENARIO_H
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "net_config.h"
+#include "verifier_config.h"
 #include "ytree.h"
 
 /* Probe traffic: a group `probes` of nodes that send each other messages, to
@@ -42,6 +44,8 @@ typedef struct mdl_scenario {
     uint64_t warmup_ns;     /* metrics ignore what starts before this */
     sim_net_config net;
     mdl_probe_config probes;
+    mdl_verifier_config verifiers; /* count 0: no verifiers */
+    mdl_consensus_config consensus;
 } mdl_scenario;
 
 /* Loads `path`, applies `sets` (each "key.path=value") in order and checks

@@ -21,6 +21,7 @@ struct mdl_world {
     sim_engine *engine;
     sim_net *net;
     mdl_probes *probes;
+    mdl_verifiers *verifiers;
     sim_rec *rec;
     const char *error;           /* first failure inside the run */
     uint64_t sample_threshold;   /* message id sampled iff mix(id) < this */
@@ -90,7 +91,7 @@ static void observe(void *ctx, const sim_net_msg_info *m) {
         if (lat < l->latency_min_ns) l->latency_min_ns = lat;
         if (lat > l->latency_max_ns) l->latency_max_ns = lat;
         uint64_t sent_ns;
-        if (m->send_ns >= w->scn->warmup_ns && mdl_probes_decode(m->bytes, m->len, &sent_ns)) {
+        if (w->probes && m->send_ns >= w->scn->warmup_ns && mdl_probes_decode(m->bytes, m->len, &sent_ns)) {
             w->probes_delivered++;
             if (w->lat_len == w->lat_cap) {
                 size_t cap = w->lat_cap ? w->lat_cap * 2 : 4096;
@@ -138,6 +139,13 @@ mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
         w->probes = mdl_probes_new(w->net, &s->probes, s->seed, s->warmup_ns);
         if (!w->probes) goto oom;
     }
+    if (s->verifiers.count) {
+        w->verifiers = mdl_verifiers_new(w->engine, w->net, &s->verifiers, &s->consensus, s->seed, d);
+        if (!w->verifiers) {
+            mdl_world_free(w);
+            return NULL;
+        }
+    }
     if (!sim_net_resolve(w->net, d)) {
         mdl_world_free(w);
         return NULL;
@@ -150,6 +158,7 @@ mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     for (size_t i = 0; i < nlinks; i++) w->links[i].latency_min_ns = UINT64_MAX;
     sim_net_set_observer(w->net, observe, w);
     if (w->probes && !mdl_probes_start(w->probes)) goto oom;
+    if (w->verifiers && !mdl_verifiers_start(w->verifiers)) goto oom;
     return w;
 oom:
     sim_diag_error(d, NULL, "out of memory while building the world");
@@ -165,6 +174,7 @@ void mdl_world_attach(mdl_world *w, sim_rec *rec) {
 void mdl_world_free(mdl_world *w) {
     if (!w) return;
     mdl_probes_free(w->probes);
+    mdl_verifiers_free(w->verifiers);
     sim_net_free(w->net);
     sim_engine_free(w->engine);
     free(w->links);
@@ -174,12 +184,14 @@ void mdl_world_free(mdl_world *w) {
 
 sim_engine *mdl_world_engine(mdl_world *w) { return w->engine; }
 sim_net *mdl_world_net(mdl_world *w) { return w->net; }
+mdl_verifiers *mdl_world_verifiers(mdl_world *w) { return w->verifiers; }
 
 sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_progress_fn progress,
                              void *progress_ctx) {
     if (progress) sim_engine_set_progress(w->engine, progress, progress_ctx, 1u << 16);
     sim_run_result r = sim_engine_run(w->engine, w->scn->duration_ns, stop);
     if (sim_net_error(w->net) != SIM_NET_OK) fail(w, "out of memory in the network");
+    if (w->verifiers && mdl_verifiers_error(w->verifiers)) fail(w, mdl_verifiers_error(w->verifiers));
     return r;
 }
 
@@ -241,6 +253,7 @@ int mdl_world_record(mdl_world *w) {
                     };
                     rc = sim_rec_insert(w->rec, st, v, 15);
                 }
+    if (rc == 0 && w->verifiers) rc = mdl_verifiers_record(w->verifiers, w->rec, sim_now_ns(w->engine));
     return rc;
 }
 
@@ -276,5 +289,9 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
         out->latency_p90_ns = percentile(w->lat, w->lat_len, 90);
         out->latency_p99_ns = percentile(w->lat, w->lat_len, 99);
         out->latency_max_ns = w->lat[w->lat_len - 1];
+    }
+    if (w->verifiers) {
+        out->has_consensus = true;
+        mdl_verifiers_summary(w->verifiers, out->sim_ns, &out->consensus);
     }
 }

@@ -21,6 +21,7 @@
 #include "net.h"
 #include "recorder.h"
 #include "scenario.h"
+#include "verifier.h"
 #include "ytree.h"
 
 typedef struct mdl_world mdl_world;
@@ -39,6 +40,8 @@ typedef struct mdl_world_summary {
     uint64_t latency_p50_ns, latency_p90_ns, latency_p99_ns, latency_max_ns;
     double latency_mean_ns;
     uint64_t rows_written;      /* sampled per-message rows */
+    bool has_consensus;         /* the scenario has verifiers */
+    mdl_consensus_summary consensus;
 } mdl_world_summary;
 
 /* Builds the world of scenario `s` (borrowed; must outlive the world) and
@@ -53,6 +56,9 @@ void mdl_world_free(mdl_world *w);
 
 sim_engine *mdl_world_engine(mdl_world *w);
 sim_net *mdl_world_net(mdl_world *w);
+/* The verifiers (models/verifier.h), or NULL when the scenario has none;
+** the place to hook commits, approvals and evidence (before running). */
+mdl_verifiers *mdl_world_verifiers(mdl_world *w);
 
 /* Runs to the scenario's duration.  Returns SIM_RUN_UNTIL or SIM_RUN_EMPTY
 ** when the run completed, SIM_RUN_STOPPED when *stop became non-zero.
@@ -64,7 +70,8 @@ sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_prog
 /* NULL, or why the run cannot be trusted (a failed write, OOM). */
 const char *mdl_world_error(const mdl_world *w);
 
-/* Writes the aggregate tables (nodes, net_links) into the attached run.
+/* Writes the aggregate tables (nodes, net_links, and the consensus tables
+** when there are verifiers) into the attached run.
 ** Returns 0 or a SIM_REC_ERR_* code. */
 int mdl_world_record(mdl_world *w);
 

@@ -1,0 +1,201 @@
+/*
+** Verifier nodes: the protocol core's consensus (protocol/xr_bft.h), one
+** instance per verifier, hosted on the simulated network as the nodes of
+** group "verifiers" (placed by network.placement like any group).
+**
+** Hosting.  Each verifier owns an xr_bft built in memory sized by
+** xr_bft_mem_size at creation; events allocate nothing in the host (the
+** network copies message bytes into its own pool).  Inputs reach the core
+** only inside the node's handling, so the core always runs "on" its node:
+**   bytes from a peer       -> xr_bft_on_message (from = sender's node id)
+**   the core's next deadline -> one node timer, cancelled and re-armed
+**                              whenever xr_bft_next_deadline changes
+**   start                    -> a node timer at time 0 (xr_bft_start)
+**   an observed XBlock       -> a node timer after the verifier's watcher
+**                              delay -> xr_bft_add_local_attestation
+** and the actions come back out:
+**   BROADCAST -> sim_net_send of the same bytes to every other verifier
+**   SEND      -> sim_net_send to that node
+**   COMMIT / ATTEST_APPROVED / EVIDENCE -> recorded here, then passed to the
+**                              hooks the world sets (the relayer of a later
+**                              issue takes approvals from on_approved).
+** CPU.  The core signs and checks signatures only through an
+** xr_sig_backend; each verifier gets a wrapper around the run's backend
+** that charges sim_net_charge(node, sign_cost or verify_cost) per call, so
+** simulated time follows production secp256k1 costs (models/sig_costs.h)
+** even when the fast backend computes.  A verifier that receives more than
+** its CPU can check falls behind, as a real one would.
+** Crashes keep the core's state (as a node with a write-ahead log would);
+** the deadline timer vanishes with the crash and is re-armed on restart.
+** The core catches a restarted node up only over its last commit_history
+** heights (block sync is not modelled).
+**
+** Byzantine strategies wrap the core (the core itself is always honest);
+** each is active inside its window [from, until) only:
+**   crashed       the network crashes the node (verifier_config.c adds the
+**                 crash to the network config);
+**   silent        every BROADCAST and SEND the core asks for is dropped;
+**   equivocating  for each proposal, prevote and precommit it signs itself,
+**                 the host signs a conflicting twin (a proposal of the same
+**                 block with another payload; a vote for the twin block, or
+**                 for nil instead of a block, or for a made-up block instead
+**                 of nil); peers in the first half (by verifier index) get
+**                 the original, the second half the twin, and with `reveal`
+**                 the first half also gets the twin right after -- the core
+**                 does not gossip other validators' votes, so without it
+**                 evidence appears only through the core's relays.
+**
+** Safety check.  Every COMMIT of an honest verifier (one with no Byzantine
+** entry) is compared with the first honest commit at that height; a
+** different block id is a conflicting commit, recorded and counted.
+**
+** Results (mdl_verifiers_record): per consensus height, per attestation,
+** per piece of evidence, per verifier, conflicting commits, and one summary
+** row with percentiles computed here (schema: analysis/schema.sql).
+**
+** Random streams: entity MDL_ENT_VERIFIER, id = verifier index, purposes
+** stake and watcher delay; keys from a seed derived from the run seed;
+** synthetic XBlocks: entity MDL_ENT_SYNTH, id = chain index.
+*/
+#ifndef MDL_VERIFIER_H
+#define MDL_VERIFIER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "net.h"
+#include "recorder.h"
+#include "verifier_config.h"
+#include "xr_action.h"
+#include "xr_bft.h"
+#include "ytree.h"
+
+#define MDL_ENT_VERIFIER 0x56455249u /* "VERI" */
+#define MDL_ENT_SYNTH 0x53594e58u    /* "SYNX" */
+
+typedef struct mdl_verifiers mdl_verifiers;
+
+/* What the world may hook.  Called while the verifier's input is handled
+** (now_ns is its CPU time); views are valid only during the call.  A hook
+** may call mdl_verifiers_observe but nothing else of this module.  Every
+** verifier's actions are passed on, Byzantine ones included; use
+** mdl_verifiers_is_honest to tell. */
+typedef struct mdl_verifier_hooks {
+    void (*on_commit)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c);
+    void (*on_approved)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a);
+    void (*on_evidence)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e);
+    void *ctx;
+} mdl_verifier_hooks;
+
+/* One consensus height as the honest verifiers saw it. */
+typedef struct mdl_height_info {
+    uint64_t height;
+    bool committed;              /* some honest verifier committed it */
+    uint32_t proposer;           /* verifier index of the committed block's proposer */
+    uint32_t round;              /* round it was decided in (first honest commit) */
+    uint8_t block_id[32];        /* first honest commit's block */
+    uint32_t votes;              /* attestation votes in that block */
+    uint64_t start_ns;           /* first honest verifier entered the height; UINT64_MAX unknown */
+    uint64_t first_commit_ns;
+    uint64_t last_commit_ns;
+    uint32_t commit_count;       /* honest verifiers that committed it */
+    uint32_t approved;           /* attestations its commit approved */
+} mdl_height_info;
+
+/* One distinct piece of evidence (by its canonical encoding). */
+typedef struct mdl_evidence_info {
+    uint8_t kind;                /* XR_EVIDENCE_* */
+    uint32_t offender;           /* verifier index (UINT32_MAX: unknown address) */
+    uint64_t height;             /* duplicate votes: the votes' height and round */
+    uint32_t round;
+    uint8_t vote_type;           /* duplicate votes: XR_BFT_PROPOSAL / _PREVOTE / _PRECOMMIT */
+    uint64_t first_ns;           /* first honest detection */
+    uint32_t detectors;          /* honest verifiers that reported it */
+} mdl_evidence_info;
+
+/* The numbers a user reads. "Time per height" is the interval between the
+** first honest commits of consecutive heights (height 1: from the start). */
+typedef struct mdl_consensus_summary {
+    uint32_t verifiers;
+    uint32_t byzantine;          /* verifiers with a Byzantine entry */
+    uint64_t total_power;
+    uint64_t byzantine_power;
+    uint64_t heights_committed;  /* heights with an honest commit */
+    uint64_t last_height;        /* highest of them */
+    uint64_t height_p50_ns, height_p90_ns, height_p99_ns, height_max_ns;
+    uint64_t commit_p50_ns, commit_p99_ns; /* height start -> first honest commit */
+    uint64_t multi_round_heights;          /* decided in a round > 0 */
+    uint64_t max_stall_ns;       /* longest time without a new first commit (run end included) */
+    uint64_t max_stall_from_ns;  /* when it began */
+    uint64_t xblocks_observed;   /* mdl_verifiers_observe calls */
+    uint64_t attestations_approved;
+    uint64_t approval_p50_ns, approval_p99_ns; /* first vote -> approval */
+    uint64_t evidence;           /* distinct pieces */
+    uint32_t offenders;          /* distinct offenders named */
+    uint64_t conflicts;          /* honest commits that differ from the first at their height */
+    uint64_t approval_conflicts; /* honest approvals of another root than the first */
+    uint64_t sigs_signed, sigs_verified;   /* signature calls charged */
+    uint64_t msgs_suppressed;    /* dropped by silent verifiers */
+    uint64_t twins_sent;         /* conflicting twins sent by equivocators */
+    uint64_t actions_dropped;    /* core actions lost to a full buffer (should be 0) */
+} mdl_consensus_summary;
+
+/* Adds vc->count verifier nodes to group "verifiers" of `net` (before
+** sim_net_resolve) and builds their cores.  `vc` and `cc` are copied where
+** needed but the Byzantine entries are borrowed (must outlive this).
+** Returns NULL with an error in d (out of memory, a key backend failure). */
+mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier_config *vc,
+                                 const mdl_consensus_config *cc, uint64_t seed, sim_diag *d);
+void mdl_verifiers_free(mdl_verifiers *vs);
+
+/* Schedules every verifier's start (time 0) and the synthetic XBlocks, if
+** any (after sim_net_resolve).  Returns false when out of memory. */
+bool mdl_verifiers_start(mdl_verifiers *vs);
+
+void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h);
+
+/* The world saw XBlock h (with message root msg_root) reach its
+** confirmation level at now_ns (>= the engine's now): every verifier that
+** is up sees it after its own watcher delay and signs it
+** (xr_bft_add_local_attestation).  h->consensus_chain_id should be
+** mdl_verifiers_chain_id.  Copies h and msg_root. */
+void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                           uint64_t now_ns);
+
+/* ---- queries -------------------------------------------------------------- */
+uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
+uint32_t mdl_verifiers_count(const mdl_verifiers *vs);
+uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i);
+bool mdl_verifiers_is_honest(const mdl_verifiers *vs, uint32_t i);
+uint64_t mdl_verifiers_power(const mdl_verifiers *vs, uint32_t i);
+const xr_address *mdl_verifiers_address(const mdl_verifiers *vs, uint32_t i);
+const xr_bft *mdl_verifiers_bft(const mdl_verifiers *vs, uint32_t i);
+/* The validator set all verifiers start with (id 1). */
+const xr_valset *mdl_verifiers_valset(const mdl_verifiers *vs);
+/* The run's signature backend without CPU charging (to verify evidence or
+** approvals outside a node's handling). */
+const xr_sig_backend *mdl_verifiers_sig(const mdl_verifiers *vs);
+/* Signature calls verifier i was charged for. */
+void mdl_verifiers_sig_calls(const mdl_verifiers *vs, uint32_t i, uint64_t *signed_count,
+                             uint64_t *verified_count);
+
+/* Highest height with a record (committed or started); 0 before any. */
+uint64_t mdl_verifiers_heights(const mdl_verifiers *vs);
+/* Height h (1..mdl_verifiers_heights); false when out of range. */
+bool mdl_verifiers_height(const mdl_verifiers *vs, uint64_t h, mdl_height_info *out);
+size_t mdl_verifiers_evidence_count(const mdl_verifiers *vs);
+bool mdl_verifiers_evidence(const mdl_verifiers *vs, size_t k, mdl_evidence_info *out);
+uint64_t mdl_verifiers_conflicts(const mdl_verifiers *vs);
+
+/* NULL, or why the run cannot be trusted (out of memory in the host). */
+const char *mdl_verifiers_error(const mdl_verifiers *vs);
+
+/* The summary at end_ns (the run's end, for the trailing stall). */
+void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consensus_summary *out);
+
+/* Writes every consensus table of the run in progress in rec.  Returns 0
+** or a SIM_REC_ERR_* code (SIM_REC_ERR_NOMEM when sorting needs memory). */
+int mdl_verifiers_record(const mdl_verifiers *vs, sim_rec *rec, uint64_t end_ns);
+
+#endif
