@@ -559,3 +559,93 @@ SELECT run_id,
        (executed_ns - emitted_ns) / 1e6          AS total_ms
 FROM messages;
 -- end of the chains, messages and submissions block
+
+------------------------------------------------------------------------
+-- Finality and cost: what designers read (views over messages)
+------------------------------------------------------------------------
+
+-- The measured window of each run: statistics count messages emitted at
+-- or after warmup_ns (the same rule as the summary `xrsim run` prints).
+CREATE TABLE run_window (
+    run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    warmup_ns   INTEGER NOT NULL,
+    duration_ns INTEGER NOT NULL
+);
+CREATE TRIGGER run_window_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM run_window WHERE run_id = old.id; END;
+
+-- Finality (emitted -> executed at the destination) per run, route and
+-- level: nearest-rank percentiles in seconds over executed messages
+-- emitted after the warm-up; emitted_count counts every message emitted
+-- after the warm-up, executed or not.
+CREATE VIEW v_finality_route AS
+WITH m AS (
+    SELECT msg.run_id, msg.source_chain, msg.dest_chain, msg.level,
+           msg.executed_ns - msg.emitted_ns AS lat_ns
+    FROM messages msg JOIN run_window w ON w.run_id = msg.run_id
+    WHERE msg.emitted_ns >= w.warmup_ns),
+r AS (
+    SELECT run_id, source_chain, dest_chain, level, lat_ns,
+           ROW_NUMBER() OVER (PARTITION BY run_id, source_chain, dest_chain, level ORDER BY lat_ns NULLS LAST) AS rn,
+           COUNT(lat_ns) OVER (PARTITION BY run_id, source_chain, dest_chain, level) AS n
+    FROM m)
+SELECT run_id, source_chain, dest_chain, level,
+       COUNT(*)                                                   AS emitted_count,
+       COUNT(lat_ns)                                              AS executed_count,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 50 + 99) / 100 THEN lat_ns END) / 1e9 AS p50_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 90 + 99) / 100 THEN lat_ns END) / 1e9 AS p90_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 99 + 99) / 100 THEN lat_ns END) / 1e9 AS p99_s,
+       MAX(lat_ns) / 1e9                                          AS max_s
+FROM r
+GROUP BY run_id, source_chain, dest_chain, level;
+
+-- The same per run and level (all routes together).
+CREATE VIEW v_finality AS
+WITH m AS (
+    SELECT msg.run_id, msg.level, msg.executed_ns - msg.emitted_ns AS lat_ns,
+           msg.gas_used, msg.dest_fee_wei
+    FROM messages msg JOIN run_window w ON w.run_id = msg.run_id
+    WHERE msg.emitted_ns >= w.warmup_ns),
+r AS (
+    SELECT run_id, level, lat_ns, gas_used, dest_fee_wei,
+           ROW_NUMBER() OVER (PARTITION BY run_id, level ORDER BY lat_ns NULLS LAST) AS rn,
+           COUNT(lat_ns) OVER (PARTITION BY run_id, level) AS n
+    FROM m)
+SELECT run_id, level,
+       COUNT(*)                                                   AS emitted_count,
+       COUNT(lat_ns)                                              AS executed_count,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 50 + 99) / 100 THEN lat_ns END) / 1e9 AS p50_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 90 + 99) / 100 THEN lat_ns END) / 1e9 AS p90_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 99 + 99) / 100 THEN lat_ns END) / 1e9 AS p99_s,
+       MAX(lat_ns) / 1e9                                          AS max_s,
+       AVG(gas_used)                                              AS gas_per_msg,
+       AVG(dest_fee_wei) / 1e18                                   AS eth_per_msg
+FROM r
+GROUP BY run_id, level;
+
+-- Which stage dominates: mean milliseconds per stage, per run and level.
+CREATE VIEW v_stage_breakdown AS
+SELECT s.run_id, s.level, COUNT(*) AS executed_count,
+       AVG(source_inclusion_ms) AS source_inclusion_ms,
+       AVG(source_level_ms)     AS source_level_ms,
+       AVG(first_vote_ms)       AS first_vote_ms,
+       AVG(approval_ms)         AS approval_ms,
+       AVG(relay_ms)            AS relay_ms,
+       AVG(dest_inclusion_ms)   AS dest_inclusion_ms,
+       AVG(total_ms)            AS total_ms
+FROM v_message_stages s
+WHERE s.total_ms IS NOT NULL
+GROUP BY s.run_id, s.level;
+
+-- Cost per message against batch size (messages per submission) and the
+-- validator-set size of the run.
+CREATE VIEW v_cost_by_batch AS
+SELECT sb.run_id,
+       (SELECT COUNT(*) FROM verifiers v WHERE v.run_id = sb.run_id) AS validators,
+       sb.msg_count                                   AS batch_msgs,
+       COUNT(*)                                       AS submissions,
+       AVG(sb.gas_used * 1.0 / sb.msg_count)          AS gas_per_msg,
+       AVG(sb.fee_wei * 1.0 / sb.msg_count) / 1e18    AS eth_per_msg
+FROM submissions sb
+WHERE sb.result = 'ok' AND sb.msg_count > 0
+GROUP BY sb.run_id, sb.msg_count;

@@ -189,6 +189,7 @@ static void make_parent_dir(const char *path) {
 }
 
 static void print_ms(const char *label, uint64_t ns) { printf("  %s %.1f ms", label, (double)ns / 1e6); }
+static void print_s(const char *label, uint64_t ns) { printf("  %s %.2f s", label, (double)ns / 1e9); }
 
 static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t run_id,
                           const mdl_world_summary *s, double wall_s) {
@@ -232,10 +233,36 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                c->evidence, c->offenders, c->offenders == 1 ? "" : "s", c->conflicts,
                c->conflicts == 0 && c->approval_conflicts == 0 ? "safe" : "UNSAFE");
     }
+    if (s->has_xchain) {
+        const mdl_xchain_summary *x = &s->xchain;
+        const mdl_finality *lv[2] = {&x->latest, &x->finalized};
+        const char *names[2] = {"fast", "finalized"};
+        for (int i = 0; i < 2; i++) {
+            const mdl_finality *f = lv[i];
+            if (f->emitted == 0) continue;
+            printf("  %-10s  %" PRIu64 " of %" PRIu64 " messages executed; emitted to executed", names[i],
+                   f->executed, f->emitted);
+            if (f->executed) {
+                print_s("p50", f->p50_ns);
+                print_s("p90", f->p90_ns);
+                print_s("p99", f->p99_ns);
+                print_s("max", f->max_ns);
+                printf("; cost %.0f gas, %.3g ETH per message",
+                       (double)f->gas_used_sum / (double)f->executed,
+                       (double)f->fee_wei_sum / (double)f->executed / 1e18);
+            }
+            printf("\n");
+        }
+        printf("  relayers    %" PRIu64 " submissions (%" PRIu64 " reverted), %.4g ETH of gas; stream-order"
+               " violations %" PRIu64 "\n",
+               x->submissions, x->reverted, (double)x->relayer_fee_wei / 1e18, x->violations);
+    }
     printf("  results     %s (run %" PRId64 "; %" PRIu64 " sampled message rows)\n", a->out, run_id,
            s->rows_written);
     printf("              sqlite3 %s 'SELECT * FROM v_runs' '%s'\n", a->out,
-           s->has_consensus ? "SELECT * FROM v_consensus" : "SELECT * FROM v_net_latency");
+           s->has_xchain      ? "SELECT * FROM v_finality"
+           : s->has_consensus ? "SELECT * FROM v_consensus"
+                              : "SELECT * FROM v_net_latency");
 }
 
 int cmd_run(int argc, char **argv) {

@@ -17,9 +17,7 @@ static const char *const probe_keys[] = {"count", "interval", "arrival", "size",
 static const char *const arrival_names[] = {"fixed", "poisson", NULL};
 
 /* Sections later versions of xrsim fill in: named so the error says why. */
-static const char *const future_sections[] = {"rollups", "l1", "workload",
-                                              "relayers", "restaking", "adversary", "sweep",
-                                              "expect", NULL};
+static const char *const future_sections[] = {"restaking", "adversary", "sweep", "expect", NULL};
 
 static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
@@ -133,6 +131,15 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
     mdl_consensus_config_load(sim_ymap_get(root, "consensus"), &s->verifiers, &s->consensus, d);
     /* Byzantine `crashed` verifiers are network crashes of their nodes */
     mdl_verifier_config_add_crashes(&s->verifiers, &s->net, d);
+    mdl_xchain_config_load(sim_ymap_get(root, "l1"), sim_ymap_get(root, "rollups"),
+                           sim_ymap_get(root, "workload"), sim_ymap_get(root, "relayers"), &s->xchain, d);
+    const sim_ynode *rollups = sim_ymap_get(root, "rollups");
+    if (s->xchain.rollups.count && s->verifiers.count == 0) {
+        sim_diag_error(d, rollups, "rollups need verifiers to attest their blocks (add a verifiers section)");
+    }
+    if (s->xchain.rollups.count && s->consensus.synthetic.chains) {
+        sim_diag_error(d, rollups, "consensus.synthetic_xblocks stands in for rollups; use one or the other");
+    }
 
     if (sim_diag_errors(d) > errors_before) return false;
     s->params_json = sim_ydoc_to_json(s->doc);
@@ -143,6 +150,7 @@ void mdl_scenario_free(mdl_scenario *s) {
     if (s == NULL) return;
     sim_net_config_free(&s->net);
     mdl_verifier_config_free(&s->verifiers);
+    mdl_xchain_config_free(&s->xchain);
     if (s->doc) sim_ydoc_free(s->doc);
     free(s->path);
     free(s->name);

@@ -4,7 +4,8 @@
 ** it finds (file:line:column) before giving up, so `xrsim validate` shows
 ** them all at once; nothing is run from a scenario that had an error.
 **
-** Sections: name, description, run, network, probes, verifiers, consensus
+** Sections: name, description, run, network, probes, verifiers, consensus,
+** l1, rollups, workload, relayers
 ** (verifier_config.h).  Sections that later versions fill in (rollups,
 ** ...) are errors here, not silently ignored: a scenario never asks for
 ** something the build does not do.
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "net_config.h"
+#include "xchain.h"
 #include "verifier_config.h"
 #include "ytree.h"
 
@@ -46,6 +48,7 @@ typedef struct mdl_scenario {
     mdl_probe_config probes;
     mdl_verifier_config verifiers; /* count 0: no verifiers */
     mdl_consensus_config consensus;
+    mdl_xchain_config xchain;      /* rollups.count 0: no chains */
 } mdl_scenario;
 
 /* Loads `path`, applies `sets` (each "key.path=value") in order and checks

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "probes.h"
+#include "xchain.h"
 #include "rng.h"
 
 #define MDL_ENT_SAMPLE 0x53414d50u /* "SAMP" */
@@ -22,6 +23,7 @@ struct mdl_world {
     sim_net *net;
     mdl_probes *probes;
     mdl_verifiers *verifiers;
+    mdl_xchain *xchain;
     sim_rec *rec;
     const char *error;           /* first failure inside the run */
     uint64_t sample_threshold;   /* message id sampled iff mix(id) < this */
@@ -118,6 +120,12 @@ static void observe(void *ctx, const sim_net_msg_info *m) {
     }
 }
 
+static void on_approved(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a) {
+    mdl_world *w = ctx;
+    (void)verifier;
+    mdl_xchain_on_approved(w->xchain, now_ns, a);
+}
+
 mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     assert(s && d);
     mdl_world *w = calloc(1, sizeof *w);
@@ -158,6 +166,20 @@ mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     for (size_t i = 0; i < nlinks; i++) w->links[i].latency_min_ns = UINT64_MAX;
     sim_net_set_observer(w->net, observe, w);
     if (w->probes && !mdl_probes_start(w->probes)) goto oom;
+    if (s->xchain.rollups.count) {
+        const char *why = NULL;
+        w->xchain = mdl_xchain_new(w->engine, w->verifiers, s->consensus.bft.quorum, &s->xchain, s->seed, &why);
+        if (!w->xchain) {
+            sim_diag_error(d, NULL, "cannot build the chains: %s", why ? why : "out of memory");
+            mdl_world_free(w);
+            return NULL;
+        }
+        static const mdl_verifier_hooks hooks = {.on_approved = on_approved};
+        mdl_verifier_hooks h = hooks;
+        h.ctx = w;
+        mdl_verifiers_set_hooks(w->verifiers, &h);
+        if (!mdl_xchain_start(w->xchain)) goto oom;
+    }
     if (w->verifiers && !mdl_verifiers_start(w->verifiers)) goto oom;
     return w;
 oom:
@@ -174,6 +196,7 @@ void mdl_world_attach(mdl_world *w, sim_rec *rec) {
 void mdl_world_free(mdl_world *w) {
     if (!w) return;
     mdl_probes_free(w->probes);
+    mdl_xchain_free(w->xchain);
     mdl_verifiers_free(w->verifiers);
     sim_net_free(w->net);
     sim_engine_free(w->engine);
@@ -183,6 +206,7 @@ void mdl_world_free(mdl_world *w) {
 }
 
 sim_engine *mdl_world_engine(mdl_world *w) { return w->engine; }
+mdl_xchain *mdl_world_xchain(mdl_world *w) { return w->xchain; }
 sim_net *mdl_world_net(mdl_world *w) { return w->net; }
 mdl_verifiers *mdl_world_verifiers(mdl_world *w) { return w->verifiers; }
 
@@ -192,6 +216,7 @@ sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_prog
     sim_run_result r = sim_engine_run(w->engine, w->scn->duration_ns, stop);
     if (sim_net_error(w->net) != SIM_NET_OK) fail(w, "out of memory in the network");
     if (w->verifiers && mdl_verifiers_error(w->verifiers)) fail(w, mdl_verifiers_error(w->verifiers));
+    if (w->xchain && mdl_xchain_error(w->xchain)) fail(w, mdl_xchain_error(w->xchain));
     return r;
 }
 
@@ -253,7 +278,16 @@ int mdl_world_record(mdl_world *w) {
                     };
                     rc = sim_rec_insert(w->rec, st, v, 15);
                 }
+    if (rc == 0) {
+        rc = sim_rec_prepare(w->rec, "INSERT INTO run_window (run_id, warmup_ns, duration_ns) VALUES (?,?,?)",
+                             &st);
+    }
+    if (rc == 0) {
+        sim_rec_val v[3] = {sim_rec_int(run), sim_rec_u64(w->scn->warmup_ns), sim_rec_u64(w->scn->duration_ns)};
+        rc = sim_rec_insert(w->rec, st, v, 3);
+    }
     if (rc == 0 && w->verifiers) rc = mdl_verifiers_record(w->verifiers, w->rec, sim_now_ns(w->engine));
+    if (rc == 0 && w->xchain) rc = mdl_xchain_record(w->xchain, w->rec);
     return rc;
 }
 
@@ -293,5 +327,9 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
     if (w->verifiers) {
         out->has_consensus = true;
         mdl_verifiers_summary(w->verifiers, out->sim_ns, &out->consensus);
+    }
+    if (w->xchain) {
+        out->has_xchain = true;
+        mdl_xchain_summary_get(w->xchain, w->scn->warmup_ns, &out->xchain);
     }
 }

@@ -42,6 +42,8 @@ typedef struct mdl_world_summary {
     uint64_t rows_written;      /* sampled per-message rows */
     bool has_consensus;         /* the scenario has verifiers */
     mdl_consensus_summary consensus;
+    bool has_xchain;            /* the scenario has rollups */
+    mdl_xchain_summary xchain;
 } mdl_world_summary;
 
 /* Builds the world of scenario `s` (borrowed; must outlive the world) and
@@ -55,6 +57,7 @@ void mdl_world_attach(mdl_world *w, sim_rec *rec);
 void mdl_world_free(mdl_world *w);
 
 sim_engine *mdl_world_engine(mdl_world *w);
+mdl_xchain *mdl_world_xchain(mdl_world *w); /* NULL without rollups */
 sim_net *mdl_world_net(mdl_world *w);
 /* The verifiers (models/verifier.h), or NULL when the scenario has none;
 ** the place to hook commits, approvals and evidence (before running). */
