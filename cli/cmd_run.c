@@ -251,6 +251,9 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                        (double)f->gas_used_sum / (double)f->executed,
                        (double)f->fee_wei_sum / (double)f->executed / 1e18);
             }
+            if (f->executed == 0 && i == 1) {
+                printf(" (none yet: finalized waits for the batch on L1 and L1 finality, 13+ min)");
+            }
             printf("\n");
         }
         printf("  relayers    %" PRIu64 " submissions (%" PRIu64 " reverted), %.4g ETH of gas; stream-order"
