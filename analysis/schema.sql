@@ -649,3 +649,41 @@ SELECT sb.run_id,
 FROM submissions sb
 WHERE sb.result = 'ok' AND sb.msg_count > 0
 GROUP BY sb.run_id, sb.msg_count;
+
+-- Validator-set sync (models/valsync.h): one row per validator set of a
+-- run, genesis included (epoch 0, created at 0, activation height 1).
+-- created: the L1 epoch boundary that turned stake changes into the set;
+-- emitted: its system XBlock on the consensus chain; approved: first
+-- approval of that XBlock (signed by the previous set); staged: staged on
+-- every verifier for activation_height; activated_ns: the first honest
+-- verifier entered that height; active_ns: every core reported the set
+-- (checked at L1 slots).  NULL: did not happen within the run.
+CREATE TABLE valsets (
+    run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    valset_id         INTEGER NOT NULL,
+    epoch             INTEGER NOT NULL,
+    member_count      INTEGER NOT NULL,
+    total_power       INTEGER NOT NULL,
+    created_ns        INTEGER NOT NULL,
+    emitted_ns        INTEGER,
+    approved_ns       INTEGER,
+    staged_ns         INTEGER,
+    activation_height INTEGER,
+    activated_ns      INTEGER,
+    active_ns         INTEGER,
+    PRIMARY KEY (run_id, valset_id)
+) WITHOUT ROWID;
+CREATE TRIGGER valsets_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM valsets WHERE run_id = old.id; END;
+
+-- When each portal installed each set (its system call executed there);
+-- NULL: not within the run.
+CREATE TABLE valset_installs (
+    run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    valset_id    INTEGER NOT NULL,
+    chain_id     INTEGER NOT NULL,
+    installed_ns INTEGER,
+    PRIMARY KEY (run_id, valset_id, chain_id)
+) WITHOUT ROWID;
+CREATE TRIGGER valset_installs_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM valset_installs WHERE run_id = old.id; END;

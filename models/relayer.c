@@ -41,6 +41,7 @@ typedef struct tx {
     uint64_t gas_limit;
     uint32_t fee_permille;
     uint32_t tries;
+    uint64_t valset_id;    /* the set that signed it */
     bool live;
     uint32_t next_free;
 } tx;
@@ -67,6 +68,9 @@ struct mdl_relayers {
     mdl_relayer_stats *stats;
     mdl_relayer_sent_fn sent_fn;
     void *sent_ctx;
+    mdl_relayer_source source;
+    uint32_t *held;        /* txs waiting for their destination's set, in order */
+    uint32_t held_count, held_cap;
     const char *error;
     /* scratch for one submission */
     xr_hash *node_work;
@@ -162,11 +166,21 @@ static void tx_release(mdl_relayers *r, uint32_t t) {
     r->tx_free = t;
 }
 
-/* Sends (or re-sends) transaction t now. */
+/* Sends (or re-sends) transaction t now -- or holds it while the
+** destination portal does not know the set that signed it. */
 static void tx_send(mdl_relayers *r, uint32_t t) {
     tx *x = &r->txs[t];
     mdl_rollup *dest = mdl_rollups_find(r->rs, x->dest_chain);
     assert(dest);
+    if (xr_portal_latest_valset_id(mdl_rollup_portal(dest)) < x->valset_id) {
+        if (r->held_count == r->held_cap && !grow((void **)&r->held, &r->held_cap, sizeof *r->held)) {
+            fail(r, "out of memory");
+            return;
+        }
+        r->held[r->held_count++] = t;
+        r->stats[x->relayer].held++;
+        return;
+    }
     uint64_t base = mdl_rollup_base_fee_wei(dest);
     uint64_t max_fee = base / 1000 * x->fee_permille + (base % 1000) * x->fee_permille / 1000 + 1;
     uint64_t id = mdl_rollup_submit_tx(dest, x->bytes, x->len, x->gas_limit, max_fee, x->relayer, t);
@@ -181,13 +195,13 @@ static void tx_send(mdl_relayers *r, uint32_t t) {
 /* Signatures to carry: all, or the shortest address-ordered prefix that
 ** passes the quorum of the set that signed. */
 static uint32_t choose_sigs(const mdl_relayers *r, const job *jb) {
-    if (r->cfg.sigs == MDL_RELAYER_SIGS_ALL || r->valset == NULL || r->valset->id != jb->valset_id) {
-        return jb->sig_count;
-    }
+    const xr_valset *set = r->valset && r->valset->id == jb->valset_id ? r->valset : NULL;
+    if (!set && r->source.valset_get) set = r->source.valset_get(r->source.ctx, jb->valset_id);
+    if (r->cfg.sigs == MDL_RELAYER_SIGS_ALL || set == NULL) return jb->sig_count;
     uint64_t power = 0;
     for (uint32_t i = 0; i < jb->sig_count; i++) {
-        power += xr_valset_power_of(r->valset, &jb->sigs[i].validator);
-        if (xr_quorum_reached(r->quorum, power, r->valset->total_power)) return i + 1;
+        power += xr_valset_power_of(set, &jb->sigs[i].validator);
+        if (xr_quorum_reached(r->quorum, power, set->total_power)) return i + 1;
     }
     return jb->sig_count;
 }
@@ -251,7 +265,8 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
     r->txs[t] = (tx){.relayer = relayer, .dest_chain = dest_chain,
                      .source_chain = jb->header.source_chain_id, .shard = shard,
                      .last_offset = last_offset, .bytes = bytes, .len = len, .gas_limit = limit,
-                     .fee_permille = r->cfg.fee_multiplier_permille, .live = true,
+                     .fee_permille = r->cfg.fee_multiplier_permille,
+                     .valset_id = jb->valset_id, .live = true,
                      .next_free = NONE};
     if (r->sent_fn) r->sent_fn(r->sent_ctx, relayer, dest_chain, &jb->header, r->msgs, order_count, now_ns);
     tx_send(r, t);
@@ -264,7 +279,14 @@ static void handle_job(void *ctx, sim_engine *e, const sim_event *ev) {
     mdl_rollup *src = mdl_rollups_find(r->rs, jb->header.source_chain_id);
     mdl_xblock xb;
     int level = mdl_level_of_conf(jb->header.conf_level);
-    if (src && level >= 0 && mdl_rollup_xblock_get(src, level, jb->header.offset, &jb->root, &xb)) {
+    bool found = false;
+    if (src) {
+        found = level >= 0 && mdl_rollup_xblock_get(src, level, jb->header.offset, &jb->root, &xb);
+    } else if (r->source.xblock_get && level >= 0) {
+        found = r->source.xblock_get(r->source.ctx, jb->header.source_chain_id, level, jb->header.offset,
+                                     &jb->root, &xb);
+    }
+    if (found) {
         for (size_t d = 0; d < mdl_rollups_count(r->rs) && !r->error; d++) {
             uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(r->rs, d));
             if (dest == jb->header.source_chain_id) continue;
@@ -315,6 +337,7 @@ void mdl_relayers_free(mdl_relayers *r) {
     free(r->jobs);
     free(r->txs);
     free(r->streams);
+    free(r->held);
     free(r->stats);
     free(r->node_work);
     free(r->index_work);
@@ -323,6 +346,40 @@ void mdl_relayers_free(mdl_relayers *r) {
     free(r->flags);
     free(r->msgs);
     free(r);
+}
+
+void mdl_relayers_set_source(mdl_relayers *r, const mdl_relayer_source *s) {
+    assert(r && s);
+    r->source = *s;
+}
+
+uint64_t mdl_relayers_held(const mdl_relayers *r) { return r->held_count; }
+
+/* A submission was included at dest_chain: send, in order, the held
+** transactions for it whose set its portal now knows. */
+static void release_held(mdl_relayers *r, uint64_t dest_chain) {
+    if (r->held_count == 0) return;
+    mdl_rollup *dest = mdl_rollups_find(r->rs, dest_chain);
+    uint64_t known = xr_portal_latest_valset_id(mdl_rollup_portal(dest));
+    /* take the ready ones out first: tx_send may hold again (it will not,
+    ** the set is known) and must not see a half-compacted list */
+    uint32_t n = r->held_count, keep = 0, ready_count = 0;
+    uint32_t *ready = malloc((size_t)n * sizeof *ready);
+    if (!ready) {
+        fail(r, "out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t t = r->held[i];
+        if (r->txs[t].dest_chain == dest_chain && r->txs[t].valset_id <= known) {
+            ready[ready_count++] = t;
+        } else {
+            r->held[keep++] = t;
+        }
+    }
+    r->held_count = keep;
+    for (uint32_t i = 0; i < ready_count && !r->error; i++) tx_send(r, ready[i]);
+    free(ready);
 }
 
 void mdl_relayers_set_sent_hook(mdl_relayers *r, mdl_relayer_sent_fn fn, void *ctx) {
@@ -398,7 +455,9 @@ void mdl_relayers_on_submit(mdl_relayers *r, const mdl_submit_result *res) {
     if (res->rc == 0) {
         st->included_ok++;
         st->msgs_delivered += res->receipt_count;
+        uint64_t dest_chain = x->dest_chain;
         tx_release(r, t);
+        release_held(r, dest_chain);
         return;
     }
     st->reverted++;

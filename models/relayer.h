@@ -21,6 +21,15 @@
 ** (an XBlock holds at most XR_MAX_SUBMISSION_MSGS); batching across XBlocks
 ** is impossible because a submission proves messages against one root.
 **
+** Validator sets: a submission carries the id of the set that signed it.
+** A relayer never sends one to a portal that does not know that set yet
+** (it reads the portal's latestValSetId, as an eth_call would): the
+** transaction is held, without counting a try, and sent -- held ones in the
+** order they were built -- as soon as a submission included at that
+** destination installed the set (models/valsync.h).  XBlocks of chains that
+** are not rollups (the consensus chain's system XBlocks) come from the
+** source hook (mdl_relayers_set_source) and go to every rollup.
+**
 ** Gas: each relayer's submissions and their gas and fees are counted;
 ** the world records them per submission (mdl_rollup's on_submit).
 */
@@ -62,6 +71,7 @@ typedef struct mdl_relayer_stats {
     uint64_t gas_used;
     uint64_t fee_wei;     /* gas paid */
     uint64_t msgs_delivered;
+    uint64_t held;        /* times a tx waited for its destination to learn a set */
 } mdl_relayer_stats;
 
 /* Relayers over `rs` (borrowed).  `valset`/`quorum` decide which
@@ -83,6 +93,21 @@ typedef void (*mdl_relayer_sent_fn)(void *ctx, uint32_t relayer, uint64_t dest_c
                                     const xr_xheader *h, const xr_xmsg *msgs, size_t n,
                                     uint64_t now_ns);
 void mdl_relayers_set_sent_hook(mdl_relayers *r, mdl_relayer_sent_fn fn, void *ctx);
+
+/* Where XBlocks of non-rollup chains and validator sets other than the
+** genesis one come from (both may be NULL; the hooks are copied). */
+typedef struct mdl_relayer_source {
+    /* The XBlock (chain, level, offset) with attestation root *root. */
+    bool (*xblock_get)(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
+                       mdl_xblock *out);
+    /* Validator set `id`, or NULL when unknown. */
+    const xr_valset *(*valset_get)(void *ctx, uint64_t id);
+    void *ctx;
+} mdl_relayer_source;
+void mdl_relayers_set_source(mdl_relayers *r, const mdl_relayer_source *s);
+
+/* Transactions held now, waiting for their destination to learn a set. */
+uint64_t mdl_relayers_held(const mdl_relayers *r);
 
 uint32_t mdl_relayers_count(const mdl_relayers *r);
 void mdl_relayers_stats(const mdl_relayers *r, uint32_t i, mdl_relayer_stats *out);

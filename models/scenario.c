@@ -137,6 +137,10 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
     if (s->xchain.rollups.count && s->verifiers.count == 0) {
         sim_diag_error(d, rollups, "rollups need verifiers to attest their blocks (add a verifiers section)");
     }
+    if (s->verifiers.stake_change_count && s->xchain.rollups.count == 0) {
+        sim_diag_error(d, sim_ymap_get(sim_ymap_get(root, "verifiers"), "stake_changes"),
+                       "verifiers.stake_changes act through the L1 and the portals: add rollups");
+    }
     if (s->xchain.rollups.count && s->consensus.synthetic.chains) {
         sim_diag_error(d, rollups, "consensus.synthetic_xblocks stands in for rollups; use one or the other");
     }

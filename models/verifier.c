@@ -913,6 +913,18 @@ bool mdl_verifiers_is_honest(const mdl_verifiers *vs, uint32_t i) {
     return vs->v[i].byz == NULL;
 }
 
+int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t id,
+                               const xr_validator *members, uint32_t count) {
+    assert(vs && members && count > 0);
+    for (uint32_t i = 0; i < vs->n; i++) {
+        int rc = xr_bft_set_next_valset(vs->v[i].bft, from_height, id, members, count);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs) { return vs->vc; }
+
 uint64_t mdl_verifiers_power(const mdl_verifiers *vs, uint32_t i) {
     assert(i < vs->n);
     return vs->v[i].power;

@@ -163,7 +163,18 @@ void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h);
 void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
                            uint64_t now_ns);
 
+/* Stages validator set `id` (members in any order) to take effect from
+** consensus height `from_height` on EVERY verifier's core, crashed ones
+** included (xr_bft_set_next_valset), so all switch at the same height.
+** from_height must exceed every core's current height.  Not from inside a
+** hook.  Returns 0 or the first core's error (then no core is staged
+** reliably: treat it as a failed run). */
+int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t id,
+                               const xr_validator *members, uint32_t count);
+
 /* ---- queries -------------------------------------------------------------- */
+/* The configuration the verifiers were built from (borrowed). */
+const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs);
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
 uint32_t mdl_verifiers_count(const mdl_verifiers *vs);
 uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i);

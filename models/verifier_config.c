@@ -220,9 +220,72 @@ static void byzantine_free(mdl_verifier_config *c) {
     c->byzantine_count = 0;
 }
 
+/* `stake_changes:` -- a list of {at, verifier, stake}; kept sorted by time
+** (stable), and the set may never become empty. */
+static bool load_stake_changes(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
+    static const char *const keys[] = {"at", "verifier", "stake", NULL};
+    if (n->kind == SIM_Y_NULL) return true;
+    if (n->kind != SIM_Y_SEQ) {
+        sim_diag_error(d, n, "expected a list for verifiers.stake_changes, e.g. "
+                             "[{at: 5min, verifier: 3, stake: 64 ETH}]");
+        return false;
+    }
+    if (c->count == 0) return false; /* count's own error was reported */
+    c->stake_changes = calloc(n->count ? n->count : 1, sizeof *c->stake_changes);
+    if (!c->stake_changes) return oom(d, n);
+    bool ok = true;
+    for (size_t i = 0; i < n->count; i++) {
+        const sim_ynode *it = n->items[i];
+        if (it->kind != SIM_Y_MAP) {
+            sim_diag_error(d, it, "expected a mapping for a stake change, e.g. "
+                                  "{at: 5min, verifier: 3, stake: 64 ETH}");
+            ok = false;
+            continue;
+        }
+        bool item_ok = sim_ymap_check(it, "a stake change", keys, d);
+        mdl_stake_change ch = {0};
+        item_ok = sim_yfield_duration_ns(it, "at", true, 0, 0, SIM_NET_NEVER - 1u, &ch.at_ns, d) && item_ok;
+        uint64_t v = 0;
+        item_ok = sim_yfield_u64(it, "verifier", true, 0, 0, c->count - 1u, &v, d) && item_ok;
+        ch.verifier = (uint32_t)v;
+        item_ok = sim_yfield_gwei(it, "stake", true, 0, 0, MAX_STAKE_GWEI, &ch.stake_gwei, d) && item_ok;
+        if (!item_ok) {
+            ok = false;
+            continue;
+        }
+        /* insertion sort by time, stable */
+        size_t k = c->stake_change_count++;
+        while (k > 0 && c->stake_changes[k - 1].at_ns > ch.at_ns) {
+            c->stake_changes[k] = c->stake_changes[k - 1];
+            k--;
+        }
+        c->stake_changes[k] = ch;
+    }
+    if (!ok) return false;
+    /* never an empty set: count members after each change in time order */
+    uint8_t *in = malloc(c->count);
+    if (!in) return oom(d, n);
+    memset(in, 1, c->count);
+    uint32_t members = c->count;
+    for (size_t i = 0; i < c->stake_change_count && ok; i++) {
+        const mdl_stake_change *ch = &c->stake_changes[i];
+        bool now_in = ch->stake_gwei > 0;
+        if (in[ch->verifier] && !now_in) members--;
+        if (!in[ch->verifier] && now_in) members++;
+        in[ch->verifier] = now_in;
+        if (members == 0) {
+            sim_diag_error(d, n, "stake changes leave no verifier with stake (the set would be empty)");
+            ok = false;
+        }
+    }
+    free(in);
+    return ok;
+}
+
 void mdl_verifier_config_free(mdl_verifier_config *c) {
     if (c == NULL) return;
     free(c->stakes_gwei);
+    free(c->stake_changes);
     byzantine_free(c);
     memset(c, 0, sizeof *c);
 }
@@ -246,7 +309,8 @@ static bool load_watcher(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d
 }
 
 bool mdl_verifier_config_load(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
-    static const char *const keys[] = {"count", "stake", "watcher_delay", "byzantine", NULL};
+    static const char *const keys[] = {"count", "stake", "watcher_delay", "byzantine", "stake_changes",
+                                       NULL};
     assert(c != NULL && d != NULL);
     memset(c, 0, sizeof *c);
     (void)load_watcher(NULL, c, d);
@@ -266,6 +330,8 @@ bool mdl_verifier_config_load(const sim_ynode *n, mdl_verifier_config *c, sim_di
     (void)load_watcher(sim_ymap_get(n, "watcher_delay"), c, d);
     const sim_ynode *b = sim_ymap_get(n, "byzantine");
     if (b) (void)load_byzantine(b, c, d);
+    const sim_ynode *sc = sim_ymap_get(n, "stake_changes");
+    if (sc) (void)load_stake_changes(sc, c, d);
     /* the set's total power must fit the core's bound */
     if (stake_ok && c->count) {
         uint64_t total = 0;

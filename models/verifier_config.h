@@ -13,6 +13,8 @@
 **     #   (drawn per verifier from its own random stream, rounded to gwei,
 **     #    capped at max; power = stake in gwei)
 **     watcher_delay: {min: 50ms, max: 300ms}   # uniform per (verifier, XBlock)
+**     stake_changes:              # optional; stake moved on L1 (models/valsync.h)
+**       - {at: 5min, verifier: 3, stake: 64 ETH}   # stake 0 ETH: leaves the set
 **     byzantine:                  # optional; a verifier appears at most once
 **       - {verifiers: [0, 1], behaviour: silent, from: 30s, until: 60s}
 **       - {verifiers: 2, behaviour: equivocating, reveal: true}
@@ -90,6 +92,14 @@ typedef enum mdl_stake_model {
     MDL_STAKE_PARETO = 4
 } mdl_stake_model;
 
+/* One `stake_changes:` entry: at `at_ns` an L1 transaction sets verifier
+** `verifier`'s stake (power) to `stake_gwei`; 0 removes it from the set. */
+typedef struct mdl_stake_change {
+    uint64_t at_ns;
+    uint32_t verifier;           /* < count */
+    uint64_t stake_gwei;         /* 0: leaves */
+} mdl_stake_change;
+
 typedef struct mdl_verifier_config {
     uint32_t count;              /* 0: no verifiers in this scenario */
     mdl_stake_model stake_model;
@@ -102,6 +112,8 @@ typedef struct mdl_verifier_config {
     uint64_t watcher_max_ns;
     mdl_byzantine_cfg *byzantine;
     size_t byzantine_count;
+    mdl_stake_change *stake_changes; /* in scenario order (sorted by at_ns, stable) */
+    size_t stake_change_count;
 } mdl_verifier_config;
 
 typedef enum mdl_sig_kind { MDL_SIG_FAST = 0, MDL_SIG_SECP256K1 = 1 } mdl_sig_kind;

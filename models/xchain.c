@@ -26,6 +26,7 @@ struct mdl_xchain {
     mdl_rollups *rs;
     mdl_workload *wl;
     mdl_relayers *relayers;
+    mdl_valsync *valsync;       /* NULL without stake changes */
     mdl_messages *msgs;
     uint64_t next_msg_id;
     const mdl_xchain_config *cfg;
@@ -75,6 +76,7 @@ static void on_submit(void *ctx, const mdl_submit_result *res) {
     mdl_xchain *x = ctx;
     uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(x->rs, res->rollup));
     mdl_messages_on_submit(x->msgs, res, dest);
+    if (x->valsync) mdl_valsync_on_submit(x->valsync, res);
     mdl_relayers_on_submit(x->relayers, res);
     if (x->sub_len == x->sub_cap) {
         size_t cap = x->sub_cap ? x->sub_cap * 2 : 256;
@@ -100,6 +102,17 @@ static void on_sent(void *ctx, uint32_t relayer, uint64_t dest_chain, const xr_x
                     const xr_xmsg *msgs, size_t n, uint64_t now_ns) {
     mdl_xchain *x = ctx;
     mdl_messages_on_sent(x->msgs, relayer, h->source_chain_id, dest_chain, msgs, n, now_ns);
+}
+
+static bool source_xblock(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
+                          mdl_xblock *out) {
+    mdl_xchain *x = ctx;
+    return mdl_valsync_xblock_get(x->valsync, chain_id, level, offset, root, out);
+}
+
+static const xr_valset *source_valset(void *ctx, uint64_t id) {
+    mdl_xchain *x = ctx;
+    return mdl_valsync_valset(x->valsync, id);
 }
 
 mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, const mdl_xchain_config *c,
@@ -136,6 +149,13 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
         goto fail;
     }
     mdl_relayers_set_sent_hook(x->relayers, on_sent, x);
+    const mdl_verifier_config *vc = mdl_verifiers_config(vs);
+    if (vc->stake_change_count) {
+        x->valsync = mdl_valsync_new(e, x->l1, vs, x->rs, vc->stake_changes, vc->stake_change_count);
+        if (!x->valsync) goto fail;
+        mdl_relayer_source src = {.xblock_get = source_xblock, .valset_get = source_valset, .ctx = x};
+        mdl_relayers_set_source(x->relayers, &src);
+    }
     return x;
 fail:
     mdl_xchain_free(x);
@@ -145,6 +165,7 @@ fail:
 void mdl_xchain_free(mdl_xchain *x) {
     if (!x) return;
     mdl_relayers_free(x->relayers);
+    mdl_valsync_free(x->valsync);
     mdl_workload_free(x->wl);
     mdl_rollups_free(x->rs);
     mdl_l1_free(x->l1);
@@ -154,17 +175,20 @@ void mdl_xchain_free(mdl_xchain *x) {
 }
 
 bool mdl_xchain_start(mdl_xchain *x) {
-    return mdl_l1_start(x->l1) && mdl_rollups_start(x->rs) && mdl_workload_start(x->wl);
+    return mdl_l1_start(x->l1) && mdl_rollups_start(x->rs) && mdl_workload_start(x->wl) &&
+           (!x->valsync || mdl_valsync_start(x->valsync));
 }
 
 void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_approved *a) {
     mdl_messages_on_approved(x->msgs, a->header.source_chain_id, a->header.conf_level, a->header.offset,
                              now_ns);
+    if (x->valsync) mdl_valsync_on_approved(x->valsync, now_ns, a);
     mdl_relayers_on_approved(x->relayers, now_ns, a);
 }
 
 const char *mdl_xchain_error(const mdl_xchain *x) {
     if (x->error) return x->error;
+    if (x->valsync && mdl_valsync_error(x->valsync)) return mdl_valsync_error(x->valsync);
     if (mdl_relayers_error(x->relayers)) return mdl_relayers_error(x->relayers);
     if (mdl_rollups_failed(x->rs)) return "a rollup model failed (out of memory)";
     if (mdl_l1_failed(x->l1)) return "the L1 model failed (out of memory)";
@@ -172,6 +196,8 @@ const char *mdl_xchain_error(const mdl_xchain *x) {
 }
 
 const mdl_messages *mdl_xchain_messages(const mdl_xchain *x) { return x->msgs; }
+const mdl_valsync *mdl_xchain_valsync(const mdl_xchain *x) { return x->valsync; }
+const mdl_relayers *mdl_xchain_relayers(const mdl_xchain *x) { return x->relayers; }
 
 void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, mdl_xchain_summary *out) {
     memset(out, 0, sizeof *out);
@@ -221,6 +247,7 @@ int mdl_xchain_record(mdl_xchain *x, sim_rec *rec) {
         rc = sim_rec_insert(rec, st, v, 15);
     }
     if (rc == 0) rc = mdl_messages_record(x->msgs, rec);
+    if (rc == 0 && x->valsync) rc = mdl_valsync_record(x->valsync, rec);
     /* A message's first vote is its attestation's, which the verifiers
     ** recorded (table attestations) just before. */
     if (rc == 0) {

@@ -7,6 +7,9 @@
 **   workload --xcall--> rollup (source portal) --XBlock--> verifiers (observe)
 **   verifiers --approved--> relayers --submission--> rollup (destination portal)
 **   every stage stamps the message's life (messages.h)
+** With verifiers.stake_changes, validator-set sync (valsync.h) joins in:
+**   L1 stake change --epoch--> new set --system XBlock--> verifiers, relayers,
+**   every portal; the consensus switches sets at one staged height.
 */
 #ifndef MDL_XCHAIN_H
 #define MDL_XCHAIN_H
@@ -18,6 +21,7 @@
 #include "messages.h"
 #include "recorder.h"
 #include "relayer.h"
+#include "valsync.h"
 #include "verifier.h"
 
 typedef struct mdl_xchain_config {
@@ -49,6 +53,10 @@ void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_appr
 const char *mdl_xchain_error(const mdl_xchain *x);
 
 const mdl_messages *mdl_xchain_messages(const mdl_xchain *x);
+/* The validator-set sync, or NULL when the scenario has no stake changes. */
+const mdl_valsync *mdl_xchain_valsync(const mdl_xchain *x);
+/* The relayers (for inspection). */
+const mdl_relayers *mdl_xchain_relayers(const mdl_xchain *x);
 
 typedef struct mdl_xchain_summary {
     mdl_finality latest, finalized;   /* emitted after warm-up */
