@@ -4,18 +4,28 @@
 ** Layout inside the caller's memory: the pool header, `max_streams` stream
 ** records kept sorted by (chain, level), per stream a ring of `window` list
 ** heads (slot = offset % window, unique for the offsets in (last, last +
-** window]), and `max_votes` vote records chained through `next` (a free list
-** when unused).  Lookups walk one offset's list: at most one vote per
+** window]), and `max_votes` vote records chained through `next` (freed ones
+** on a free list; never-used ones handed out in index order, so init
+** touches none).  Lookups walk one offset's list: at most one vote per
 ** validator, so O(validators).
 */
 #include "xr_attpool.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "xr_assert.h"
 #include "xr_err.h"
 
 #define NIL_IDX 0xffffffffu
+
+/* n-byte equality without a call: the core is built -ffreestanding, which
+** keeps memcmp out of line, and these compares sit in per-vote loops. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= (uint8_t)(a[i] ^ b[i]);
+    return acc == 0;
+}
 
 typedef struct stream {
     uint64_t chain_id;
@@ -25,15 +35,16 @@ typedef struct stream {
 } stream;
 
 typedef struct vote_rec {
+    uint32_t next;               /* first: a list walk reads one cache line per record */
     xr_att_vote v;
-    uint32_t next;
 } vote_rec;
 
 struct xr_attpool {
     xr_attpool_cfg cfg;
     uint32_t stream_count;
     uint32_t vote_count;
-    uint32_t free_head;
+    uint32_t free_head;          /* freed records, LIFO */
+    uint32_t fresh;              /* records [fresh, max_votes) never used */
     stream *streams;             /* [max_streams], sorted by (chain, level) */
     uint32_t *heads;             /* [max_streams * window]; row follows its stream */
     vote_rec *votes;             /* [max_votes] */
@@ -75,9 +86,10 @@ int xr_attpool_init(xr_attpool **out, void *mem, size_t mem_len, const xr_attpoo
     p->heads = (uint32_t *)(void *)m;
     m += ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * cfg->window);
     p->votes = (vote_rec *)(void *)m;
-    for (uint32_t i = 0; i < cfg->max_votes; i++)
-        p->votes[i].next = i + 1 < cfg->max_votes ? i + 1 : NIL_IDX;
-    p->free_head = 0;
+    /* records are handed out lazily (freed first, then fresh ones in index
+    ** order): init touches none of them */
+    p->free_head = NIL_IDX;
+    p->fresh = 0;
     *out = p;
     return 0;
 }
@@ -155,7 +167,10 @@ const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[
     uint32_t idx = row(p, (uint32_t)si)[offset % p->cfg.window];
     for (; idx != NIL_IDX; idx = p->votes[idx].next) {
         const xr_att_vote *v = &p->votes[idx].v;
-        if (v->header.offset == offset && memcmp(v->validator, validator, 20) == 0) return v;
+        /* the first byte rules out most of an offset's other signers */
+        if (v->validator[0] == validator[0] && v->header.offset == offset &&
+            bytes_eq(v->validator, validator, 20))
+            return v;
     }
     return NULL;
 }
@@ -169,15 +184,20 @@ int xr_attpool_add(xr_attpool *p, const xr_att_vote *v, xr_att_vote *conflict) {
     const xr_att_vote *old =
         xr_attpool_find(p, v->validator, h->source_chain_id, h->conf_level, h->offset);
     if (old) {
-        if (memcmp(old->root.bytes, v->root.bytes, 32) == 0) return XR_ERR_BFT_DUPLICATE;
+        if (bytes_eq(old->root.bytes, v->root.bytes, 32)) return XR_ERR_BFT_DUPLICATE;
         if (conflict) *conflict = *old;
         return XR_ERR_BFT_EQUIVOCATION;
     }
-    if (p->free_head == NIL_IDX) return XR_ERR_CAPACITY;
+    if (p->free_head == NIL_IDX && p->fresh >= p->cfg.max_votes) return XR_ERR_CAPACITY;
     long si = get_stream(p, h->source_chain_id, h->conf_level);
     if (si < 0) return XR_ERR_CAPACITY;
-    uint32_t idx = p->free_head;
-    p->free_head = p->votes[idx].next;
+    uint32_t idx;
+    if (p->free_head != NIL_IDX) {
+        idx = p->free_head;
+        p->free_head = p->votes[idx].next;
+    } else {
+        idx = p->fresh++;
+    }
     p->votes[idx].v = *v;
     uint32_t *head = &row(p, (uint32_t)si)[h->offset % p->cfg.window];
     p->votes[idx].next = *head;
@@ -200,7 +220,7 @@ static uint64_t root_power(const xr_attpool *p, const xr_valset *vs, uint32_t id
     uint32_t n = 0;
     for (; idx != NIL_IDX; idx = p->votes[idx].next) {
         const xr_att_vote *v = &p->votes[idx].v;
-        if (v->header.offset != offset || memcmp(v->root.bytes, root->bytes, 32) != 0) continue;
+        if (v->header.offset != offset || !bytes_eq(v->root.bytes, root->bytes, 32)) continue;
         uint64_t pw = power_of(vs, v->validator);
         if (pw == 0) continue;
         sum += pw; /* cannot overflow: a set's total fits in uint64 */
@@ -228,6 +248,24 @@ static void free_offset(xr_attpool *p, uint32_t si, uint64_t offset) {
     }
 }
 
+/* Sort n signature entries ascending by address (insertion sort: linear
+** on the nearly sorted input next_approval gives it; addresses are
+** distinct, one vote per validator and offset). */
+static void sort_sig_entries(uint8_t *sigs, uint32_t n) {
+    uint8_t tmp[XR_ATTPOOL_SIG_ENTRY_BYTES];
+    for (uint32_t i = 1; i < n; i++) {
+        uint8_t *e = sigs + (size_t)i * XR_ATTPOOL_SIG_ENTRY_BYTES;
+        if (memcmp(e - XR_ATTPOOL_SIG_ENTRY_BYTES, e, 20) < 0) continue;
+        memcpy(tmp, e, XR_ATTPOOL_SIG_ENTRY_BYTES);
+        uint32_t j = i;
+        while (j > 0 && memcmp(sigs + (size_t)(j - 1) * XR_ATTPOOL_SIG_ENTRY_BYTES, tmp, 20) > 0)
+            j--;
+        uint8_t *at = sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES;
+        memmove(at + XR_ATTPOOL_SIG_ENTRY_BYTES, at, (size_t)(i - j) * XR_ATTPOOL_SIG_ENTRY_BYTES);
+        memcpy(at, tmp, XR_ATTPOOL_SIG_ENTRY_BYTES);
+    }
+}
+
 int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_approval *out,
                              uint8_t *sigs, size_t sigs_cap) {
     XR_ASSERT(p != NULL && vs != NULL && out != NULL && (sigs != NULL || sigs_cap == 0));
@@ -244,7 +282,7 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
             for (uint32_t b = head; b != a; b = p->votes[b].next) {
                 const xr_att_vote *vb = &p->votes[b].v;
                 if (vb->header.offset == offset &&
-                    memcmp(vb->root.bytes, va->root.bytes, 32) == 0) {
+                    bytes_eq(vb->root.bytes, va->root.bytes, 32)) {
                     seen = true;
                     break;
                 }
@@ -254,26 +292,24 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
             uint64_t pw = root_power(p, vs, head, offset, &va->root, &n);
             if (!xr_quorum_reached(p->cfg.quorum, pw, vs->total_power)) continue;
             if (sigs_cap / XR_ATTPOOL_SIG_ENTRY_BYTES < n) return XR_ERR_NOSPACE;
-            /* signers sorted ascending by address: insertion sort */
+            /* signers, then sorted ascending by address */
             uint32_t k = 0;
             for (uint32_t c = head; c != NIL_IDX; c = p->votes[c].next) {
                 const xr_att_vote *vc = &p->votes[c].v;
                 if (vc->header.offset != offset ||
-                    memcmp(vc->root.bytes, va->root.bytes, 32) != 0 ||
+                    !bytes_eq(vc->root.bytes, va->root.bytes, 32) ||
                     power_of(vs, vc->validator) == 0)
                     continue;
-                uint32_t j = k;
-                while (j > 0 && memcmp(sigs + (size_t)(j - 1) * XR_ATTPOOL_SIG_ENTRY_BYTES,
-                                       vc->validator, 20) > 0) {
-                    memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES,
-                           sigs + (size_t)(j - 1) * XR_ATTPOOL_SIG_ENTRY_BYTES, XR_ATTPOOL_SIG_ENTRY_BYTES);
-                    j--;
-                }
-                memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES, vc->validator, 20);
-                memcpy(sigs + (size_t)j * XR_ATTPOOL_SIG_ENTRY_BYTES + 20, vc->sig, 65);
+                XR_ASSERT(k < n);
+                /* back to front: the list is newest first and blocks carry
+                ** votes ascending by validator, so this is usually sorted */
+                uint8_t *e = sigs + (size_t)(n - 1u - k) * XR_ATTPOOL_SIG_ENTRY_BYTES;
+                memcpy(e, vc->validator, 20);
+                memcpy(e + 20, vc->sig, 65);
                 k++;
             }
             XR_ASSERT(k == n);
+            sort_sig_entries(sigs, n);
             out->header = va->header;
             out->msg_root = va->msg_root;
             out->root = va->root;

@@ -4,9 +4,21 @@
 ** Memory: everything lives in the caller's block, carved once at init by
 ** layout() -- the same function computes xr_bft_mem_size -- into the node
 ** header, validator storage, proposer priorities, round slots with one vote
-** record per validator and step, block slots, the candidate attestation pool
-** (a chained hash table), the attestation pool, the next-height buffer, the
-** commit history and scratch buffers.  Nothing grows after init.
+** record per validator and step (and per-block-id tallies of their power),
+** block slots, the candidate attestation pool (a chained hash table whose
+** used entries are also on two lists, the node's own votes and peers'), the
+** attestation pool, the next-height buffer, the commit history, a memo of
+** computed attestation roots and scratch buffers.  Nothing grows after
+** init, and pools hand out never-used entries lazily, so memory a run does
+** not need is never touched.
+**
+** Cost: what a message costs is dominated by signature checks and Keccak.
+** Work that would repeat is skipped without changing any result: a vote's
+** attestation root (three Keccak calls) is taken from a stored vote with
+** the identical header and message root, or from the memo; vote tallies are
+** updated as votes are stored instead of rescanned per rule; extensions are
+** built from the own-votes list.  Every signature check the rules call for
+** is still made (hosts charge simulated CPU per check).
 **
 ** Control: the public entry points change state, then run_rules() applies
 ** the paper's "upon" rules until none fires.  Own messages are stored
@@ -26,6 +38,7 @@
 #define EVID_RING 64u
 #define MAX_CATCHUP_ROUNDS 2u
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
+#define ROOT_MEMO 256u           /* remembered attestation roots (power of two) */
 
 enum { V_NONE = 0, V_NIL = 1, V_BLOCK = 2 };
 
@@ -40,6 +53,14 @@ typedef struct vrec {
     uint8_t alt_id[32];
     uint8_t alt_sig[65];
 } vrec;
+
+/* Power behind one block id among a round's votes of one type. */
+typedef struct tally {
+    uint8_t id[32];
+    uint64_t power;
+} tally;
+
+enum { TL_PREVOTE = 0, TL_PRECOMMIT = 1 };
 
 typedef struct rslot {
     bool used;
@@ -65,6 +86,12 @@ typedef struct rslot {
     vrec *pv;                    /* [max_validators] */
     vrec *pc;                    /* [max_validators] */
     uint8_t *seen;               /* [max_validators] */
+    /* per vote type: the power of the validators whose vote or twin is
+    ** nil, and for each block id voted for; kept as votes are stored so
+    ** that the rules read a tally instead of scanning every validator */
+    uint64_t nil_power[2];
+    uint32_t tally_count[2];
+    tally *tallies[2];           /* [2 * max_validators] each */
 } rslot;
 
 typedef struct bslot {
@@ -75,12 +102,26 @@ typedef struct bslot {
     uint8_t *bytes;              /* [max_block_bytes] */
 } bslot;
 
+/* Links first, so that a lookup walking a hash chain mostly reads one
+** cache line per entry (next, validator and offset). */
 typedef struct cand {
-    xr_att_vote v;
-    uint32_t next;
+    uint32_t next;               /* hash chain, or free list */
+    uint32_t lprev, lnext;       /* list of the used ones, own or peers' */
     uint8_t used;
     uint8_t own;
+    xr_att_vote v;
 } cand;
+
+/* An attestation root this node computed, by the header and message root it
+** was computed from: the ~100 validators' votes for one XBlock share it, so
+** each distinct one costs its three Keccak calls once (direct-mapped by
+** (chain, level, offset); a collision only costs a recomputation). */
+typedef struct rmemo {
+    xr_xheader header;
+    xr_hash msg_root;
+    xr_hash root;
+    uint8_t used;
+} rmemo;
 
 typedef struct fentry {
     uint64_t height;
@@ -165,8 +206,10 @@ struct xr_bft {
     cand *cands;
     uint32_t *buckets;
     uint32_t nbuckets;           /* power of two */
-    uint32_t cand_free;
+    uint32_t cand_free;          /* freed slots, LIFO */
+    uint32_t cand_fresh;         /* slots [cand_fresh, pending_votes) never used */
     uint32_t cand_count;
+    uint32_t cand_list[2];       /* heads: [0] peers' votes, [1] own votes */
 
     xr_attpool *att;
 
@@ -180,6 +223,7 @@ struct xr_bft {
     uint8_t *scratch_ext;        /* max_ext_votes * entry */
     uint32_t *scratch_idx;       /* pending_votes */
     uint8_t *scratch_sigs;       /* max_validators * 85 */
+    rmemo *memo;                 /* [ROOT_MEMO] */
     uint8_t evid_ring[EVID_RING][32];
     uint32_t evid_count;
 
@@ -283,6 +327,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     int64_t *prio = carve(cv, sizeof(int64_t) * n * 3u);
     rslot *slots = carve(cv, sizeof(rslot) * nslots);
     vrec *votes = carve(cv, sizeof(vrec) * (size_t)n * 2u * nslots);
+    tally *tallies = carve(cv, sizeof(tally) * (size_t)n * 4u * nslots);
     uint8_t *seen = carve(cv, (size_t)n * nslots);
     bslot *blocks = carve(cv, sizeof(bslot) * nblocks);
     uint8_t *bbytes = carve(cv, (size_t)mbb * nblocks);
@@ -302,6 +347,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
                                   XR_BFT_EXT_ENTRY_BYTES);
     uint32_t *sidx = carve(cv, sizeof(uint32_t) * c->pending_votes);
     uint8_t *ssigs = carve(cv, (size_t)n * 85u);
+    rmemo *memo = carve(cv, sizeof(rmemo) * ROOT_MEMO);
     if (!cv->base) return;
     xr_valset_init(&b->vs, vmem, n);
     xr_valset_init(&b->next_vs, vmem + n, n);
@@ -315,6 +361,8 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
         slots[i].pv = votes + (size_t)i * 2u * n;
         slots[i].pc = votes + (size_t)i * 2u * n + n;
         slots[i].seen = seen + (size_t)i * n;
+        slots[i].tallies[TL_PREVOTE] = tallies + (size_t)i * 4u * n;
+        slots[i].tallies[TL_PRECOMMIT] = tallies + (size_t)i * 4u * n + 2u * n;
     }
     b->blocks = blocks;
     b->nblocks = nblocks;
@@ -341,6 +389,8 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     b->scratch_ext = sext;
     b->scratch_idx = sidx;
     b->scratch_sigs = ssigs;
+    b->memo = memo;
+    memset(memo, 0, sizeof(rmemo) * ROOT_MEMO);
     int rc = xr_attpool_init(&b->att, attmem, xr_attpool_mem_size(&a), &a);
     XR_ASSERT(rc == 0);
 }
@@ -379,13 +429,23 @@ void xr_bft_actions_size(const xr_bft_cfg *cfg, uint32_t *items, size_t *bytes) 
 
 /* ---- small helpers -------------------------------------------------------- */
 
+/* n-byte equality without a call: the core is built -ffreestanding, which
+** keeps memcmp out of line, and these compares sit in the hottest loops. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= (uint8_t)(a[i] ^ b[i]);
+    return acc == 0;
+}
+
 static bool is_validator(const xr_bft *b) { return b->self_idx >= 0 && b->key != NULL; }
 
 static int64_t vindex_in(const xr_valset *vs, const uint8_t addr[20]) {
     uint32_t lo = 0, hi = vs->count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(vs->members[mid].addr.bytes, addr, 20);
+        /* the first byte settles most steps without a call */
+        int c = (int)vs->members[mid].addr.bytes[0] - (int)addr[0];
+        if (c == 0) c = memcmp(vs->members[mid].addr.bytes, addr, 20);
         if (c == 0) return mid;
         if (c < 0)
             lo = mid + 1;
@@ -557,10 +617,13 @@ static void slot_reset(xr_bft *b, rslot *s, uint32_t r) {
     uint32_t n = b->cfg.max_validators;
     vrec *pv = s->pv, *pc = s->pc;
     uint8_t *seen = s->seen;
-    memset(s, 0, sizeof *s);
+    tally *tpv = s->tallies[TL_PREVOTE], *tpc = s->tallies[TL_PRECOMMIT];
+    memset(s, 0, sizeof *s); /* also empties the tallies */
     s->pv = pv;
     s->pc = pc;
     s->seen = seen;
+    s->tallies[TL_PREVOTE] = tpv;
+    s->tallies[TL_PRECOMMIT] = tpc;
     for (uint32_t i = 0; i < n; i++) {
         pv[i].state = V_NONE;
         pc[i].state = V_NONE;
@@ -634,16 +697,41 @@ static void mark_seen(xr_bft *b, rslot *s, uint32_t idx) {
 
 static bool vote_is(uint8_t state, const uint8_t vid[32], const uint8_t *id /* NULL = nil */) {
     if (id == NULL) return state == V_NIL;
-    return state == V_BLOCK && memcmp(vid, id, 32) == 0;
+    return state == V_BLOCK && bytes_eq(vid, id, 32);
 }
 
-/* Power of the validators whose vote (or its twin) is for id. */
-static uint64_t power_for(const xr_bft *b, const vrec *v, const uint8_t *id /* NULL = nil */) {
-    uint64_t p = 0;
-    for (uint32_t i = 0; i < b->vs.count; i++)
-        if (vote_is(v[i].state, v[i].id, id) || vote_is(v[i].alt_state, v[i].alt_id, id))
-            p += vpower(b, i);
-    return p;
+/* Count a vote (or a twin) just stored for a validator of `power`: a
+** validator's twin always differs from its vote, so the tally of an id is
+** the power of the validators whose vote or twin is for it -- what the
+** paper's per-value counts are. */
+static void tally_add(const xr_bft *b, rslot *s, int type, uint8_t state, const uint8_t id[32],
+                      uint64_t power) {
+    XR_ASSERT(state == V_NIL || state == V_BLOCK);
+    if (state == V_NIL) {
+        s->nil_power[type] += power;
+        return;
+    }
+    tally *t = s->tallies[type];
+    uint32_t n = s->tally_count[type];
+    for (uint32_t i = 0; i < n; i++)
+        if (bytes_eq(t[i].id, id, 32)) {
+            t[i].power += power;
+            return;
+        }
+    /* at most a vote and a twin per member: 2 * max_validators ids */
+    XR_ASSERT(n < 2u * b->cfg.max_validators);
+    memcpy(t[n].id, id, 32);
+    t[n].power = power;
+    s->tally_count[type] = n + 1;
+}
+
+/* Power of the validators whose vote (or its twin) of `type` is for id. */
+static uint64_t power_for(const rslot *s, int type, const uint8_t *id /* NULL = nil */) {
+    if (id == NULL) return s->nil_power[type];
+    const tally *t = s->tallies[type];
+    for (uint32_t i = 0; i < s->tally_count[type]; i++)
+        if (bytes_eq(t[i].id, id, 32)) return t[i].power;
+    return 0;
 }
 
 /* ---- actions ---------------------------------------------------------------------- */
@@ -741,23 +829,38 @@ static uint32_t cand_find(const xr_bft *b, const uint8_t validator[20], const xr
         const xr_att_vote *v = &b->cands[i].v;
         if (v->header.source_chain_id == h->source_chain_id &&
             v->header.conf_level == h->conf_level && v->header.offset == h->offset &&
-            memcmp(v->validator, validator, 20) == 0)
+            bytes_eq(v->validator, validator, 20))
             return i;
     }
     return NIL_IDX;
 }
 
+/* Slots are taken from the freed ones first, then never-used ones in
+** index order (so init touches none of them and the pages of unused slots
+** are never faulted in). */
 static uint32_t cand_insert(xr_bft *b, const xr_att_vote *v, bool own) {
-    if (b->cand_free == NIL_IDX) return NIL_IDX;
-    uint32_t i = b->cand_free;
-    b->cand_free = b->cands[i].next;
+    uint32_t i;
+    if (b->cand_free != NIL_IDX) {
+        i = b->cand_free;
+        b->cand_free = b->cands[i].next;
+    } else if (b->cand_fresh < b->cfg.pending_votes) {
+        i = b->cand_fresh++;
+    } else {
+        return NIL_IDX;
+    }
     uint32_t hb = cand_hash(b, v->validator, v->header.source_chain_id, v->header.conf_level,
                             v->header.offset);
-    b->cands[i].v = *v;
-    b->cands[i].used = 1;
-    b->cands[i].own = own ? 1 : 0;
-    b->cands[i].next = b->buckets[hb];
+    cand *c = &b->cands[i];
+    c->v = *v;
+    c->used = 1;
+    c->own = own ? 1 : 0;
+    c->next = b->buckets[hb];
     b->buckets[hb] = i;
+    uint32_t *head = &b->cand_list[c->own];
+    c->lprev = NIL_IDX;
+    c->lnext = *head;
+    if (*head != NIL_IDX) b->cands[*head].lprev = i;
+    *head = i;
     b->cand_count++;
     return i;
 }
@@ -772,6 +875,12 @@ static void cand_remove(xr_bft *b, uint32_t i) {
         link = &b->cands[*link].next;
     }
     *link = b->cands[i].next;
+    cand *c = &b->cands[i];
+    if (c->lprev != NIL_IDX)
+        b->cands[c->lprev].lnext = c->lnext;
+    else
+        b->cand_list[c->own] = c->lnext;
+    if (c->lnext != NIL_IDX) b->cands[c->lnext].lprev = c->lprev;
     b->cands[i].used = 0;
     b->cands[i].next = b->cand_free;
     b->cand_free = i;
@@ -814,8 +923,58 @@ static int verify_att(const xr_bft *b, const xr_att_vote *v) {
     return xr_sig_verify(b->sig, d.bytes, v->sig, v->validator);
 }
 
-/* Offer a peer's attestation vote (signer already a member of the set). */
-static void cand_offer(xr_bft *b, xr_actions *acts, const xr_att_vote *v) {
+static rmemo *memo_slot(const xr_bft *b, const xr_xheader *h) {
+    uint64_t x = (h->source_chain_id * UINT64_C(0x9e3779b97f4a7c15)) ^
+                 ((uint64_t)h->conf_level << 56) ^ h->offset;
+    x ^= x >> 31;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 29;
+    return &b->memo[x & (ROOT_MEMO - 1u)];
+}
+
+static bool header_eq(const xr_xheader *x, const xr_xheader *y) {
+    return x->source_chain_id == y->source_chain_id &&
+           x->consensus_chain_id == y->consensus_chain_id && x->conf_level == y->conf_level &&
+           x->offset == y->offset && x->source_block_height == y->source_block_height &&
+           bytes_eq(x->source_block_hash.bytes, y->source_block_hash.bytes, 32);
+}
+
+/* True when v's root is the one computed from header h and message root mr
+** (the root is a function of those two alone). */
+static bool same_attested(const xr_xheader *h, const xr_hash *mr, const xr_att_vote *v) {
+    return header_eq(h, &v->header) && bytes_eq(mr->bytes, v->msg_root.bytes, 32);
+}
+
+/* Compute v->root from v's header and message root, or reuse it when this
+** node computed it before for the identical pair. */
+static void vote_compute_root(xr_bft *b, xr_att_vote *v) {
+    rmemo *m = memo_slot(b, &v->header);
+    if (m->used && same_attested(&m->header, &m->msg_root, v)) {
+        v->root = m->root;
+        return;
+    }
+    xr_att_vote_compute_root(v);
+    m->used = 1;
+    m->header = v->header;
+    m->msg_root = v->msg_root;
+    m->root = v->root;
+}
+
+/* Fill the root of a vote decoded without it (xr_bftmsg_ext_get_unrooted):
+** copied from `known` when that stored vote attests the same header and
+** message root -- every stored vote's root was computed from its own --
+** else from the memo or computed.  Either way v->root is what the decoder
+** would have put there; only repeated Keccak work is saved. */
+static void vote_fill_root(xr_bft *b, xr_att_vote *v, const xr_att_vote *known) {
+    if (known && same_attested(&known->header, &known->msg_root, v))
+        v->root = known->root;
+    else
+        vote_compute_root(b, v);
+}
+
+/* Offer a peer's attestation vote (signer already a member of the set),
+** decoded without its root. */
+static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
     if (v->header.consensus_chain_id != b->cfg.chain_id ||
         xr_attpool_check_window(b->att, &v->header) != 0) {
         b->stats.ext_rejected++;
@@ -826,7 +985,8 @@ static void cand_offer(xr_bft *b, xr_actions *acts, const xr_att_vote *v) {
     if (!old)
         old = xr_attpool_find(b->att, v->validator, v->header.source_chain_id,
                               v->header.conf_level, v->header.offset);
-    if (old && memcmp(old->root.bytes, v->root.bytes, 32) == 0) return; /* known */
+    vote_fill_root(b, v, old);
+    if (old && bytes_eq(old->root.bytes, v->root.bytes, 32)) return; /* known */
     if (verify_att(b, v) != 0) {
         b->stats.ext_rejected++;
         return;
@@ -845,26 +1005,32 @@ static void cand_offer(xr_bft *b, xr_actions *acts, const xr_att_vote *v) {
 static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
-        xr_bftmsg_ext_get(m, i, &v);
+        xr_bftmsg_ext_get_unrooted(m, i, &v);
         cand_offer(b, acts, &v);
     }
 }
 
 /* Drop candidates whose offset is approved. */
 static void cand_purge_stale(xr_bft *b) {
-    for (uint32_t i = 0; i < b->cfg.pending_votes; i++)
-        if (b->cands[i].used &&
-            xr_attpool_check_window(b->att, &b->cands[i].v.header) == XR_ERR_BFT_ATT_STALE)
-            cand_remove(b, i);
+    for (int own = 0; own < 2; own++) {
+        for (uint32_t i = b->cand_list[own], nx; i != NIL_IDX; i = nx) {
+            XR_ASSERT(b->cands[i].used && b->cands[i].own == own);
+            nx = b->cands[i].lnext;
+            if (xr_attpool_check_window(b->att, &b->cands[i].v.header) == XR_ERR_BFT_ATT_STALE)
+                cand_remove(b, i);
+        }
+    }
 }
 
-/* Our own votes for the next precommit extension; returns the count. */
+/* Our own votes for the next precommit extension; returns the count.  The
+** order of the own list does not matter: the votes are sorted, and no two
+** candidates share (validator, chain, level, offset). */
 static uint32_t build_ext(xr_bft *b) {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < b->cfg.pending_votes; i++)
-        if (b->cands[i].used && b->cands[i].own &&
-            xr_attpool_check_window(b->att, &b->cands[i].v.header) == 0)
+    for (uint32_t i = b->cand_list[1]; i != NIL_IDX; i = b->cands[i].lnext)
+        if (xr_attpool_check_window(b->att, &b->cands[i].v.header) == 0)
             b->scratch_idx[n++] = i;
+    XR_ASSERT(n <= b->cand_count);
     cand_sort(b, b->scratch_idx, n);
     if (n > b->cfg.max_ext_votes) n = b->cfg.max_ext_votes;
     for (uint32_t k = 0; k < n; k++)
@@ -880,15 +1046,19 @@ static uint32_t build_block(xr_bft *b) {
     XR_ASSERT(bi != NIL_IDX); /* nblocks exceeds every reference */
     bslot *s = &b->blocks[bi];
     uint32_t n = 0;
-    for (uint32_t i = 0; i < b->cfg.pending_votes; i++) {
-        const cand *c = &b->cands[i];
-        if (!c->used || vindex(b, c->v.validator) < 0) continue;
-        if (xr_attpool_check_window(b->att, &c->v.header) != 0) continue;
-        if (xr_attpool_find(b->att, c->v.validator, c->v.header.source_chain_id,
-                            c->v.header.conf_level, c->v.header.offset))
-            continue;
-        b->scratch_idx[n++] = i;
+    /* list order does not matter: the picks are sorted, keys are unique */
+    for (int own = 0; own < 2; own++) {
+        for (uint32_t i = b->cand_list[own]; i != NIL_IDX; i = b->cands[i].lnext) {
+            const cand *c = &b->cands[i];
+            if (vindex(b, c->v.validator) < 0) continue;
+            if (xr_attpool_check_window(b->att, &c->v.header) != 0) continue;
+            if (xr_attpool_find(b->att, c->v.validator, c->v.header.source_chain_id,
+                                c->v.header.conf_level, c->v.header.offset))
+                continue;
+            b->scratch_idx[n++] = i;
+        }
     }
+    XR_ASSERT(n <= b->cand_count);
     cand_sort(b, b->scratch_idx, n);
     if (n > b->cfg.max_block_votes) n = b->cfg.max_block_votes;
     uint8_t *votes = s->bytes + XR_BFT_BLOCK_HEADER_BYTES;
@@ -930,14 +1100,15 @@ static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
         return XR_ERR_BFT_INVALID_BLOCK;
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v;
-        xr_bft_block_vote_get(&blk, i, &v);
+        xr_bft_block_vote_get_unrooted(&blk, i, &v);
         if (vindex(b, v.validator) < 0) return XR_ERR_BFT_NOT_VALIDATOR;
         if (v.header.consensus_chain_id != b->cfg.chain_id) return XR_ERR_BFT_WRONG_CHAIN;
         rc = xr_attpool_check_window(b->att, &v.header);
         if (rc) return rc;
         uint32_t ci = cand_find(b, v.validator, &v.header);
-        if (ci != NIL_IDX && memcmp(b->cands[ci].v.root.bytes, v.root.bytes, 32) == 0 &&
-            memcmp(b->cands[ci].v.sig, v.sig, 65) == 0)
+        vote_fill_root(b, &v, ci != NIL_IDX ? &b->cands[ci].v : NULL);
+        if (ci != NIL_IDX && bytes_eq(b->cands[ci].v.root.bytes, v.root.bytes, 32) &&
+            bytes_eq(b->cands[ci].v.sig, v.sig, 65))
             continue; /* verified when it entered the pool */
         rc = verify_att(b, &v);
         if (rc) return rc;
@@ -1010,6 +1181,8 @@ static void send_vote(xr_bft *b, xr_actions *acts, uint8_t type, const uint8_t *
     v->state = id ? V_BLOCK : V_NIL;
     if (id) memcpy(v->id, id, 32);
     memcpy(v->sig, c.sig, 65);
+    int tl = type == XR_BFT_PREVOTE ? TL_PREVOTE : TL_PRECOMMIT;
+    tally_add(b, s, tl, v->state, v->id, vpower(b, me));
     if (type == XR_BFT_PREVOTE)
         s->prevote_power += vpower(b, me);
     else
@@ -1190,11 +1363,14 @@ static void decide(xr_bft *b, uint64_t now_ns, xr_actions *acts, rslot *s) {
     XR_ASSERT(rc == 0); /* valid blocks decode */
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v, conflict;
-        xr_bft_block_vote_get(&blk, i, &v);
+        xr_bft_block_vote_get_unrooted(&blk, i, &v);
+        /* found before the add, which leaves the candidates alone */
+        uint32_t ci = cand_find(b, v.validator, &v.header);
+        vote_fill_root(b, &v, ci != NIL_IDX ? &b->cands[ci].v : NULL);
         int ar = xr_attpool_add(b->att, &v, &conflict);
         if (ar == XR_ERR_BFT_EQUIVOCATION) evidence_votes(b, acts, &conflict, &v);
-        uint32_t ci = cand_find(b, v.validator, &v.header);
-        if (ci != NIL_IDX && memcmp(b->cands[ci].v.root.bytes, v.root.bytes, 32) == 0)
+        if (ar == XR_ERR_CAPACITY) b->stats.att_dropped++;
+        if (ci != NIL_IDX && bytes_eq(b->cands[ci].v.root.bytes, v.root.bytes, 32))
             cand_remove(b, ci);
     }
     emit_approvals(b, acts);
@@ -1265,7 +1441,7 @@ static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
             for (int twin = 0; twin < (s->has_alt ? 2 : 1); twin++) {
                 if (twin) slot_promote_alt(s);
                 const uint8_t *id = b->blocks[s->prop_blk].id;
-                if (has_quorum(b, power_for(b, s->pc, id)) && block_valid(b, s->prop_blk)) {
+                if (has_quorum(b, power_for(s, TL_PRECOMMIT, id)) && block_valid(b, s->prop_blk)) {
                     decide(b, now_ns, acts, s);
                     return;
                 }
@@ -1295,7 +1471,7 @@ static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
                 continue;
             }
             rslot *ps = vr < b->round ? slot_of(b, vr) : NULL;
-            if (ps && has_quorum(b, power_for(b, ps->pv, pid))) { /* line 28 */
+            if (ps && has_quorum(b, power_for(ps, TL_PREVOTE, pid))) { /* line 28 */
                 bool ok = block_valid(b, cur->prop_blk) &&
                           (b->locked_round <= (int64_t)vr || same_lock);
                 prevote(b, acts, ok ? pid : NULL);
@@ -1319,13 +1495,13 @@ static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
         }
         /* line 36 (for either twin of an equivocating proposer) */
         if ((b->step == XR_BFT_STEP_PREVOTE || b->step == XR_BFT_STEP_PRECOMMIT) &&
-            !cur->polka_done && cur->has_alt && !has_quorum(b, power_for(b, cur->pv, pid)) &&
-            has_quorum(b, power_for(b, cur->pv, b->blocks[cur->alt_blk].id))) {
+            !cur->polka_done && cur->has_alt && !has_quorum(b, power_for(cur, TL_PREVOTE, pid)) &&
+            has_quorum(b, power_for(cur, TL_PREVOTE, b->blocks[cur->alt_blk].id))) {
             slot_promote_alt(cur);
             pid = b->blocks[cur->prop_blk].id;
         }
         if ((b->step == XR_BFT_STEP_PREVOTE || b->step == XR_BFT_STEP_PRECOMMIT) &&
-            !cur->polka_done && cur->has_prop && has_quorum(b, power_for(b, cur->pv, pid)) &&
+            !cur->polka_done && cur->has_prop && has_quorum(b, power_for(cur, TL_PREVOTE, pid)) &&
             block_valid(b, cur->prop_blk)) {
             cur->polka_done = true;
             if (b->step == XR_BFT_STEP_PREVOTE) {
@@ -1338,7 +1514,7 @@ static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
             continue;
         }
         /* line 44 */
-        if (b->step == XR_BFT_STEP_PREVOTE && has_quorum(b, power_for(b, cur->pv, NULL))) {
+        if (b->step == XR_BFT_STEP_PREVOTE && has_quorum(b, power_for(cur, TL_PREVOTE, NULL))) {
             precommit(b, acts, NULL);
             continue;
         }
@@ -1504,11 +1680,12 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
                 return reject(b, &b->stats.duplicates, XR_ERR_BFT_DUPLICATE);
             evidence_cores(b, acts, &old, c);
             /* keep the better-supported of the later twins as the alternate */
-            uint64_t sup_new = power_for(b, s->pv, c->block_id) + power_for(b, s->pc, c->block_id);
+            uint64_t sup_new =
+                power_for(s, TL_PREVOTE, c->block_id) + power_for(s, TL_PRECOMMIT, c->block_id);
             uint64_t sup_alt = 0;
             if (s->has_alt) {
                 const uint8_t *aid = b->blocks[s->alt_blk].id;
-                sup_alt = power_for(b, s->pv, aid) + power_for(b, s->pc, aid);
+                sup_alt = power_for(s, TL_PREVOTE, aid) + power_for(s, TL_PRECOMMIT, aid);
             }
             if (!s->has_alt || sup_new >= sup_alt) {
                 bool had = s->has_alt;
@@ -1537,6 +1714,7 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
         return 0;
     }
     vrec *v = c->type == XR_BFT_PREVOTE ? &s->pv[vi] : &s->pc[vi];
+    int tl = c->type == XR_BFT_PREVOTE ? TL_PREVOTE : TL_PRECOMMIT;
     uint8_t state = xr_bft_id_is_nil(c->block_id) ? V_NIL : V_BLOCK;
     if (c->type == XR_BFT_PRECOMMIT) harvest_ext(b, acts, &m);
     if (v->state != V_NONE) {
@@ -1550,12 +1728,14 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
             v->alt_state = state;
             memcpy(v->alt_id, c->block_id, 32);
             memcpy(v->alt_sig, c->sig, 65);
+            tally_add(b, s, tl, state, c->block_id, vpower(b, vi));
         }
         return XR_ERR_BFT_EQUIVOCATION;
     }
     v->state = state;
     memcpy(v->id, c->block_id, 32);
     memcpy(v->sig, c->sig, 65);
+    tally_add(b, s, tl, state, c->block_id, vpower(b, vi));
     if (c->type == XR_BFT_PREVOTE)
         s->prevote_power += vpower(b, vi);
     else
@@ -1602,11 +1782,9 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
     b->locked_round = -1;
     b->valid_round = -1;
     for (uint32_t i = 0; i < b->nbuckets; i++) b->buckets[i] = NIL_IDX;
-    for (uint32_t i = 0; i < cfg->pending_votes; i++) {
-        b->cands[i].used = 0;
-        b->cands[i].next = i + 1 < cfg->pending_votes ? i + 1 : NIL_IDX;
-    }
-    b->cand_free = 0;
+    b->cand_free = NIL_IDX;
+    b->cand_fresh = 0;
+    b->cand_list[0] = b->cand_list[1] = NIL_IDX;
     *out = b;
     return 0;
 }
@@ -1693,7 +1871,7 @@ int xr_bft_add_local_attestation(xr_bft *b, const xr_xheader *h, const xr_hash *
     memcpy(v.validator, b->self.bytes, 20);
     v.header = *h;
     v.msg_root = *msg_root;
-    xr_att_vote_compute_root(&v);
+    vote_compute_root(b, &v);
     uint32_t ci = cand_find(b, v.validator, h);
     const xr_att_vote *old = ci != NIL_IDX ? &b->cands[ci].v : NULL;
     if (!old) old = xr_attpool_find(b->att, v.validator, h->source_chain_id, h->conf_level, h->offset);

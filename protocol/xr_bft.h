@@ -196,6 +196,9 @@ typedef struct xr_bft_stats {
     uint64_t commits;
     uint64_t rounds_started;
     uint64_t actions_dropped;    /* appends refused by a full action buffer */
+    uint64_t att_dropped;        /* committed attestation votes the attestation pool had
+                                 ** no room for (att_votes or att_streams exhausted):
+                                 ** lost to this node's approvals */
 } xr_bft_stats;
 
 typedef struct xr_bft xr_bft;

@@ -209,15 +209,22 @@ void xr_att_vote_encode_block(const xr_att_vote *v, uint8_t out[XR_BFT_BLOCK_VOT
     xr_att_vote_encode_entry(v, out + 20);
 }
 
-int xr_att_vote_decode_entry(const uint8_t in[XR_BFT_EXT_ENTRY_BYTES], const uint8_t validator[20],
-                             xr_att_vote *out) {
-    XR_ASSERT(in != NULL && validator != NULL && out != NULL);
+/* Every field of an entry but the root (left all-zero). */
+static int decode_entry_fields(const uint8_t *in, const uint8_t validator[20], xr_att_vote *out) {
     memset(out, 0, sizeof *out);
     memcpy(out->validator, validator, 20);
     int rc = read_xheader(in, &out->header);
     if (rc) return rc;
     memcpy(out->msg_root.bytes, in + XR_BFT_XHEADER_BYTES, 32);
     memcpy(out->sig, in + XR_BFT_XHEADER_BYTES + 32, 65);
+    return 0;
+}
+
+int xr_att_vote_decode_entry(const uint8_t in[XR_BFT_EXT_ENTRY_BYTES], const uint8_t validator[20],
+                             xr_att_vote *out) {
+    XR_ASSERT(in != NULL && validator != NULL && out != NULL);
+    int rc = decode_entry_fields(in, validator, out);
+    if (rc) return rc;
     xr_att_vote_compute_root(out);
     return 0;
 }
@@ -243,6 +250,13 @@ void xr_bftmsg_ext_get(const xr_bftmsg *m, uint32_t i, xr_att_vote *out) {
     XR_ASSERT(m != NULL && i < m->ext_count && m->core.type == XR_BFT_PRECOMMIT);
     int rc = xr_att_vote_decode_entry(m->ext + (size_t)i * XR_BFT_EXT_ENTRY_BYTES,
                                       m->core.validator, out);
+    XR_ASSERT(rc == 0); /* validated by xr_bftmsg_decode */
+}
+
+void xr_bftmsg_ext_get_unrooted(const xr_bftmsg *m, uint32_t i, xr_att_vote *out) {
+    XR_ASSERT(m != NULL && out != NULL && i < m->ext_count && m->core.type == XR_BFT_PRECOMMIT);
+    int rc = decode_entry_fields(m->ext + (size_t)i * XR_BFT_EXT_ENTRY_BYTES, m->core.validator,
+                                 out);
     XR_ASSERT(rc == 0); /* validated by xr_bftmsg_decode */
 }
 
@@ -422,5 +436,12 @@ int xr_bft_block_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *l
 void xr_bft_block_vote_get(const xr_bft_block *blk, uint32_t i, xr_att_vote *out) {
     XR_ASSERT(blk != NULL && i < blk->vote_count);
     int rc = xr_att_vote_decode_block(blk->votes + (size_t)i * XR_BFT_BLOCK_VOTE_BYTES, out);
+    XR_ASSERT(rc == 0); /* validated by xr_bft_block_decode */
+}
+
+void xr_bft_block_vote_get_unrooted(const xr_bft_block *blk, uint32_t i, xr_att_vote *out) {
+    XR_ASSERT(blk != NULL && out != NULL && i < blk->vote_count);
+    const uint8_t *v = blk->votes + (size_t)i * XR_BFT_BLOCK_VOTE_BYTES;
+    int rc = decode_entry_fields(v + 20, v, out);
     XR_ASSERT(rc == 0); /* validated by xr_bft_block_decode */
 }

@@ -188,6 +188,13 @@ int xr_att_vote_cmp(const xr_att_vote *a, const xr_att_vote *b);
 /* Entry i of a decoded precommit's extension (i < ext_count). */
 void xr_bftmsg_ext_get(const xr_bftmsg *m, uint32_t i, xr_att_vote *out);
 
+/* Entry i as xr_bftmsg_ext_get gives it, except that out->root is left
+** all-zero: computing it costs three Keccak calls, which a caller holding
+** a vote with the byte-identical header and message root can skip by
+** copying that vote's root; otherwise it must call
+** xr_att_vote_compute_root before using the root. */
+void xr_bftmsg_ext_get_unrooted(const xr_bftmsg *m, uint32_t i, xr_att_vote *out);
+
 /* ---- blocks ------------------------------------------------------------- */
 
 /* Encoded length of a block with these counts. */
@@ -204,6 +211,8 @@ int xr_bft_block_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *l
 
 /* Vote i of a decoded block (i < vote_count). */
 void xr_bft_block_vote_get(const xr_bft_block *blk, uint32_t i, xr_att_vote *out);
+/* Vote i without its root (all-zero), as xr_bftmsg_ext_get_unrooted. */
+void xr_bft_block_vote_get_unrooted(const xr_bft_block *blk, uint32_t i, xr_att_vote *out);
 
 /* keccak256 of a block encoding. */
 void xr_bft_block_id(const uint8_t *block, size_t len, uint8_t id[32]);

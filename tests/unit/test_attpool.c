@@ -1,6 +1,7 @@
 /*
 ** Tests of attestation aggregation (protocol/xr_attpool): quorum by power,
-** offset order, window, duplicates and equivocation, capacity, and a
+** offset order, window, duplicates and equivocation, capacity and the
+** reuse of freed records, the order of approval signatures, and a
 ** differential test against a naive model on random vote streams.
 */
 #include <setjmp.h>
@@ -215,6 +216,79 @@ static void test_attpool_set_last_approved(void **state) {
     free(f.mem);
 }
 
+/* Records freed by an approval are handed out again; a full pool refuses. */
+static void test_attpool_capacity_reuses_freed_records(void **state) {
+    (void)state;
+    uint64_t powers[3] = {1, 1, 1};
+    xr_attpool_cfg c;
+    cfg_small(&c, 8, 3);
+    fix f;
+    fix_init(&f, powers, 3, &c);
+    xr_attpool_approval ap;
+    for (uint64_t off = 1; off <= 5; off++) {
+        for (uint32_t w = 0; w < 3; w++) assert_int_equal(add(&f, w, 9, XR_CONF_LATEST, off, 1), 0);
+        assert_int_equal(xr_attpool_vote_count(f.p), 3);
+        assert_int_equal(add(&f, 0, 9, XR_CONF_LATEST, off + 1, 1), XR_ERR_CAPACITY);
+        assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+        assert_int_equal(ap.header.offset, off);
+        assert_int_equal(ap.sig_count, 3);
+        assert_int_equal(xr_attpool_vote_count(f.p), 0);
+    }
+    /* partly freed: one approval frees its own offset's records only */
+    assert_int_equal(add(&f, 0, 9, XR_CONF_LATEST, 6, 1), 0);
+    assert_int_equal(add(&f, 1, 9, XR_CONF_LATEST, 6, 1), 0);
+    assert_int_equal(add(&f, 0, 9, XR_CONF_LATEST, 7, 1), 0);
+    assert_int_equal(add(&f, 1, 9, XR_CONF_LATEST, 7, 1), XR_ERR_CAPACITY);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
+    free(f.mem);
+}
+
+/* Approval signatures come out ascending by address, one per signer with
+** its own signature, whatever order the votes were added in -- with
+** addresses that differ in their first byte as well as in their last. */
+static void test_attpool_signers_sorted_any_order(void **state) {
+    (void)state;
+    static const uint8_t first[NV] = {0x90, 0x10, 0xf0, 0x10, 0x55, 0x00, 0x90};
+    static const uint32_t orders[3][NV] = {
+        {0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {3, 0, 6, 2, 5, 1, 4}};
+    xr_validator m[NV];
+    for (uint32_t i = 0; i < NV; i++) {
+        memset(m[i].addr.bytes, 0x77, 20);
+        m[i].addr.bytes[0] = first[i];
+        m[i].addr.bytes[19] = (uint8_t)i;
+        m[i].power = 1;
+    }
+    xr_attpool_cfg c;
+    cfg_small(&c, 8, 64);
+    for (int o = 0; o < 3; o++) {
+        fix f;
+        uint64_t ones[NV] = {1, 1, 1, 1, 1, 1, 1};
+        fix_init(&f, ones, NV, &c);
+        assert_int_equal(xr_valset_set(&f.vs, 3, m, NV), 0);
+        for (uint32_t k = 0; k < NV; k++) {
+            uint32_t i = orders[o][k];
+            xr_att_vote v;
+            vote(&v, 0, 3, XR_CONF_LATEST, 1, 0x21);
+            memcpy(v.validator, m[i].addr.bytes, 20);
+            memset(v.sig, (int)(0x40 + i), 65);
+            assert_int_equal(xr_attpool_add(f.p, &v, NULL), 0);
+        }
+        xr_attpool_approval ap;
+        assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+        assert_int_equal(ap.sig_count, NV);
+        assert_int_equal(ap.signed_power, NV);
+        for (uint32_t k = 0; k < NV; k++) {
+            const uint8_t *e = f.sigs + (size_t)k * XR_ATTPOOL_SIG_ENTRY_BYTES;
+            if (k) assert_true(memcmp(e - XR_ATTPOOL_SIG_ENTRY_BYTES, e, 20) < 0);
+            uint32_t i = e[19];
+            assert_true(i < NV);
+            assert_memory_equal(e, m[i].addr.bytes, 20);
+            for (int b = 0; b < 65; b++) assert_int_equal(e[20 + b], 0x40 + i);
+        }
+        free(f.mem);
+    }
+}
+
 /* Naive model: every vote in a flat list; approve by brute force. */
 typedef struct nvote {
     uint32_t who;
@@ -289,6 +363,19 @@ static void test_attpool_differential_random(void **state) {
                 assert_int_equal(ap.header.offset, last[ms] + 1);
                 assert_int_equal(ap.msg_root.bytes[0], mtag);
                 assert_int_equal(ap.signed_power, mpow);
+                /* signers: ascending, exactly the model's, each with its signature */
+                uint32_t nsig = 0;
+                for (uint32_t w = 0; w < NV; w++)
+                    for (size_t k = 0; k < nn; k++)
+                        if (nv[k].live && nv[k].stream == (uint32_t)ms &&
+                            nv[k].offset == last[ms] + 1 && nv[k].tag == mtag && nv[k].who == w) {
+                            const uint8_t *e = f.sigs + (size_t)nsig * XR_ATTPOOL_SIG_ENTRY_BYTES;
+                            assert_true(nsig < ap.sig_count);
+                            assert_int_equal(e[19], w + 1);
+                            assert_int_equal(e[20], (uint8_t)(w * 16 + mtag));
+                            nsig++;
+                        }
+                assert_int_equal(ap.sig_count, nsig);
                 last[ms]++;
                 for (size_t k = 0; k < nn; k++)
                     if (nv[k].live && nv[k].stream == (uint32_t)ms && nv[k].offset <= last[ms])
@@ -306,6 +393,8 @@ int main(void) {
         cmocka_unit_test(test_attpool_duplicate_and_equivocation),
         cmocka_unit_test(test_attpool_capacity),
         cmocka_unit_test(test_attpool_set_last_approved),
+        cmocka_unit_test(test_attpool_capacity_reuses_freed_records),
+        cmocka_unit_test(test_attpool_signers_sorted_any_order),
         cmocka_unit_test(test_attpool_differential_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

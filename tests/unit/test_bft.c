@@ -1099,6 +1099,124 @@ static void test_bft_attestation_window_limits(void **state) {
     net_free(t);
 }
 
+/* A full attestation pool drops committed votes: counted, never approved. */
+static void test_bft_att_dropped_counted(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.att_votes = 2;
+    tnet *t = net_new(4, NULL, &c, 105);
+    net_start(t);
+    for (int i = 0; i < 4; i++) attest(t, i, 902, XR_CONF_LATEST, 1, 0);
+    net_run(t, 10 * SEC);
+    assert_false(t->conflict);
+    for (int i = 0; i < 4; i++) {
+        const xr_bft_stats *st = xr_bft_get_stats(t->nodes[i].b);
+        /* four committed votes, room for two; 2 of 4 is no quorum */
+        assert_int_equal(st->att_dropped, 2);
+        assert_int_equal(t->nodes[i].approvals, 0);
+        assert_int_equal(xr_bft_last_approved(t->nodes[i].b, 902, XR_CONF_LATEST), 0);
+        assert_int_equal(xr_bft_pending_votes(t->nodes[i].b), 0);
+    }
+    /* the default pool has room: nothing dropped, offset 1 approved */
+    tnet *u = net_new(4, NULL, NULL, 105);
+    net_start(u);
+    for (int i = 0; i < 4; i++) attest(u, i, 902, XR_CONF_LATEST, 1, 0);
+    net_run(u, 10 * SEC);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(xr_bft_get_stats(u->nodes[i].b)->att_dropped, 0);
+        assert_int_equal(xr_bft_last_approved(u->nodes[i].b, 902, XR_CONF_LATEST), 1);
+    }
+    net_free(u);
+    net_free(t);
+}
+
+/* A small candidate pool is reused slot by slot as votes commit. */
+static void test_bft_small_candidate_pool_reused(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.pending_votes = 8;  /* two offsets' worth of four votes */
+    c.att_votes = 8;
+    tnet *t = net_new(4, NULL, &c, 107);
+    net_start(t);
+    for (uint64_t off = 1; off <= 12; off++) {
+        for (int i = 0; i < 4; i++) attest(t, i, 903, XR_CONF_LATEST, off, 0);
+        net_run(t, off * 3 * SEC);
+    }
+    net_run(t, 45 * SEC);
+    assert_false(t->conflict);
+    for (int i = 0; i < 4; i++) {
+        const xr_bft_stats *st = xr_bft_get_stats(t->nodes[i].b);
+        assert_int_equal(xr_bft_last_approved(t->nodes[i].b, 903, XR_CONF_LATEST), 12);
+        assert_int_equal(t->nodes[i].approvals, 12);
+        assert_int_equal(st->att_dropped, 0);
+        assert_int_equal(xr_bft_pending_votes(t->nodes[i].b), 0);
+    }
+    net_free(t);
+}
+
+/* What node 0's precommits carried: (chain, level, offset) keys in order. */
+typedef struct extcap {
+    int precommits;
+    uint32_t count;
+    uint64_t key[32][3];
+} extcap;
+
+static bool ext_filter(tnet *t, int from, int to, const xr_bftmsg *m) {
+    extcap *ec = t->fctx;
+    if (from != 0 || to != 1 || m->core.type != XR_BFT_PRECOMMIT || ec->precommits) return true;
+    ec->precommits++;
+    ec->count = m->ext_count;
+    for (uint32_t i = 0; i < m->ext_count && i < 32; i++) {
+        xr_att_vote v, w;
+        xr_bftmsg_ext_get(m, i, &v);
+        xr_bftmsg_ext_get_unrooted(m, i, &w);
+        xr_att_vote_compute_root(&w);
+        assert_memory_equal(&v, &w, sizeof v);
+        assert_memory_equal(v.validator, t->nodes[0].addr.bytes, 20);
+        ec->key[i][0] = v.header.source_chain_id;
+        ec->key[i][1] = v.header.conf_level;
+        ec->key[i][2] = v.header.offset;
+    }
+    return true;
+}
+
+/* A precommit extension holds the node's own in-window votes, sorted by
+** (chain, level, offset), at most max_ext_votes of them, whatever order
+** they were signed in. */
+static void test_bft_extension_own_votes_sorted_and_capped(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.max_ext_votes = 16;
+    c.att_window = 8;
+    tnet *t = net_new(4, NULL, &c, 109);
+    extcap ec;
+    memset(&ec, 0, sizeof ec);
+    t->filter = ext_filter;
+    t->fctx = &ec;
+    /* 3 streams x offsets 1..10 in a scrambled order; 9 and 10 lie beyond
+    ** the window; offset 1 of chain 904 is signed by nobody else */
+    static const uint64_t chains[3] = {906, 904, 905};
+    static const uint8_t levels[3] = {XR_CONF_FINALIZED, XR_CONF_LATEST, XR_CONF_LATEST};
+    for (uint64_t k = 0; k < 30; k++) {
+        uint64_t j = (k * 7) % 30;
+        attest(t, 0, chains[j % 3], levels[j % 3], 1 + j / 3, 0);
+    }
+    net_start(t);
+    net_run(t, 200 * MS);
+    assert_int_equal(ec.precommits, 1);
+    /* 24 in window, capped at 16: chain 904 offsets 1..8, 905 offsets 1..8 */
+    assert_int_equal(ec.count, 16);
+    for (uint32_t i = 0; i < 16; i++) {
+        assert_int_equal(ec.key[i][0], i < 8 ? 904 : 905);
+        assert_int_equal(ec.key[i][1], XR_CONF_LATEST);
+        assert_int_equal(ec.key[i][2], (uint64_t)(i % 8) + 1);
+    }
+    net_free(t);
+}
+
 /* ---- randomized ----------------------------------------------------------------------------- */
 
 static void randomized_run(uint64_t seed) {
@@ -1236,6 +1354,9 @@ int main(void) {
         cmocka_unit_test(test_bft_attestation_double_sign_evidence),
         cmocka_unit_test(test_bft_attestation_approved_at_quorum_in_order),
         cmocka_unit_test(test_bft_attestation_window_limits),
+        cmocka_unit_test(test_bft_att_dropped_counted),
+        cmocka_unit_test(test_bft_small_candidate_pool_reused),
+        cmocka_unit_test(test_bft_extension_own_votes_sorted_and_capped),
         cmocka_unit_test(test_bft_randomized_safety_and_liveness),
         cmocka_unit_test(test_bft_randomized_equivocator),
     };

@@ -297,6 +297,49 @@ static void test_bftmsg_block_roundtrip_and_errors(void **state) {
     assert_int_equal(make_block(again, 10, 1), XR_ERR_NOSPACE);
 }
 
+/* The unrooted getters give every field of the rooted ones, root zero;
+** computing the root then makes them identical. */
+static void test_bftmsg_unrooted_getters_match(void **state) {
+    (void)state;
+    uint8_t block[2048];
+    int bl = make_block(block, sizeof block, 4);
+    assert_true(bl > 0);
+    xr_bft_block b;
+    assert_int_equal(xr_bft_block_decode(block, (size_t)bl, &LIM, &b), 0);
+    static const uint8_t zero[32];
+    for (uint32_t i = 0; i < b.vote_count; i++) {
+        xr_att_vote v, u;
+        xr_bft_block_vote_get(&b, i, &v);
+        xr_bft_block_vote_get_unrooted(&b, i, &u);
+        assert_memory_equal(u.root.bytes, zero, 32);
+        assert_memory_not_equal(v.root.bytes, zero, 32);
+        xr_att_vote_compute_root(&u);
+        assert_memory_equal(&u, &v, sizeof v);
+    }
+    xr_bft_core c;
+    core_fill(&c, XR_BFT_PRECOMMIT);
+    uint8_t ext[2 * XR_BFT_EXT_ENTRY_BYTES];
+    xr_att_vote e[2];
+    vote_fill(&e[0], 5, XR_CONF_LATEST, 3, 0xb0);
+    vote_fill(&e[1], 5, XR_CONF_FINALIZED, 3, 0xb0);
+    for (int i = 0; i < 2; i++) xr_att_vote_encode_entry(&e[i], ext + i * XR_BFT_EXT_ENTRY_BYTES);
+    uint8_t buf[1024];
+    int n = xr_bftmsg_encode(&c, NULL, 0, ext, 2, buf, sizeof buf);
+    assert_true(n > 0);
+    xr_bftmsg m;
+    assert_int_equal(xr_bftmsg_decode(buf, (size_t)n, &LIM, &m), 0);
+    for (uint32_t i = 0; i < 2; i++) {
+        xr_att_vote v, u;
+        xr_bftmsg_ext_get(&m, i, &v);
+        xr_bftmsg_ext_get_unrooted(&m, i, &u);
+        assert_memory_equal(u.root.bytes, zero, 32);
+        assert_memory_equal(u.validator, c.validator, 20);
+        xr_att_vote_compute_root(&u);
+        assert_memory_equal(&u, &v, sizeof v);
+        assert_memory_equal(v.root.bytes, e[i].root.bytes, 32);
+    }
+}
+
 static void test_bftmsg_vote_order_and_nil(void **state) {
     (void)state;
     xr_att_vote a, b;
@@ -324,6 +367,7 @@ int main(void) {
         cmocka_unit_test(test_bftmsg_proposal_roundtrip_and_block_id),
         cmocka_unit_test(test_bftmsg_header_errors),
         cmocka_unit_test(test_bftmsg_block_roundtrip_and_errors),
+        cmocka_unit_test(test_bftmsg_unrooted_getters_match),
         cmocka_unit_test(test_bftmsg_vote_order_and_nil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
