@@ -20,36 +20,17 @@
 #include "scenario.h"
 #include "valsync.h"
 #include "world.h"
+#include "world_run.h"
 #include "xchain.h"
 #include "xr_portal.h"
 #include "xr_types.h"
 
 #define SCENARIO XRSIM_SOURCE_DIR "/scenarios/examples/valset-change.yaml"
 
-typedef struct run {
-    mdl_scenario s;
-    mdl_world *w;
-    sim_diag *d;
-} run;
+typedef xrtest_run run;
 
-static void run_open(run *r, const char *const *sets, size_t n) {
-    r->d = sim_diag_new();
-    assert_non_null(r->d);
-    bool ok = mdl_scenario_load(&r->s, SCENARIO, sets, n, r->d);
-    if (!ok) sim_diag_print(r->d, stderr);
-    assert_true(ok);
-    r->w = mdl_world_new(&r->s, r->d);
-    if (!r->w) sim_diag_print(r->d, stderr);
-    assert_non_null(r->w);
-    assert_int_equal(mdl_world_run(r->w, NULL, NULL, NULL), SIM_RUN_UNTIL);
-    assert_null(mdl_world_error(r->w));
-}
-
-static void run_close(run *r) {
-    mdl_world_free(r->w);
-    mdl_scenario_free(&r->s);
-    sim_diag_free(r->d);
-}
+static void run_open(run *r, const char *const *sets, size_t n) { xrtest_run_open(r, SCENARIO, sets, n); }
+static void run_close(run *r) { xrtest_run_close(r); }
 
 /* Every invariant of the brief; returns how many messages were approved
 ** after the last set's activation (signed by it). */
