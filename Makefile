@@ -22,7 +22,10 @@ asan: deps
 	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DXRSIM_SANITIZE=ON -DXRSIM_WERROR=ON >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
 
-run: build
+# Only the command: `make run` need not wait for the test programs.
+run: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON >/dev/null
+	@cmake --build $(RELEASE) -j $(JOBS) --target xrsim
 	@mkdir -p $(dir $(OUT))
 	@$(RELEASE)/xrsim run $(SCENARIO) --out $(OUT)
 

@@ -260,8 +260,9 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                " violations %" PRIu64 "\n",
                x->submissions, x->reverted, (double)x->relayer_fee_wei / 1e18, x->violations);
     }
-    printf("  results     %s (run %" PRId64 "; %" PRIu64 " sampled message rows)\n", a->out, run_id,
-           s->rows_written);
+    printf("  results     %s (run %" PRId64, a->out, run_id);
+    if (s->rows_written) printf("; %" PRIu64 " sampled network messages in net_deliveries", s->rows_written);
+    printf(")\n");
     printf("              sqlite3 %s 'SELECT * FROM v_runs' '%s'\n", a->out,
            s->has_xchain      ? "SELECT * FROM v_finality"
            : s->has_consensus ? "SELECT * FROM v_consensus"
