@@ -245,6 +245,7 @@ CREATE TABLE verifiers (
     attested_count     INTEGER NOT NULL,     -- of those, signed
     ext_rejected_count INTEGER NOT NULL,     -- attestation votes refused (bad, stale, pool full)
     future_dropped_count INTEGER NOT NULL,   -- next-height messages that did not fit the buffer
+    att_dropped_count  INTEGER NOT NULL,     -- committed attestation votes the pool could not hold
     busy_ns            INTEGER NOT NULL,     -- simulated CPU time used
     PRIMARY KEY (run_id, verifier)
 ) WITHOUT ROWID;

@@ -1156,8 +1156,8 @@ static int record_verifiers(const mdl_verifiers *vs, sim_rec *rec, int64_t run) 
                              " duplicate_count, equivocation_count, evidence_count, approval_count,"
                              " round_count, catchup_count, sig_sign_count, sig_verify_count,"
                              " suppressed_count, twin_count, observed_count, attested_count,"
-                             " ext_rejected_count, future_dropped_count, busy_ns)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             " ext_rejected_count, future_dropped_count, att_dropped_count, busy_ns)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              &st);
     for (uint32_t i = 0; rc == 0 && i < vs->n; i++) {
         const verifier *v = &vs->v[i];
@@ -1167,7 +1167,7 @@ static int record_verifiers(const mdl_verifiers *vs, sim_rec *rec, int64_t run) 
         uint64_t rejected = s->rej_decode + s->rej_chain + s->rej_signer + s->rej_sig + s->rej_round +
                             s->rej_proposer + s->invalid_blocks;
         const sim_net_node_stats *ns = sim_net_stats_node(vs->net, v->node);
-        sim_rec_val val[29] = {
+        sim_rec_val val[30] = {
             sim_rec_int(run),
             sim_rec_int(i),
             sim_rec_int(v->node),
@@ -1196,9 +1196,10 @@ static int record_verifiers(const mdl_verifiers *vs, sim_rec *rec, int64_t run) 
             sim_rec_u64(v->att_signed),
             sim_rec_u64(s->ext_rejected),
             sim_rec_u64(s->future_dropped),
+            sim_rec_u64(s->att_dropped),
             sim_rec_u64(ns->busy_ns),
         };
-        rc = sim_rec_insert(rec, st, val, 29);
+        rc = sim_rec_insert(rec, st, val, 30);
     }
     return rc;
 }
