@@ -8,32 +8,14 @@
 */
 #include "chains_config.h"
 
+#include "dist_config.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef enum unit_kind { U_DURATION, U_BYTES, U_GWEI } unit_kind;
-
-static const char *const dist_models[] = {"constant", "uniform", "normal", "lognormal", "pareto",
-                                          "exponential", NULL};
-
-static const char *const *dist_keys(int model) {
-    static const char *const k_constant[] = {"model", "value", NULL};
-    static const char *const k_uniform[] = {"model", "min", "max", NULL};
-    static const char *const k_normal[] = {"model", "mean", "stddev", NULL};
-    static const char *const k_lognormal[] = {"model", "median", "sigma", NULL};
-    static const char *const k_pareto[] = {"model", "scale", "alpha", NULL};
-    static const char *const k_exponential[] = {"model", "mean", "floor", NULL};
-    switch (model) {
-    case SIM_LAT_CONSTANT: return k_constant;
-    case SIM_LAT_UNIFORM: return k_uniform;
-    case SIM_LAT_NORMAL: return k_normal;
-    case SIM_LAT_LOGNORMAL: return k_lognormal;
-    case SIM_LAT_PARETO: return k_pareto;
-    default: assert(model == SIM_LAT_EXPONENTIAL); return k_exponential;
-    }
-}
 
 /* Reports unknown keys (and a non-mapping); true when n is a mapping, so
 ** reading goes on after unknown keys and every error shows at once.  The
@@ -52,28 +34,6 @@ static bool qty(const sim_ynode *n, unit_kind u, uint64_t min, uint64_t *out, si
     }
 }
 
-/* A required quantity field of a distribution map. */
-static bool qty_field(const sim_ynode *map, const char *key, bool required, unit_kind u,
-                      uint64_t min, uint64_t *out, sim_diag *d) {
-    const sim_ynode *n = sim_ymap_get(map, key);
-    if (n == NULL) {
-        if (required) sim_diag_error(d, map, "missing required key '%s'", key);
-        return !required;
-    }
-    return qty(n, u, min, out, d);
-}
-
-static bool shape_field(const sim_ynode *map, const char *key, double max, double *out, sim_diag *d) {
-    double x = 0.0;
-    if (!sim_yfield_f64(map, key, true, 0.0, 0.0, max, &x, d)) return false;
-    if (!(x > 0.0)) {
-        sim_diag_error(d, sim_ymap_get(map, key), "%s must be greater than 0", key);
-        return false;
-    }
-    *out = x;
-    return true;
-}
-
 /* A distribution: a plain quantity (constant) or a model mapping. */
 static bool load_dist(const sim_ynode *n, const char *where, unit_kind u, sim_lat_dist *out,
                       sim_diag *d) {
@@ -89,54 +49,10 @@ static bool load_dist(const sim_ynode *n, const char *where, unit_kind u, sim_la
         return false;
     }
     int model = 0;
-    if (!sim_yfield_enum(n, "model", true, 0, dist_models, &model, d)) return false;
-    size_t errors = sim_diag_errors(d);
-    check_map(n, where, dist_keys(model), d);
-    bool ok = sim_diag_errors(d) == errors;
-    uint64_t a = 0, b = 0;
-    double x = 0.0;
-    sim_lat_dist dist = sim_lat_constant(0);
-    switch (model) {
-    case SIM_LAT_CONSTANT:
-        ok = qty_field(n, "value", true, u, 0, &a, d) && ok;
-        dist = sim_lat_constant(a);
-        break;
-    case SIM_LAT_UNIFORM:
-        ok = qty_field(n, "min", true, u, 0, &a, d) && ok;
-        ok = qty_field(n, "max", true, u, 0, &b, d) && ok;
-        dist = sim_lat_uniform(a, b);
-        break;
-    case SIM_LAT_NORMAL:
-        ok = qty_field(n, "mean", true, u, 0, &a, d) && ok;
-        ok = qty_field(n, "stddev", true, u, 0, &b, d) && ok;
-        dist = sim_lat_normal(a, b);
-        break;
-    case SIM_LAT_LOGNORMAL:
-        ok = qty_field(n, "median", true, u, 1, &a, d) && ok;
-        ok = shape_field(n, "sigma", 10.0, &x, d) && ok;
-        dist = sim_lat_lognormal(a, x);
-        break;
-    case SIM_LAT_PARETO:
-        ok = qty_field(n, "scale", true, u, 1, &a, d) && ok;
-        ok = shape_field(n, "alpha", 100.0, &x, d) && ok;
-        dist = sim_lat_pareto(a, x);
-        break;
-    default:
-        ok = qty_field(n, "mean", true, u, 0, &a, d) && ok;
-        ok = qty_field(n, "floor", false, u, 0, &b, d) && ok;
-        dist = sim_lat_exponential(a, b);
-        break;
-    }
-    if (!ok) return false;
-    char why[256];
-    if (!sim_lat_check(&dist, why, sizeof why)) {
-        /* sim_lat_check words its reasons in ns; fine for durations, and
-        ** the numbers are the same for bytes and gwei. */
-        sim_diag_error(d, n, "%s: %s", where, why);
-        return false;
-    }
-    *out = dist;
-    return true;
+    if (!sim_yfield_enum(n, "model", true, 0, sim_dist_model_names, &model, d)) return false;
+    static const sim_dist_unit units[] = {[U_DURATION] = SIM_DIST_DURATION, [U_BYTES] = SIM_DIST_BYTES,
+                                          [U_GWEI] = SIM_DIST_GWEI};
+    return sim_dist_load_params(n, where, (sim_lat_model)model, units[u], out, d);
 }
 
 /* An optional distribution field (absent: *out unchanged). */

@@ -8,6 +8,8 @@
 */
 #include "net_config.h"
 
+#include "dist_config.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,30 +308,8 @@ static const char *const model_names[] = {
 };
 
 static const char *const *model_keys(int model) {
-    static const char *const k_constant[] = {"model", "value", NULL};
-    static const char *const k_uniform[] = {"model", "min", "max", NULL};
-    static const char *const k_normal[] = {"model", "mean", "stddev", NULL};
-    static const char *const k_lognormal[] = {"model", "median", "sigma", NULL};
-    static const char *const k_pareto[] = {"model", "scale", "alpha", NULL};
-    static const char *const k_exponential[] = {"model", "mean", "floor", NULL};
     static const char *const k_matrix[] = {"model", "jitter", NULL};
-    switch (model) {
-    case SIM_LAT_CONSTANT:
-        return k_constant;
-    case SIM_LAT_UNIFORM:
-        return k_uniform;
-    case SIM_LAT_NORMAL:
-        return k_normal;
-    case SIM_LAT_LOGNORMAL:
-        return k_lognormal;
-    case SIM_LAT_PARETO:
-        return k_pareto;
-    case SIM_LAT_EXPONENTIAL:
-        return k_exponential;
-    default:
-        assert(model == MODEL_MATRIX);
-        return k_matrix;
-    }
+    return model == MODEL_MATRIX ? k_matrix : sim_dist_model_keys((sim_lat_model)model);
 }
 
 static bool oom(sim_diag *d, const sim_ynode *at) {
@@ -339,20 +319,6 @@ static bool oom(sim_diag *d, const sim_ynode *at) {
 
 static bool mark_of(sim_net_mark *m, const sim_ynode *n) {
     return sim_net_mark_set(m, n->file, n->line, n->col);
-}
-
-/* A required shape parameter in (0, max]. */
-static bool shape_field(const sim_ynode *map, const char *key, double max, double *out, sim_diag *d) {
-    double x = 0.0;
-    if (!sim_yfield_f64(map, key, true, 0.0, 0.0, max, &x, d)) {
-        return false;
-    }
-    if (!(x > 0.0)) {
-        sim_diag_error(d, sim_ymap_get(map, key), "%s must be greater than 0", key);
-        return false;
-    }
-    *out = x;
-    return true;
 }
 
 /* A distribution map; `where` names it in messages.  Matrix only when
@@ -372,61 +338,14 @@ static bool load_dist(const sim_ynode *n, const char *where, bool allow_matrix, 
         sim_diag_error(d, sim_ymap_get(n, "model"), "%s cannot be a matrix (it is added to one)", where);
         return false;
     }
-    bool ok = sim_ymap_check(n, where, model_keys(model), d);
     if (model == MODEL_MATRIX) {
+        bool ok = sim_ymap_check(n, where, model_keys(model), d);
         *is_matrix = true;
         *jitter_node = sim_ymap_get(n, "jitter");
         *out = sim_lat_constant(0);
         return ok;
     }
-    const uint64_t max = SIM_LAT_MAX_NS;
-    uint64_t a = 0, b = 0;
-    double x = 0.0;
-    sim_lat_dist dist = sim_lat_constant(0);
-    switch (model) {
-    case SIM_LAT_CONSTANT:
-        ok = sim_yfield_duration_ns(n, "value", true, 0, 0, max, &a, d) && ok;
-        dist = sim_lat_constant(a);
-        break;
-    case SIM_LAT_UNIFORM:
-        ok = sim_yfield_duration_ns(n, "min", true, 0, 0, max, &a, d) && ok;
-        ok = sim_yfield_duration_ns(n, "max", true, 0, 0, max, &b, d) && ok;
-        dist = sim_lat_uniform(a, b);
-        break;
-    case SIM_LAT_NORMAL:
-        ok = sim_yfield_duration_ns(n, "mean", true, 0, 0, max, &a, d) && ok;
-        ok = sim_yfield_duration_ns(n, "stddev", true, 0, 0, max, &b, d) && ok;
-        dist = sim_lat_normal(a, b);
-        break;
-    case SIM_LAT_LOGNORMAL:
-        ok = sim_yfield_duration_ns(n, "median", true, 0, 1, max, &a, d) && ok;
-        ok = shape_field(n, "sigma", 10.0, &x, d) && ok;
-        dist = sim_lat_lognormal(a, x);
-        break;
-    case SIM_LAT_PARETO:
-        ok = sim_yfield_duration_ns(n, "scale", true, 0, 1, max, &a, d) && ok;
-        ok = shape_field(n, "alpha", 100.0, &x, d) && ok;
-        dist = sim_lat_pareto(a, x);
-        break;
-    case SIM_LAT_EXPONENTIAL:
-        ok = sim_yfield_duration_ns(n, "mean", true, 0, 0, max, &a, d) && ok;
-        ok = sim_yfield_duration_ns(n, "floor", false, 0, 0, max, &b, d) && ok;
-        dist = sim_lat_exponential(a, b);
-        break;
-    default:
-        assert(!"unreachable");
-        break;
-    }
-    if (!ok) {
-        return false;
-    }
-    char why[256];
-    if (!sim_lat_check(&dist, why, sizeof why)) {
-        sim_diag_error(d, n, "%s: %s", where, why);
-        return false;
-    }
-    *out = dist;
-    return true;
+    return sim_dist_load_params(n, where, (sim_lat_model)model, SIM_DIST_DURATION, out, d);
 }
 
 static bool load_latency(const sim_ynode *n, sim_net_config *c, sim_diag *d) {
