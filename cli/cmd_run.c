@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "an_schema.h"
+#include "cli_util.h"
 #include "cmds.h"
 #include "recorder.h"
 #include "scenario.h"
@@ -143,15 +144,9 @@ typedef struct progress {
     bool shown;
 } progress;
 
-static double since(const struct timespec *t0) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 static void show_progress(void *ctx, const sim_engine *e) {
     progress *p = ctx;
-    double wall = since(&p->start);
+    double wall = cli_since(&p->start);
     if (wall - p->last_print_s < 0.25) return;
     p->last_print_s = wall;
     double sim_s = (double)sim_now_ns(e) / 1e9, end_s = (double)p->end_ns / 1e9;
@@ -163,30 +158,6 @@ static void show_progress(void *ctx, const sim_engine *e) {
 }
 
 /* ---- run ----------------------------------------------------------------- */
-
-static char *join_argv(int argc, char **argv) {
-    size_t n = strlen("xrsim") + 1;
-    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
-    char *s = malloc(n);
-    if (!s) return NULL;
-    strcpy(s, "xrsim");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
-static void make_parent_dir(const char *path) {
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path) return;
-    char dir[4096];
-    size_t n = (size_t)(slash - path);
-    if (n >= sizeof dir) return;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    mkdir(dir, 0777); /* one level, like `make run`'s results/; errors surface at open */
-}
 
 static void print_ms(const char *label, uint64_t ns) { printf("  %s %.1f ms", label, (double)ns / 1e6); }
 static void print_s(const char *label, uint64_t ns) { printf("  %s %.2f s", label, (double)ns / 1e9); }
@@ -298,7 +269,7 @@ int cmd_run(int argc, char **argv) {
     }
 
     char err[512];
-    make_parent_dir(a.out);
+    cli_make_parent_dir(a.out);
     int orc = sim_rec_open(&rec, a.out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
                            sizeof err);
     if (orc != 0) {
@@ -306,7 +277,7 @@ int cmd_run(int argc, char **argv) {
         rc = 2;
         goto done;
     }
-    cmdline = join_argv(argc, argv);
+    cmdline = cli_join_argv(argc, argv);
     sim_rec_run_info info = {
         .scenario_name = scn.name,
         .scenario_path = a.file,
@@ -336,7 +307,7 @@ int cmd_run(int argc, char **argv) {
     bool show = !a.quiet && isatty(STDERR_FILENO);
     sim_run_result rr = mdl_world_run(w, &stop_flag, show ? show_progress : NULL, &prog);
     if (prog.shown) fputs("\r\033[K", stderr);
-    double wall_s = since(&prog.start);
+    double wall_s = cli_since(&prog.start);
 
     mdl_world_summary sum;
     mdl_world_summary_get(w, &sum);

@@ -17,7 +17,7 @@ static const char *const probe_keys[] = {"count", "interval", "arrival", "size",
 static const char *const arrival_names[] = {"fixed", "poisson", NULL};
 
 /* Sections later versions of xrsim fill in: named so the error says why. */
-static const char *const future_sections[] = {"restaking", "adversary", "sweep", "expect", NULL};
+static const char *const future_sections[] = {"restaking", "adversary", "sweep", NULL};
 
 static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
@@ -145,6 +145,9 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
         sim_diag_error(d, rollups, "consensus.synthetic_xblocks stands in for rollups; use one or the other");
     }
 
+    mdl_expect_config_load(sim_ymap_get(root, "expect"), s->probes.count > 0, s->verifiers.count > 0,
+                           s->xchain.rollups.count > 0, &s->expect, d);
+
     if (sim_diag_errors(d) > errors_before) return false;
     s->params_json = sim_ydoc_to_json(s->doc);
     return s->params_json != NULL;
@@ -155,6 +158,7 @@ void mdl_scenario_free(mdl_scenario *s) {
     sim_net_config_free(&s->net);
     mdl_verifier_config_free(&s->verifiers);
     mdl_xchain_config_free(&s->xchain);
+    mdl_expect_config_free(&s->expect);
     if (s->doc) sim_ydoc_free(s->doc);
     free(s->path);
     free(s->name);

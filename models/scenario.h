@@ -5,7 +5,7 @@
 ** them all at once; nothing is run from a scenario that had an error.
 **
 ** Sections: name, description, run, network, probes, verifiers, consensus,
-** l1, rollups, workload, relayers
+** l1, rollups, workload, relayers, expect (expect.h)
 ** (verifier_config.h).  Sections that later versions fill in (rollups,
 ** ...) are errors here, not silently ignored: a scenario never asks for
 ** something the build does not do.
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expect.h"
 #include "net_config.h"
 #include "xchain.h"
 #include "verifier_config.h"
@@ -49,6 +50,7 @@ typedef struct mdl_scenario {
     mdl_verifier_config verifiers; /* count 0: no verifiers */
     mdl_consensus_config consensus;
     mdl_xchain_config xchain;      /* rollups.count 0: no chains */
+    mdl_expect_config expect;      /* bounds for `xrsim check` (models/expect.h) */
 } mdl_scenario;
 
 /* Loads `path`, applies `sets` (each "key.path=value") in order and checks
