@@ -688,3 +688,26 @@ CREATE TABLE valset_installs (
 ) WITHOUT ROWID;
 CREATE TRIGGER valset_installs_on_run_delete AFTER DELETE ON runs
 BEGIN DELETE FROM valset_installs WHERE run_id = old.id; END;
+
+------------------------------------------------------------------------
+-- Expectations (xrsim check; models/expect.h)
+------------------------------------------------------------------------
+
+-- One row per bound of a scenario's `expect:` section, evaluated on the
+-- run `xrsim check` made (written in the run's transaction).  bound and
+-- value are in the metric's unit: seconds (unit 's'), a count, a fraction
+-- in [0, 1], or ETH.  value NULL: the run had no value for the metric (a
+-- percentile over no executed message), which fails the bound.
+CREATE TABLE expectations (
+    run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,          -- order in the scenario (0-based)
+    metric     TEXT NOT NULL,             -- e.g. 'fast.p99'
+    bound_kind TEXT NOT NULL CHECK (bound_kind IN ('min', 'max')),
+    bound      REAL NOT NULL,
+    value      REAL,
+    unit       TEXT NOT NULL CHECK (unit IN ('s', 'count', 'fraction', 'ETH')),
+    passed     INTEGER NOT NULL CHECK (passed IN (0, 1)),
+    PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER expectations_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM expectations WHERE run_id = old.id; END;

@@ -43,6 +43,9 @@ int main(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } table[] = {
         {"run", cmd_run},
         {"validate", cmd_validate},
+        {"check", cmd_check},
+        {"export", cmd_export},
+        {"compare", cmd_compare},
         {"bench", cmd_bench},
         {"help", cmd_help},
     };
