@@ -46,6 +46,9 @@ int main(int argc, char **argv) {
         {"check", cmd_check},
         {"export", cmd_export},
         {"compare", cmd_compare},
+        {"report", cmd_report},
+        {"sweep", cmd_sweep},
+        {"merge", cmd_merge},
         {"bench", cmd_bench},
         {"help", cmd_help},
     };

@@ -17,7 +17,7 @@ static const char *const probe_keys[] = {"count", "interval", "arrival", "size",
 static const char *const arrival_names[] = {"fixed", "poisson", NULL};
 
 /* Sections later versions of xrsim fill in: named so the error says why. */
-static const char *const future_sections[] = {"restaking", "adversary", "sweep", NULL};
+static const char *const future_sections[] = {"restaking", "adversary", NULL};
 
 static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
@@ -94,8 +94,56 @@ static void load_probes(mdl_scenario *s, const sim_ynode *p, sim_diag *d) {
     sim_yfield_fraction(p, "sample", false, 0.01, 0.0, 1.0, &c->sample, d);
 }
 
+static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets, size_t set_count,
+                      sim_diag *d, bool check_sweep);
+
+/* Applies every grid value to a copy of the document (the file reloaded
+** with the overrides plus that value) and reports, at the value, the first
+** error the copy has -- an unknown key, a value out of range. */
+static void check_sweep_values(const mdl_scenario *s, const char *const *sets, size_t set_count, sim_diag *d) {
+    const mdl_sweep_config *c = &s->sweep;
+    const char **all = calloc(set_count + 1, sizeof *all);
+    sim_diag *inner = sim_diag_new();
+    if (!all || !inner) {
+        sim_diag_error(d, NULL, "out of memory");
+        free(all);
+        sim_diag_free(inner);
+        return;
+    }
+    for (size_t i = 0; i < set_count; i++) all[i] = sets[i];
+    for (size_t a = 0; a < c->axis_count; a++) {
+        const mdl_sweep_axis *ax = &c->axes[a];
+        for (size_t v = 0; v < ax->value_count; v++) {
+            all[set_count] = ax->sets[v];
+            sim_diag_clear(inner);
+            mdl_scenario copy;
+            bool ok = load_impl(&copy, s->path, all, set_count + 1, inner, false);
+            mdl_scenario_free(&copy);
+            if (ok) continue;
+            const char *why = "invalid";
+            for (size_t m = 0; m < sim_diag_count(inner); m++) {
+                const char *msg = sim_diag_message(inner, m);
+                const char *e = strstr(msg, "error: ");
+                if (e) {
+                    why = e + 7;
+                    break;
+                }
+            }
+            sim_diag_error(d, ax->nodes[v], "sweep value '%s' does not apply: %s", ax->sets[v], why);
+            if (strstr(why, "unknown key")) break; /* once per key is enough */
+        }
+    }
+    free(all);
+    sim_diag_free(inner);
+}
+
 bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *sets, size_t set_count,
                        sim_diag *d) {
+    return load_impl(s, path, sets, set_count, d, true);
+}
+
+static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets, size_t set_count,
+                      sim_diag *d, bool check_sweep) {
     assert(s && path && d);
     memset(s, 0, sizeof *s);
     size_t errors_before = sim_diag_errors(d);
@@ -148,6 +196,11 @@ bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *set
     mdl_expect_config_load(sim_ymap_get(root, "expect"), s->probes.count > 0, s->verifiers.count > 0,
                            s->xchain.rollups.count > 0, &s->expect, d);
 
+    if (mdl_sweep_config_load(sim_ymap_get(root, "sweep"), &s->sweep, d) && check_sweep &&
+        sim_diag_errors(d) == errors_before) {
+        check_sweep_values(s, sets, set_count, d);
+    }
+
     if (sim_diag_errors(d) > errors_before) return false;
     s->params_json = sim_ydoc_to_json(s->doc);
     return s->params_json != NULL;
@@ -159,6 +212,7 @@ void mdl_scenario_free(mdl_scenario *s) {
     mdl_verifier_config_free(&s->verifiers);
     mdl_xchain_config_free(&s->xchain);
     mdl_expect_config_free(&s->expect);
+    mdl_sweep_config_free(&s->sweep);
     if (s->doc) sim_ydoc_free(s->doc);
     free(s->path);
     free(s->name);

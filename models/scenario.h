@@ -5,7 +5,7 @@
 ** them all at once; nothing is run from a scenario that had an error.
 **
 ** Sections: name, description, run, network, probes, verifiers, consensus,
-** l1, rollups, workload, relayers, expect (expect.h)
+** l1, rollups, workload, relayers, expect (expect.h), sweep (sweep.h)
 ** (verifier_config.h).  Sections that later versions fill in (rollups,
 ** ...) are errors here, not silently ignored: a scenario never asks for
 ** something the build does not do.
@@ -19,6 +19,7 @@
 
 #include "expect.h"
 #include "net_config.h"
+#include "sweep.h"
 #include "xchain.h"
 #include "verifier_config.h"
 #include "ytree.h"
@@ -51,12 +52,15 @@ typedef struct mdl_scenario {
     mdl_consensus_config consensus;
     mdl_xchain_config xchain;      /* rollups.count 0: no chains */
     mdl_expect_config expect;      /* bounds for `xrsim check` (models/expect.h) */
+    mdl_sweep_config sweep;        /* grid x seeds for `xrsim sweep` (models/sweep.h) */
 } mdl_scenario;
 
 /* Loads `path`, applies `sets` (each "key.path=value") in order and checks
 ** everything.  Returns true on success; on failure every error found is in
 ** `d` and `s` holds nothing to free beyond mdl_scenario_free (which is
-** always safe to call). */
+** always safe to call).  A `sweep:` section is checked in full: every
+** grid value is applied (like --set) to a copy of the document, which is
+** reloaded; an error there is reported at the grid value. */
 bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *sets, size_t set_count,
                        sim_diag *d);
 void mdl_scenario_free(mdl_scenario *s);
