@@ -1,8 +1,10 @@
 /*
-** Helpers shared by `xrsim run` and `xrsim check` (see cli_util.h).
+** Helpers shared by the subcommands that run scenarios (see cli_util.h).
 */
 #include "cli_util.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,4 +37,51 @@ double cli_since(const struct timespec *t0) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_world *w, const char *file,
+                                 const char *cmdline, volatile sig_atomic_t *stop, mdl_world_summary *sum,
+                                 int64_t *run_id, char *why, size_t why_len) {
+    assert(rec && scn && w && file && sum && run_id && why && why_len > 0);
+    memset(sum, 0, sizeof *sum);
+    why[0] = '\0';
+    *run_id = 0;
+    sim_rec_run_info info = {
+        .scenario_name = scn->name,
+        .scenario_path = file,
+        .scenario_text = sim_ydoc_text(scn->doc),
+        .seed = scn->seed,
+        .params_json = scn->params_json,
+        .xrsim_version = XRSIM_VERSION,
+        .git_commit = XRSIM_GIT_COMMIT,
+        .command_line = cmdline,
+    };
+    if (sim_rec_run_begin(rec, &info, run_id) != 0) {
+        snprintf(why, why_len, "%s", sim_rec_errmsg(rec));
+        *run_id = 0;
+        return CLI_RUN_FAILED;
+    }
+    mdl_world_attach(w, rec);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sim_run_result rr = mdl_world_run(w, stop, NULL, NULL);
+    mdl_world_summary_get(w, sum);
+    sim_rec_run_stats stats = {.wall_s = cli_since(&t0),
+                               .sim_s = (double)sum->sim_ns / 1e9,
+                               .event_count = sum->events,
+                               .event_digest = sum->digest};
+    const char *err = mdl_world_error(w);
+    if (err == NULL && rr == SIM_RUN_STOPPED) {
+        sim_rec_run_fail(rec, *run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
+        snprintf(why, why_len, "interrupted by a signal");
+        return CLI_RUN_INTERRUPTED;
+    }
+    if (err == NULL && mdl_world_record(w) != 0) err = sim_rec_errmsg(rec);
+    if (err == NULL && sim_rec_run_end(rec, *run_id, &stats) != 0) err = sim_rec_errmsg(rec);
+    if (err != NULL) {
+        snprintf(why, why_len, "%s", err);
+        sim_rec_run_fail(rec, *run_id, SIM_REC_FAILED, why, &stats);
+        return CLI_RUN_FAILED;
+    }
+    return CLI_RUN_OK;
 }

@@ -6,7 +6,13 @@
 #ifndef XRSIM_CLI_UTIL_H
 #define XRSIM_CLI_UTIL_H
 
+#include <signal.h>
+#include <stddef.h>
 #include <time.h>
+
+#include "recorder.h"
+#include "scenario.h"
+#include "world.h"
 
 /* "xrsim " + argv joined by spaces (malloc'd; NULL when out of memory). */
 char *cli_join_argv(int argc, char **argv);
@@ -15,5 +21,22 @@ char *cli_join_argv(int argc, char **argv);
 void cli_make_parent_dir(const char *path);
 /* Wall-clock seconds since *t0 (CLOCK_MONOTONIC). */
 double cli_since(const struct timespec *t0);
+
+/* How one recorded run ended (cli_run_recorded). */
+typedef enum cli_run_outcome {
+    CLI_RUN_OK = 0,          /* completed and committed */
+    CLI_RUN_FAILED = 1,      /* recorded as failed; why says why */
+    CLI_RUN_INTERRUPTED = 2, /* *stop became non-zero; recorded as interrupted */
+} cli_run_outcome;
+
+/* Runs world `w` (built from `scn`, loaded from `file`) as one run of `rec`
+** the way `xrsim run` does: begins the run (command line `cmdline`),
+** attaches the world, runs it, writes the aggregates and commits -- or
+** records the run as failed / interrupted.  Fills *sum (when the run
+** began) and *run_id (0 when it did not); `why` (len > 0) gets the reason
+** of a failure. */
+cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_world *w, const char *file,
+                                 const char *cmdline, volatile sig_atomic_t *stop, mdl_world_summary *sum,
+                                 int64_t *run_id, char *why, size_t why_len);
 
 #endif

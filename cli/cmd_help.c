@@ -22,6 +22,7 @@ static const char usage_main[] =
     "  report DB       per parameter point: finality with CIs, cost, verdicts; --out HTML\n"
     "  sweep FILE      run a scenario's sweep: grid x seeds, parallel, resumable, --shard K/N\n"
     "  merge OUT IN... merge results files (shards) into OUT, renumbering runs\n"
+    "  frontier FILE   bisect a key to where safety or liveness first breaks\n"
     "  bench WHAT      benchmarks: phold (engine), core (hashing), sig (signatures)\n"
     "  help [COMMAND]  this text, or one command's\n"
     "  --version       version and commit\n"
@@ -87,6 +88,23 @@ static const char usage_sweep[] =
     "point is checked before anything runs.  Exit 0 all ok, 1 a point failed,\n"
     "2 bad usage or input (nothing is run or written), 130 interrupted.\n";
 
+static const char usage_frontier[] =
+    "usage: xrsim frontier FILE --vary KEY=LO..HI [--over KEY2=v1,v2,...] --until safety|liveness\n"
+    "                      [--seeds N] [--tolerance X] [--stall 30s] [--set key.path=value]...\n"
+    "                      [--out FILE.db] [--quiet]\n"
+    "\n"
+    "For each value of KEY2 (applied like --set), bisects KEY over LO..HI (numbers,\n"
+    "e.g. 0.6..0.9, or percentages, 60%..90%; integers stay integers) to the first\n"
+    "value where the property breaks in at least one of N seeds (run.seed 1..N,\n"
+    "default 3): safety breaks on conflicting commits or approvals, liveness on a\n"
+    "stall longer than --stall (default 30s) or no height committed.  LO must hold\n"
+    "and HI break, else the row says 'everywhere'.  Stops when the interval is at\n"
+    "most --tolerance wide (default (HI-LO)/64).  Prints per KEY2 value the last\n"
+    "holding and first breaking value and the runs used; every run is recorded\n"
+    "into --out (default results/frontier.db) like xrsim run.  Every KEY2 value is\n"
+    "checked at LO and HI before anything runs.  Exit 0 done, 1 a run failed,\n"
+    "2 bad usage or input (nothing is run or written), 130 interrupted.\n";
+
 static const char usage_merge[] =
     "usage: xrsim merge OUT.db IN.db... [--allow-mixed] [--quiet]\n"
     "\n"
@@ -130,6 +148,7 @@ const char *cli_usage(const char *command) {
     if (strcmp(command, "report") == 0) return usage_report;
     if (strcmp(command, "sweep") == 0) return usage_sweep;
     if (strcmp(command, "merge") == 0) return usage_merge;
+    if (strcmp(command, "frontier") == 0) return usage_frontier;
     if (strcmp(command, "bench") == 0) return usage_bench;
     if (strcmp(command, "help") == 0) return usage_help;
     return NULL;

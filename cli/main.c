@@ -48,6 +48,7 @@ int main(int argc, char **argv) {
         {"compare", cmd_compare},
         {"report", cmd_report},
         {"sweep", cmd_sweep},
+        {"frontier", cmd_frontier},
         {"merge", cmd_merge},
         {"bench", cmd_bench},
         {"help", cmd_help},
