@@ -40,12 +40,16 @@ double cli_since(const struct timespec *t0) {
 }
 
 cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_world *w, const char *file,
-                                 const char *cmdline, volatile sig_atomic_t *stop, mdl_world_summary *sum,
-                                 int64_t *run_id, char *why, size_t why_len) {
-    assert(rec && scn && w && file && sum && run_id && why && why_len > 0);
+                                 const char *cmdline, volatile sig_atomic_t *stop, const cli_run_hooks *hooks,
+                                 mdl_world_summary *sum, double *wall_s, int64_t *run_id, char *why,
+                                 size_t why_len) {
+    assert(rec && scn && w && file && sum && wall_s && run_id && why && why_len > 0);
+    static const cli_run_hooks none = {0};
+    if (hooks == NULL) hooks = &none;
     memset(sum, 0, sizeof *sum);
     why[0] = '\0';
     *run_id = 0;
+    *wall_s = 0.0;
     sim_rec_run_info info = {
         .scenario_name = scn->name,
         .scenario_path = file,
@@ -64,9 +68,10 @@ cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_worl
     mdl_world_attach(w, rec);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    sim_run_result rr = mdl_world_run(w, stop, NULL, NULL);
+    sim_run_result rr = mdl_world_run(w, stop, hooks->progress, hooks->progress_ctx);
+    *wall_s = cli_since(&t0);
     mdl_world_summary_get(w, sum);
-    sim_rec_run_stats stats = {.wall_s = cli_since(&t0),
+    sim_rec_run_stats stats = {.wall_s = *wall_s,
                                .sim_s = (double)sum->sim_ns / 1e9,
                                .event_count = sum->events,
                                .event_digest = sum->digest};
@@ -75,6 +80,9 @@ cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_worl
         sim_rec_run_fail(rec, *run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
         snprintf(why, why_len, "interrupted by a signal");
         return CLI_RUN_INTERRUPTED;
+    }
+    if (err == NULL && hooks->before_commit && hooks->before_commit(hooks->ctx, rec, *run_id, sum) != 0) {
+        err = sim_rec_errmsg(rec);
     }
     if (err == NULL && mdl_world_record(w) != 0) err = sim_rec_errmsg(rec);
     if (err == NULL && sim_rec_run_end(rec, *run_id, &stats) != 0) err = sim_rec_errmsg(rec);

@@ -29,14 +29,25 @@ typedef enum cli_run_outcome {
     CLI_RUN_INTERRUPTED = 2, /* *stop became non-zero; recorded as interrupted */
 } cli_run_outcome;
 
+/* Optional parts of cli_run_recorded: a progress callback for the engine,
+** and a hook that writes more rows into the run just before it commits
+** (0, or a SIM_REC_ERR_* that fails the run). */
+typedef struct cli_run_hooks {
+    sim_progress_fn progress;
+    void *progress_ctx;
+    int (*before_commit)(void *ctx, sim_rec *rec, int64_t run_id, const mdl_world_summary *sum);
+    void *ctx;
+} cli_run_hooks;
+
 /* Runs world `w` (built from `scn`, loaded from `file`) as one run of `rec`
 ** the way `xrsim run` does: begins the run (command line `cmdline`),
 ** attaches the world, runs it, writes the aggregates and commits -- or
-** records the run as failed / interrupted.  Fills *sum (when the run
-** began) and *run_id (0 when it did not); `why` (len > 0) gets the reason
-** of a failure. */
+** records the run as failed / interrupted.  `hooks` may be NULL.  Fills
+** *sum (when the run began), *wall_s and *run_id (0 when it did not
+** begin); `why` (len > 0) gets the reason of a failure. */
 cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_world *w, const char *file,
-                                 const char *cmdline, volatile sig_atomic_t *stop, mdl_world_summary *sum,
-                                 int64_t *run_id, char *why, size_t why_len);
+                                 const char *cmdline, volatile sig_atomic_t *stop, const cli_run_hooks *hooks,
+                                 mdl_world_summary *sum, double *wall_s, int64_t *run_id, char *why,
+                                 size_t why_len);
 
 #endif

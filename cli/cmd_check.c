@@ -142,6 +142,20 @@ static int record_outcomes(sim_rec *rec, int64_t run_id, const mdl_expect_outcom
 
 /* Runs scenario `scn` into `rec` and checks its bounds.  Returns 0 (all
 ** held), 1 (a bound was violated or the run failed) or 130 (interrupted). */
+/* Evaluates the bounds on the finished run and records the outcomes in
+** its transaction, before it commits (cli_run_recorded's hook). */
+typedef struct check_ctx {
+    const mdl_expect_config *expect;
+    mdl_expect_outcome *oc;
+    size_t violated;
+} check_ctx;
+
+static int evaluate_and_record(void *ctx, sim_rec *rec, int64_t run_id, const mdl_world_summary *sum) {
+    check_ctx *cx = ctx;
+    cx->violated = mdl_expect_evaluate(cx->expect, sum, cx->oc);
+    return record_outcomes(rec, run_id, cx->oc, cx->expect->count);
+}
+
 static int check_one(const char *file, const mdl_scenario *scn, sim_rec *rec, const char *out,
                      const char *cmdline) {
     sim_diag *d = sim_diag_new();
@@ -153,50 +167,26 @@ static int check_one(const char *file, const mdl_scenario *scn, sim_rec *rec, co
         fprintf(stderr, "%s: cannot build the world (out of memory?)\n", file);
         goto done;
     }
-    sim_rec_run_info info = {
-        .scenario_name = scn->name,
-        .scenario_path = file,
-        .scenario_text = sim_ydoc_text(scn->doc),
-        .seed = scn->seed,
-        .params_json = scn->params_json,
-        .xrsim_version = XRSIM_VERSION,
-        .git_commit = XRSIM_GIT_COMMIT,
-        .command_line = cmdline,
-    };
-    int64_t run_id = 0;
-    if (sim_rec_run_begin(rec, &info, &run_id) != 0) {
-        fprintf(stderr, "xrsim check: %s: %s\n", out, sim_rec_errmsg(rec));
-        goto done;
-    }
-    mdl_world_attach(w, rec);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    sim_run_result rr = mdl_world_run(w, &stop_flag, NULL, NULL);
+    check_ctx cx = {.expect = &scn->expect, .oc = oc};
+    cli_run_hooks hooks = {.before_commit = evaluate_and_record, .ctx = &cx};
     mdl_world_summary sum;
-    mdl_world_summary_get(w, &sum);
-    sim_rec_run_stats stats = {.wall_s = cli_since(&t0),
-                               .sim_s = (double)sum.sim_ns / 1e9,
-                               .event_count = sum.events,
-                               .event_digest = sum.digest};
-    const char *why = mdl_world_error(w);
-    if (why == NULL && rr == SIM_RUN_STOPPED) {
-        sim_rec_run_fail(rec, run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
+    double wall_s;
+    int64_t run_id;
+    char why[600];
+    cli_run_outcome o =
+        cli_run_recorded(rec, scn, w, file, cmdline, &stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
+    if (o == CLI_RUN_INTERRUPTED) {
         fprintf(stderr, "xrsim check: %s interrupted at %.1f s simulated; recorded as interrupted in %s\n",
                 file, (double)sum.sim_ns / 1e9, out);
         rc = 130;
         goto done;
     }
-    size_t violated = mdl_expect_evaluate(&scn->expect, &sum, oc);
-    if (why == NULL && record_outcomes(rec, run_id, oc, scn->expect.count) != 0) why = sim_rec_errmsg(rec);
-    if (why == NULL && mdl_world_record(w) != 0) why = sim_rec_errmsg(rec);
-    if (why == NULL && sim_rec_run_end(rec, run_id, &stats) != 0) why = sim_rec_errmsg(rec);
-    if (why != NULL) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s", why);
-        sim_rec_run_fail(rec, run_id, SIM_REC_FAILED, msg, &stats);
-        fprintf(stderr, "%s: run failed: %s (recorded as failed in %s)\n", file, msg, out);
+    if (o == CLI_RUN_FAILED) {
+        fprintf(stderr, "%s: run failed: %s (%s %s)\n", file, why,
+                run_id ? "recorded as failed in" : "nothing recorded in", out);
         goto done;
     }
+    size_t violated = cx.violated;
     for (size_t i = 0; i < scn->expect.count; i++) {
         if (oc[i].passed) continue;
         char line[256];

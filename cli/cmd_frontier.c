@@ -284,8 +284,9 @@ static int probe(void *ctx, double value) {
             mdl_world_summary sum;
             int64_t run_id = 0;
             char why[600];
-            cli_run_outcome o = cli_run_recorded(c->rec, &scn, w, a->file, cmdline, &stop_flag, &sum, &run_id,
-                                                 why, sizeof why);
+            double wall_s;
+            cli_run_outcome o = cli_run_recorded(c->rec, &scn, w, a->file, cmdline, &stop_flag, NULL, &sum,
+                                                 &wall_s, &run_id, why, sizeof why);
             if (run_id) {
                 c->runs++;
                 c->total_runs++;

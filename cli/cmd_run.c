@@ -278,23 +278,6 @@ int cmd_run(int argc, char **argv) {
         goto done;
     }
     cmdline = cli_join_argv(argc, argv);
-    sim_rec_run_info info = {
-        .scenario_name = scn.name,
-        .scenario_path = a.file,
-        .scenario_text = sim_ydoc_text(scn.doc),
-        .seed = scn.seed,
-        .params_json = scn.params_json,
-        .xrsim_version = XRSIM_VERSION,
-        .git_commit = XRSIM_GIT_COMMIT,
-        .command_line = cmdline,
-    };
-    if (sim_rec_run_begin(rec, &info, &run_id) != 0) {
-        fprintf(stderr, "xrsim run: %s: %s\n", a.out, sim_rec_errmsg(rec));
-        rc = 1;
-        goto done;
-    }
-    mdl_world_attach(w, rec);
-
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -305,32 +288,26 @@ int cmd_run(int argc, char **argv) {
     progress prog = {.end_ns = scn.duration_ns};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     bool show = !a.quiet && isatty(STDERR_FILENO);
-    sim_run_result rr = mdl_world_run(w, &stop_flag, show ? show_progress : NULL, &prog);
-    if (prog.shown) fputs("\r\033[K", stderr);
-    double wall_s = cli_since(&prog.start);
-
+    cli_run_hooks hooks = {.progress = show ? show_progress : NULL, .progress_ctx = &prog};
     mdl_world_summary sum;
-    mdl_world_summary_get(w, &sum);
-    sim_rec_run_stats stats = {.wall_s = wall_s,
-                               .sim_s = (double)sum.sim_ns / 1e9,
-                               .event_count = sum.events,
-                               .event_digest = sum.digest};
-    const char *why = mdl_world_error(w);
-    if (why == NULL && rr == SIM_RUN_STOPPED) {
-        sim_rec_run_fail(rec, run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
+    double wall_s;
+    char why[600];
+    cli_run_outcome o =
+        cli_run_recorded(rec, &scn, w, a.file, cmdline, &stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
+    if (prog.shown) fputs("\r\033[K", stderr);
+    if (o == CLI_RUN_INTERRUPTED) {
         fprintf(stderr, "xrsim run: interrupted at %.1f s simulated; run %" PRId64
                         " recorded as interrupted in %s\n",
                 (double)sum.sim_ns / 1e9, sim_rec_last_run_id(rec), a.out);
         rc = 130;
         goto done;
     }
-    if (why == NULL && mdl_world_record(w) != 0) why = sim_rec_errmsg(rec);
-    if (why == NULL && sim_rec_run_end(rec, run_id, &stats) != 0) why = sim_rec_errmsg(rec);
-    if (why != NULL) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s", why);
-        sim_rec_run_fail(rec, run_id, SIM_REC_FAILED, msg, &stats);
-        fprintf(stderr, "xrsim run: run failed: %s (recorded as failed in %s)\n", msg, a.out);
+    if (o == CLI_RUN_FAILED) {
+        if (run_id == 0) {
+            fprintf(stderr, "xrsim run: %s: %s\n", a.out, why);
+        } else {
+            fprintf(stderr, "xrsim run: run failed: %s (recorded as failed in %s)\n", why, a.out);
+        }
         rc = 1;
         goto done;
     }

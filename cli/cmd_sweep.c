@@ -240,44 +240,18 @@ static char run_point(sim_rec *rec, const sweep_args *a, const point *p) {
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "xrsim run %s", a->file);
     cmdline = join(p->sets, p->set_count, prefix);
-    sim_rec_run_info info = {
-        .scenario_name = scn.name,
-        .scenario_path = a->file,
-        .scenario_text = sim_ydoc_text(scn.doc),
-        .seed = scn.seed,
-        .params_json = scn.params_json,
-        .xrsim_version = XRSIM_VERSION,
-        .git_commit = XRSIM_GIT_COMMIT,
-        .command_line = cmdline,
-    };
-    int64_t run_id = 0;
-    if (sim_rec_run_begin(rec, &info, &run_id) != 0) {
-        fprintf(stderr, "xrsim sweep: point %zu (%s): %s\n", p->index + 1, p->label, sim_rec_errmsg(rec));
-        goto done;
-    }
-    mdl_world_attach(w, rec);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    sim_run_result rr = mdl_world_run(w, &stop_flag, NULL, NULL);
     mdl_world_summary sum;
-    mdl_world_summary_get(w, &sum);
-    sim_rec_run_stats stats = {.wall_s = cli_since(&t0),
-                               .sim_s = (double)sum.sim_ns / 1e9,
-                               .event_count = sum.events,
-                               .event_digest = sum.digest};
-    const char *why = mdl_world_error(w);
-    if (why == NULL && rr == SIM_RUN_STOPPED) {
-        sim_rec_run_fail(rec, run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
+    double wall_s;
+    int64_t run_id;
+    char why[600];
+    cli_run_outcome o =
+        cli_run_recorded(rec, &scn, w, a->file, cmdline, &stop_flag, NULL, &sum, &wall_s, &run_id, why, sizeof why);
+    if (o == CLI_RUN_INTERRUPTED) {
         result = 'i';
         goto done;
     }
-    if (why == NULL && mdl_world_record(w) != 0) why = sim_rec_errmsg(rec);
-    if (why == NULL && sim_rec_run_end(rec, run_id, &stats) != 0) why = sim_rec_errmsg(rec);
-    if (why != NULL) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s", why);
-        sim_rec_run_fail(rec, run_id, SIM_REC_FAILED, msg, &stats);
-        fprintf(stderr, "xrsim sweep: point %zu (%s) failed: %s\n", p->index + 1, p->label, msg);
+    if (o == CLI_RUN_FAILED) {
+        fprintf(stderr, "xrsim sweep: point %zu (%s) failed: %s\n", p->index + 1, p->label, why);
         goto done;
     }
     result = 'o';
