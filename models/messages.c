@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
+
 typedef struct stream {
     uint64_t src, dst, shard;
     uint64_t *ids;        /* msg id + 1 by offset - 1; 0: unknown */
@@ -292,16 +294,6 @@ int mdl_messages_record(const mdl_messages *m, sim_rec *rec) {
     return rc;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t rank(const uint64_t *v, size_t n, unsigned p) {
-    size_t r = (n * p + 99) / 100;
-    return v[r ? r - 1 : 0];
-}
-
 void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t from_ns, mdl_finality *out) {
     memset(out, 0, sizeof *out);
     uint64_t *lat = malloc((m->len ? m->len : 1) * sizeof *lat);
@@ -317,10 +309,10 @@ void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t f
         if (lat) lat[n++] = l->executed_ns - l->emitted_ns;
     }
     if (lat && n) {
-        qsort(lat, n, sizeof *lat, cmp_u64);
-        out->p50_ns = rank(lat, n, 50);
-        out->p90_ns = rank(lat, n, 90);
-        out->p99_ns = rank(lat, n, 99);
+        sim_stats_sort_u64(lat, n);
+        out->p50_ns = sim_stats_percentile(lat, n, 50);
+        out->p90_ns = sim_stats_percentile(lat, n, 90);
+        out->p99_ns = sim_stats_percentile(lat, n, 99);
         out->max_ns = lat[n - 1];
     }
     free(lat);

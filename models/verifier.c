@@ -15,6 +15,7 @@
 #include "rng.h"
 #include "sig_fast.h"
 #include "sig_secp.h"
+#include "stats.h"
 #include "xr_attest.h"
 #include "xr_evidence.h"
 #include "xr_keccak.h"
@@ -1023,18 +1024,6 @@ const char *mdl_verifiers_error(const mdl_verifiers *vs) { return vs->error; }
 
 /* ---- summary ---------------------------------------------------------------------------------- */
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n) (p in percent). */
-static uint64_t pct(const uint64_t *v, size_t n, unsigned p) {
-    if (n == 0) return 0;
-    size_t rank = (n * p + 99u) / 100u;
-    return v[rank ? rank - 1u : 0];
-}
-
 void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consensus_summary *out) {
     assert(vs && out);
     memset(out, 0, sizeof *out);
@@ -1091,16 +1080,16 @@ void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consens
         out->max_stall_from_ns = prev;
     }
     if (iv && niv) {
-        qsort(iv, niv, sizeof *iv, cmp_u64);
-        out->height_p50_ns = pct(iv, niv, 50);
-        out->height_p90_ns = pct(iv, niv, 90);
-        out->height_p99_ns = pct(iv, niv, 99);
+        sim_stats_sort_u64(iv, niv);
+        out->height_p50_ns = sim_stats_percentile(iv, niv, 50);
+        out->height_p90_ns = sim_stats_percentile(iv, niv, 90);
+        out->height_p99_ns = sim_stats_percentile(iv, niv, 99);
         out->height_max_ns = iv[niv - 1];
     }
     if (tc && ntc) {
-        qsort(tc, ntc, sizeof *tc, cmp_u64);
-        out->commit_p50_ns = pct(tc, ntc, 50);
-        out->commit_p99_ns = pct(tc, ntc, 99);
+        sim_stats_sort_u64(tc, ntc);
+        out->commit_p50_ns = sim_stats_percentile(tc, ntc, 50);
+        out->commit_p99_ns = sim_stats_percentile(tc, ntc, 99);
     }
     free(iv);
     free(tc);
@@ -1117,9 +1106,9 @@ void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consens
                 al[nal++] = r->approved_ns - r->first_vote_ns;
         }
     if (al && nal) {
-        qsort(al, nal, sizeof *al, cmp_u64);
-        out->approval_p50_ns = pct(al, nal, 50);
-        out->approval_p99_ns = pct(al, nal, 99);
+        sim_stats_sort_u64(al, nal);
+        out->approval_p50_ns = sim_stats_percentile(al, nal, 50);
+        out->approval_p99_ns = sim_stats_percentile(al, nal, 99);
     }
     free(al);
 }

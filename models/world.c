@@ -13,6 +13,7 @@
 #include "probes.h"
 #include "xchain.h"
 #include "rng.h"
+#include "stats.h"
 
 #define MDL_ENT_SAMPLE 0x53414d50u /* "SAMP" */
 #define DEFAULT_MATRIX XRSIM_DATA_DIR "/latency/aws-13-regions-oneway-ms.csv"
@@ -291,18 +292,6 @@ int mdl_world_record(mdl_world *w) {
     return rc;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array (p in percent). */
-static uint64_t percentile(const uint64_t *v, size_t n, unsigned p) {
-    if (n == 0) return 0;
-    size_t rank = (n * p + 99) / 100;
-    return v[rank ? rank - 1 : 0];
-}
-
 void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
     memset(out, 0, sizeof *out);
     out->sim_ns = sim_now_ns(w->engine);
@@ -315,13 +304,13 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
     out->rows_written = w->rows;
     out->latency_count = w->lat_len;
     if (w->lat_len) {
-        qsort(w->lat, w->lat_len, sizeof *w->lat, cmp_u64);
+        sim_stats_sort_u64(w->lat, w->lat_len);
         double sum = 0;
         for (size_t i = 0; i < w->lat_len; i++) sum += (double)w->lat[i];
         out->latency_mean_ns = sum / (double)w->lat_len;
-        out->latency_p50_ns = percentile(w->lat, w->lat_len, 50);
-        out->latency_p90_ns = percentile(w->lat, w->lat_len, 90);
-        out->latency_p99_ns = percentile(w->lat, w->lat_len, 99);
+        out->latency_p50_ns = sim_stats_percentile(w->lat, w->lat_len, 50);
+        out->latency_p90_ns = sim_stats_percentile(w->lat, w->lat_len, 90);
+        out->latency_p99_ns = sim_stats_percentile(w->lat, w->lat_len, 99);
         out->latency_max_ns = w->lat[w->lat_len - 1];
     }
     if (w->verifiers) {
