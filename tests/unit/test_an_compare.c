@@ -23,6 +23,7 @@
 #include "an_compare.h"
 #include "an_export.h"
 #include "an_schema.h"
+#include "sql.h"
 
 typedef struct fixture {
     char dir[64];
@@ -50,11 +51,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-static void exec(sqlite3 *db, const char *sql) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
-}
-
 typedef struct spec {
     int seeds;           /* runs with seeds 1..seeds */
     double latency_mul;  /* scales every message's finality */
@@ -68,11 +64,11 @@ typedef struct spec {
 static void make_db(const char *path, spec s) {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    exec(db, an_schema_sql);
+    xrtest_sql_exec(db, an_schema_sql);
     char sql[1024];
     snprintf(sql, sizeof sql, "PRAGMA synchronous = OFF; PRAGMA application_id = %u; PRAGMA user_version = %d; BEGIN",
              (unsigned)AN_SCHEMA_APPLICATION_ID, AN_SCHEMA_VERSION);
-    exec(db, sql);
+    xrtest_sql_exec(db, sql);
     for (int seed = 1; seed <= s.seeds; seed++) {
         snprintf(sql, sizeof sql,
                  "INSERT INTO runs (id, status, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
@@ -81,7 +77,7 @@ static void make_db(const char *path, spec s) {
                  " '2024-05-01T00:00:00.000Z', '%s%d');"
                  "INSERT INTO run_window VALUES (%d, 0, 600000000000);",
                  seed, seed, seed, s.param_x, s.digest, seed, seed);
-        exec(db, sql);
+        xrtest_sql_exec(db, sql);
         for (int m = 0; m < 50; m++) {
             double lat_s = (m < 40 ? 2.0 + 0.05 * m : 900.0 + m) * (1.0 + 0.02 * seed) * s.latency_mul;
             snprintf(sql, sizeof sql,
@@ -90,15 +86,15 @@ static void make_db(const char *path, spec s) {
                      " (%d, %d, 10, 42161, '%s', 0, %d, 200, 150000, 0, 0, %lld, %lld, 100000)",
                      seed, m, m < 40 ? "latest" : "finalized", m, (long long)m * 1000000000LL,
                      (long long)m * 1000000000LL + (long long)(lat_s * 1e9));
-            exec(db, sql);
+            xrtest_sql_exec(db, sql);
         }
         snprintf(sql, sizeof sql,
                  "INSERT INTO consensus_summary VALUES (%d, 7, 0, 7, 0, 100, 100, %lld, NULL, NULL, NULL, NULL, NULL,"
                  " 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0)",
                  seed, (long long)((1000.0 + 10.0 * seed) * 1e6));
-        exec(db, sql);
+        xrtest_sql_exec(db, sql);
     }
-    exec(db, "COMMIT");
+    xrtest_sql_exec(db, "COMMIT");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 

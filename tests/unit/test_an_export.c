@@ -22,6 +22,7 @@
 #include "an_export.h"
 #include "an_schema.h"
 #include "json.h"
+#include "sql.h"
 
 typedef struct fixture {
     char dir[64];
@@ -46,29 +47,24 @@ static int teardown(void **state) {
     return 0;
 }
 
-static void exec(sqlite3 *db, const char *sql) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
-}
-
 /* A results file with two runs: run 1's name holds a comma, a quote and a
    newline; run 2 is failed with an error text. */
 static void make_db(const char *path, uint32_t app_id, int version) {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    exec(db, an_schema_sql);
+    xrtest_sql_exec(db, an_schema_sql);
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %u; PRAGMA user_version = %d", (unsigned)app_id, version);
-    exec(db, sql);
-    exec(db, "INSERT INTO runs (id, status, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
+    xrtest_sql_exec(db, sql);
+    xrtest_sql_exec(db, "INSERT INTO runs (id, status, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
              " xrsim_version, git_commit, started_at, wall_s, event_count, event_digest) VALUES"
              " (1, 'ok', 'a,b \"q\"\nline2', 'name: x', printf('%064d', 7), 3, '{\"run\":{\"seed\":3}}',"
              "  '0.1.0', 'abc', '2024-05-01T00:00:00.000Z', 0.25, 1000, 'd1'),"
              " (2, 'failed', 'plain', 'name: x', printf('%064d', 7), 4, NULL,"
              "  '0.1.0', 'abc', '2024-05-01T00:00:00.000Z', NULL, NULL, NULL)");
-    exec(db, "UPDATE runs SET error = 'boom' WHERE id = 2");
-    exec(db, "INSERT INTO run_window VALUES (1, 0, 60000000000), (2, 0, 60000000000)");
-    exec(db, "INSERT INTO chains VALUES (1, 10, 'op', 'op'), (2, 10, 'op', 'op'), (2, 42161, 'arb', 'arbitrum')");
+    xrtest_sql_exec(db, "UPDATE runs SET error = 'boom' WHERE id = 2");
+    xrtest_sql_exec(db, "INSERT INTO run_window VALUES (1, 0, 60000000000), (2, 0, 60000000000)");
+    xrtest_sql_exec(db, "INSERT INTO chains VALUES (1, 10, 'op', 'op'), (2, 10, 'op', 'op'), (2, 42161, 'arb', 'arbitrum')");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
@@ -218,7 +214,7 @@ static void test_an_export_refuses_foreign_sqlite(void **state) {
     fixture *f = *state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+    xrtest_sql_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
     sqlite3_close(db);
     expect_refused(f->path, AN_EXPORT_ERR_FOREIGN, "not written by xrsim");
     make_db(f->path, 0x12345678u, 1); /* same tables, another application */

@@ -25,6 +25,7 @@
 #include "an_export.h"
 #include "an_report.h"
 #include "an_schema.h"
+#include "sql.h"
 
 typedef struct fixture {
     char dir[64];
@@ -52,11 +53,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-static void exec(sqlite3 *db, const char *sql) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
-}
-
 /* Fast latency of message m (0..39) in a run with parameter x and seed. */
 static double fast_latency_s(int m, int x, int seed) { return (2.0 + 0.05 * m) * (1.0 + 0.1 * x) * (1.0 + 0.02 * seed); }
 
@@ -69,7 +65,7 @@ static void add_run(sqlite3 *db, int id, const char *status, int seed, int x, lo
              " '2024-05-01T00:00:00.000Z');"
              "INSERT INTO run_window VALUES (%d, 0, 600000000000);",
              id, status, strcmp(status, "ok") == 0 ? "NULL" : "'boom'", seed, seed, x, id);
-    exec(db, sql);
+    xrtest_sql_exec(db, sql);
     for (int m = 0; m < 50; m++) {
         double lat_s = m < 40 ? fast_latency_s(m, x, seed) : 900.0 + m;
         snprintf(sql, sizeof sql,
@@ -78,7 +74,7 @@ static void add_run(sqlite3 *db, int id, const char *status, int seed, int x, lo
                  " VALUES (%d, %d, 10, 42161, '%s', 0, %d, 200, 150000, 0, 0, %lld, %lld, %d, 1000000000000)",
                  id, m, m < 40 ? "latest" : "finalized", m, (long long)m * 1000000000LL,
                  (long long)m * 1000000000LL + (long long)(lat_s * 1e9), 100000 + 1000 * x);
-        exec(db, sql);
+        xrtest_sql_exec(db, sql);
     }
     snprintf(sql, sizeof sql,
              "INSERT INTO consensus_summary (run_id, verifier_count, byzantine_count, total_power, byzantine_power,"
@@ -88,22 +84,22 @@ static void add_run(sqlite3 *db, int id, const char *status, int seed, int x, lo
              " VALUES (%d, 7, 0, 7, 0, %d, %d, %lld, %lld, 0, %lld, 0, 0, 0, 0, 0, %d, 0, 0, 0, 0)",
              id, 100 + x, 100 + x, (long long)((1000.0 + 10.0 * x) * 1e6), (long long)((1500.0 + 10.0 * x) * 1e6),
              stall_ns, conflicts);
-    exec(db, sql);
+    xrtest_sql_exec(db, sql);
 }
 
 static sqlite3 *db_create(const char *path) {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    exec(db, an_schema_sql);
+    xrtest_sql_exec(db, an_schema_sql);
     char sql[256];
     snprintf(sql, sizeof sql, "PRAGMA synchronous = OFF; PRAGMA application_id = %u; PRAGMA user_version = %d; BEGIN",
              (unsigned)AN_SCHEMA_APPLICATION_ID, AN_SCHEMA_VERSION);
-    exec(db, sql);
+    xrtest_sql_exec(db, sql);
     return db;
 }
 
 static void db_close(sqlite3 *db) {
-    exec(db, "COMMIT");
+    xrtest_sql_exec(db, "COMMIT");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
@@ -291,7 +287,7 @@ static void test_an_report_refuses_foreign_and_empty_files(void **state) {
     fixture *f = *state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    exec(db, "CREATE TABLE t (x)");
+    xrtest_sql_exec(db, "CREATE TABLE t (x)");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     an_report *r = NULL;
     char err[512] = "";

@@ -24,6 +24,7 @@
 
 #include "an_schema.h"
 #include "recorder.h"
+#include "sql.h"
 
 typedef struct fixture {
     char dir[64];
@@ -188,13 +189,6 @@ static void query_text(sqlite3 *db, const char *sql, char *out, size_t len) {
     const unsigned char *t = sqlite3_column_text(s, 0);
     snprintf(out, len, "%s", t ? (const char *)t : "");
     assert_int_equal(sqlite3_finalize(s), SQLITE_OK);
-}
-
-static void exec_raw(sqlite3 *db, const char *sql) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fail_msg("%s: %s", sql, msg);
-    }
 }
 
 /* A plain SQLite connection, foreign keys off (as in the sqlite3 shell). */
@@ -386,7 +380,7 @@ static void test_recorder_refuses_text_file(void **state) {
 static void test_recorder_refuses_foreign_sqlite(void **state) {
     fixture *f = *state;
     sqlite3 *db = raw_open(f->path);
-    exec_raw(db, "CREATE TABLE foo (a INTEGER, b TEXT); INSERT INTO foo VALUES (1, 'x')");
+    xrtest_sql_exec(db, "CREATE TABLE foo (a INTEGER, b TEXT); INSERT INTO foo VALUES (1, 'x')");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     assert_refused(f, SIM_REC_ERR_FOREIGN, "was not written by xrsim (it has table 'foo')");
 }
@@ -394,7 +388,7 @@ static void test_recorder_refuses_foreign_sqlite(void **state) {
 static void test_recorder_refuses_other_application_id(void **state) {
     fixture *f = *state;
     sqlite3 *db = raw_open(f->path);
-    exec_raw(db, "PRAGMA application_id = 42");
+    xrtest_sql_exec(db, "PRAGMA application_id = 42");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     assert_refused(f, SIM_REC_ERR_FOREIGN, "not written by xrsim (application_id 0x0000002a)");
 }
@@ -405,7 +399,7 @@ static void test_recorder_refuses_newer_version(void **state) {
     end_ok(rec, begin_ok(rec, 7), 10);
     assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
     sqlite3 *db = raw_open(f->path);
-    exec_raw(db, "PRAGMA user_version = 3");
+    xrtest_sql_exec(db, "PRAGMA user_version = 3");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     char needle[128];
     snprintf(needle, sizeof needle, "has schema version 3; this xrsim reads up to %d -- upgrade xrsim",
@@ -416,7 +410,7 @@ static void test_recorder_refuses_newer_version(void **state) {
 static void test_recorder_refuses_xrsim_id_without_schema(void **state) {
     fixture *f = *state;
     sqlite3 *db = raw_open(f->path);
-    exec_raw(db, "PRAGMA application_id = 2020766569; CREATE TABLE t (x)");
+    xrtest_sql_exec(db, "PRAGMA application_id = 2020766569; CREATE TABLE t (x)");
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     assert_refused(f, SIM_REC_ERR_FOREIGN, "no xrsim schema");
 }
@@ -596,7 +590,7 @@ static void test_recorder_lost_transaction_still_records_failure(void **state) {
     int64_t run = begin_ok(a, 1);
     insert_rows(a, run, 5);
     /* What SQLite does by itself on some I/O errors: the transaction goes. */
-    exec_raw(sim_rec_db(a), "ROLLBACK");
+    xrtest_sql_exec(sim_rec_db(a), "ROLLBACK");
     assert_int_equal(insert_delivery(a, run, 99, 0, 5, "delivered"), SIM_REC_ERR_RUN_BROKEN);
     assert_non_null(strstr(sim_rec_errmsg(a), "transaction of run 1 was lost"));
     sim_rec_run_stats st = stats_of(5);
@@ -619,7 +613,7 @@ static void test_recorder_lost_transaction_still_records_failure(void **state) {
 
     /* Without a competing writer the id is kept. */
     run = begin_ok(a, 3);
-    exec_raw(db, "ROLLBACK");
+    xrtest_sql_exec(db, "ROLLBACK");
     assert_int_equal(sim_rec_run_fail(a, run, SIM_REC_INTERRUPTED, "stopped", NULL), SIM_REC_OK);
     assert_int_equal(sim_rec_last_run_id(a), run);
     assert_int_equal(query_int(db, "SELECT count(*) FROM runs WHERE status = 'interrupted' AND seed = 3"), 1);
@@ -730,13 +724,13 @@ static void test_recorder_delete_cascades(void **state) {
         end_ok(rec, run, 6);
     }
     /* With foreign keys on (the recorder's connection). */
-    exec_raw(sim_rec_db(rec), "DELETE FROM runs WHERE id = 1");
+    xrtest_sql_exec(sim_rec_db(rec), "DELETE FROM runs WHERE id = 1");
     assert_int_equal(query_int(sim_rec_db(rec), "SELECT count(*) FROM net_deliveries WHERE run_id = 1"), 0);
     assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
     /* And in a shell-like connection without them (the triggers). */
     sqlite3 *db = raw_open(f->path);
     assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 0);
-    exec_raw(db, "DELETE FROM runs WHERE id = 2");
+    xrtest_sql_exec(db, "DELETE FROM runs WHERE id = 2");
     assert_int_equal(query_int(db, "SELECT (SELECT count(*) FROM nodes) + (SELECT count(*) FROM net_links) + "
                                    "(SELECT count(*) FROM net_deliveries)"),
                      0);
