@@ -711,3 +711,22 @@ CREATE TABLE expectations (
 ) WITHOUT ROWID;
 CREATE TRIGGER expectations_on_run_delete AFTER DELETE ON runs
 BEGIN DELETE FROM expectations WHERE run_id = old.id; END;
+
+-- @version 2
+-- Byzantine behaviours, the restaking contract, slashing and attack
+-- economics (issue 6).
+
+------------------------------------------------------------------------
+-- Byzantine behaviours (models/verifier.c)
+------------------------------------------------------------------------
+
+-- BEGIN byzantine (models/verifier.c)
+-- END byzantine
+
+------------------------------------------------------------------------
+-- Restaking, offences and slashing, attack economics (models/restaking.c,
+-- models/adversary.c)
+------------------------------------------------------------------------
+
+-- BEGIN restaking (models/restaking.c)
+-- END restaking
