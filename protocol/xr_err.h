@@ -66,7 +66,21 @@
     X(XR_ERR_EVIDENCE_SAME, -417, "evidence messages do not conflict") \
     X(XR_ERR_EVIDENCE_ORDER, -418, "evidence messages not in canonical order") \
     X(XR_ERR_BFT_NOT_VALIDATOR, -419, "signer not in the consensus validator set") \
-    X(XR_ERR_BFT_WRONG_CHAIN, -420, "consensus message for another chain")
+    X(XR_ERR_BFT_WRONG_CHAIN, -420, "consensus message for another chain") \
+    X(XR_ERR_RESTAKE_UNKNOWN, -500, "unknown operator, staker, withdrawal or slash request") \
+    X(XR_ERR_RESTAKE_DELEGATED, -501, "staker already delegated") \
+    X(XR_ERR_RESTAKE_NOT_DELEGATED, -502, "staker not delegated") \
+    X(XR_ERR_RESTAKE_REGISTERED, -503, "operator already registered") \
+    X(XR_ERR_RESTAKE_NOT_REGISTERED, -504, "operator not registered") \
+    X(XR_ERR_RESTAKE_EJECTED, -505, "operator ejected by a slash") \
+    X(XR_ERR_RESTAKE_INSUFFICIENT, -506, "amount exceeds the staker's active stake") \
+    X(XR_ERR_RESTAKE_NOT_READY, -507, "withdrawal delay or veto window not over") \
+    X(XR_ERR_RESTAKE_FROZEN, -508, "withdrawal frozen by a pending slash request") \
+    X(XR_ERR_RESTAKE_DONE, -509, "withdrawal already completed") \
+    X(XR_ERR_RESTAKE_DUPLICATE, -510, "offence already has a slash request") \
+    X(XR_ERR_RESTAKE_CLOSED, -511, "slash request already executed or vetoed") \
+    X(XR_ERR_RESTAKE_WINDOW, -512, "veto window closed") \
+    X(XR_ERR_RESTAKE_LEDGER, -513, "restaking ledger inconsistent (a bug)")
 
 typedef enum xr_err {
 #define XR_ERR_ENUM_(name, code, msg) name = code,

@@ -8,6 +8,7 @@
 #include "xr_assert.h"
 #include "xr_attest.h"
 #include "xr_err.h"
+#include "xr_keccak.h"
 
 static bool cores_conflict(const xr_bft_core *a, const xr_bft_core *b) {
     if (memcmp(a->block_id, b->block_id, 32) != 0) return true;
@@ -63,6 +64,17 @@ int xr_evidence_encode_attest(const xr_att_vote *a, const xr_att_vote *b, uint8_
     return (int)(2 + 2 * n);
 }
 
+int xr_evidence_encode_false_attest(const xr_att_vote *v, uint8_t *out, size_t cap) {
+    XR_ASSERT(v != NULL && (out != NULL || cap == 0));
+    if (cap < XR_EVIDENCE_FALSE_ATTEST_BYTES) return XR_ERR_NOSPACE;
+    xr_att_vote c = *v;
+    xr_att_vote_compute_root(&c);
+    out[0] = XR_EVIDENCE_VERSION;
+    out[1] = XR_EVIDENCE_FALSE_ATTEST;
+    xr_att_vote_encode_block(&c, out + 2);
+    return (int)XR_EVIDENCE_FALSE_ATTEST_BYTES;
+}
+
 int xr_evidence_decode(const uint8_t *in, size_t len, xr_evidence *out) {
     XR_ASSERT(out != NULL && (in != NULL || len == 0));
     memset(out, 0, sizeof *out);
@@ -99,6 +111,15 @@ int xr_evidence_decode(const uint8_t *in, size_t len, xr_evidence *out) {
         memcpy(out->offender, out->vote_a.validator, 20);
         return 0;
     }
+    if (out->kind == XR_EVIDENCE_FALSE_ATTEST) {
+        size_t n = XR_BFT_BLOCK_VOTE_BYTES;
+        if (rem < n) return XR_ERR_TRUNCATED;
+        if (rem > n) return XR_ERR_TRAILING;
+        int rc = xr_att_vote_decode_block(p, &out->vote_a);
+        if (rc) return rc;
+        memcpy(out->offender, out->vote_a.validator, 20);
+        return 0;
+    }
     return XR_ERR_EVIDENCE_KIND;
 }
 
@@ -114,12 +135,20 @@ static int verify_vote(const xr_sig_backend *sig, const xr_att_vote *v) {
     return xr_sig_verify(sig, digest.bytes, v->sig, v->validator);
 }
 
+static int offender_in(const xr_valset *vs, const xr_evidence *e) {
+    xr_address addr;
+    memcpy(addr.bytes, e->offender, 20);
+    return xr_valset_find(vs, &addr) == NULL ? XR_ERR_SIG_NOT_MEMBER : 0;
+}
+
 int xr_evidence_verify(const uint8_t *in, size_t len, const xr_sig_backend *sig,
                        const xr_valset *vs, xr_evidence *out) {
     XR_ASSERT(sig != NULL && vs != NULL);
     xr_evidence local;
     xr_evidence *e = out ? out : &local;
     int rc = xr_evidence_decode(in, len, e);
+    /* kind 3 is refused whole or malformed: it needs the canonical root */
+    if (e->kind == XR_EVIDENCE_FALSE_ATTEST) return XR_ERR_EVIDENCE_KIND;
     if (rc) return rc;
     if (e->kind == XR_EVIDENCE_DUPLICATE_VOTE) {
         rc = verify_core(sig, &e->core_a);
@@ -129,8 +158,50 @@ int xr_evidence_verify(const uint8_t *in, size_t len, const xr_sig_backend *sig,
         if (rc == 0) rc = verify_vote(sig, &e->vote_b);
     }
     if (rc) return rc;
-    xr_address addr;
-    memcpy(addr.bytes, e->offender, 20);
-    if (xr_valset_find(vs, &addr) == NULL) return XR_ERR_SIG_NOT_MEMBER;
-    return 0;
+    return offender_in(vs, e);
+}
+
+int xr_evidence_verify_false_attest(const uint8_t *in, size_t len, const xr_sig_backend *sig,
+                                    const xr_valset *vs, const xr_hash *canonical_root,
+                                    xr_evidence *out) {
+    XR_ASSERT(sig != NULL && vs != NULL && canonical_root != NULL);
+    xr_evidence local;
+    xr_evidence *e = out ? out : &local;
+    int rc = xr_evidence_decode(in, len, e);
+    if (rc) return rc;
+    if (e->kind != XR_EVIDENCE_FALSE_ATTEST) return XR_ERR_EVIDENCE_KIND;
+    /* the decoder recomputed the root from the header and message root */
+    if (memcmp(e->vote_a.root.bytes, canonical_root->bytes, 32) == 0) return XR_ERR_EVIDENCE_SAME;
+    rc = verify_vote(sig, &e->vote_a);
+    if (rc) return rc;
+    return offender_in(vs, e);
+}
+
+static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned bytes) {
+    for (unsigned i = 0; i < bytes; i++) p[i] = (uint8_t)(v >> (8u * (bytes - 1u - i)));
+    return p + bytes;
+}
+
+void xr_evidence_offence_key(const xr_evidence *e, uint8_t key_out[XR_EVIDENCE_KEY_BYTES]) {
+    XR_ASSERT(e != NULL && key_out != NULL);
+    XR_ASSERT(e->kind >= XR_EVIDENCE_DUPLICATE_VOTE && e->kind <= XR_EVIDENCE_FALSE_ATTEST);
+    uint8_t buf[1 + 20 + 8 + 8 + 1 + 8];
+    uint8_t *p = buf;
+    *p++ = e->kind;
+    memcpy(p, e->offender, 20);
+    p += 20;
+    if (e->kind == XR_EVIDENCE_DUPLICATE_VOTE) {
+        p = put_be(p, e->core_a.chain_id, 8);
+        p = put_be(p, e->core_a.height, 8);
+        p = put_be(p, e->core_a.round, 4);
+        p = put_be(p, e->core_a.type, 1);
+    } else {
+        const xr_xheader *h = &e->vote_a.header;
+        p = put_be(p, h->consensus_chain_id, 8);
+        p = put_be(p, h->source_chain_id, 8);
+        p = put_be(p, h->conf_level, 1);
+        p = put_be(p, h->offset, 8);
+    }
+    XR_ASSERT((size_t)(p - buf) <= sizeof buf);
+    xr_keccak256(buf, (size_t)(p - buf), key_out);
 }

@@ -85,6 +85,8 @@ static void check_messages(const uint8_t *data, size_t size) {
     if (xr_evidence_decode(data, size, &e) == 0) {
         int n = e.kind == XR_EVIDENCE_DUPLICATE_VOTE
                     ? xr_evidence_encode_duplicate(&e.core_a, &e.core_b, again, sizeof again)
+                : e.kind == XR_EVIDENCE_FALSE_ATTEST
+                    ? xr_evidence_encode_false_attest(&e.vote_a, again, sizeof again)
                     : xr_evidence_encode_attest(&e.vote_a, &e.vote_b, again, sizeof again);
         if (n < 0 || (size_t)n != size || memcmp(again, data, size) != 0) abort();
     }

@@ -1,8 +1,10 @@
 /*
-** Tests of misbehaviour evidence (protocol/xr_evidence): both kinds encode,
-** decode and verify with real secp256k1 signatures (as an L1 contract would
-** check them), and every rejection path returns its specific error --
-** including a signature re-attached to a header it never attested.
+** Tests of misbehaviour evidence (protocol/xr_evidence): all three kinds
+** encode, decode and verify with real secp256k1 signatures (as an L1
+** contract would check them), every rejection path returns its specific
+** error -- including a signature re-attached to a header it never attested
+** and a false attestation whose root is the canonical one -- and the
+** offence key is the same whichever messages prove one offence.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include "xr_attest.h"
 #include "xr_bft.h"
 #include "xr_evidence.h"
+#include "xr_keccak.h"
 
 typedef struct fix {
     mdl_sig_secp *sp;
@@ -227,12 +230,210 @@ static void test_evidence_attest_conflict_rejections(void **state) {
     mdl_sig_secp_free(f.sp);
 }
 
+static void test_evidence_false_attest_verifies(void **state) {
+    (void)state;
+    fix f;
+    fix_init(&f);
+    xr_att_vote v;
+    att(&f, 1, 6, 0x44, &v);
+    xr_hash canonical;
+    memset(canonical.bytes, 0xc0, 32);
+    uint8_t ev[XR_EVIDENCE_MAX_BYTES];
+    /* v.root is ignored by the encoder: it recomputes it */
+    xr_att_vote junk = v;
+    memset(junk.root.bytes, 0x5a, 32);
+    int n = xr_evidence_encode_false_attest(&junk, ev, sizeof ev);
+    assert_int_equal(n, (int)XR_EVIDENCE_FALSE_ATTEST_BYTES);
+    assert_int_equal(n, 2 + 182);
+    assert_int_equal(ev[0], XR_EVIDENCE_VERSION);
+    assert_int_equal(ev[1], XR_EVIDENCE_FALSE_ATTEST);
+    xr_evidence e;
+    assert_int_equal(xr_evidence_decode(ev, (size_t)n, &e), 0);
+    assert_int_equal(e.kind, XR_EVIDENCE_FALSE_ATTEST);
+    assert_memory_equal(e.offender, f.addr[1].bytes, 20);
+    assert_memory_equal(e.vote_a.root.bytes, v.root.bytes, 32);
+    assert_int_equal(e.vote_a.header.offset, 6);
+    assert_int_equal(e.vote_a.header.source_block_height, 706);
+    memset(&e, 0xee, sizeof e);
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &canonical, &e), 0);
+    assert_int_equal(e.kind, XR_EVIDENCE_FALSE_ATTEST);
+    assert_memory_equal(e.offender, f.addr[1].bytes, 20);
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &canonical, NULL), 0);
+    /* the plain verifier cannot judge it */
+    assert_int_equal(xr_evidence_verify(ev, (size_t)n, &f.be, &f.vs, NULL), XR_ERR_EVIDENCE_KIND);
+    assert_int_equal(xr_evidence_verify(ev, 100, &f.be, &f.vs, NULL), XR_ERR_EVIDENCE_KIND);
+    /* the vote's root is the canonical one: no offence */
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &v.root, NULL),
+                     XR_ERR_EVIDENCE_SAME);
+    /* other kinds are refused by the kind-3 verifier */
+    xr_att_vote a, b;
+    att(&f, 0, 3, 0x11, &a);
+    att(&f, 0, 3, 0x22, &b);
+    uint8_t ev2[XR_EVIDENCE_MAX_BYTES];
+    int n2 = xr_evidence_encode_attest(&a, &b, ev2, sizeof ev2);
+    assert_true(n2 > 0);
+    assert_int_equal(xr_evidence_verify_false_attest(ev2, (size_t)n2, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_EVIDENCE_KIND);
+    mdl_sig_secp_free(f.sp);
+}
+
+static void test_evidence_false_attest_rejections(void **state) {
+    (void)state;
+    fix f;
+    fix_init(&f);
+    xr_att_vote v;
+    att(&f, 0, 3, 0x11, &v);
+    xr_hash canonical;
+    memset(canonical.bytes, 0x99, 32);
+    uint8_t ev[XR_EVIDENCE_MAX_BYTES + 1], bad[XR_EVIDENCE_MAX_BYTES + 1];
+    assert_int_equal(xr_evidence_encode_false_attest(&v, ev, XR_EVIDENCE_FALSE_ATTEST_BYTES - 1),
+                     XR_ERR_NOSPACE);
+    assert_int_equal(xr_evidence_encode_false_attest(&v, NULL, 0), XR_ERR_NOSPACE);
+    int n = xr_evidence_encode_false_attest(&v, ev, sizeof ev);
+    assert_int_equal(n, (int)XR_EVIDENCE_FALSE_ATTEST_BYTES);
+    xr_evidence e;
+    /* truncation at every length, trailing bytes, version, level */
+    assert_int_equal(xr_evidence_decode(ev, 0, &e), XR_ERR_TRUNCATED);
+    assert_int_equal(xr_evidence_decode(ev, 1, &e), XR_ERR_TRUNCATED);
+    for (int k = 2; k < n; k++) {
+        assert_int_equal(xr_evidence_decode(ev, (size_t)k, &e), XR_ERR_TRUNCATED);
+        assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)k, &f.be, &f.vs, &canonical, NULL),
+                         XR_ERR_TRUNCATED);
+    }
+    memcpy(bad, ev, (size_t)n);
+    bad[n] = 0;
+    assert_int_equal(xr_evidence_verify_false_attest(bad, (size_t)n + 1, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_TRAILING);
+    bad[0] = 2;
+    assert_int_equal(xr_evidence_verify_false_attest(bad, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_BFT_VERSION);
+    memcpy(bad, ev, (size_t)n);
+    bad[1] = 4;
+    assert_int_equal(xr_evidence_decode(bad, (size_t)n, &e), XR_ERR_EVIDENCE_KIND);
+    memcpy(bad, ev, (size_t)n);
+    bad[2 + 20 + 16] = 2; /* conf level */
+    assert_int_equal(xr_evidence_verify_false_attest(bad, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_BAD_VALUE);
+    memcpy(bad, ev, (size_t)n);
+    memset(bad + 2 + 20 + 17, 0, 8); /* offset 0 */
+    assert_int_equal(xr_evidence_decode(bad, (size_t)n, &e), XR_ERR_BAD_VALUE);
+    /* a changed message root changes the recomputed root: the signature fails */
+    memcpy(bad, ev, (size_t)n);
+    bad[2 + 20 + 65] ^= 1;
+    assert_int_equal(xr_evidence_verify_false_attest(bad, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_SIG_INVALID);
+    /* a damaged signature */
+    memcpy(bad, ev, (size_t)n);
+    bad[n - 10] ^= 0x40;
+    int rc = xr_evidence_verify_false_attest(bad, (size_t)n, &f.be, &f.vs, &canonical, NULL);
+    assert_true(rc == XR_ERR_SIG_INVALID || rc == XR_ERR_SIG_MALFORMED);
+    memcpy(bad, ev, (size_t)n);
+    bad[n - 1] = 29; /* v */
+    assert_int_equal(xr_evidence_verify_false_attest(bad, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_SIG_MALFORMED);
+    /* framing: validator 0's real signature over its offset-4 root moved
+    ** onto an offset-3 header */
+    xr_att_vote real4, framed;
+    att(&f, 0, 4, 0x33, &real4);
+    framed = real4;
+    framed.header.offset = 3;
+    n = xr_evidence_encode_false_attest(&framed, ev, sizeof ev);
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_SIG_INVALID);
+    /* a vote naming validator 0 but signed by validator 1 */
+    xr_att_vote forged;
+    att(&f, 1, 3, 0x11, &forged);
+    memcpy(forged.validator, f.addr[0].bytes, 20);
+    n = xr_evidence_encode_false_attest(&forged, ev, sizeof ev);
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_SIG_INVALID);
+    /* a correctly signed vote of a non-member */
+    att(&f, 2, 3, 0x11, &v);
+    n = xr_evidence_encode_false_attest(&v, ev, sizeof ev);
+    assert_int_equal(xr_evidence_verify_false_attest(ev, (size_t)n, &f.be, &f.vs, &canonical, NULL),
+                     XR_ERR_SIG_NOT_MEMBER);
+    mdl_sig_secp_free(f.sp);
+}
+
+static void key_of(const uint8_t *ev, int n, uint8_t key[32]) {
+    xr_evidence e;
+    assert_true(n > 0);
+    assert_int_equal(xr_evidence_decode(ev, (size_t)n, &e), 0);
+    xr_evidence_offence_key(&e, key);
+}
+
+static void test_evidence_offence_key(void **state) {
+    (void)state;
+    fix f;
+    fix_init(&f);
+    uint8_t ev[XR_EVIDENCE_MAX_BYTES];
+    uint8_t k1[32], k2[32], k3[32], k4[32], k5[32];
+    /* kind 1: three prevotes of one slot give three pairs, one key */
+    xr_bft_core a, b, c, d;
+    core(&f, 1, XR_BFT_PREVOTE, 2, 0x01, &a);
+    core(&f, 1, XR_BFT_PREVOTE, 2, 0x02, &b);
+    core(&f, 1, XR_BFT_PREVOTE, 2, 0x00, &c);
+    key_of(ev, xr_evidence_encode_duplicate(&a, &b, ev, sizeof ev), k1);
+    key_of(ev, xr_evidence_encode_duplicate(&b, &c, ev, sizeof ev), k2);
+    key_of(ev, xr_evidence_encode_duplicate(&c, &a, ev, sizeof ev), k3);
+    assert_memory_equal(k1, k2, 32);
+    assert_memory_equal(k1, k3, 32);
+    /* another round, another type, another signer: other offences */
+    core(&f, 1, XR_BFT_PREVOTE, 3, 0x01, &c);
+    core(&f, 1, XR_BFT_PREVOTE, 3, 0x02, &d);
+    key_of(ev, xr_evidence_encode_duplicate(&c, &d, ev, sizeof ev), k2);
+    assert_memory_not_equal(k1, k2, 32);
+    core(&f, 1, XR_BFT_PRECOMMIT, 2, 0x01, &c);
+    core(&f, 1, XR_BFT_PRECOMMIT, 2, 0x02, &d);
+    key_of(ev, xr_evidence_encode_duplicate(&c, &d, ev, sizeof ev), k3);
+    assert_memory_not_equal(k1, k3, 32);
+    core(&f, 0, XR_BFT_PREVOTE, 2, 0x01, &c);
+    core(&f, 0, XR_BFT_PREVOTE, 2, 0x02, &d);
+    key_of(ev, xr_evidence_encode_duplicate(&c, &d, ev, sizeof ev), k3);
+    assert_memory_not_equal(k1, k3, 32);
+    /* kind 2: three roots at one offset, one key; kind 3 of the same vote
+    ** is a different offence (the kind is in the key) but the same for any
+    ** of the slot's votes */
+    xr_att_vote x, y, z;
+    att(&f, 0, 3, 0x11, &x);
+    att(&f, 0, 3, 0x22, &y);
+    att(&f, 0, 3, 0x33, &z);
+    key_of(ev, xr_evidence_encode_attest(&x, &y, ev, sizeof ev), k1);
+    key_of(ev, xr_evidence_encode_attest(&z, &y, ev, sizeof ev), k2);
+    assert_memory_equal(k1, k2, 32);
+    key_of(ev, xr_evidence_encode_false_attest(&x, ev, sizeof ev), k3);
+    key_of(ev, xr_evidence_encode_false_attest(&z, ev, sizeof ev), k4);
+    assert_memory_equal(k3, k4, 32);
+    assert_memory_not_equal(k1, k3, 32);
+    att(&f, 0, 4, 0x11, &x);
+    key_of(ev, xr_evidence_encode_false_attest(&x, ev, sizeof ev), k5);
+    assert_memory_not_equal(k3, k5, 32);
+    att(&f, 1, 3, 0x11, &x);
+    key_of(ev, xr_evidence_encode_false_attest(&x, ev, sizeof ev), k5);
+    assert_memory_not_equal(k3, k5, 32);
+    /* the key is keccak256 of the documented preimage */
+    uint8_t pre[46], want[32];
+    pre[0] = 3;
+    memcpy(pre + 1, f.addr[0].bytes, 20);
+    memset(pre + 21, 0, 46 - 21);
+    pre[28] = 9;                    /* consensus chain, u64 BE */
+    pre[36] = 5;                    /* source chain */
+    pre[37] = XR_CONF_FINALIZED;    /* level */
+    pre[45] = 3;                    /* offset */
+    xr_keccak256(pre, sizeof pre, want);
+    assert_memory_equal(k3, want, 32);
+    mdl_sig_secp_free(f.sp);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evidence_duplicate_vote_verifies),
         cmocka_unit_test(test_evidence_duplicate_vote_rejections),
         cmocka_unit_test(test_evidence_attest_conflict_verifies),
         cmocka_unit_test(test_evidence_attest_conflict_rejections),
+        cmocka_unit_test(test_evidence_false_attest_verifies),
+        cmocka_unit_test(test_evidence_false_attest_rejections),
+        cmocka_unit_test(test_evidence_offence_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
