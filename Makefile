@@ -6,6 +6,11 @@ RELEASE := build/release
 ASAN    := build/asan
 OUT     ?= results/xrsim.db
 SCENARIO ?= scenarios/baseline.yaml
+# The MPI build of `xrsim sweep` (mpirun -n R xrsim sweep ...): ON when mpicc
+# and mpirun are there once `deps` has run (scripts/install-deps.sh installs
+# OpenMPI), so `make test` tests it; `make test MPI=OFF` builds without.
+# Expanded when a recipe runs, i.e. after deps.
+MPI = $(if $(and $(shell command -v mpicc 2>/dev/null),$(shell command -v mpirun 2>/dev/null)),ON,OFF)
 
 .PHONY: all deps build asan run test test-release test-asan bench clean
 
@@ -15,16 +20,16 @@ deps:
 	@sh scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON >/dev/null
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON -DXRSIM_MPI=$(MPI) >/dev/null
 	@cmake --build $(RELEASE) -j $(JOBS)
 
 asan: deps
-	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DXRSIM_SANITIZE=ON -DXRSIM_WERROR=ON >/dev/null
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DXRSIM_SANITIZE=ON -DXRSIM_WERROR=ON -DXRSIM_MPI=$(MPI) >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
 
 # Only the command: `make run` need not wait for the test programs.
 run: deps
-	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON >/dev/null
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DXRSIM_WERROR=ON -DXRSIM_MPI=$(MPI) >/dev/null
 	@cmake --build $(RELEASE) -j $(JOBS) --target xrsim
 	@mkdir -p $(dir $(OUT))
 	@$(RELEASE)/xrsim run $(SCENARIO) --out $(OUT)

@@ -86,7 +86,9 @@ static const char usage_sweep[] =
     "--shard K/N runs only points whose index % N == K-1 (merge the shard files\n"
     "with xrsim merge).  Points already ok in --out are skipped (resume).  Every\n"
     "point is checked before anything runs.  Exit 0 all ok, 1 a point failed,\n"
-    "2 bad usage or input (nothing is run or written), 130 interrupted.\n";
+    "2 bad usage or input (nothing is run or written), 130 interrupted.\n"
+    "Under mpirun (an XRSIM_MPI build) the ranks split the points and rank 0\n"
+    "gathers them into --out.\n";
 
 static const char usage_frontier[] =
     "usage: xrsim frontier FILE --vary KEY=LO..HI [--over KEY2=v1,v2,...] --until safety|liveness\n"

@@ -22,6 +22,28 @@
 ** points run so far are kept (exit 130).  Each run records its point's
 ** overrides in params_json (the effective scenario) and, in command_line,
 ** the `xrsim run` that reproduces it.
+**
+** Under MPI (`mpirun -n R xrsim sweep ...`, a build with XRSIM_MPI; see
+** sweep_mpi.h) the same steps run on every rank, with collectives between
+** them so that all ranks agree before anything is written:
+**   - rank r keeps every R-th point of the shard starting at r (without
+**     --shard: exactly the points of --shard r+1/R) and loads them; any
+**     rank's bad point, or a rank whose scenario, --set, --shard or --out
+**     differ from rank 0's, stops every rank with exit 2, nothing written;
+**   - rank 0 alone opens --out and broadcasts the digests of its `ok` runs
+**     (SHA-256 of params_json and seed, of this scenario), so resume skips
+**     the same points on every rank;
+**   - each rank runs its points in --jobs workers (default: the cores of
+**     its machine divided by the ranks on it; with one job, in the rank's
+**     own process, no fork), into <out>.part-<pid of rank 0>-r<rank>-<w>;
+**   - rank 0 merges every rank's files into --out in one transaction
+**     (they must be visible to it: --out on a filesystem all ranks share),
+**     removes them, prints one summary naming any rank that failed, and
+**     broadcasts the exit status, which every rank returns.
+** A rank that dies makes mpirun kill the others; --out is then as it was
+** (the merge is one transaction) and the parts are left behind.
+** A build without MPI refuses to run under an MPI launcher (exit 2)
+** instead of having every rank write the whole sweep into one file.
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,11 +64,15 @@
 #include "scenario.h"
 #include "sha256.h"
 #include "sweep.h"
+#include "sweep_mpi.h"
 #include "world.h"
 
 #define DEFAULT_OUT "results/sweep.db"
 
 static volatile sig_atomic_t stop_flag;
+
+/* "" in one process, "rank R: " under MPI: starts every message of a rank. */
+static char who[32];
 
 static void on_signal(int sig) {
     (void)sig;
@@ -60,6 +86,7 @@ typedef struct sweep_args {
     size_t set_count;
     long jobs;           /* 0: all cores */
     uint32_t shard_k, shard_n;
+    uint32_t rank, ranks; /* MPI: this rank's share of the shard (0 of 1 alone) */
     bool quiet;
 } sweep_args;
 
@@ -73,6 +100,12 @@ typedef struct point {
     bool done;           /* already ok in --out */
 } point;
 
+/* What the points run by one process (or one rank) came to. */
+typedef struct tally {
+    size_t done, ok, failed, interrupted;
+    bool worker_failed;  /* a worker could not start, crashed or could not close its file */
+} tally;
+
 static int usage_error(const char *msg, const char *arg) {
     fprintf(stderr, "xrsim sweep: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
     fputs(cli_usage("sweep"), stderr);
@@ -83,6 +116,8 @@ static int usage_error(const char *msg, const char *arg) {
 static int parse_args(int argc, char **argv, sweep_args *a) {
     a->out = DEFAULT_OUT;
     a->shard_k = a->shard_n = 1;
+    a->rank = 0;
+    a->ranks = 1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         bool has_next = i + 1 < argc;
@@ -147,19 +182,22 @@ static void free_points(point *p, size_t n) {
     free(p);
 }
 
-/* Loads and builds every point of the shard; prints errors; false on any. */
+/* Loads and builds every point of this rank's share of the shard (every
+** a->ranks-th point of the shard, from the a->rank-th); prints errors;
+** false on any. */
 static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point **out, size_t *count,
                            char sha[SIM_SHA256_HEX_LEN + 1]) {
     const mdl_sweep_config *sw = &base->sweep;
     size_t total = mdl_sweep_point_count(sw);
-    point *pts = calloc(total, sizeof *pts);
+    point *pts = calloc(total + 1, sizeof *pts);
     if (!pts) return false;
-    size_t n = 0;
+    size_t n = 0, in_shard = 0;
     bool ok = true;
     const char *text = sim_ydoc_text(base->doc);
     sim_sha256_hex(text, strlen(text), sha);
     for (size_t i = 0; i < total && ok; i++) {
         if (!mdl_sweep_in_shard(i, a->shard_k, a->shard_n)) continue;
+        if (in_shard++ % a->ranks != a->rank) continue;
         point *p = &pts[n++];
         p->index = i;
         p->sets = calloc(a->set_count + sw->axis_count + 1, sizeof *p->sets);
@@ -183,7 +221,7 @@ static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point 
             if (p->params_json) memcpy(p->params_json, scn.params_json, len);
             else ok = false;
         } else {
-            fprintf(stderr, "xrsim sweep: point %zu (%s):\n", i + 1, p->label ? p->label : "?");
+            fprintf(stderr, "xrsim sweep: %spoint %zu (%s):\n", who, i + 1, p->label ? p->label : "?");
             if (d) sim_diag_print(d, stderr);
             ok = false;
         }
@@ -233,7 +271,7 @@ static char run_point(sim_rec *rec, const sweep_args *a, const point *p) {
     char result = 'f';
     if (d && mdl_scenario_load(&scn, a->file, p->sets, p->set_count, d)) w = mdl_world_new(&scn, d);
     if (!w) {
-        fprintf(stderr, "xrsim sweep: point %zu (%s) no longer loads:\n", p->index + 1, p->label);
+        fprintf(stderr, "xrsim sweep: %spoint %zu (%s) no longer loads:\n", who, p->index + 1, p->label);
         if (d) sim_diag_print(d, stderr);
         goto done;
     }
@@ -251,7 +289,7 @@ static char run_point(sim_rec *rec, const sweep_args *a, const point *p) {
         goto done;
     }
     if (o == CLI_RUN_FAILED) {
-        fprintf(stderr, "xrsim sweep: point %zu (%s) failed: %s\n", p->index + 1, p->label, why);
+        fprintf(stderr, "xrsim sweep: %spoint %zu (%s) failed: %s\n", who, p->index + 1, p->label, why);
         goto done;
     }
     result = 'o';
@@ -263,25 +301,42 @@ done:
     return result;
 }
 
-/* The body of worker `w` of `jobs`: never returns. */
-static void worker(const sweep_args *a, point *const *pending, size_t pending_count, size_t w, size_t jobs,
-                   const char *path, int fd) {
+static void count_result(tally *t, char r) {
+    t->done++;
+    if (r == 'o') t->ok++;
+    else if (r == 'i') t->interrupted++;
+    else t->failed++;
+}
+
+/* Runs points w, w+jobs, ... of pending into a results file at `path`,
+** sending each result byte to fd (when >= 0) and counting it in *t (when
+** not NULL).  Returns the exit status of a worker: 0, 1 or 130. */
+static int run_slice(const sweep_args *a, point *const *pending, size_t pending_count, size_t w, size_t jobs,
+                     const char *path, int fd, tally *t) {
     char err[512];
     sim_rec *rec = NULL;
     int code = 0;
     if (sim_rec_open(&rec, path, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
-        fprintf(stderr, "xrsim sweep: worker %zu: %s\n", w + 1, err);
-        _exit(1);
+        fprintf(stderr, "xrsim sweep: %sworker %zu: %s\n", who, w + 1, err);
+        return 2;
     }
     for (size_t i = w; i < pending_count && !stop_flag; i += jobs) {
         char r = run_point(rec, a, pending[i]);
         if (r != 'o') code = r == 'i' ? 130 : (code ? code : 1);
+        if (t) count_result(t, r);
         ssize_t wr;
         do {
-            wr = write(fd, &r, 1);
+            wr = fd >= 0 ? write(fd, &r, 1) : 1;
         } while (wr < 0 && errno == EINTR);
     }
-    if (sim_rec_close(rec) != 0 && code == 0) code = 1;
+    if (sim_rec_close(rec) != 0 && code == 0) code = 2;
+    return code;
+}
+
+/* The body of worker `w` of `jobs`: never returns. */
+static void worker(const sweep_args *a, point *const *pending, size_t pending_count, size_t w, size_t jobs,
+                   const char *path, int fd) {
+    int code = run_slice(a, pending, pending_count, w, jobs, path, fd, NULL);
     close(fd);
     fflush(NULL);
     _exit(code);
@@ -304,42 +359,177 @@ static void remove_part(const char *path) {
     unlink(j);
 }
 
-int cmd_sweep(int argc, char **argv) {
-    sweep_args a;
-    memset(&a, 0, sizeof a);
-    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
-    if (!a.sets) return 2;
-    int rc = parse_args(argc, argv, &a);
-    if (rc) {
-        free(a.sets);
-        return rc < 0 ? 0 : rc;
+static void catch_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+** Runs the pending points in `jobs` worker processes, worker w writing
+** parts[w] (stale files of that name are removed first), and counts their
+** results in *t.  With in_process and one job the points run in this
+** process instead (no fork: under MPI, forking is best avoided).  A stop
+** signal received here is passed on to the workers (mpirun signals the
+** ranks, not their children).
+*/
+static void run_pending(const sweep_args *a, point *const *pending, size_t pending_count, char *const *parts,
+                        size_t jobs, bool in_process, bool show, tally *t) {
+    memset(t, 0, sizeof *t);
+    if (in_process && jobs == 1) {
+        remove_part(parts[0]);
+        int code = run_slice(a, pending, pending_count, 0, 1, parts[0], -1, t);
+        if (code == 2) t->worker_failed = true;
+        return;
     }
+    pid_t *pids = calloc(jobs, sizeof *pids);
+    int fds[2];
+    if (!pids || pipe(fds) != 0) {
+        fprintf(stderr, "xrsim sweep: %scannot start workers: %s\n", who, strerror(errno));
+        free(pids);
+        t->worker_failed = true;
+        return;
+    }
+    for (size_t w = 0; w < jobs; w++) {
+        remove_part(parts[w]);
+        fflush(NULL);
+        pids[w] = fork();
+        if (pids[w] == 0) {
+            close(fds[0]);
+            worker(a, pending, pending_count, w, jobs, parts[w], fds[1]);
+        }
+        if (pids[w] < 0) {
+            fprintf(stderr, "xrsim sweep: %sfork: %s\n", who, strerror(errno));
+            break;
+        }
+    }
+    close(fds[1]);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool forwarded = false;
+    if (show) show_progress(0, 0, pending_count, &t0);
+    for (;;) {
+        if (stop_flag && !forwarded) {
+            for (size_t w = 0; w < jobs; w++) {
+                if (pids[w] > 0) kill(pids[w], SIGINT);
+            }
+            forwarded = true;
+        }
+        char r;
+        ssize_t got = read(fds[0], &r, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        count_result(t, r);
+        if (show) show_progress(t->done, t->failed, pending_count, &t0);
+    }
+    close(fds[0]);
+    if (show) fputs("\r\033[K", stderr);
+    for (size_t w = 0; w < jobs; w++) {
+        if (pids[w] <= 0) {
+            t->worker_failed = true;
+            continue;
+        }
+        int status = 0;
+        while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1 &&
+                                   WEXITSTATUS(status) != 130)) {
+            t->worker_failed = true;
+        }
+    }
+    free(pids);
+}
+
+/* Merges inputs[0..n) into `out` in one transaction and removes them; on
+** failure names them (they are kept) and returns -1; else 0. */
+static int gather(const char *out, const char *const *inputs, size_t n) {
+    char err[1024];
+    sim_rec *rec = NULL;
+    int mrc = -1;
+    an_merge_stats ms = {0, 0};
+    if (n == 0) return 0;
+    snprintf(err, sizeof err, "out of memory");
+    if (sim_rec_open(&rec, out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) == 0) {
+        mrc = an_merge(sim_rec_db(rec), inputs, n, true, &ms, err, sizeof err);
+        if (sim_rec_close(rec) != 0 && mrc == 0) {
+            mrc = -1;
+            snprintf(err, sizeof err, "closing %s failed", out);
+        }
+    }
+    if (mrc == 0) {
+        for (size_t i = 0; i < n; i++) remove_part(inputs[i]);
+        return 0;
+    }
+    fprintf(stderr, "xrsim sweep: gathering results into %s failed: %s; they are kept in:\n", out, err);
+    for (size_t i = 0; i < n; i++) fprintf(stderr, "  %s\n", inputs[i]);
+    return -1;
+}
+
+/* malloc'd "<out>.part-<tag>-<w>" for w = 1..jobs (NULL when out of memory). */
+static char **part_names(const char *out, const char *tag, size_t jobs) {
+    char **parts = calloc(jobs + 1, sizeof *parts);
+    for (size_t w = 0; parts && w < jobs; w++) {
+        size_t len = strlen(out) + strlen(tag) + 32;
+        parts[w] = malloc(len);
+        if (!parts[w]) {
+            for (size_t i = 0; i < w; i++) free(parts[i]);
+            free(parts);
+            return NULL;
+        }
+        snprintf(parts[w], len, "%s.part-%s-%zu", out, tag, w + 1);
+    }
+    return parts;
+}
+
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* Exit status from what the points came to (both paths). */
+static int exit_status(const tally *t, size_t pending_count, int mrc) {
+    if (stop_flag || t->interrupted) return 130;
+    if (mrc != 0 || t->failed || t->worker_failed || t->done != pending_count) return 1;
+    return 0;
+}
+
+/* Prints the scenario's load errors; exit status 2. */
+static int load_failed(const sweep_args *a, sim_diag *d) {
+    if (d) sim_diag_print(d, stderr);
+    fprintf(stderr, "%s%s: %zu error%s; nothing was run\n", who, a->file, d ? sim_diag_errors(d) : 0,
+            d && sim_diag_errors(d) == 1 ? "" : "s");
+    return 2;
+}
+
+/* ---- one process ------------------------------------------------------------ */
+
+static int sweep_local(sweep_args *a) {
     sim_diag *d = sim_diag_new();
     mdl_scenario base;
     memset(&base, 0, sizeof base);
     point *pts = NULL, **pending = NULL;
     size_t count = 0, pending_count = 0, jobs = 0;
     char **parts = NULL;
-    pid_t *pids = NULL;
     sim_rec *rec = NULL;
     char sha[SIM_SHA256_HEX_LEN + 1];
     char err[1024];
-    if (!d || !mdl_scenario_load(&base, a.file, a.sets, a.set_count, d)) {
-        if (d) sim_diag_print(d, stderr);
-        fprintf(stderr, "%s: %zu error%s; nothing was run\n", a.file, d ? sim_diag_errors(d) : 0,
-                d && sim_diag_errors(d) == 1 ? "" : "s");
-        rc = 2;
+    int rc;
+    if (!d || !mdl_scenario_load(&base, a->file, a->sets, a->set_count, d)) {
+        rc = load_failed(a, d);
         goto done;
     }
-    if (!prepare_points(&a, &base, &pts, &count, sha)) {
-        fprintf(stderr, "%s: bad sweep point; nothing was run\n", a.file);
+    if (!prepare_points(a, &base, &pts, &count, sha)) {
+        fprintf(stderr, "%s: bad sweep point; nothing was run\n", a->file);
         rc = 2;
         goto done;
     }
     size_t total = mdl_sweep_point_count(&base.sweep);
 
-    cli_make_parent_dir(a.out);
-    if (sim_rec_open(&rec, a.out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
+    cli_make_parent_dir(a->out);
+    if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
         fprintf(stderr, "xrsim sweep: %s\n", err);
         rc = 2;
         goto done;
@@ -355,124 +545,417 @@ int cmd_sweep(int argc, char **argv) {
     for (size_t i = 0; i < count; i++) {
         if (!pts[i].done) pending[pending_count++] = &pts[i];
     }
-    if (!a.quiet) {
+    if (!a->quiet) {
         printf("xrsim sweep: %zu point%s", total, total == 1 ? "" : "s");
-        if (a.shard_n > 1) printf(", shard %u/%u has %zu", a.shard_k, a.shard_n, count);
-        printf("; %zu already done in %s, %zu to run\n", skipped, a.out, pending_count);
+        if (a->shard_n > 1) printf(", shard %u/%u has %zu", a->shard_k, a->shard_n, count);
+        printf("; %zu already done in %s, %zu to run\n", skipped, a->out, pending_count);
         fflush(stdout);
     }
     if (pending_count == 0) {
         rc = 0;
         goto done;
     }
-    long cores = a.jobs ? a.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = a->jobs ? a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     jobs = cores < 1 ? 1 : (size_t)cores;
     if (jobs > pending_count) jobs = pending_count;
-    parts = calloc(jobs, sizeof *parts);
-    pids = calloc(jobs, sizeof *pids);
-    int fds[2];
-    if (!parts || !pids || pipe(fds) != 0) {
-        fprintf(stderr, "xrsim sweep: cannot start workers: %s\n", strerror(errno));
+    char tag[32];
+    snprintf(tag, sizeof tag, "%ld", (long)getpid());
+    parts = part_names(a->out, tag, jobs);
+    if (!parts) {
+        fprintf(stderr, "xrsim sweep: cannot start workers: out of memory\n");
         rc = 1;
         goto done;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    for (size_t w = 0; w < jobs; w++) {
-        size_t len = strlen(a.out) + 64;
-        parts[w] = malloc(len);
-        if (!parts[w]) break;
-        snprintf(parts[w], len, "%s.part-%ld-%zu", a.out, (long)getpid(), w + 1);
-        remove_part(parts[w]);
-        fflush(NULL);
-        pids[w] = fork();
-        if (pids[w] == 0) {
-            close(fds[0]);
-            worker(&a, pending, pending_count, w, jobs, parts[w], fds[1]);
-        }
-        if (pids[w] < 0) {
-            fprintf(stderr, "xrsim sweep: fork: %s\n", strerror(errno));
-            break;
-        }
-    }
-    close(fds[1]);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    bool show = !a.quiet && isatty(STDERR_FILENO);
-    size_t done_n = 0, ok_n = 0, failed_n = 0, interrupted_n = 0;
-    if (show) show_progress(0, 0, pending_count, &t0);
-    for (;;) {
-        char r;
-        ssize_t got = read(fds[0], &r, 1);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        done_n++;
-        if (r == 'o') ok_n++;
-        else if (r == 'i') interrupted_n++;
-        else failed_n++;
-        if (show) show_progress(done_n, failed_n, pending_count, &t0);
-    }
-    close(fds[0]);
-    if (show) fputs("\r\033[K", stderr);
-    bool worker_failed = false;
-    for (size_t w = 0; w < jobs; w++) {
-        if (pids[w] <= 0) {
-            worker_failed = true;
-            continue;
-        }
-        int status = 0;
-        while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR) {
-        }
-        if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1 &&
-                                   WEXITSTATUS(status) != 130)) {
-            worker_failed = true;
-        }
-    }
+    catch_signals();
+    tally t;
+    run_pending(a, pending, pending_count, parts, jobs, false, !a->quiet && isatty(STDERR_FILENO), &t);
 
     /* gather: the workers' files that exist, into --out in one transaction */
     const char **inputs = calloc(jobs + 1, sizeof *inputs);
     size_t nin = 0;
     for (size_t w = 0; inputs && w < jobs; w++) {
-        if (parts[w] && access(parts[w], F_OK) == 0) inputs[nin++] = parts[w];
+        if (access(parts[w], F_OK) == 0) inputs[nin++] = parts[w];
     }
-    int mrc = -1;
-    an_merge_stats ms = {0, 0};
-    if (inputs && sim_rec_open(&rec, a.out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
-                               sizeof err) == 0) {
-        mrc = nin ? an_merge(sim_rec_db(rec), inputs, nin, true, &ms, err, sizeof err) : 0;
-        if (sim_rec_close(rec) != 0 && mrc == 0) {
-            mrc = -1;
-            snprintf(err, sizeof err, "closing %s failed", a.out);
-        }
-        rec = NULL;
-    }
-    if (mrc == 0) {
-        for (size_t i = 0; i < nin; i++) remove_part(inputs[i]);
-    } else {
-        fprintf(stderr, "xrsim sweep: gathering results into %s failed: %s; they are kept in:\n", a.out, err);
-        for (size_t i = 0; i < nin; i++) fprintf(stderr, "  %s\n", inputs[i]);
-    }
+    int mrc = inputs ? gather(a->out, inputs, nin) : -1;
     free(inputs);
-    if (!a.quiet || failed_n || interrupted_n) {
-        printf("xrsim sweep: ran %zu of %zu: %zu ok, %zu failed, %zu interrupted; results in %s\n", done_n,
-               pending_count, ok_n, failed_n, interrupted_n, a.out);
+    if (!a->quiet || t.failed || t.interrupted) {
+        printf("xrsim sweep: ran %zu of %zu: %zu ok, %zu failed, %zu interrupted; results in %s\n", t.done,
+               pending_count, t.ok, t.failed, t.interrupted, a->out);
     }
-    if (stop_flag || interrupted_n) rc = 130;
-    else if (mrc != 0 || failed_n || worker_failed || done_n != pending_count) rc = 1;
-    else rc = 0;
+    rc = exit_status(&t, pending_count, mrc);
 done:
     if (rec) sim_rec_close(rec);
-    for (size_t w = 0; parts && w < jobs; w++) free(parts[w]);
-    free(parts);
-    free(pids);
+    free_names(parts, jobs);
     free(pending);
     free_points(pts, count);
     mdl_scenario_free(&base);
     sim_diag_free(d);
+    return rc;
+}
+
+/* ---- MPI ---------------------------------------------------------------------- */
+
+/* The digest that identifies a run for resume under MPI: params_json and
+** the seed as stored (int64). */
+static void run_key(const char *params_json, int64_t seed, uint8_t out[SIM_SHA256_BYTES]) {
+    char num[32];
+    snprintf(num, sizeof num, "%" PRId64, seed);
+    sim_sha256_ctx c;
+    sim_sha256_init(&c);
+    sim_sha256_update(&c, params_json, strlen(params_json) + 1);
+    sim_sha256_update(&c, num, strlen(num));
+    sim_sha256_final(&c, out);
+}
+
+static int cmp_key(const void *x, const void *y) { return memcmp(x, y, SIM_SHA256_BYTES); }
+
+/* Rank 0: the sorted keys of the ok runs of scenario `sha` in rec (malloc'd,
+** *n of them); false on an SQLite error or out of memory. */
+static bool done_keys(sim_rec *rec, const char *sha, uint8_t **keys, size_t *n) {
+    sqlite3_stmt *st = NULL;
+    *keys = NULL;
+    *n = 0;
+    size_t cap = 0;
+    if (sqlite3_prepare_v2(sim_rec_db(rec),
+                           "SELECT params_json, seed FROM runs WHERE status = 'ok' AND scenario_sha256 = ?"
+                           " AND params_json IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return false;
+    }
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    int s;
+    bool ok = true;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            uint8_t *k = realloc(*keys, cap * SIM_SHA256_BYTES);
+            if (!k) {
+                ok = false;
+                break;
+            }
+            *keys = k;
+        }
+        run_key((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                *keys + *n * SIM_SHA256_BYTES);
+        (*n)++;
+    }
+    if (ok && s != SQLITE_DONE) ok = false;
+    sqlite3_finalize(st);
+    if (ok && *n) qsort(*keys, *n, SIM_SHA256_BYTES, cmp_key);
+    return ok;
+}
+
+/* What every rank of the same sweep must agree on, as 63 bits. */
+static int64_t fingerprint(const sweep_args *a, const char *sha) {
+    sim_sha256_ctx c;
+    sim_sha256_init(&c);
+    sim_sha256_update(&c, sha, strlen(sha) + 1);
+    for (size_t i = 0; i < a->set_count; i++) sim_sha256_update(&c, a->sets[i], strlen(a->sets[i]) + 1);
+    uint32_t shard[2] = {a->shard_k, a->shard_n};
+    sim_sha256_update(&c, shard, sizeof shard);
+    sim_sha256_update(&c, a->out, strlen(a->out) + 1);
+    uint8_t h[SIM_SHA256_BYTES];
+    sim_sha256_final(&c, h);
+    int64_t v = 0;
+    for (int i = 0; i < 7; i++) v = (v << 8) | h[i];
+    return v;
+}
+
+/* Rank 0: prints "LEAD rank(s) a, b, c TAIL" for the ranks whose flag[r] !=
+** 0, in one write (mpirun forwards each write of a rank as it comes, so a
+** line written in pieces can be cut by another stream's output). */
+static void name_ranks(const char *lead, const int64_t *flag, int size, const char *tail) {
+    char line[2048];
+    int n = 0;
+    for (int r = 0; r < size; r++) n += flag[r] != 0;
+    size_t len = (size_t)snprintf(line, sizeof line, "xrsim sweep: %s rank%s", lead, n == 1 ? "" : "s");
+    const char *sep = " ";
+    for (int r = 0; r < size && len < sizeof line - 64; r++) {
+        if (!flag[r]) continue;
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%d", sep, r);
+        sep = ", ";
+    }
+    if (len >= sizeof line - 64) len += (size_t)snprintf(line + len, sizeof line - len, ", ...");
+    snprintf(line + len, sizeof line - len, "%s\n", tail);
+    fputs(line, stderr);
+}
+
+/* Per-rank statistics gathered by rank 0 after the runs. */
+enum { ST_PENDING, ST_DONE, ST_OK, ST_FAILED, ST_INTERRUPTED, ST_WORKER_FAILED, ST_JOBS, ST_PARTS, ST_STOP, ST_N };
+
+/* The sweep on rank m->rank of m->size (> 1).  Every rank returns the same
+** exit status. */
+static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
+    const int size = m->size, rank = m->rank;
+    a->rank = (uint32_t)rank;
+    a->ranks = (uint32_t)size;
+    snprintf(who, sizeof who, "rank %d: ", rank);
+    catch_signals(); /* a rank stopped before its runs still takes part in every collective */
+    sim_diag *d = sim_diag_new();
+    mdl_scenario base;
+    memset(&base, 0, sizeof base);
+    point *pts = NULL, **pending = NULL;
+    size_t count = 0, pending_count = 0, jobs = 0;
+    char **parts = NULL;
+    uint8_t *keys = NULL;
+    int64_t *all = calloc((size_t)size * ST_N, sizeof *all);
+    int64_t *flags = calloc((size_t)size, sizeof *flags);
+    char sha[SIM_SHA256_HEX_LEN + 1] = "";
+    char err[1024];
+    int64_t rc = 2;
+    if (!all || !flags) {
+        /* cannot take part in the collectives: dying makes mpirun end the job */
+        fprintf(stderr, "xrsim sweep: %sout of memory\n", who);
+        abort();
+    }
+
+    /* 1. the scenario: rank 0 reports its errors; another rank only its own */
+    bool loaded = d && mdl_scenario_load(&base, a->file, a->sets, a->set_count, d);
+    cli_mpi_allgather_i64(m, !loaded, flags);
+    bool any = false;
+    for (int r = 0; r < size; r++) any |= flags[r] != 0;
+    if (any) {
+        if (!loaded && (rank == 0 || !flags[0])) load_failed(a, d);
+        if (rank == 0 && flags[0] == 0) name_ranks("cannot load the scenario on", flags, size, "; nothing was run");
+        rc = 2;
+        goto agree;
+    }
+
+    /* 2. this rank's points, and the same sweep on every rank */
+    bool prepared = prepare_points(a, &base, &pts, &count, sha);
+    cli_mpi_allgather_i64(m, !prepared, flags);
+    any = false;
+    for (int r = 0; r < size; r++) any |= flags[r] != 0;
+    if (any) {
+        if (rank == 0) name_ranks("bad sweep point on", flags, size, "; nothing was run");
+        rc = 2;
+        goto agree;
+    }
+    cli_mpi_allgather_i64(m, fingerprint(a, sha), flags);
+    any = false;
+    for (int r = 1; r < size; r++) {
+        flags[r] = flags[r] != flags[0];
+        any |= flags[r] != 0;
+    }
+    if (any) {
+        flags[0] = 0;
+        if (rank == 0) {
+            name_ranks("the scenario file, --set, --shard or --out differ from rank 0's on", flags, size,
+                       " (every rank must run the same command on the same files); nothing was run");
+        }
+        rc = 2;
+        goto agree;
+    }
+
+    /* 3. resume: rank 0 opens --out and sends the keys of its ok runs */
+    int64_t head[3] = {0, 0, 0}; /* status (0 or 2), key count, rank 0's pid */
+    size_t nkeys = 0;
+    if (rank == 0) {
+        sim_rec *rec = NULL;
+        cli_make_parent_dir(a->out);
+        if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
+                         sizeof err) != 0) {
+            fprintf(stderr, "xrsim sweep: %s%s\n", who, err);
+            head[0] = 2;
+        } else if (!done_keys(rec, sha, &keys, &nkeys)) {
+            fprintf(stderr, "xrsim sweep: %sreading the runs of %s failed: %s\n", who, a->out,
+                    sqlite3_errmsg(sim_rec_db(rec)));
+            head[0] = 2;
+        }
+        sim_rec_close(rec);
+        head[1] = (int64_t)nkeys;
+        head[2] = (int64_t)getpid();
+    }
+    cli_mpi_bcast(m, head, sizeof head);
+    if (head[0] != 0) {
+        rc = head[0];
+        goto agree;
+    }
+    nkeys = (size_t)head[1];
+    if (rank != 0 && nkeys) {
+        keys = malloc(nkeys * SIM_SHA256_BYTES);
+        if (!keys) {
+            fprintf(stderr, "xrsim sweep: %sout of memory\n", who);
+            abort(); /* cannot take part in the broadcast: dying makes mpirun end the job */
+        }
+    }
+    cli_mpi_bcast(m, keys, nkeys * SIM_SHA256_BYTES);
+    pending = calloc(count + 1, sizeof *pending);
+    if (!pending) {
+        fprintf(stderr, "xrsim sweep: %sout of memory\n", who);
+        abort();
+    }
+    size_t skipped = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t k[SIM_SHA256_BYTES];
+        run_key(pts[i].params_json, sim_rec_u64(pts[i].seed).v.i, k);
+        pts[i].done = nkeys && bsearch(k, keys, nkeys, SIM_SHA256_BYTES, cmp_key) != NULL;
+        if (pts[i].done) skipped++;
+        else pending[pending_count++] = &pts[i];
+    }
+    int64_t plan[3] = {(int64_t)count, (int64_t)skipped, (int64_t)pending_count};
+    int64_t *plans = rank == 0 ? all : NULL;
+    cli_mpi_gather_i64(m, plan, 3, plans);
+    if (rank == 0 && !a->quiet) {
+        int64_t c = 0, s = 0, p = 0;
+        for (int r = 0; r < size; r++) {
+            c += plans[3 * r];
+            s += plans[3 * r + 1];
+            p += plans[3 * r + 2];
+        }
+        size_t total = mdl_sweep_point_count(&base.sweep);
+        printf("xrsim sweep: %zu point%s", total, total == 1 ? "" : "s");
+        if (a->shard_n > 1) printf(", shard %u/%u has %" PRId64, a->shard_k, a->shard_n, c);
+        printf(" on %d ranks; %" PRId64 " already done in %s, %" PRId64 " to run\n", size, s, a->out, p);
+        fflush(stdout);
+    }
+
+    /* 4. run this rank's points into its own part files */
+    tally t;
+    memset(&t, 0, sizeof t);
+    char tag[48];
+    snprintf(tag, sizeof tag, "%" PRId64 "-r%d", head[2], rank);
+    if (pending_count) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        long per_rank = cores / (m->local_size > 0 ? m->local_size : 1);
+        long want = a->jobs ? a->jobs : (per_rank < 1 ? 1 : per_rank);
+        jobs = (size_t)want;
+        if (jobs > pending_count) jobs = pending_count;
+        parts = part_names(a->out, tag, jobs);
+        if (!parts) {
+            fprintf(stderr, "xrsim sweep: %scannot start workers: out of memory\n", who);
+            t.worker_failed = true;
+        } else {
+            run_pending(a, pending, pending_count, parts, jobs, true, false, &t);
+        }
+    }
+    int64_t seen = 0;
+    for (size_t w = 0; parts && w < jobs; w++) seen += access(parts[w], F_OK) == 0;
+    int64_t st[ST_N] = {
+        [ST_PENDING] = (int64_t)pending_count, [ST_DONE] = (int64_t)t.done,     [ST_OK] = (int64_t)t.ok,
+        [ST_FAILED] = (int64_t)t.failed,       [ST_INTERRUPTED] = (int64_t)t.interrupted,
+        [ST_WORKER_FAILED] = t.worker_failed,  [ST_JOBS] = (int64_t)(parts ? jobs : 0),
+        [ST_PARTS] = seen,                     [ST_STOP] = stop_flag != 0,
+    };
+    cli_mpi_gather_i64(m, st, ST_N, rank == 0 ? all : NULL);
+
+    /* 5. rank 0 gathers every rank's files into --out and sums up */
+    if (rank == 0) {
+        tally sum;
+        memset(&sum, 0, sizeof sum);
+        size_t want_count = 0, nparts = 0;
+        bool stopped = false;
+        for (int r = 0; r < size; r++) {
+            const int64_t *s = all + (size_t)r * ST_N;
+            want_count += (size_t)s[ST_PENDING];
+            sum.done += (size_t)s[ST_DONE];
+            sum.ok += (size_t)s[ST_OK];
+            sum.failed += (size_t)s[ST_FAILED];
+            sum.interrupted += (size_t)s[ST_INTERRUPTED];
+            sum.worker_failed |= s[ST_WORKER_FAILED] != 0;
+            stopped |= s[ST_STOP] != 0;
+            nparts += (size_t)s[ST_JOBS];
+        }
+        const char **inputs = calloc(nparts + 1, sizeof *inputs);
+        char **names = calloc(nparts + 1, sizeof *names);
+        size_t nin = 0, nnames = 0;
+        int mrc = inputs && names ? 0 : -1;
+        for (int r = 0; r < size && mrc == 0; r++) {
+            const int64_t *s = all + (size_t)r * ST_N;
+            char rtag[48];
+            snprintf(rtag, sizeof rtag, "%" PRId64 "-r%d", head[2], r);
+            char **rn = s[ST_JOBS] ? part_names(a->out, rtag, (size_t)s[ST_JOBS]) : NULL;
+            if (s[ST_JOBS] && !rn) {
+                mrc = -1;
+                break;
+            }
+            int64_t visible = 0;
+            for (int64_t w = 0; w < s[ST_JOBS]; w++) {
+                names[nnames++] = rn[w];
+                if (access(rn[w], F_OK) == 0) {
+                    inputs[nin++] = rn[w];
+                    visible++;
+                }
+            }
+            free(rn);
+            if (visible != s[ST_PARTS]) {
+                fprintf(stderr,
+                        "xrsim sweep: rank %d wrote %" PRId64 " results file%s next to %s but rank 0 sees %" PRId64
+                        " (--out must be on a filesystem every rank shares); results kept where rank %d wrote them\n",
+                        r, s[ST_PARTS], s[ST_PARTS] == 1 ? "" : "s", a->out, visible, r);
+                mrc = -1;
+            }
+        }
+        if (mrc == 0) mrc = gather(a->out, inputs, nin);
+        else if (!inputs || !names) fprintf(stderr, "xrsim sweep: gathering results: out of memory\n");
+        free(inputs);
+        free_names(names, nnames);
+        if ((!a->quiet && want_count) || sum.failed || sum.interrupted || mrc || sum.worker_failed) {
+            printf("xrsim sweep: ran %zu of %zu on %d ranks: %zu ok, %zu failed, %zu interrupted; results in %s\n",
+                   sum.done, want_count, size, sum.ok, sum.failed, sum.interrupted, a->out);
+            fflush(stdout);
+        }
+        for (int r = 0; r < size; r++) flags[r] = all[(size_t)r * ST_N + ST_FAILED];
+        if (sum.failed) name_ranks("points failed on", flags, size, "");
+        for (int r = 0; r < size; r++) flags[r] = all[(size_t)r * ST_N + ST_WORKER_FAILED];
+        if (sum.worker_failed) name_ranks("a worker process failed on", flags, size, "");
+        for (int r = 0; r < size; r++) {
+            const int64_t *s = all + (size_t)r * ST_N;
+            flags[r] = s[ST_STOP] || s[ST_INTERRUPTED] || s[ST_DONE] != s[ST_PENDING];
+        }
+        if (stopped || sum.interrupted) name_ranks("interrupted on", flags, size, "");
+        if (stopped) stop_flag = 1;
+        rc = exit_status(&sum, want_count, mrc);
+    }
+    cli_mpi_bcast(m, &rc, sizeof rc);
+
+agree:
+    /* an early stop jumps here: every rank reached the same decision from
+    ** the same gathered flags (or rank 0's broadcast) */
+    free_names(parts, jobs);
+    free(keys);
+    free(pending);
+    free_points(pts, count);
+    mdl_scenario_free(&base);
+    sim_diag_free(d);
+    free(all);
+    free(flags);
+    return (int)rc;
+}
+
+/* ---- entry ---------------------------------------------------------------------- */
+
+int cmd_sweep(int argc, char **argv) {
+    sweep_args a;
+    memset(&a, 0, sizeof a);
+    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    if (!a.sets) return 2;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) {
+        free(a.sets);
+        return rc < 0 ? 0 : rc;
+    }
+    long launched = cli_mpi_launcher_size();
+    if (!cli_mpi_built_in() && launched > 1) {
+        fprintf(stderr,
+                "xrsim sweep: started by an MPI launcher with %ld processes, but this xrsim was built without MPI:"
+                " every process would run the whole sweep into %s.  Rebuild with cmake -DXRSIM_MPI=ON, or run"
+                " one process per --shard K/N and gather them with xrsim merge; nothing was run\n",
+                launched, a.out);
+        free(a.sets);
+        return 2;
+    }
+    cli_mpi m;
+    char err[256];
+    if (!cli_mpi_begin(&m, err, sizeof err)) {
+        fprintf(stderr, "xrsim sweep: %s\n", err);
+        cli_mpi_end(&m);
+        free(a.sets);
+        return 1;
+    }
+    rc = m.size > 1 ? sweep_mpi(&a, &m) : sweep_local(&a);
+    cli_mpi_end(&m);
     free(a.sets);
     return rc;
 }

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages xrsim builds and tests with, and nothing
 # when they are all present already.  Used by `make run` and `make test`.
+# OpenMPI (openmpi-bin, libopenmpi-dev) is for the MPI build of
+# `xrsim sweep` that `make` turns on when it finds mpicc; XRSIM_NO_MPI=1
+# leaves it out (the build is then without MPI).
 set -eu
 PKGS="cmake make gcc pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcmocka-dev libsecp256k1-dev sqlite3"
+if [ "${XRSIM_NO_MPI:-0}" != 1 ]; then
+    PKGS="$PKGS openmpi-bin libopenmpi-dev"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
