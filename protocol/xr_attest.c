@@ -30,6 +30,20 @@ void xr_attest_header_leaf(const xr_xheader *h, xr_hash *leaf) {
     finish_leaf(&ctx, leaf);
 }
 
+/* The header's tag || ABI encoding is a fixed 193 bytes, so the service
+** form hashes it from a buffer (the service takes whole byte strings). */
+void xr_attest_header_leaf_with(const xr_keccak_service *svc, const xr_xheader *h,
+                                xr_hash *leaf) {
+    XR_ASSERT(h != NULL && leaf != NULL);
+    uint8_t buf[1u + XR_XHEADER_ENCODED_BYTES];
+    buf[0] = XR_DST_XBLOCK_HEADER;
+    int n = xr_xheader_encode(h, buf + 1, sizeof buf - 1u);
+    XR_ASSERT(n == (int)XR_XHEADER_ENCODED_BYTES);
+    uint8_t inner[32];
+    xr_keccak_service_hash(svc, buf, sizeof buf, inner);
+    xr_keccak_service_hash(svc, inner, sizeof inner, leaf->bytes);
+}
+
 void xr_attest_msg_leaf(const xr_xmsg *m, xr_hash *leaf) {
     XR_ASSERT(m != NULL && leaf != NULL);
     xr_keccak ctx;
@@ -62,6 +76,18 @@ int xr_attest_msg_root(const xr_xmsg *msgs, size_t n, xr_hash *work, size_t work
 
 void xr_attest_root(const xr_hash *header_leaf, const xr_hash *msg_root, xr_hash *root) {
     xr_merkle_hash_pair(header_leaf, msg_root, root);
+}
+
+/* xr_merkle_hash_pair's commutative pair hash (smaller hash first) through
+** the service. */
+void xr_attest_root_with(const xr_keccak_service *svc, const xr_hash *header_leaf,
+                         const xr_hash *msg_root, xr_hash *root) {
+    XR_ASSERT(header_leaf != NULL && msg_root != NULL && root != NULL);
+    uint8_t buf[64];
+    bool leaf_first = memcmp(header_leaf->bytes, msg_root->bytes, 32) <= 0;
+    memcpy(buf, leaf_first ? header_leaf->bytes : msg_root->bytes, 32);
+    memcpy(buf + 32, leaf_first ? msg_root->bytes : header_leaf->bytes, 32);
+    xr_keccak_service_hash(svc, buf, sizeof buf, root->bytes);
 }
 
 int xr_attest_xblock_root(const xr_xheader *h, const xr_xmsg *msgs, size_t n, xr_hash *work,

@@ -28,6 +28,15 @@ int xr_attest_msg_root(const xr_xmsg *msgs, size_t n, xr_hash *work, size_t work
 /* root = hash_pair(header_leaf, msg_root). */
 void xr_attest_root(const xr_hash *header_leaf, const xr_hash *msg_root, xr_hash *root);
 
+/* The same leaf and root, with every Keccak call made through svc (NULL:
+** plain xr_keccak256; see xr_keccak_service in xr_keccak.h).  The results
+** equal xr_attest_header_leaf / xr_attest_root for every input. */
+struct xr_keccak_service;
+void xr_attest_header_leaf_with(const struct xr_keccak_service *svc, const xr_xheader *h,
+                                xr_hash *leaf);
+void xr_attest_root_with(const struct xr_keccak_service *svc, const xr_hash *header_leaf,
+                         const xr_hash *msg_root, xr_hash *root);
+
 /* Attestation root of a whole XBlock (header + all its messages), with
 ** work[0..2n-1) as scratch.  Returns 0 or XR_ERR_NOSPACE. */
 int xr_attest_xblock_root(const xr_xheader *h, const xr_xmsg *msgs, size_t n, xr_hash *work,

@@ -5,8 +5,10 @@
 ** layout() -- the same function computes xr_bft_mem_size -- into the node
 ** header, validator storage, proposer priorities, round slots with one vote
 ** record per validator and step (and per-block-id tallies of their power),
-** block slots, the candidate attestation pool (a chained hash table whose
-** used entries are also on two lists, the node's own votes and peers'), the
+** block slots, the candidate attestation pool (records found through an
+** open-addressing index that grows and shrinks with their number inside
+** its fixed allocation; used records are also on two lists, the node's own
+** votes and peers'), the
 ** attestation pool, the next-height buffer, the commit history, a memo of
 ** computed attestation roots and scratch buffers.  Nothing grows after
 ** init, and pools hand out never-used entries lazily, so memory a run does
@@ -39,6 +41,7 @@
 #define MAX_CATCHUP_ROUNDS 2u
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
 #define ROOT_MEMO 256u           /* remembered attestation roots (power of two) */
+#define MIN_BUCKETS 256u         /* candidate index slots in use at least (power of two) */
 
 enum { V_NONE = 0, V_NIL = 1, V_BLOCK = 2 };
 
@@ -102,10 +105,10 @@ typedef struct bslot {
     uint8_t *bytes;              /* [max_block_bytes] */
 } bslot;
 
-/* Links first, so that a lookup walking a hash chain mostly reads one
-** cache line per entry (next, validator and offset). */
+/* Links first, then the key: a lookup confirming a hit reads the first
+** cache line or two. */
 typedef struct cand {
-    uint32_t next;               /* hash chain, or free list */
+    uint32_t next;               /* free list */
     uint32_t lprev, lnext;       /* list of the used ones, own or peers' */
     uint8_t used;
     uint8_t own;
@@ -164,6 +167,7 @@ enum { T_PROPOSE, T_PREVOTE, T_PRECOMMIT, T_COMMIT, T_RETRANSMIT, T_COUNT };
 struct xr_bft {
     xr_bft_cfg cfg;
     const xr_sig_backend *sig;
+    const xr_keccak_service *keccak; /* NULL: plain Keccak (xr_bft_set_keccak) */
     const xr_sig_key *key;
     xr_address self;
     int64_t self_idx;            /* index in vs, -1 when not a member */
@@ -204,8 +208,9 @@ struct xr_bft {
     uint64_t *seen_height;       /* [max_validators] highest verified height seen */
 
     cand *cands;
-    uint32_t *buckets;
-    uint32_t nbuckets;           /* power of two */
+    uint64_t *buckets;           /* the candidate index (see cand_find) */
+    uint32_t nbuckets;           /* slots in use: a power of two, 2..8x cand_count */
+    uint32_t nbuckets_max;       /* allocated: a power of two >= 2 * pending_votes */
     uint32_t cand_free;          /* freed slots, LIFO */
     uint32_t cand_fresh;         /* slots [cand_fresh, pending_votes) never used */
     uint32_t cand_count;
@@ -336,7 +341,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     uint64_t *seenh = carve(cv, sizeof(uint64_t) * n);
     uint32_t nbuckets = pow2_at_least(c->pending_votes * 2u);
     cand *cands = carve(cv, sizeof(cand) * c->pending_votes);
-    uint32_t *buckets = carve(cv, sizeof(uint32_t) * nbuckets);
+    uint64_t *buckets = carve(cv, sizeof(uint64_t) * nbuckets);
     void *attmem = carve(cv, xr_attpool_mem_size(&a));
     fentry *fut = carve(cv, sizeof(fentry) * (c->future_msgs ? c->future_msgs : 1u));
     uint8_t *futb = carve(cv, c->future_bytes ? c->future_bytes : 1u);
@@ -377,7 +382,8 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     memset(seenh, 0, sizeof(uint64_t) * n);
     b->cands = cands;
     b->buckets = buckets;
-    b->nbuckets = nbuckets;
+    b->nbuckets_max = nbuckets;
+    b->nbuckets = nbuckets < MIN_BUCKETS ? nbuckets : MIN_BUCKETS;
     b->fut = fut;
     b->fut_bytes = futb;
     b->hists = hists;
@@ -812,27 +818,120 @@ static void evidence_votes(xr_bft *b, xr_actions *acts, const xr_att_vote *x,
 
 /* ---- candidate attestation votes -------------------------------------------------- */
 
-static uint32_t cand_hash(const xr_bft *b, const uint8_t validator[20], uint64_t chain,
-                          uint8_t level, uint64_t offset) {
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (int i = 0; i < 20; i++) h = (h ^ validator[i]) * UINT64_C(1099511628211);
-    h = (h ^ chain) * UINT64_C(1099511628211);
-    h = (h ^ level) * UINT64_C(1099511628211);
-    h = (h ^ offset) * UINT64_C(1099511628211);
-    h ^= h >> 29;
-    return (uint32_t)h & (b->nbuckets - 1);
+/* 8 bytes as a machine word, for hashing only (the byte order does not
+** matter there).  __builtin_memcpy: the core is built -ffreestanding, which
+** would turn memcpy into a call; this is one load. */
+static uint64_t load_word(const uint8_t *p) {
+    uint64_t v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* 32-bit hash of a candidate key (validator, chain, level, offset): a
+** multiply-xorshift mix.  Where a key sits in the index never affects a
+** result: keys are unique and every hit is confirmed on the full key. */
+static uint32_t cand_hash(const uint8_t validator[20], uint64_t chain, uint8_t level,
+                          uint64_t offset) {
+    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+    uint64_t h = load_word(validator) * k;
+    h = (h ^ load_word(validator + 8)) * k;
+    h = (h ^ load_word(validator + 12)) * k;
+    h = (h ^ chain ^ ((uint64_t)level << 56)) * k;
+    h = (h ^ offset) * k;
+    return (uint32_t)(h >> 32);
+}
+
+static uint32_t cand_hash_of(const xr_att_vote *v) {
+    return cand_hash(v->validator, v->header.source_chain_id, v->header.conf_level,
+                     v->header.offset);
+}
+
+/* The candidate index: open addressing with linear probing over the first
+** nbuckets slots of `buckets`; a slot is 0 (empty) or hash << 32 | (i + 1)
+** for candidate i, and its home slot is hash & (nbuckets - 1).  Keeping
+** the hash in the slot means a probe reads only the index until the hash
+** matches, so a lookup touches one candidate record (the one it finds) or
+** none, and a deletion shifts slots without reading records.  The number
+** of slots in use follows cand_count (load between 1/8 and 1/2), so the
+** part of the index a node touches stays small: with 100 nodes in one
+** process, an index sized for pending_votes misses the cache on nearly
+** every lookup. */
+static uint64_t slot_make(uint32_t hash, uint32_t i) {
+    return (uint64_t)hash << 32 | (uint64_t)(i + 1u);
+}
+
+static void index_put(xr_bft *b, uint32_t hash, uint32_t i) {
+    uint32_t mask = b->nbuckets - 1u;
+    uint32_t j = hash & mask;
+    while (b->buckets[j] != 0) j = (j + 1u) & mask;
+    b->buckets[j] = slot_make(hash, i);
+}
+
+static void cand_rehash(xr_bft *b, uint32_t nb) {
+    XR_ASSERT(nb >= 1 && nb <= b->nbuckets_max && (nb & (nb - 1)) == 0);
+    XR_ASSERT(b->cand_count <= nb / 2u || nb == b->nbuckets_max);
+    b->nbuckets = nb;
+    for (uint32_t i = 0; i < nb; i++) b->buckets[i] = 0;
+    for (int own = 0; own < 2; own++)
+        for (uint32_t i = b->cand_list[own]; i != NIL_IDX; i = b->cands[i].lnext)
+            index_put(b, cand_hash_of(&b->cands[i].v), i);
 }
 
 static uint32_t cand_find(const xr_bft *b, const uint8_t validator[20], const xr_xheader *h) {
-    uint32_t i = b->buckets[cand_hash(b, validator, h->source_chain_id, h->conf_level, h->offset)];
-    for (; i != NIL_IDX; i = b->cands[i].next) {
+    uint32_t hash = cand_hash(validator, h->source_chain_id, h->conf_level, h->offset);
+    uint32_t mask = b->nbuckets - 1u;
+    for (uint32_t j = hash & mask;; j = (j + 1u) & mask) {
+        uint64_t sl = b->buckets[j];
+        if (sl == 0) return NIL_IDX;
+        if ((uint32_t)(sl >> 32) != hash) continue;
+        uint32_t i = (uint32_t)sl - 1u;
         const xr_att_vote *v = &b->cands[i].v;
         if (v->header.source_chain_id == h->source_chain_id &&
             v->header.conf_level == h->conf_level && v->header.offset == h->offset &&
             bytes_eq(v->validator, validator, 20))
             return i;
     }
-    return NIL_IDX;
+}
+
+/* Prefetching (a hint to the CPU, no effect on any result).  Lookups of a
+** message's or block's votes follow one another, and each misses the cache
+** twice (index slot, then record) when 100 nodes share one machine: the
+** loops below ask for the index slot of the vote PREFETCH_AHEAD ahead, and
+** for the record of the vote half as far ahead, whose slot has arrived by
+** then.  `e` is an encoded extension entry (header first). */
+#define PREFETCH_AHEAD 8u
+
+static void cand_prefetch(const xr_bft *b, const uint8_t validator[20], const uint8_t *e,
+                          bool record) {
+    uint64_t chain = 0, offset = 0;
+    for (int k = 0; k < 8; k++) chain = (chain << 8) | e[k];
+    for (int k = 0; k < 8; k++) offset = (offset << 8) | e[17 + k];
+    uint32_t hash = cand_hash(validator, chain, e[16], offset);
+    const uint64_t *sl = &b->buckets[hash & (b->nbuckets - 1u)];
+    if (!record) {
+        __builtin_prefetch(sl);
+        return;
+    }
+    if (*sl != 0 && (uint32_t)(*sl >> 32) == hash) {
+        const cand *c = &b->cands[(uint32_t)*sl - 1u];
+        __builtin_prefetch(c);
+        __builtin_prefetch((const uint8_t *)c + 64);
+    }
+}
+
+/* Prefetch for entry `i` of `n` encoded ones of `stride` bytes at `base`
+** (validator given, or at the start of each when NULL). */
+static void cand_prefetch_ahead(const xr_bft *b, const uint8_t *base, size_t stride, uint32_t i,
+                                uint32_t n, const uint8_t *validator) {
+    size_t skip = validator ? 0 : 20u;
+    if (i + PREFETCH_AHEAD < n) {
+        const uint8_t *x = base + (size_t)(i + PREFETCH_AHEAD) * stride;
+        cand_prefetch(b, validator ? validator : x, x + skip, false);
+    }
+    if (i + PREFETCH_AHEAD / 2u < n) {
+        const uint8_t *x = base + (size_t)(i + PREFETCH_AHEAD / 2u) * stride;
+        cand_prefetch(b, validator ? validator : x, x + skip, true);
+    }
 }
 
 /* Slots are taken from the freed ones first, then never-used ones in
@@ -848,33 +947,43 @@ static uint32_t cand_insert(xr_bft *b, const xr_att_vote *v, bool own) {
     } else {
         return NIL_IDX;
     }
-    uint32_t hb = cand_hash(b, v->validator, v->header.source_chain_id, v->header.conf_level,
-                            v->header.offset);
     cand *c = &b->cands[i];
     c->v = *v;
     c->used = 1;
     c->own = own ? 1 : 0;
-    c->next = b->buckets[hb];
-    b->buckets[hb] = i;
+    c->next = NIL_IDX;
     uint32_t *head = &b->cand_list[c->own];
     c->lprev = NIL_IDX;
     c->lnext = *head;
     if (*head != NIL_IDX) b->cands[*head].lprev = i;
     *head = i;
     b->cand_count++;
+    if (b->cand_count > b->nbuckets / 2u && b->nbuckets < b->nbuckets_max)
+        cand_rehash(b, b->nbuckets * 2u); /* re-indexes i too */
+    else
+        index_put(b, cand_hash_of(v), i);
     return i;
 }
 
 static void cand_remove(xr_bft *b, uint32_t i) {
     XR_ASSERT(i < b->cfg.pending_votes && b->cands[i].used);
-    const xr_att_vote *v = &b->cands[i].v;
-    uint32_t *link = &b->buckets[cand_hash(b, v->validator, v->header.source_chain_id,
-                                           v->header.conf_level, v->header.offset)];
-    while (*link != i) {
-        XR_ASSERT(*link != NIL_IDX);
-        link = &b->cands[*link].next;
+    uint32_t hash = cand_hash_of(&b->cands[i].v);
+    uint32_t mask = b->nbuckets - 1u;
+    uint32_t j = hash & mask;
+    while (b->buckets[j] != slot_make(hash, i)) {
+        XR_ASSERT(b->buckets[j] != 0);
+        j = (j + 1u) & mask;
     }
-    *link = b->cands[i].next;
+    /* backward-shift deletion: move later slots of the run into the hole
+    ** when their home does not lie cyclically in (hole, slot] */
+    for (uint32_t k = (j + 1u) & mask; b->buckets[k] != 0; k = (k + 1u) & mask) {
+        uint32_t home = (uint32_t)(b->buckets[k] >> 32) & mask;
+        bool stays = j <= k ? (home > j && home <= k) : (home > j || home <= k);
+        if (stays) continue;
+        b->buckets[j] = b->buckets[k];
+        j = k;
+    }
+    b->buckets[j] = 0;
     cand *c = &b->cands[i];
     if (c->lprev != NIL_IDX)
         b->cands[c->lprev].lnext = c->lnext;
@@ -885,6 +994,8 @@ static void cand_remove(xr_bft *b, uint32_t i) {
     b->cands[i].next = b->cand_free;
     b->cand_free = i;
     b->cand_count--;
+    if (b->nbuckets > MIN_BUCKETS && b->cand_count < b->nbuckets / 8u)
+        cand_rehash(b, b->nbuckets / 2u);
 }
 
 /* Sort idx[0..n) by xr_att_vote_cmp of the candidates (heap sort). */
@@ -953,7 +1064,7 @@ static void vote_compute_root(xr_bft *b, xr_att_vote *v) {
         v->root = m->root;
         return;
     }
-    xr_att_vote_compute_root(v);
+    xr_att_vote_compute_root_with(b->keccak, v);
     m->used = 1;
     m->header = v->header;
     m->msg_root = v->msg_root;
@@ -1005,6 +1116,7 @@ static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
 static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
+        cand_prefetch_ahead(b, m->ext, XR_BFT_EXT_ENTRY_BYTES, i, m->ext_count, m->core.validator);
         xr_bftmsg_ext_get_unrooted(m, i, &v);
         cand_offer(b, acts, &v);
     }
@@ -1087,7 +1199,7 @@ static uint32_t build_block(xr_bft *b) {
     s->used = true;
     s->valid = 1;
     s->len = (uint32_t)len;
-    xr_bft_block_id(s->bytes, s->len, s->id);
+    xr_bft_block_id_with(b->keccak, s->bytes, s->len, s->id);
     return bi;
 }
 
@@ -1100,6 +1212,7 @@ static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
         return XR_ERR_BFT_INVALID_BLOCK;
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v;
+        cand_prefetch_ahead(b, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i, blk.vote_count, NULL);
         xr_bft_block_vote_get_unrooted(&blk, i, &v);
         if (vindex(b, v.validator) < 0) return XR_ERR_BFT_NOT_VALIDATOR;
         if (v.header.consensus_chain_id != b->cfg.chain_id) return XR_ERR_BFT_WRONG_CHAIN;
@@ -1141,6 +1254,13 @@ int xr_bft_sign_core(const xr_sig_backend *sig, const xr_sig_key *key, xr_bft_co
     return xr_sig_sign(sig, key, d, c->sig);
 }
 
+/* xr_bft_sign_core with the digest hashed through the node's service. */
+static int sign_core(const xr_bft *b, xr_bft_core *c) {
+    uint8_t d[32];
+    xr_bft_core_digest_with(b->keccak, c, d);
+    return xr_sig_sign(b->sig, b->key, d, c->sig);
+}
+
 static void core_init(const xr_bft *b, xr_bft_core *c, uint8_t type, uint32_t round,
                       const uint8_t *id) {
     memset(c, 0, sizeof *c);
@@ -1177,7 +1297,7 @@ static void send_vote(xr_bft *b, xr_actions *acts, uint8_t type, const uint8_t *
     xr_bft_core c;
     core_init(b, &c, type, b->round, id);
     memcpy(c.validator, b->self.bytes, 20);
-    if (xr_bft_sign_core(b->sig, b->key, &c) != 0) return;
+    if (sign_core(b, &c) != 0) return;
     v->state = id ? V_BLOCK : V_NIL;
     if (id) memcpy(v->id, id, 32);
     memcpy(v->sig, c.sig, 65);
@@ -1229,7 +1349,7 @@ static void propose(xr_bft *b, xr_actions *acts) {
     core_init(b, &c, XR_BFT_PROPOSAL, b->round, b->blocks[bi].id);
     c.pol_round = pol;
     memcpy(c.validator, b->self.bytes, 20);
-    if (xr_bft_sign_core(b->sig, b->key, &c) != 0) return;
+    if (sign_core(b, &c) != 0) return;
     s->has_prop = true;
     s->prop_blk = bi;
     s->pol_round = pol;
@@ -1363,6 +1483,7 @@ static void decide(xr_bft *b, uint64_t now_ns, xr_actions *acts, rslot *s) {
     XR_ASSERT(rc == 0); /* valid blocks decode */
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v, conflict;
+        cand_prefetch_ahead(b, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i, blk.vote_count, NULL);
         xr_bft_block_vote_get_unrooted(&blk, i, &v);
         /* found before the add, which leaves the candidates alone */
         uint32_t ci = cand_find(b, v.validator, &v.header);
@@ -1598,7 +1719,7 @@ static void maybe_catchup(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t
 
 static int verify_core(const xr_bft *b, const xr_bft_core *c) {
     uint8_t d[32];
-    xr_bft_core_digest(c, d);
+    xr_bft_core_digest_with(b->keccak, c, d);
     return xr_sig_verify(b->sig, d, c->sig, c->validator);
 }
 
@@ -1639,7 +1760,7 @@ static int buffer_future(xr_bft *b, uint32_t from, const uint8_t *bytes, size_t 
 static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *bytes, size_t len,
                   xr_actions *acts, bool replay) {
     xr_bftmsg m;
-    int rc = xr_bftmsg_decode(bytes, len, &b->lim, &m);
+    int rc = xr_bftmsg_decode_with(b->keccak, bytes, len, &b->lim, &m);
     if (rc) return reject(b, &b->stats.rej_decode, rc);
     const xr_bft_core *c = &m.core;
     if (c->chain_id != b->cfg.chain_id) return reject(b, &b->stats.rej_chain, XR_ERR_BFT_WRONG_CHAIN);
@@ -1781,7 +1902,7 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
     if (prev_block_id) memcpy(b->prev_block_id, prev_block_id, 32);
     b->locked_round = -1;
     b->valid_round = -1;
-    for (uint32_t i = 0; i < b->nbuckets; i++) b->buckets[i] = NIL_IDX;
+    for (uint32_t i = 0; i < b->nbuckets; i++) b->buckets[i] = 0;
     b->cand_free = NIL_IDX;
     b->cand_fresh = 0;
     b->cand_list[0] = b->cand_list[1] = NIL_IDX;
@@ -1797,6 +1918,12 @@ int xr_bft_start(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
     start_round(b, now_ns, acts, 0);
     run_rules(b, now_ns, acts);
     return b->call_rc;
+}
+
+void xr_bft_set_keccak(xr_bft *b, const xr_keccak_service *svc) {
+    XR_ASSERT(b != NULL);
+    XR_ASSERT(svc == NULL || svc->hash != NULL);
+    b->keccak = svc;
 }
 
 int xr_bft_on_message(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *bytes,

@@ -229,6 +229,14 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
                 const xr_valset *vs, uint64_t start_height, const uint8_t prev_block_id[32],
                 const xr_bft_app *app);
 
+/* Hash through svc (kept by pointer; must outlive the node; NULL: plain
+** xr_keccak256, the production setting) wherever the node hashes bytes:
+** message digests, block ids, attestation roots.  svc must honour the
+** contract in xr_keccak.h (exact Keccak-256 of the bytes given), so no
+** decision can depend on it; a simulator passes a memo shared by its
+** nodes.  Call before xr_bft_start, or at any time between calls. */
+void xr_bft_set_keccak(xr_bft *b, const xr_keccak_service *svc);
+
 /* Enter round 0 of the start height.  Call once. */
 int xr_bft_start(xr_bft *b, uint64_t now_ns, xr_actions *acts);
 

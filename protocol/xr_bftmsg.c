@@ -92,10 +92,15 @@ static size_t write_signed(const xr_bft_core *c, uint8_t *out) {
 }
 
 void xr_bft_core_digest(const xr_bft_core *c, uint8_t digest[32]) {
+    xr_bft_core_digest_with(NULL, c, digest);
+}
+
+void xr_bft_core_digest_with(const xr_keccak_service *svc, const xr_bft_core *c,
+                             uint8_t digest[32]) {
     uint8_t buf[XR_BFT_PROPOSAL_SIGNED_BYTES];
     XR_ASSERT(c != NULL && digest != NULL && signed_len(c->type) != 0);
     size_t n = write_signed(c, buf);
-    xr_keccak256(buf, n, digest);
+    xr_keccak_service_hash(svc, buf, n, digest);
 }
 
 int xr_bft_core_encode(const xr_bft_core *c, uint8_t *out, size_t cap) {
@@ -194,6 +199,13 @@ void xr_att_vote_compute_root(xr_att_vote *v) {
     xr_hash leaf;
     xr_attest_header_leaf(&v->header, &leaf);
     xr_attest_root(&leaf, &v->msg_root, &v->root);
+}
+
+void xr_att_vote_compute_root_with(const xr_keccak_service *svc, xr_att_vote *v) {
+    XR_ASSERT(v != NULL);
+    xr_hash leaf;
+    xr_attest_header_leaf_with(svc, &v->header, &leaf);
+    xr_attest_root_with(svc, &leaf, &v->msg_root, &v->root);
 }
 
 void xr_att_vote_encode_entry(const xr_att_vote *v, uint8_t out[XR_BFT_EXT_ENTRY_BYTES]) {
@@ -299,6 +311,11 @@ int xr_bftmsg_encode(const xr_bft_core *c, const uint8_t *block, size_t block_le
 
 int xr_bftmsg_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *lim,
                      xr_bftmsg *out) {
+    return xr_bftmsg_decode_with(NULL, in, len, lim, out);
+}
+
+int xr_bftmsg_decode_with(const xr_keccak_service *svc, const uint8_t *in, size_t len,
+                          const xr_bftmsg_limits *lim, xr_bftmsg *out) {
     XR_ASSERT(lim != NULL && out != NULL && (in != NULL || len == 0));
     size_t used = 0;
     memset(out, 0, sizeof *out);
@@ -315,7 +332,7 @@ int xr_bftmsg_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *lim,
         if (rem < bl) return XR_ERR_TRUNCATED;
         if (rem > bl) return XR_ERR_TRAILING;
         uint8_t id[32];
-        xr_bft_block_id(p, bl, id);
+        xr_bft_block_id_with(svc, p, bl, id);
         if (memcmp(id, out->core.block_id, 32) != 0) return XR_ERR_BFT_BLOCK_ID;
         out->block = p;
         out->block_len = bl;
@@ -347,6 +364,12 @@ int xr_bftmsg_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *lim,
 
 void xr_bft_block_id(const uint8_t *block, size_t len, uint8_t id[32]) {
     xr_keccak256(block, len, id);
+}
+
+void xr_bft_block_id_with(const xr_keccak_service *svc, const uint8_t *block, size_t len,
+                          uint8_t id[32]) {
+    XR_ASSERT((block != NULL || len == 0) && id != NULL);
+    xr_keccak_service_hash(svc, block, len, id);
 }
 
 size_t xr_bft_block_len(uint32_t vote_count, uint32_t payload_len) {

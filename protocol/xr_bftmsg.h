@@ -58,6 +58,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xr_keccak.h"
 #include "xr_types.h"
 
 #define XR_BFTMSG_VERSION 1u
@@ -136,6 +137,9 @@ size_t xr_bft_core_len(uint8_t type);
 
 /* The digest the signer signs: keccak256 of the core's bytes before sig. */
 void xr_bft_core_digest(const xr_bft_core *c, uint8_t digest[32]);
+/* The same digest, hashed through svc (NULL: plain Keccak; xr_keccak.h). */
+void xr_bft_core_digest_with(const xr_keccak_service *svc, const xr_bft_core *c,
+                             uint8_t digest[32]);
 
 /* Encode the core (with its signature).  Returns bytes written or
 ** XR_ERR_NOSPACE / XR_ERR_BAD_TYPE. */
@@ -163,6 +167,10 @@ int xr_bftmsg_encode(const xr_bft_core *c, const uint8_t *block, size_t block_le
 /* Decode one message.  Returns 0 or an error listed in the file comment. */
 int xr_bftmsg_decode(const uint8_t *in, size_t len, const xr_bftmsg_limits *lim,
                      xr_bftmsg *out);
+/* The same decoder, hashing a proposal's block (to check its id) through
+** svc (NULL: plain Keccak).  Same result as xr_bftmsg_decode for every input. */
+int xr_bftmsg_decode_with(const xr_keccak_service *svc, const uint8_t *in, size_t len,
+                          const xr_bftmsg_limits *lim, xr_bftmsg *out);
 
 /* ---- attestation votes -------------------------------------------------- */
 
@@ -180,6 +188,8 @@ int xr_att_vote_decode_block(const uint8_t in[XR_BFT_BLOCK_VOTE_BYTES], xr_att_v
 
 /* Fill v->root from v->header and v->msg_root. */
 void xr_att_vote_compute_root(xr_att_vote *v);
+/* The same, with its three Keccak calls made through svc (NULL: plain). */
+void xr_att_vote_compute_root_with(const xr_keccak_service *svc, xr_att_vote *v);
 
 /* Order of votes: (source chain, level, offset), then validator address.
 ** Negative, zero or positive. */
@@ -216,6 +226,9 @@ void xr_bft_block_vote_get_unrooted(const xr_bft_block *blk, uint32_t i, xr_att_
 
 /* keccak256 of a block encoding. */
 void xr_bft_block_id(const uint8_t *block, size_t len, uint8_t id[32]);
+/* The same, hashed through svc (NULL: plain Keccak). */
+void xr_bft_block_id_with(const xr_keccak_service *svc, const uint8_t *block, size_t len,
+                          uint8_t id[32]);
 
 /* True when all 32 bytes are zero (the nil block id). */
 bool xr_bft_id_is_nil(const uint8_t id[32]);

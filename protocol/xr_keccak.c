@@ -174,3 +174,12 @@ void xr_keccak256(const void *data, size_t len, uint8_t out[32]) {
     xr_keccak_update(&ctx, data, len);
     xr_keccak_final(&ctx, out);
 }
+
+void xr_keccak_service_hash(const xr_keccak_service *svc, const void *data, size_t len,
+                            uint8_t out[32]) {
+    XR_ASSERT((data != NULL || len == 0) && out != NULL);
+    if (svc != NULL && svc->hash != NULL)
+        svc->hash(svc->ctx, data, len, out);
+    else
+        xr_keccak256(data, len, out);
+}

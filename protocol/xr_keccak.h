@@ -32,4 +32,31 @@ void xr_keccak256(const void *data, size_t len, uint8_t out[32]);
 ** tests and benchmarks). */
 void xr_keccak_f1600(uint64_t state[25]);
 
+/* ---- an injected Keccak-256 service -------------------------------------
+** A host may hand the consensus core (xr_bft_set_keccak) a service that
+** computes keccak256 of whole byte strings, ngtcp2-style: a function pointer
+** and an opaque context.  In production there is no service (NULL): the core
+** calls xr_keccak256 itself.  A simulator that hosts many nodes in one
+** process may pass a service that MEMOISES the hash of exact byte strings,
+** so that 100 simulated verifiers receiving the same bytes hash them once
+** (models/digest_memo.h).
+**
+** Contract of hash(ctx, data, len, out), which every service must honour:
+**   out = keccak256(data[0..len)), exactly, for every input.  A memo may
+**   answer from a stored entry only when that entry was computed by Keccak
+**   from bytes equal to data[0..len) (same length, compared byte for byte;
+**   a short fingerprint of the bytes may pick the slot but never decide
+**   equality).  The service never lets its caller supply a digest for bytes
+**   it did not hash.  Pure: no time, no randomness, and the result never
+**   depends on what was hashed before.  data may be NULL when len == 0. */
+typedef struct xr_keccak_service {
+    void (*hash)(void *ctx, const uint8_t *data, size_t len, uint8_t out[32]);
+    void *ctx;
+} xr_keccak_service;
+
+/* out = keccak256(data[0..len)) through svc, or xr_keccak256 when svc (or
+** its hash) is NULL. */
+void xr_keccak_service_hash(const xr_keccak_service *svc, const void *data, size_t len,
+                            uint8_t out[32]);
+
 #endif

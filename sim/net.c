@@ -10,7 +10,19 @@
 **
 ** Invariants: a message slot is in exactly one of: a size-class free list,
 ** a node's outbox, in flight (an arrive event holds its index), a node's
-** queue, or being handled.  A timer slot is free, scheduled (an engine timer
+** queue, or being handled.
+**
+** Shared payloads: a broadcast is N sends of the same bytes.  When a send
+** repeats the previous send's bytes exactly (same source pointer and
+** length, and equal by memcmp) and that message is still live, the new
+** message references the same payload instead of copying it: the buffer
+** moves out of its first slot into a refcounted payload record (the slot
+** gets a fresh buffer when it is next allocated), and the payload is freed
+** when its last message is released.  Slots are still allocated exactly as
+** without sharing (each message takes a slot of its size class), so slot
+** indices -- and with them event arguments and the event digest -- are
+** unchanged; only copies and memory are saved.  Handlers never write into
+** a payload (on_message gets const bytes).  A timer slot is free, scheduled (an engine timer
 ** holds its index) or queued.  Queues are intrusive lists of tagged indices
 ** (TAG_TIMER marks timer slots).
 */
@@ -43,8 +55,20 @@ typedef struct net_msg {
     uint32_t from;
     uint32_t to;
     uint32_t next; /* free list / outbox / queue link */
+    uint32_t pl;   /* shared payload record, or NIL: the bytes are in buf */
     uint8_t cls;
+    bool live;     /* allocated and not yet released */
 } net_msg;
+
+/* A payload referenced by `refs` live messages (see the file comment). */
+typedef struct net_payload {
+    uint8_t *buf;
+    uint32_t refs;
+    uint32_t next_free;
+} net_payload;
+
+/* Sends shorter than this are always copied: sharing would not pay. */
+#define SHARE_MIN_BYTES 1024u
 
 enum { TM_FREE = 0, TM_SCHEDULED, TM_QUEUED };
 
@@ -110,6 +134,13 @@ struct sim_net {
     net_msg *msgs;
     uint32_t msg_count, msg_cap, msgs_in_use;
     uint32_t free_by_class[CLASS_COUNT];
+    net_payload *payloads;
+    uint32_t payload_count, payload_cap, payload_free;
+    /* the last send, for sharing its payload with a repeat */
+    const uint8_t *last_src;
+    size_t last_len;
+    uint32_t last_idx;
+    uint64_t last_id;
 
     net_tmr *timers;
     uint32_t timer_count, timer_cap, timer_free;
@@ -169,6 +200,14 @@ static uint32_t msg_alloc(sim_net *net, size_t len) {
     uint8_t cls = size_class(len);
     uint32_t idx = net->free_by_class[cls];
     if (idx != NIL) {
+        if (net->msgs[idx].buf == NULL) {
+            /* its buffer became a shared payload: a fresh one */
+            uint8_t *buf = malloc((size_t)CLASS_MIN_BYTES << cls);
+            if (buf == NULL) {
+                return NIL;
+            }
+            net->msgs[idx].buf = buf;
+        }
         net->free_by_class[cls] = net->msgs[idx].next;
     } else {
         if (net->msg_count == SLOT_MAX) {
@@ -194,15 +233,61 @@ static uint32_t msg_alloc(sim_net *net, size_t len) {
         memset(&net->msgs[idx], 0, sizeof net->msgs[idx]);
         net->msgs[idx].buf = buf;
         net->msgs[idx].cls = cls;
+        net->msgs[idx].pl = NIL;
     }
     net->msgs[idx].next = NIL;
+    net->msgs[idx].live = true;
     net->msgs_in_use++;
     return idx;
+}
+
+/* The bytes of a message: its own buffer or its shared payload. */
+static const uint8_t *msg_bytes(const sim_net *net, const net_msg *m) {
+    return m->pl == NIL ? m->buf : net->payloads[m->pl].buf;
+}
+
+/* Turn the buffer of live message idx into a shared payload (one reference:
+** idx's).  Returns the payload index, or NIL when out of memory. */
+static uint32_t payload_adopt(sim_net *net, uint32_t idx) {
+    net_msg *m = &net->msgs[idx];
+    assert(m->live && m->pl == NIL && m->buf != NULL);
+    uint32_t p = net->payload_free;
+    if (p != NIL) {
+        net->payload_free = net->payloads[p].next_free;
+    } else {
+        if (net->payload_count == net->payload_cap) {
+            uint32_t cap = net->payload_cap != 0 ? net->payload_cap * 2u : 64u;
+            net_payload *grown = realloc(net->payloads, (size_t)cap * sizeof *grown);
+            if (grown == NULL) {
+                return NIL;
+            }
+            net->payloads = grown;
+            net->payload_cap = cap;
+        }
+        p = net->payload_count++;
+    }
+    net->payloads[p] = (net_payload){.buf = m->buf, .refs = 1, .next_free = NIL};
+    m->buf = NULL;
+    m->pl = p;
+    return p;
 }
 
 static void msg_release(sim_net *net, uint32_t idx) {
     assert(idx < net->msg_count && net->msgs_in_use > 0);
     net_msg *m = &net->msgs[idx];
+    assert(m->live);
+    m->live = false;
+    if (m->pl != NIL) {
+        net_payload *pl = &net->payloads[m->pl];
+        assert(pl->refs > 0);
+        if (--pl->refs == 0) {
+            free(pl->buf);
+            pl->buf = NULL;
+            pl->next_free = net->payload_free;
+            net->payload_free = m->pl;
+        }
+        m->pl = NIL;
+    }
     m->next = net->free_by_class[m->cls];
     net->free_by_class[m->cls] = idx;
     net->msgs_in_use--;
@@ -262,7 +347,7 @@ static void observe(sim_net *net, uint32_t idx, sim_net_fate fate, uint64_t hand
         .id = m->id,
         .from = m->from,
         .to = m->to,
-        .bytes = m->buf,
+        .bytes = msg_bytes(net, m),
         .len = m->len,
         .send_ns = m->send_ns,
         .depart_ns = m->depart_ns,
@@ -547,7 +632,7 @@ static void cpu_run(sim_net *net, uint32_t node) {
             net->current = node;
             net->charged_ns = 0;
             if (h != NULL && h->on_message != NULL) {
-                h->on_message(ctx, node, m->from, m->buf, m->len);
+                h->on_message(ctx, node, m->from, msg_bytes(net, m), m->len);
             }
             msg_release(net, tagged); /* m may be stale: the pool can grow */
         }
@@ -655,6 +740,8 @@ sim_net *sim_net_new(sim_engine *e, const sim_net_config *cfg, uint64_t seed) {
     net->seed = seed;
     net->current = NIL;
     net->timer_free = NIL;
+    net->payload_free = NIL;
+    net->last_idx = NIL;
     for (uint32_t c = 0; c < CLASS_COUNT; c++) {
         net->free_by_class[c] = NIL;
     }
@@ -684,6 +771,10 @@ void sim_net_free(sim_net *net) {
         free(net->msgs[i].buf);
     }
     free(net->msgs);
+    for (uint32_t i = 0; i < net->payload_count; i++) {
+        free(net->payloads[i].buf); /* NULL once freed */
+    }
+    free(net->payloads);
     free(net->timers);
     free(net->fifo_keys);
     free(net->fifo_vals);
@@ -1192,14 +1283,31 @@ int sim_net_send(sim_net *net, uint32_t from, uint32_t to, const uint8_t *bytes,
     if (!s->up) {
         return SIM_NET_EDOWN;
     }
+    /* a repeat of the last send's bytes shares its payload */
+    uint32_t share = NIL;
+    if (len >= SHARE_MIN_BYTES && bytes == net->last_src && len == net->last_len &&
+        net->last_idx < net->msg_count) {
+        net_msg *last = &net->msgs[net->last_idx];
+        if (last->live && last->id == net->last_id && last->len == len &&
+            memcmp(msg_bytes(net, last), bytes, len) == 0) {
+            share = last->pl != NIL ? last->pl : payload_adopt(net, net->last_idx);
+        }
+    }
     uint32_t idx = msg_alloc(net, len);
     if (idx == NIL) {
         return SIM_NET_ENOMEM;
     }
     net_msg *m = &net->msgs[idx];
-    if (len > 0) {
+    if (share != NIL) {
+        m->pl = share;
+        net->payloads[share].refs++;
+    } else if (len > 0) {
         memcpy(m->buf, bytes, len);
     }
+    net->last_src = bytes;
+    net->last_len = len;
+    net->last_idx = idx;
+    net->last_id = net->next_msg_id;
     m->len = len;
     m->from = from;
     m->to = to;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest_memo.h"
 #include "sig_fast.h"
 #include "xr_attest.h"
 #include "xr_bft.h"
@@ -1217,6 +1218,85 @@ static void test_bft_extension_own_votes_sorted_and_capped(void **state) {
     net_free(t);
 }
 
+/* ---- the Keccak service ------------------------------------------------------------------- */
+
+/* 7 nodes, every node signing 64 XBlocks (4 streams x 16 offsets) before
+** the start and 4 finalized ones every second until 15 s; svc (NULL: plain
+** Keccak) behind every node's Keccak.  Returns the net after 20 s; *peak =
+** the most candidate votes one node held at a 50 ms sample. */
+static tnet *keccak_run(const xr_keccak_service *svc, uint32_t *peak) {
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.pending_votes = 4096;
+    c.att_votes = 8192;
+    c.att_window = 64;
+    c.max_block_votes = 1024;
+    c.max_ext_votes = 128;
+    tnet *t = net_new(7, NULL, &c, 113);
+    t->dmin = 3 * MS;
+    t->dmax = 40 * MS;
+    for (int i = 0; i < 7; i++) xr_bft_set_keccak(t->nodes[i].b, svc);
+    for (uint64_t off = 1; off <= 16; off++)
+        for (uint64_t ch = 0; ch < 4; ch++)
+            for (int i = 0; i < 7; i++) attest(t, i, 910 + ch, XR_CONF_LATEST, off, 0);
+    net_start(t);
+    *peak = 0;
+    for (uint64_t ms = 50; ms <= 20000; ms += 50) {
+        if (ms % 1000 == 0 && ms <= 15000)
+            for (uint64_t ch = 0; ch < 4; ch++)
+                for (int i = 0; i < 7; i++) attest(t, i, 910 + ch, XR_CONF_FINALIZED, ms / 1000, 0);
+        net_run(t, ms * MS);
+        for (int i = 0; i < 7; i++) {
+            uint32_t p = xr_bft_pending_votes(t->nodes[i].b);
+            if (p > *peak) *peak = p;
+        }
+    }
+    return t;
+}
+
+/* A shared digest memo behind every node's Keccak changes nothing: the
+** same commits (ids, rounds, times), approvals and counters as plain
+** Keccak, while the memo answered most hashes (message digests, block
+** ids, attestation roots).  The candidate pool holds several hundred
+** votes at its peak and none at the end, so its bucket table grows and
+** shrinks again along the way. */
+static void test_bft_keccak_service_changes_nothing(void **state) {
+    (void)state;
+    mdl_digest_memo *memo = mdl_digest_memo_new();
+    assert_non_null(memo);
+    xr_keccak_service svc = mdl_digest_memo_service(memo); /* outlives both nets */
+    uint32_t peak_a = 0, peak_b = 0;
+    tnet *a = keccak_run(NULL, &peak_a);
+    tnet *b = keccak_run(&svc, &peak_b);
+    assert_false(a->conflict);
+    assert_int_equal(peak_a, peak_b);
+    assert_true(peak_a > 300); /* > 256: the bucket table grew */
+    for (int i = 0; i < 7; i++) {
+        tnode *x = &a->nodes[i], *y = &b->nodes[i];
+        assert_true(x->commits >= 15);
+        assert_int_equal(x->commits, y->commits);
+        assert_memory_equal(x->has_commit, y->has_commit, sizeof x->has_commit);
+        assert_memory_equal(x->commit_id, y->commit_id, sizeof x->commit_id);
+        assert_memory_equal(x->commit_round, y->commit_round, sizeof x->commit_round);
+        assert_memory_equal(x->commit_time, y->commit_time, sizeof x->commit_time);
+        assert_true(x->approvals >= 64 + 4 * 12);
+        assert_int_equal(x->approvals, y->approvals);
+        assert_memory_equal(x->ap, y->ap, sizeof x->ap);
+        assert_memory_equal(xr_bft_get_stats(x->b), xr_bft_get_stats(y->b), sizeof(xr_bft_stats));
+        assert_int_equal(xr_bft_pending_votes(x->b), 0);
+        assert_int_equal(xr_bft_pending_votes(y->b), 0);
+        assert_int_equal(xr_bft_last_approved(x->b, 910, XR_CONF_LATEST), 16);
+        assert_int_equal(xr_bft_last_approved(y->b, 913, XR_CONF_FINALIZED), 15);
+    }
+    mdl_digest_memo_stats st = mdl_digest_memo_get_stats(memo);
+    assert_true(st.small_hits > st.small_lookups / 2);   /* digests, pairs, inner leaves */
+    assert_true(st.medium_hits > st.medium_lookups / 2); /* tagged headers */
+    assert_true(st.large_hits > 0);                      /* blocks of > 1 KiB */
+    net_free(a);
+    net_free(b);
+    mdl_digest_memo_free(memo);
+}
+
 /* ---- randomized ----------------------------------------------------------------------------- */
 
 static void randomized_run(uint64_t seed) {
@@ -1357,6 +1437,7 @@ int main(void) {
         cmocka_unit_test(test_bft_att_dropped_counted),
         cmocka_unit_test(test_bft_small_candidate_pool_reused),
         cmocka_unit_test(test_bft_extension_own_votes_sorted_and_capped),
+        cmocka_unit_test(test_bft_keccak_service_changes_nothing),
         cmocka_unit_test(test_bft_randomized_safety_and_liveness),
         cmocka_unit_test(test_bft_randomized_equivocator),
     };

@@ -1,7 +1,8 @@
 /*
 ** Tests of the consensus wire format (protocol/xr_bftmsg): round trips of
 ** every message kind and of blocks, canonical re-encoding, and every
-** decoder error path with the exact error code.
+** decoder error path with the exact error code; the *_with forms route
+** every Keccak call through an injected service and give the same results.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +11,10 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "xr_attest.h"
 #include "xr_bftmsg.h"
 #include "xr_err.h"
+#include "xr_keccak.h"
 
 static const xr_bftmsg_limits LIM = {4096, 8, 8, 256};
 
@@ -360,6 +363,89 @@ static void test_bftmsg_vote_order_and_nil(void **state) {
     assert_memory_not_equal(a.root.bytes, b.root.bytes, 32);
 }
 
+/* A Keccak service that counts its calls and remembers the lengths. */
+typedef struct count_svc {
+    int calls;
+    size_t lens[4];
+} count_svc;
+
+static void count_hash(void *ctx, const uint8_t *data, size_t len, uint8_t out[32]) {
+    count_svc *c = ctx;
+    if (c->calls < 4) c->lens[c->calls] = len;
+    c->calls++;
+    xr_keccak256(data, len, out);
+}
+
+static void test_bftmsg_keccak_service_same_results(void **state) {
+    (void)state;
+    count_svc cs = {0};
+    xr_keccak_service svc = {count_hash, &cs};
+    /* signed cores: one call over the signed prefix */
+    for (uint8_t type = XR_BFT_PROPOSAL; type <= XR_BFT_PRECOMMIT; type++) {
+        xr_bft_core c;
+        core_fill(&c, type);
+        uint8_t d1[32], d2[32], d3[32];
+        xr_bft_core_digest(&c, d1);
+        memset(&cs, 0, sizeof cs);
+        xr_bft_core_digest_with(&svc, &c, d2);
+        xr_bft_core_digest_with(NULL, &c, d3);
+        assert_memory_equal(d1, d2, 32);
+        assert_memory_equal(d1, d3, 32);
+        assert_int_equal(cs.calls, 1);
+        assert_int_equal(cs.lens[0], type == XR_BFT_PROPOSAL ? XR_BFT_PROPOSAL_SIGNED_BYTES
+                                                             : XR_BFT_VOTE_SIGNED_BYTES);
+    }
+    /* attestation roots: tagged header (193 bytes), inner leaf, pair */
+    xr_att_vote v, w;
+    vote_fill(&v, 5, XR_CONF_FINALIZED, 3, 0xa1);
+    w = v;
+    memset(w.root.bytes, 0, 32);
+    memset(&cs, 0, sizeof cs);
+    xr_att_vote_compute_root_with(&svc, &w);
+    assert_memory_equal(w.root.bytes, v.root.bytes, 32);
+    assert_int_equal(cs.calls, 3);
+    assert_int_equal(cs.lens[0], 193);
+    assert_int_equal(cs.lens[1], 32);
+    assert_int_equal(cs.lens[2], 64);
+    memset(w.root.bytes, 0, 32);
+    xr_att_vote_compute_root_with(NULL, &w);
+    assert_memory_equal(w.root.bytes, v.root.bytes, 32);
+    /* the pair hash is commutative: a message root below the header leaf */
+    memset(w.msg_root.bytes, 0x00, 32);
+    w.msg_root.bytes[31] = 1;
+    xr_att_vote u = w;
+    xr_att_vote_compute_root(&u);
+    xr_att_vote_compute_root_with(&svc, &w);
+    assert_memory_equal(w.root.bytes, u.root.bytes, 32);
+    /* a proposal: one call over exactly the block bytes, same verdicts */
+    uint8_t block[2048], buf[4096];
+    int bl = make_block(block, sizeof block, 4);
+    assert_true(bl > 0);
+    xr_bft_core c;
+    core_fill(&c, XR_BFT_PROPOSAL);
+    xr_bft_block_id(block, (size_t)bl, c.block_id);
+    uint8_t id[32];
+    xr_bft_block_id_with(&svc, block, (size_t)bl, id);
+    assert_memory_equal(id, c.block_id, 32);
+    int n = xr_bftmsg_encode(&c, block, (size_t)bl, NULL, 0, buf, sizeof buf);
+    assert_true(n > 0);
+    xr_bftmsg m1, m2;
+    memset(&cs, 0, sizeof cs);
+    assert_int_equal(xr_bftmsg_decode_with(&svc, buf, (size_t)n, &LIM, &m2), 0);
+    assert_int_equal(xr_bftmsg_decode(buf, (size_t)n, &LIM, &m1), 0);
+    assert_memory_equal(&m1, &m2, sizeof m1);
+    assert_int_equal(cs.calls, 1);
+    assert_int_equal(cs.lens[0], (size_t)bl);
+    buf[n - 1] ^= 1;
+    assert_int_equal(xr_bftmsg_decode_with(&svc, buf, (size_t)n, &LIM, &m2), XR_ERR_BFT_BLOCK_ID);
+    /* votes need no hashing to decode */
+    core_fill(&c, XR_BFT_PREVOTE);
+    n = xr_bftmsg_encode(&c, NULL, 0, NULL, 0, buf, sizeof buf);
+    memset(&cs, 0, sizeof cs);
+    assert_int_equal(xr_bftmsg_decode_with(&svc, buf, (size_t)n, &LIM, &m2), 0);
+    assert_int_equal(cs.calls, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bftmsg_vote_roundtrip),
@@ -369,6 +455,7 @@ int main(void) {
         cmocka_unit_test(test_bftmsg_block_roundtrip_and_errors),
         cmocka_unit_test(test_bftmsg_unrooted_getters_match),
         cmocka_unit_test(test_bftmsg_vote_order_and_nil),
+        cmocka_unit_test(test_bftmsg_keccak_service_same_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -855,6 +855,69 @@ static void test_net_pool_reuses_slots_in_steady_state(void **state) {
     sim_net_config_free(&cfg);
 }
 
+/* ---- shared payloads ------------------------------------------------------ */
+
+static void fill_pattern(uint8_t *b, size_t len, uint32_t payload) {
+    put_u32(b, payload);
+    for (size_t i = 4; i < len; i++) b[i] = (uint8_t)(payload * 31u + i);
+}
+
+/* Records the message like on_message, after checking every byte against
+** the pattern its payload number stands for. */
+static void on_pattern(void *ctx, uint32_t node, uint32_t from, const uint8_t *bytes, size_t len) {
+    host *h = ctx;
+    assert_true(len >= 4);
+    uint32_t payload = get_u32(bytes);
+    for (size_t i = 4; i < len; i++) assert_int_equal(bytes[i], (uint8_t)(payload * 31u + i));
+    push(h, 'm', node, from, payload);
+}
+
+static const sim_net_handlers pattern_handlers = {on_pattern, on_timer, on_crash, on_restart};
+
+/* A broadcast (the same buffer sent to several nodes) is delivered intact
+** to everyone, also when some copies are dropped by a crash; the buffer
+** rewritten in place and sent again is a new message with the new bytes,
+** never the shared old ones; every slot and payload is released. */
+static void test_net_broadcast_shares_payload_bytes_intact(void **state) {
+    (void)state;
+    sim_net_config cfg;
+    sim_net_config_init(&cfg);
+    cfg.latency.dist = sim_lat_constant(5 * MS);
+    assert_true(sim_net_config_add_crash(&cfg, "g[3]", 1 * MS, 10 * MS)); /* down at 5 ms */
+    host h;
+    host_init(&h, &cfg, 21);
+    for (int i = 0; i < 5; i++) {
+        uint32_t id = add(&h, "g", SIM_NET_REGION_AUTO);
+        sim_net_set_handlers(h.net, id, &pattern_handlers, &h);
+    }
+    resolve_ok(&h);
+    static uint8_t buf[4096];
+    fill_pattern(buf, sizeof buf, 1);
+    for (uint32_t to = 1; to < 5; to++) assert_int_equal(sim_net_send(h.net, 0, to, buf, sizeof buf), SIM_NET_OK);
+    fill_pattern(buf, sizeof buf, 2); /* same pointer and length, new bytes */
+    assert_int_equal(sim_net_send(h.net, 0, 1, buf, sizeof buf), SIM_NET_OK);
+    assert_int_equal(sim_net_send(h.net, 0, 2, buf, sizeof buf), SIM_NET_OK);
+    fill_pattern(buf, 2000, 3); /* a shorter prefix of the same buffer */
+    assert_int_equal(sim_net_send(h.net, 0, 4, buf, 2000), SIM_NET_OK);
+    memset(buf, 0, sizeof buf); /* the sender's buffer is its own again */
+    assert_int_equal(sim_net_pool_in_use(h.net), 7);
+    (void)sim_engine_run(h.e, 10 * S, NULL);
+    for (uint32_t to = 1; to < 5; to++)
+        assert_int_equal(handled_at(&h, to, 1), to == 3 ? SIM_NET_NEVER : 5 * MS);
+    assert_int_equal(handled_at(&h, 1, 2), 5 * MS);
+    assert_int_equal(handled_at(&h, 2, 2), 5 * MS);
+    assert_int_equal(handled_at(&h, 4, 3), 5 * MS);
+    assert_int_equal(h.n, 6 + 2); /* 6 messages handled, one crash, one restart */
+    sim_net_link_stats tot;
+    sim_net_stats_total(h.net, &tot);
+    assert_int_equal(tot.dropped_crash, 1);
+    assert_int_equal(tot.delivered, 6);
+    assert_int_equal(sim_net_pool_in_use(h.net), 0);
+    assert_int_equal(sim_net_error(h.net), SIM_NET_OK);
+    host_free(&h);
+    sim_net_config_free(&cfg);
+}
+
 typedef struct observed {
     size_t fates[4];
     uint64_t last_id;
@@ -1191,6 +1254,7 @@ int main(void) {
         cmocka_unit_test(test_net_placement_round_robin_and_weights),
         cmocka_unit_test(test_net_partition_by_region_selector),
         cmocka_unit_test(test_net_resolve_reports_unknown_names_at_marks),
+        cmocka_unit_test(test_net_broadcast_shares_payload_bytes_intact),
         cmocka_unit_test(test_net_pool_reuses_slots_in_steady_state),
         cmocka_unit_test(test_net_same_seed_same_delivery_times),
         cmocka_unit_test(test_net_config_load_good_yaml),
