@@ -721,6 +721,130 @@ BEGIN DELETE FROM expectations WHERE run_id = old.id; END;
 ------------------------------------------------------------------------
 
 -- BEGIN byzantine (models/verifier.c)
+-- verifiers.behaviour becomes the comma-separated list of a verifier's
+-- Byzantine behaviours in a fixed order (crashed, silent, equivocating,
+-- delayed, conflicting_attestations, censor, lazy, forge), e.g.
+-- 'silent,delayed', or 'honest'; byz_from_ns / byz_until_ns span the union
+-- of its entries' windows.  The table is rebuilt as SQLite documents for a
+-- changed CHECK (new table, copy, drop, rename), with the trigger and the
+-- view that read it dropped first and recreated after.
+DROP VIEW v_cost_by_batch;
+DROP TRIGGER verifiers_on_run_delete;
+CREATE TABLE verifiers_v2 (
+    run_id             INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier           INTEGER NOT NULL,     -- index in the scenario (0-based)
+    node_id            INTEGER NOT NULL,     -- nodes.node_id
+    address            TEXT NOT NULL,        -- 20-byte address, hex
+    power              INTEGER NOT NULL,     -- = stake in gwei
+    behaviour          TEXT NOT NULL         -- 'honest' or e.g. 'silent,delayed'
+                       CHECK (behaviour = 'honest' OR
+                              replace(replace(replace(replace(replace(replace(replace(replace(
+                                  ',' || behaviour || ',',
+                                  ',crashed,', ','), ',silent,', ','), ',equivocating,', ','),
+                                  ',delayed,', ','), ',conflicting_attestations,', ','),
+                                  ',censor,', ','), ',lazy,', ','), ',forge,', ',') = ','),
+    byz_from_ns        INTEGER,              -- earliest entry window start; NULL when honest
+    byz_until_ns       INTEGER,              -- latest window end; NULL: to the end of the run
+    final_height       INTEGER NOT NULL,     -- the core's height at the end
+    commit_count       INTEGER NOT NULL,
+    msgs_in_count      INTEGER NOT NULL,
+    msgs_ok_count      INTEGER NOT NULL,
+    rejected_count     INTEGER NOT NULL,
+    late_count         INTEGER NOT NULL,
+    duplicate_count    INTEGER NOT NULL,
+    equivocation_count INTEGER NOT NULL,     -- conflicting signed pairs seen
+    evidence_count     INTEGER NOT NULL,     -- evidence actions emitted
+    approval_count     INTEGER NOT NULL,     -- attestations it approved
+    round_count        INTEGER NOT NULL,     -- rounds started
+    catchup_count      INTEGER NOT NULL,     -- catch-up replies sent
+    sig_sign_count     INTEGER NOT NULL,     -- signatures made (CPU charged)
+    sig_verify_count   INTEGER NOT NULL,     -- signatures checked (CPU charged)
+    suppressed_count   INTEGER NOT NULL,     -- messages a silent verifier dropped
+    twin_count         INTEGER NOT NULL,     -- twins sent (equivocating, conflicting_attestations)
+    observed_count     INTEGER NOT NULL,     -- XBlocks its watcher saw
+    attested_count     INTEGER NOT NULL,     -- of those, signed
+    ext_rejected_count INTEGER NOT NULL,     -- attestation votes refused (bad, stale, pool full)
+    future_dropped_count INTEGER NOT NULL,   -- next-height messages that did not fit the buffer
+    att_dropped_count  INTEGER NOT NULL,     -- committed attestation votes the pool could not hold
+    busy_ns            INTEGER NOT NULL,     -- simulated CPU time used
+    PRIMARY KEY (run_id, verifier)
+) WITHOUT ROWID;
+INSERT INTO verifiers_v2 SELECT * FROM verifiers;
+DROP TABLE verifiers;
+ALTER TABLE verifiers_v2 RENAME TO verifiers;
+CREATE TRIGGER verifiers_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM verifiers WHERE run_id = old.id; END;
+-- (unchanged from version 1)
+CREATE VIEW v_cost_by_batch AS
+SELECT sb.run_id,
+       (SELECT COUNT(*) FROM verifiers v WHERE v.run_id = sb.run_id) AS validators,
+       sb.msg_count                                   AS batch_msgs,
+       COUNT(*)                                       AS submissions,
+       AVG(sb.gas_used * 1.0 / sb.msg_count)          AS gas_per_msg,
+       AVG(sb.fee_wei * 1.0 / sb.msg_count) / 1e18    AS eth_per_msg
+FROM submissions sb
+WHERE sb.result = 'ok' AND sb.msg_count > 0
+GROUP BY sb.run_id, sb.msg_count;
+
+-- One row per (verifier, Byzantine entry): a verifier in several entries
+-- has several rows; a stake_fraction entry has one row per verifier of the
+-- prefix it chose, so the chosen indices are here.  target: the verifier
+-- index (target_kind 'verifiers') or the fraction a/b; trigger: 'always' or
+-- e.g. 'from 30s until 60s; probability 1/2; heights 5,7-9; rounds 0';
+-- params: reveal=..., delay_ns=..., chain=... or route=from->to.  Counters
+-- (what this entry made the verifier do): draw_count / fired_count:
+-- probability draws made / that fired; suppressed_count: messages dropped
+-- (silent, per recipient); twin_count: twins sent; delayed_count: messages
+-- sent late (per recipient); withheld_count: attestation signatures
+-- withheld (censor); conflicting_vote_count: conflicting attestation votes
+-- signed; lazy_sign_count: provisional XBlocks signed; forged_sign_count:
+-- forged XBlocks signed.
+CREATE TABLE byzantine (
+    run_id                 INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier               INTEGER NOT NULL,  -- verifiers.verifier
+    entry                  INTEGER NOT NULL,  -- index in verifiers.byzantine (0-based)
+    behaviour              TEXT NOT NULL
+                           CHECK (behaviour IN ('crashed', 'silent', 'equivocating', 'delayed',
+                                                'conflicting_attestations', 'censor', 'lazy',
+                                                'forge')),
+    target_kind            TEXT NOT NULL CHECK (target_kind IN ('verifiers', 'stake_fraction')),
+    target                 TEXT NOT NULL,
+    trigger                TEXT NOT NULL,
+    from_ns                INTEGER NOT NULL,
+    until_ns               INTEGER,           -- NULL: to the end of the run
+    probability            REAL,              -- NULL: every action
+    params                 TEXT,
+    draw_count             INTEGER NOT NULL,
+    fired_count            INTEGER NOT NULL,
+    suppressed_count       INTEGER NOT NULL,
+    twin_count             INTEGER NOT NULL,
+    delayed_count          INTEGER NOT NULL,
+    withheld_count         INTEGER NOT NULL,
+    conflicting_vote_count INTEGER NOT NULL,
+    lazy_sign_count        INTEGER NOT NULL,
+    forged_sign_count      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, verifier, entry)
+) WITHOUT ROWID;
+CREATE TRIGGER byzantine_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM byzantine WHERE run_id = old.id; END;
+
+-- Per run and behaviour: the verifiers it targeted and what they did
+-- (runs without Byzantine entries have no rows).
+CREATE VIEW v_byzantine AS
+SELECT run_id,
+       behaviour,
+       count(*)                    AS verifier_count,
+       group_concat(verifier, ',') AS verifiers,
+       sum(fired_count)            AS fired_count,
+       sum(suppressed_count)       AS suppressed_count,
+       sum(twin_count)             AS twin_count,
+       sum(delayed_count)          AS delayed_count,
+       sum(withheld_count)         AS withheld_count,
+       sum(conflicting_vote_count) AS conflicting_vote_count,
+       sum(lazy_sign_count)        AS lazy_sign_count,
+       sum(forged_sign_count)      AS forged_sign_count
+FROM (SELECT * FROM byzantine ORDER BY run_id, behaviour, verifier)
+GROUP BY run_id, behaviour;
 -- END byzantine
 
 ------------------------------------------------------------------------

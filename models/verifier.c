@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest_memo.h"
 #include "rng.h"
 #include "sig_fast.h"
 #include "sig_secp.h"
@@ -20,14 +21,30 @@
 #include "xr_evidence.h"
 #include "xr_keccak.h"
 
-enum { PURPOSE_STAKE = 1, PURPOSE_WATCH = 2, PURPOSE_KEYS = 3, PURPOSE_PHASE = 4 };
-enum { TAG_DEADLINE = 1, TAG_START = 2, TAG_OBSERVE = 3 };
+enum { PURPOSE_STAKE = 1, PURPOSE_WATCH = 2, PURPOSE_KEYS = 3, PURPOSE_PHASE = 4, PURPOSE_BYZANTINE = 5 };
+enum { TAG_DEADLINE = 1, TAG_START = 2, TAG_OBSERVE = 3, TAG_DELAYED = 4, TAG_RESUME = 5 };
 #define TAG_BITS 4u
 #define NONE32 UINT32_MAX
 /* observations are kept this long past their latest watcher delay, for
 ** verifiers whose CPU queue delays the watcher timer */
 #define OBS_KEEP_NS (UINT64_C(60) * 1000000000u)
 static const char equivocation_payload[] = "xrsim:equivocation";
+static const char conflict_tag[] = "xrsim:conflicting-attestation";
+
+#define BIT(b) (1u << (unsigned)(b))
+
+/* One (verifier, Byzantine entry) pair, with its counters. */
+typedef struct byz_ref {
+    mdl_byzantine_info info;     /* verifier, entry, behaviour, cfg, counters */
+    uint32_t route_bit;          /* censor by route: its bit in obs.route_mask */
+} byz_ref;
+
+/* An XBlock a censor withheld its signature for, signed when its window ends. */
+typedef struct withheld_att {
+    xr_xheader h;
+    xr_hash root;
+    uint64_t until_ns;
+} withheld_att;
 
 typedef struct verifier {
     mdl_verifiers *host;
@@ -39,7 +56,11 @@ typedef struct verifier {
     xr_address addr;
     uint64_t power;
     xr_sig_backend sigw;         /* charging wrapper; ctx = this verifier */
-    const mdl_byzantine_cfg *byz;
+    byz_ref *refs;               /* its Byzantine entries, in scenario order */
+    uint32_t ref_count;
+    uint32_t mask;               /* BIT(behaviour) of every entry */
+    bool honest;                 /* no entry at all */
+    gsl_rng *byz_rng;            /* probability draws (only with a probability) */
     bool started;
     uint64_t timer;              /* net timer of the core's deadline, 0: none */
     uint64_t timer_dl;           /* the deadline it stands for */
@@ -54,6 +75,9 @@ typedef struct verifier {
     /* counters */
     uint64_t sigs_signed, sigs_verified;
     uint64_t suppressed, twins, observed, obs_missed, att_signed;
+    uint64_t delayed, withheld, conflicting, lazy, forged;
+    withheld_att *backlog;       /* censored XBlocks to sign once the censorship ends */
+    size_t backlog_len, backlog_cap;
 } verifier;
 
 typedef struct hrec {
@@ -101,7 +125,27 @@ typedef struct obs {
     uint64_t at_ns;
     xr_xheader h;
     xr_hash root;
+    uint64_t route_mask;         /* censored routes whose messages it holds */
+    bool provisional;            /* mdl_verifiers_observe_provisional */
 } obs;
+
+/* A forged XBlock registered for its (chain, level, offset). */
+typedef struct forged {
+    bool used;
+    xr_xheader h;
+    xr_hash root;
+} forged;
+
+/* A consensus message held back by a delayed verifier: to one node, or to
+** the peers of rank [lo, hi) (ranks: verifier indices without the sender). */
+typedef struct delayed_msg {
+    uint8_t *bytes;
+    size_t len;
+    uint32_t owner;              /* verifier index; NONE32: free slot */
+    uint32_t to_node;            /* NONE32: the rank range */
+    uint32_t lo, hi;
+    uint32_t next_free;
+} delayed_msg;
 
 typedef struct addr_ix {
     xr_address addr;
@@ -137,6 +181,8 @@ struct mdl_verifiers {
     xr_sig_backend inner;
     sig_memo *memo;              /* RECOVER_MEMO_SLOTS recoveries, shared by all verifiers */
     uint64_t memo_hits;
+    mdl_digest_memo *digests;    /* Keccak of byte strings, shared by all cores */
+    xr_keccak_service keccak;    /* its service, handed to every core */
     mdl_verifier_hooks hooks;
     const char *error;
     /* one action buffer for every call (the host is single-threaded) */
@@ -144,6 +190,19 @@ struct mdl_verifiers {
     uint8_t *arena;
     xr_actions acts;
     uint64_t actions_dropped;
+    /* Byzantine entries: refs of all verifiers, by verifier then entry */
+    byz_ref *refs;
+    size_t ref_count;
+    uint32_t *fraction_prefix;   /* per entry: resolved stake_fraction prefix length */
+    forged *forge_tab;           /* open addressing, at most half full */
+    size_t forge_cap, forge_count;
+    delayed_msg *dl;
+    size_t dl_count, dl_cap;
+    uint32_t dl_free;
+    uint8_t *twin_ext;           /* conflicting extension entries */
+    const mdl_byzantine_cfg **routes; /* censor entries with a route; bit k of obs.route_mask */
+    size_t route_count;
+    bool any_lazy;
     /* equivocation scratch */
     uint8_t *twin_block;
     size_t twin_block_cap;
@@ -206,8 +265,51 @@ static verifier *of_node(mdl_verifiers *vs, uint32_t node) {
     return &vs->v[i];
 }
 
-static bool byz_active(const verifier *v, uint64_t now_ns, mdl_behaviour b) {
-    return v->byz && v->byz->behaviour == b && now_ns >= v->byz->from_ns && now_ns < v->byz->until_ns;
+static bool in_ranges(const mdl_range *r, uint32_t n, uint64_t x) {
+    for (uint32_t i = 0; i < n; i++)
+        if (x >= r[i].lo && x <= r[i].hi) return true;
+    return false;
+}
+
+/* Do the conditions of entry r hold for an action of v now?  The
+** probability is drawn last, only when everything else holds. */
+static bool trigger_holds(verifier *v, byz_ref *r, uint64_t now_ns) {
+    const mdl_byzantine_cfg *c = r->info.cfg;
+    if (now_ns < c->from_ns || now_ns >= c->until_ns) return false;
+    if (c->heights && !in_ranges(c->heights, c->height_count, xr_bft_height(v->bft))) return false;
+    if (c->rounds && !in_ranges(c->rounds, c->round_count, xr_bft_round(v->bft))) return false;
+    if (!c->has_probability) return true;
+    assert(v->byz_rng && c->prob_den >= 1);
+    r->info.draws++;
+    if (sim_rng_below(v->byz_rng, c->prob_den) >= c->prob_num) return false;
+    r->info.fired++;
+    return true;
+}
+
+/* The first entry of behaviour b (scenario order) whose trigger holds for
+** an action of v now, or NULL: the action is honest. */
+static byz_ref *fire(verifier *v, mdl_behaviour b, uint64_t now_ns) {
+    if (!(v->mask & BIT(b))) return NULL;
+    for (uint32_t k = 0; k < v->ref_count; k++) {
+        byz_ref *r = &v->refs[k];
+        if (r->info.behaviour == b && trigger_holds(v, r, now_ns)) return r;
+    }
+    return NULL;
+}
+
+/* As fire for censor entries that match XBlock h (its source chain, or a
+** censored route whose bit route_mask has). */
+static byz_ref *fire_censor(verifier *v, const xr_xheader *h, uint64_t route_mask, uint64_t now_ns) {
+    if (!(v->mask & BIT(MDL_BEHAVIOUR_CENSOR))) return NULL;
+    for (uint32_t k = 0; k < v->ref_count; k++) {
+        byz_ref *r = &v->refs[k];
+        const mdl_byzantine_cfg *c = r->info.cfg;
+        if (r->info.behaviour != MDL_BEHAVIOUR_CENSOR) continue;
+        bool match = c->censor == MDL_CENSOR_CHAIN ? h->source_chain_id == c->chain
+                                                   : ((route_mask >> r->route_bit) & 1u) != 0;
+        if (match && trigger_holds(v, r, now_ns)) return r;
+    }
+    return NULL;
 }
 
 static int addr_cmp(const void *a, const void *b) {
@@ -303,7 +405,7 @@ static void note_height(mdl_verifiers *vs, verifier *v, uint64_t now_ns) {
     if (h == v->height) return;
     uint64_t from = v->height;
     v->height = h;
-    if (v->byz) return;
+    if (!v->honest) return;
     for (uint64_t k = from + 1; k <= h; k++) {
         hrec *r = height_rec(vs, k);
         if (!r) {
@@ -316,7 +418,7 @@ static void note_height(mdl_verifiers *vs, verifier *v, uint64_t now_ns) {
 
 static void on_commit(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_action_commit *c) {
     if (vs->hooks.on_commit) vs->hooks.on_commit(vs->hooks.ctx, v->index, now_ns, c);
-    if (v->byz) return;
+    if (!v->honest) return;
     hrec *r = height_rec(vs, c->height);
     if (!r) {
         fail(vs, "out of memory recording consensus heights");
@@ -354,7 +456,7 @@ static void on_commit(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_
 
 static void on_approved(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_action_approved *a) {
     if (vs->hooks.on_approved) vs->hooks.on_approved(vs->hooks.ctx, v->index, now_ns, a);
-    if (v->byz) return;
+    if (!v->honest) return;
     arec *r = att_rec(vs, a->header.source_chain_id, a->header.conf_level, a->header.offset);
     if (!r) {
         fail(vs, "out of memory recording attestations");
@@ -384,7 +486,7 @@ static uint64_t load64(const uint8_t *p) {
 
 static void on_evidence(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_action_evidence *e) {
     if (vs->hooks.on_evidence) vs->hooks.on_evidence(vs->hooks.ctx, v->index, now_ns, e);
-    if (v->byz) return;
+    if (!v->honest) return;
     uint8_t hash[32];
     xr_keccak256(e->bytes.ptr, e->bytes.len, hash);
     /* the index is kept at most half full */
@@ -451,17 +553,125 @@ static void send_to(mdl_verifiers *vs, verifier *v, uint32_t to_node, const uint
     assert(rc != SIM_NET_ETOOBIG);
 }
 
-/* The conflicting twin of one of v's own messages, into vs->twin_msg.
-** Returns its length, 0 when there is none (a relay, or undecodable). */
-static size_t make_twin(mdl_verifiers *vs, verifier *v, const uint8_t *bytes, size_t len) {
+/* To the peers of v with rank [lo, hi) (ranks: indices without v). */
+static void send_ranks(mdl_verifiers *vs, verifier *v, uint32_t lo, uint32_t hi, const uint8_t *bytes,
+                       size_t len) {
+    assert(lo <= hi && hi <= vs->n - 1u);
+    for (uint32_t rank = lo; rank < hi; rank++) {
+        uint32_t j = rank < v->index ? rank : rank + 1u;
+        send_to(vs, v, vs->v[j].node, bytes, len);
+    }
+}
+
+static void dl_release(mdl_verifiers *vs, uint32_t slot) {
+    delayed_msg *d = &vs->dl[slot];
+    free(d->bytes);
+    d->bytes = NULL;
+    d->owner = NONE32;
+    d->next_free = vs->dl_free;
+    vs->dl_free = slot;
+}
+
+/* Sends now (delay NULL) or holds back for delay's `delay`: to one node
+** (to_node) or to the peers of rank [lo, hi) (to_node NONE32). */
+static void out_emit(mdl_verifiers *vs, verifier *v, byz_ref *delay, uint32_t to_node, uint32_t lo,
+                     uint32_t hi, const uint8_t *bytes, size_t len, uint64_t now_ns) {
+    uint32_t copies = to_node != NONE32 ? 1u : hi - lo;
+    if (copies == 0) return;
+    if (delay == NULL) {
+        if (to_node != NONE32)
+            send_to(vs, v, to_node, bytes, len);
+        else
+            send_ranks(vs, v, lo, hi, bytes, len);
+        return;
+    }
+    if (vs->dl_free == NONE32) {
+        if (vs->dl_count >= NONE32 - 1u ||
+            !grow_sz((void **)&vs->dl, &vs->dl_cap, vs->dl_count + 1, sizeof *vs->dl)) {
+            fail(vs, "out of memory delaying a consensus message");
+            return;
+        }
+        vs->dl[vs->dl_count].owner = NONE32;
+        vs->dl[vs->dl_count].next_free = NONE32;
+        vs->dl_free = (uint32_t)vs->dl_count++;
+    }
+    uint32_t slot = vs->dl_free;
+    delayed_msg *d = &vs->dl[slot];
+    d->bytes = malloc(len ? len : 1u);
+    if (!d->bytes) {
+        fail(vs, "out of memory delaying a consensus message");
+        return;
+    }
+    vs->dl_free = d->next_free;
+    memcpy(d->bytes, bytes, len);
+    d->len = len;
+    d->owner = v->index;
+    d->to_node = to_node;
+    d->lo = lo;
+    d->hi = hi;
+    uint64_t at = now_ns + delay->info.cfg->delay_ns;
+    if (sim_net_timer_at(vs->net, v->node, at, ((uint64_t)slot << TAG_BITS) | TAG_DELAYED) == 0) {
+        dl_release(vs, slot);
+        if (sim_net_node_is_up(vs->net, v->node)) fail(vs, "out of memory delaying a consensus message");
+        return;
+    }
+    delay->info.delayed += copies;
+    v->delayed += copies;
+}
+
+/* A delayed message's time has come. */
+static void dl_fire(mdl_verifiers *vs, verifier *v, uint64_t slot) {
+    assert(slot < vs->dl_count && vs->dl[slot].owner == v->index);
+    const delayed_msg *d = &vs->dl[slot];
+    if (d->to_node != NONE32)
+        send_to(vs, v, d->to_node, d->bytes, d->len);
+    else
+        send_ranks(vs, v, d->lo, d->hi, d->bytes, d->len);
+    dl_release(vs, (uint32_t)slot);
+}
+
+/* Conflicting votes for the n extension entries of m into vs->twin_ext:
+** each entry's header with a made-up message root keccak(tag || root),
+** signed by v.  Returns false when a signature failed. */
+static bool make_conflicting_ext(mdl_verifiers *vs, verifier *v, const xr_bftmsg *m) {
+    for (uint32_t i = 0; i < m->ext_count; i++) {
+        xr_att_vote a;
+        xr_bftmsg_ext_get(m, i, &a);
+        uint8_t buf[sizeof conflict_tag - 1u + 32u];
+        memcpy(buf, conflict_tag, sizeof conflict_tag - 1u);
+        memcpy(buf + sizeof conflict_tag - 1u, a.msg_root.bytes, 32);
+        xr_keccak256(buf, sizeof buf, a.msg_root.bytes);
+        xr_att_vote_compute_root(&a);
+        xr_hash d;
+        xr_attest_sign_digest(&a.root, &d);
+        if (xr_sig_sign(&v->sigw, v->key, d.bytes, a.sig) != 0) return false;
+        xr_att_vote_encode_entry(&a, vs->twin_ext + (size_t)i * XR_BFT_EXT_ENTRY_BYTES);
+    }
+    return true;
+}
+
+/* The conflicting twin of one of v's own messages, into vs->twin_msg: for
+** equivocating, the same message signed for another block (or nil); for
+** conflicting_attestations, a precommit with the same signed core whose
+** extension holds conflicting attestation votes; both at once when both
+** fire.  Returns its length, 0 when there is none (a relay, undecodable,
+** nothing fired); *by: the entry credited with the twin; *reveal: the
+** first half of the peers also gets it. */
+static size_t make_twin(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const uint8_t *bytes, size_t len,
+                        byz_ref **by, bool *reveal) {
     xr_bftmsg m;
     xr_bftmsg_limits lim = xr_bft_limits(v->bft);
     if (xr_bftmsg_decode(bytes, len, &lim, &m) != 0) return 0;
     if (memcmp(m.core.validator, v->addr.bytes, 20) != 0) return 0; /* a relayed prevote */
+    byz_ref *eq = fire(v, MDL_BEHAVIOUR_EQUIVOCATING, now_ns);
+    byz_ref *cf = m.core.type == XR_BFT_PRECOMMIT && m.ext_count > 0
+                      ? fire(v, MDL_BEHAVIOUR_CONFLICTING, now_ns)
+                      : NULL;
+    if (!eq && !cf) return 0;
     xr_bft_core c = m.core;
     const uint8_t *block = NULL;
     size_t block_len = 0;
-    if (c.type == XR_BFT_PROPOSAL) {
+    if (eq && c.type == XR_BFT_PROPOSAL) {
         xr_bft_block blk;
         if (xr_bft_block_decode(m.block, m.block_len, &lim, &blk) != 0) return 0;
         blk.payload = (const uint8_t *)equivocation_payload;
@@ -477,7 +687,7 @@ static size_t make_twin(mdl_verifiers *vs, verifier *v, const uint8_t *bytes, si
         v->eq_round = c.round;
         memcpy(v->eq_orig, m.core.block_id, 32);
         memcpy(v->eq_twin, c.block_id, 32);
-    } else {
+    } else if (eq) {
         bool mine = v->eq_has && v->eq_height == c.height && v->eq_round == c.round;
         if (mine && memcmp(c.block_id, v->eq_orig, 32) == 0) {
             memcpy(c.block_id, v->eq_twin, 32);
@@ -493,39 +703,79 @@ static size_t make_twin(mdl_verifiers *vs, verifier *v, const uint8_t *bytes, si
             memset(c.block_id, 0, 32);
         }
     }
-    if (xr_bft_sign_core(&v->sigw, v->key, &c) != 0) return 0;
-    int n = xr_bftmsg_encode(&c, block, block_len, NULL, 0, vs->twin_msg, vs->twin_msg_cap);
-    return n > 0 ? (size_t)n : 0;
+    const uint8_t *ext = NULL;
+    uint32_t ext_n = 0;
+    if (cf) {
+        /* a nil precommit carries no extension: the twin for nil has none */
+        bool nil = xr_bft_id_is_nil(c.block_id);
+        if (!nil) {
+            if (!make_conflicting_ext(vs, v, &m)) return 0;
+            ext = vs->twin_ext;
+            ext_n = m.ext_count;
+            cf->info.conflicting += ext_n;
+            v->conflicting += ext_n;
+        } else if (!eq) {
+            return 0;
+        }
+    }
+    if (eq && xr_bft_sign_core(&v->sigw, v->key, &c) != 0) return 0;
+    int n = xr_bftmsg_encode(&c, block, block_len, ext, ext_n, vs->twin_msg, vs->twin_msg_cap);
+    if (n <= 0) return 0;
+    *by = eq ? eq : cf;
+    *reveal = (eq && eq->info.cfg->reveal) || (cf && cf->info.cfg->reveal);
+    return (size_t)n;
 }
 
 static void out_broadcast(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_view *b) {
     uint32_t n = vs->n;
-    if (byz_active(v, now_ns, MDL_BEHAVIOUR_SILENT)) {
+    byz_ref *silent = fire(v, MDL_BEHAVIOUR_SILENT, now_ns);
+    if (silent) {
         v->suppressed += n - 1u;
+        silent->info.suppressed += n - 1u;
         return;
     }
-    size_t tl = byz_active(v, now_ns, MDL_BEHAVIOUR_EQUIVOCATING) ? make_twin(vs, v, b->ptr, b->len) : 0;
+    byz_ref *by = NULL;
+    bool reveal = false;
+    size_t tl = v->mask & (BIT(MDL_BEHAVIOUR_EQUIVOCATING) | BIT(MDL_BEHAVIOUR_CONFLICTING))
+                    ? make_twin(vs, v, now_ns, b->ptr, b->len, &by, &reveal)
+                    : 0;
+    byz_ref *delay = fire(v, MDL_BEHAVIOUR_DELAYED, now_ns);
     if (tl == 0) {
-        for (uint32_t j = 0; j < n; j++)
-            if (j != v->index) send_to(vs, v, vs->v[j].node, b->ptr, b->len);
+        out_emit(vs, v, delay, NONE32, 0, n - 1u, b->ptr, b->len, now_ns);
         return;
     }
     /* peers ranked by index without self; the first half gets the original */
     uint32_t half = n / 2u;
+    uint64_t twins = (reveal ? half : 0u) + (n - 1u - half);
+    v->twins += twins;
+    by->info.twins += twins;
+    if (delay) {
+        out_emit(vs, v, delay, NONE32, 0, half, b->ptr, b->len, now_ns);
+        if (reveal) out_emit(vs, v, delay, NONE32, 0, half, vs->twin_msg, tl, now_ns);
+        out_emit(vs, v, delay, NONE32, half, n - 1u, vs->twin_msg, tl, now_ns);
+        return;
+    }
     for (uint32_t j = 0; j < n; j++) {
         if (j == v->index) continue;
         uint32_t rank = j < v->index ? j : j - 1u;
         if (rank < half) {
             send_to(vs, v, vs->v[j].node, b->ptr, b->len);
-            if (v->byz->reveal) {
-                send_to(vs, v, vs->v[j].node, vs->twin_msg, tl);
-                v->twins++;
-            }
+            if (reveal) send_to(vs, v, vs->v[j].node, vs->twin_msg, tl);
         } else {
             send_to(vs, v, vs->v[j].node, vs->twin_msg, tl);
-            v->twins++;
         }
     }
+}
+
+static void out_send(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const xr_action_send *s) {
+    byz_ref *silent = fire(v, MDL_BEHAVIOUR_SILENT, now_ns);
+    if (silent) {
+        v->suppressed++;
+        silent->info.suppressed++;
+        return;
+    }
+    if (s->to >= sim_net_node_count(vs->net)) return;
+    out_emit(vs, v, fire(v, MDL_BEHAVIOUR_DELAYED, now_ns), s->to, 0, 0, s->bytes.ptr, s->bytes.len, now_ns);
 }
 
 /* Walk the actions of one core call, then re-arm the deadline timer. */
@@ -535,13 +785,7 @@ static void after_call(mdl_verifiers *vs, verifier *v, uint64_t now_ns) {
         const xr_action *act = &a->items[k];
         switch (act->kind) {
         case XR_ACT_BROADCAST: out_broadcast(vs, v, now_ns, &act->u.broadcast.bytes); break;
-        case XR_ACT_SEND:
-            if (byz_active(v, now_ns, MDL_BEHAVIOUR_SILENT)) {
-                v->suppressed++;
-            } else if (act->u.send.to < sim_net_node_count(vs->net)) {
-                send_to(vs, v, act->u.send.to, act->u.send.bytes.ptr, act->u.send.bytes.len);
-            }
-            break;
+        case XR_ACT_SEND: out_send(vs, v, now_ns, &act->u.send); break;
         case XR_ACT_COMMIT: on_commit(vs, v, now_ns, &act->u.commit); break;
         case XR_ACT_EVIDENCE: on_evidence(vs, v, now_ns, &act->u.evidence); break;
         case XR_ACT_ATTEST_APPROVED: on_approved(vs, v, now_ns, &act->u.approved); break;
@@ -579,17 +823,90 @@ static void on_message(void *ctx, uint32_t node, uint32_t from, const uint8_t *b
     after_call(vs, v, now);
 }
 
+/* The forged XBlock registered for h's (chain, level, offset), or NULL. */
+static const forged *forge_find(const mdl_verifiers *vs, const xr_xheader *h);
+
+static void backlog_push(mdl_verifiers *vs, verifier *v, const xr_xheader *h, const xr_hash *root,
+                         uint64_t until_ns) {
+    if (v->backlog_len == v->backlog_cap) {
+        size_t cap = v->backlog_cap ? v->backlog_cap * 2 : 16;
+        withheld_att *nb = realloc(v->backlog, cap * sizeof *nb);
+        if (!nb) {
+            fail(vs, "out of memory holding a censored XBlock");
+            return;
+        }
+        v->backlog = nb;
+        v->backlog_cap = cap;
+    }
+    v->backlog[v->backlog_len++] = (withheld_att){*h, *root, until_ns};
+    if (sim_net_timer_at(vs->net, v->node, until_ns, TAG_RESUME) == 0) fail(vs, "out of memory");
+}
+
+/* Signs, in the order withheld, what a censorship window that ended held back
+** (stale offsets are refused by the core, as they would be on chain). */
+static void backlog_resume(mdl_verifiers *vs, verifier *v, uint64_t now_ns) {
+    size_t keep = 0;
+    for (size_t i = 0; i < v->backlog_len; i++) {
+        withheld_att *w = &v->backlog[i];
+        if (w->until_ns > now_ns) {
+            v->backlog[keep++] = *w;
+            continue;
+        }
+        if (xr_bft_add_local_attestation(v->bft, &w->h, &w->root) != 0) continue;
+        v->att_signed++;
+        arec *r = att_rec(vs, w->h.source_chain_id, w->h.conf_level, w->h.offset);
+        if (!r) {
+            fail(vs, "out of memory recording attestations");
+            return;
+        }
+        if (now_ns < r->first_vote_ns) r->first_vote_ns = now_ns;
+        r->votes++;
+    }
+    v->backlog_len = keep;
+}
+
 static void do_observe(mdl_verifiers *vs, verifier *v, uint64_t seq, uint64_t now_ns) {
     if (seq < vs->obs_base || seq >= vs->obs_base + vs->obs_count) {
         v->obs_missed++;
         return;
     }
     const obs *o = &vs->obs_ring[seq & (vs->obs_cap - 1u)];
-    v->observed++;
-    int rc = xr_bft_add_local_attestation(v->bft, &o->h, &o->root);
+    if (!o->provisional) v->observed++;
+    byz_ref *censor = fire_censor(v, &o->h, o->route_mask, now_ns);
+    if (censor) {
+        censor->info.withheld++;
+        v->withheld++;
+        /* a censor that stops censoring signs what it held back, as its watcher saw it */
+        if (censor->info.cfg->until_ns != SIM_NET_NEVER) backlog_push(vs, v, &o->h, &o->root, censor->info.cfg->until_ns);
+        return;
+    }
+    byz_ref *lazy = NULL;
+    if (o->provisional) {
+        lazy = fire(v, MDL_BEHAVIOUR_LAZY, now_ns);
+        if (!lazy) return; /* not lazy now: it waits for the real observation */
+    }
+    const xr_xheader *h = &o->h;
+    const xr_hash *root = &o->root;
+    byz_ref *forge = NULL;
+    if (v->mask & BIT(MDL_BEHAVIOUR_FORGE)) {
+        const forged *f = forge_find(vs, h);
+        if (f && (forge = fire(v, MDL_BEHAVIOUR_FORGE, now_ns)) != NULL) {
+            h = &f->h;
+            root = &f->root;
+        }
+    }
+    int rc = xr_bft_add_local_attestation(v->bft, h, root);
     if (rc != 0) return;
     v->att_signed++;
-    arec *r = att_rec(vs, o->h.source_chain_id, o->h.conf_level, o->h.offset);
+    if (lazy) {
+        lazy->info.lazy++;
+        v->lazy++;
+    }
+    if (forge) {
+        forge->info.forged++;
+        v->forged++;
+    }
+    arec *r = att_rec(vs, h->source_chain_id, h->conf_level, h->offset);
     if (!r) {
         fail(vs, "out of memory recording attestations");
         return;
@@ -616,6 +933,8 @@ static void on_timer(void *ctx, uint32_t node, uint64_t tag) {
         after_call(vs, v, now);
         break;
     case TAG_OBSERVE: do_observe(vs, v, tag >> TAG_BITS, now); break;
+    case TAG_DELAYED: dl_fire(vs, v, tag >> TAG_BITS); break;
+    case TAG_RESUME: backlog_resume(vs, v, now); break;
     default: assert(0 && "unknown verifier timer tag");
     }
 }
@@ -625,6 +944,9 @@ static void on_crash(void *ctx, uint32_t node) {
     verifier *v = of_node(vs, node);
     v->timer = 0; /* vanished with the crash */
     v->timer_dl = UINT64_MAX;
+    /* so did the timers of its delayed messages: they are lost */
+    for (size_t k = 0; k < vs->dl_count; k++)
+        if (vs->dl[k].owner == v->index) dl_release(vs, (uint32_t)k);
 }
 
 static void on_restart(void *ctx, uint32_t node) {
@@ -644,8 +966,10 @@ static void on_restart(void *ctx, uint32_t node) {
 
 /* ---- observations ------------------------------------------------------------------- */
 
-void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
-                           uint64_t now_ns) {
+/* Queues an observation and schedules it on every verifier that is up (a
+** provisional one: on the verifiers with a lazy entry only). */
+static void observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root, uint64_t route_mask,
+                    bool provisional, uint64_t now_ns) {
     assert(vs && h && msg_root && now_ns >= sim_now_ns(vs->engine));
     const mdl_verifier_config *vc = vs->vc;
     /* forget observations every watcher timer is long done with */
@@ -672,15 +996,98 @@ void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash
     o->at_ns = now_ns;
     o->h = *h;
     o->root = *msg_root;
-    vs->xblocks_observed++;
+    o->route_mask = route_mask;
+    o->provisional = provisional;
+    if (!provisional) vs->xblocks_observed++;
     uint64_t span = vc->watcher_max_ns - vc->watcher_min_ns;
     for (uint32_t i = 0; i < vs->n; i++) {
         verifier *v = &vs->v[i];
+        if (provisional && !(v->mask & BIT(MDL_BEHAVIOUR_LAZY))) continue;
         uint64_t delay = vc->watcher_min_ns + (span ? sim_rng_below(v->watch_rng, span + 1u) : 0);
         if (!sim_net_node_is_up(vs->net, v->node)) continue;
         if (sim_net_timer_at(vs->net, v->node, now_ns + delay, (seq << TAG_BITS) | TAG_OBSERVE) == 0)
             fail(vs, "out of memory scheduling an XBlock observation");
     }
+}
+
+void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                           uint64_t now_ns) {
+    observe(vs, h, msg_root, 0, false, now_ns);
+}
+
+void mdl_verifiers_observe_msgs(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                const xr_xmsg *msgs, size_t n, uint64_t now_ns) {
+    assert(vs && h && (msgs || n == 0));
+    uint64_t mask = 0;
+    for (size_t k = 0; k < vs->route_count; k++) {
+        const mdl_byzantine_cfg *c = vs->routes[k];
+        if (c->chain != h->source_chain_id) continue;
+        for (size_t i = 0; i < n; i++) {
+            if (msgs[i].dest_chain_id == c->to_chain) {
+                mask |= UINT64_C(1) << k;
+                break;
+            }
+        }
+    }
+    observe(vs, h, msg_root, mask, false, now_ns);
+}
+
+void mdl_verifiers_observe_provisional(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                       uint64_t now_ns) {
+    assert(vs && h && msg_root);
+    if (!vs->any_lazy) return; /* nobody listens: nothing is queued */
+    observe(vs, h, msg_root, 0, true, now_ns);
+}
+
+/* ---- forged XBlocks ------------------------------------------------------------------ */
+
+static size_t forge_home(uint64_t chain, uint8_t level, uint64_t offset, size_t cap) {
+    uint64_t x = (chain * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)level << 56) ^ offset;
+    x ^= x >> 31;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 29;
+    return (size_t)x & (cap - 1u);
+}
+
+static bool forge_same(const xr_xheader *a, const xr_xheader *b) {
+    return a->source_chain_id == b->source_chain_id && a->conf_level == b->conf_level &&
+           a->offset == b->offset;
+}
+
+static const forged *forge_find(const mdl_verifiers *vs, const xr_xheader *h) {
+    if (vs->forge_count == 0) return NULL;
+    size_t at = forge_home(h->source_chain_id, h->conf_level, h->offset, vs->forge_cap);
+    while (vs->forge_tab[at].used) {
+        if (forge_same(&vs->forge_tab[at].h, h)) return &vs->forge_tab[at];
+        at = (at + 1u) & (vs->forge_cap - 1u);
+    }
+    return NULL;
+}
+
+static forged *forge_slot(forged *tab, size_t cap, const xr_xheader *h) {
+    size_t at = forge_home(h->source_chain_id, h->conf_level, h->offset, cap);
+    while (tab[at].used && !forge_same(&tab[at].h, h)) at = (at + 1u) & (cap - 1u);
+    return &tab[at];
+}
+
+int mdl_verifiers_forge(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root) {
+    assert(vs && h && msg_root);
+    if (2u * (vs->forge_count + 1u) > vs->forge_cap) {
+        size_t cap = vs->forge_cap ? vs->forge_cap * 2u : 64u;
+        forged *tab = calloc(cap, sizeof *tab);
+        if (!tab) return MDL_VERIFIERS_ENOMEM;
+        for (size_t i = 0; i < vs->forge_cap; i++)
+            if (vs->forge_tab[i].used) *forge_slot(tab, cap, &vs->forge_tab[i].h) = vs->forge_tab[i];
+        free(vs->forge_tab);
+        vs->forge_tab = tab;
+        vs->forge_cap = cap;
+    }
+    forged *f = forge_slot(vs->forge_tab, vs->forge_cap, h);
+    if (!f->used) vs->forge_count++;
+    f->used = true;
+    f->h = *h;
+    f->root = *msg_root;
+    return 0;
 }
 
 /* ---- synthetic XBlocks ---------------------------------------------------------------- */
@@ -723,7 +1130,7 @@ static void synth_emit(void *ctx, sim_engine *e, const sim_event *ev) {
         fail(vs, "synthetic XBlock: message root");
         return;
     }
-    mdl_verifiers_observe(vs, &h, &root, now);
+    mdl_verifiers_observe_msgs(vs, &h, &root, vs->synth_msgs, sc->messages, now);
     if (sim_schedule_at(e, now + sc->interval_ns, vs->k_synth, c, 0) == 0)
         fail(vs, "out of memory scheduling a synthetic XBlock");
 }
@@ -757,6 +1164,9 @@ static bool keys_new(mdl_verifiers *vs, sim_diag *d) {
     }
     /* Without memory for the memo, recoveries are simply not shared. */
     vs->memo = calloc(RECOVER_MEMO_SLOTS, sizeof *vs->memo);
+    /* Likewise digests: without the memo every core hashes for itself. */
+    vs->digests = mdl_digest_memo_new();
+    if (vs->digests) vs->keccak = mdl_digest_memo_service(vs->digests);
     for (uint32_t i = 0; i < vs->n; i++) {
         verifier *v = &vs->v[i];
         int rc = vs->fast ? mdl_sig_fast_add_key(vs->fast, &v->key, &v->addr)
@@ -767,6 +1177,82 @@ static bool keys_new(mdl_verifiers *vs, sim_diag *d) {
         }
     }
     return true;
+}
+
+/* Resolves every Byzantine entry's target (stake_fraction over the drawn
+** powers) into per-verifier refs.  Returns false when out of memory. */
+static bool byz_build(mdl_verifiers *vs) {
+    const mdl_verifier_config *vc = vs->vc;
+    size_t ne = vc->byzantine_count;
+    for (uint32_t i = 0; i < vs->n; i++) vs->v[i].honest = true;
+    if (ne == 0) return true;
+    uint64_t *st = malloc((size_t)vs->n * sizeof *st);
+    uint32_t *per = calloc(vs->n, sizeof *per);
+    uint32_t *bits = calloc(ne, sizeof *bits);
+    vs->fraction_prefix = calloc(ne, sizeof *vs->fraction_prefix);
+    vs->routes = calloc(ne, sizeof *vs->routes);
+    bool ok = st && per && bits && vs->fraction_prefix && vs->routes;
+    size_t total = 0;
+    for (uint32_t i = 0; ok && i < vs->n; i++) st[i] = vs->v[i].power;
+    for (size_t k = 0; ok && k < ne; k++) {
+        const mdl_byzantine_cfg *c = &vc->byzantine[k];
+        if (c->by_fraction) {
+            uint32_t p = mdl_verifier_config_fraction_prefix(st, vs->n, c->fraction_num, c->fraction_den);
+            vs->fraction_prefix[k] = p;
+            for (uint32_t t = 0; t < p; t++) per[t]++;
+            total += p;
+        } else {
+            for (uint32_t j = 0; j < c->verifier_count; j++) {
+                assert(c->verifiers[j] < vs->n);
+                per[c->verifiers[j]]++;
+            }
+            total += c->verifier_count;
+        }
+        if (c->behaviour == MDL_BEHAVIOUR_CENSOR && c->censor == MDL_CENSOR_ROUTE) {
+            assert(vs->route_count < MDL_CENSOR_ROUTES_MAX);
+            bits[k] = (uint32_t)vs->route_count;
+            vs->routes[vs->route_count++] = c;
+        }
+    }
+    if (ok) vs->refs = calloc(total ? total : 1u, sizeof *vs->refs);
+    ok = ok && vs->refs;
+    if (ok) {
+        vs->ref_count = total;
+        size_t at = 0;
+        for (uint32_t i = 0; i < vs->n; i++) {
+            vs->v[i].refs = vs->refs + at;
+            at += per[i];
+        }
+        for (size_t k = 0; k < ne; k++) {
+            const mdl_byzantine_cfg *c = &vc->byzantine[k];
+            uint32_t count = c->by_fraction ? vs->fraction_prefix[k] : c->verifier_count;
+            for (uint32_t j = 0; j < count; j++) {
+                verifier *v = &vs->v[c->by_fraction ? j : c->verifiers[j]];
+                byz_ref *r = &v->refs[v->ref_count++];
+                r->info.verifier = v->index;
+                r->info.entry = (uint32_t)k;
+                r->info.behaviour = c->behaviour;
+                r->info.cfg = c;
+                r->route_bit = bits[k];
+                v->mask |= BIT(c->behaviour);
+                v->honest = false;
+                if (c->behaviour == MDL_BEHAVIOUR_LAZY) vs->any_lazy = true;
+                if (c->has_probability && !v->byz_rng) {
+                    v->byz_rng = sim_rng_new(vs->seed, MDL_ENT_VERIFIER, v->index, PURPOSE_BYZANTINE);
+                    ok = ok && v->byz_rng;
+                }
+            }
+        }
+    }
+    for (uint32_t i = 0; ok && i < vs->n; i++) {
+        if (vs->v[i].honest) continue;
+        vs->byz_count++;
+        vs->byz_power += vs->v[i].power;
+    }
+    free(st);
+    free(per);
+    free(bits);
+    return ok;
 }
 
 mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier_config *vc,
@@ -797,7 +1283,6 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
         v->host = vs;
         v->index = i;
         v->timer_dl = UINT64_MAX;
-        v->byz = mdl_verifier_config_byzantine_of(vc, i);
         v->node = sim_net_add_node(net, "verifiers", SIM_NET_REGION_AUTO);
         if (v->node == SIM_NET_NODE_NONE) goto oom;
         if (i == 0) vs->first_node = v->node;
@@ -817,11 +1302,8 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
         vs->by_addr[i].addr = v->addr;
         vs->by_addr[i].index = i;
         vs->total_power += v->power;
-        if (v->byz) {
-            vs->byz_count++;
-            vs->byz_power += v->power;
-        }
     }
+    if (!byz_build(vs)) goto oom;
     qsort(vs->by_addr, vs->n, sizeof *vs->by_addr, addr_cmp);
     xr_validator *store = calloc(vs->n, sizeof *store);
     if (!store) goto oom;
@@ -850,6 +1332,7 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
             mdl_verifiers_free(vs);
             return NULL;
         }
+        if (vs->digests) xr_bft_set_keccak(v->bft, &vs->keccak);
     }
     uint32_t items;
     size_t bytes;
@@ -859,11 +1342,14 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
     if (!vs->items || !vs->arena) goto oom;
     xr_actions_init(&vs->acts, vs->items, items, vs->arena, bytes);
     vs->twin_block_cap = xr_bft_block_len(vs->cc.bft.max_block_votes, vs->cc.bft.max_payload_bytes);
+    size_t ext_bytes = (size_t)vs->cc.bft.max_ext_votes * XR_BFT_EXT_ENTRY_BYTES;
     vs->twin_msg_cap = XR_BFT_PROPOSAL_CORE_BYTES + 4u + vs->twin_block_cap +
-                       XR_BFT_VOTE_CORE_BYTES + 2u;
+                       XR_BFT_VOTE_CORE_BYTES + 2u + ext_bytes;
     vs->twin_block = malloc(vs->twin_block_cap);
     vs->twin_msg = malloc(vs->twin_msg_cap);
-    if (!vs->twin_block || !vs->twin_msg) goto oom;
+    vs->twin_ext = malloc(ext_bytes ? ext_bytes : 1u);
+    vs->dl_free = NONE32;
+    if (!vs->twin_block || !vs->twin_msg || !vs->twin_ext) goto oom;
     const mdl_xblock_synth_cfg *sc = &vs->cc.synthetic;
     if (sc->chains) {
         vs->synth_offset = calloc(sc->chains, sizeof *vs->synth_offset);
@@ -904,10 +1390,13 @@ void mdl_verifiers_free(mdl_verifiers *vs) {
         for (uint32_t i = 0; i < vs->n; i++) {
             free(vs->v[i].mem);
             if (vs->v[i].watch_rng) gsl_rng_free(vs->v[i].watch_rng);
+            if (vs->v[i].byz_rng) gsl_rng_free(vs->v[i].byz_rng);
+            free(vs->v[i].backlog);
         }
     }
     free(vs->v);
     free(vs->memo);
+    mdl_digest_memo_free(vs->digests);
     free(vs->by_addr);
     free(vs->members);
     free(vs->valset.members);
@@ -917,6 +1406,13 @@ void mdl_verifiers_free(mdl_verifiers *vs) {
     free(vs->arena);
     free(vs->twin_block);
     free(vs->twin_msg);
+    free(vs->twin_ext);
+    free(vs->refs);
+    free(vs->fraction_prefix);
+    free(vs->routes);
+    free(vs->forge_tab);
+    for (size_t k = 0; k < vs->dl_count; k++) free(vs->dl[k].bytes);
+    free(vs->dl);
     free(vs->obs_ring);
     free(vs->synth_offset);
     free(vs->synth_msg_offset);
@@ -949,7 +1445,7 @@ uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i) {
 
 bool mdl_verifiers_is_honest(const mdl_verifiers *vs, uint32_t i) {
     assert(i < vs->n);
-    return vs->v[i].byz == NULL;
+    return vs->v[i].honest;
 }
 
 int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t id,
@@ -1020,6 +1516,28 @@ bool mdl_verifiers_evidence(const mdl_verifiers *vs, size_t k, mdl_evidence_info
 }
 
 uint64_t mdl_verifiers_conflicts(const mdl_verifiers *vs) { return vs->conflict_count; }
+
+size_t mdl_verifiers_byzantine_count(const mdl_verifiers *vs) { return vs->ref_count; }
+
+bool mdl_verifiers_byzantine(const mdl_verifiers *vs, size_t k, mdl_byzantine_info *out) {
+    assert(vs && out);
+    if (k >= vs->ref_count) return false;
+    *out = vs->refs[k].info;
+    return true;
+}
+
+void mdl_verifiers_behaviours(const mdl_verifiers *vs, uint32_t i, char *out, size_t cap) {
+    assert(vs && i < vs->n && out && cap >= 128);
+    const verifier *v = &vs->v[i];
+    size_t w = 0;
+    out[0] = '\0';
+    for (unsigned b = 1; b < MDL_BEHAVIOUR_COUNT; b++) {
+        if (!(v->mask & BIT(b))) continue;
+        int k = snprintf(out + w, cap - w, "%s%s", w ? "," : "", mdl_behaviour_name((mdl_behaviour)b));
+        if (k > 0) w = w + (size_t)k < cap ? w + (size_t)k : cap - 1u;
+    }
+    if (w == 0) snprintf(out, cap, "honest");
+}
 const char *mdl_verifiers_error(const mdl_verifiers *vs) { return vs->error; }
 
 /* ---- summary ---------------------------------------------------------------------------------- */
@@ -1041,6 +1559,11 @@ void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consens
         out->sigs_verified += vs->v[i].sigs_verified;
         out->msgs_suppressed += vs->v[i].suppressed;
         out->twins_sent += vs->v[i].twins;
+        out->msgs_delayed += vs->v[i].delayed;
+        out->sigs_withheld += vs->v[i].withheld;
+        out->conflicting_votes += vs->v[i].conflicting;
+        out->lazy_sigs += vs->v[i].lazy;
+        out->forged_sigs += vs->v[i].forged;
         out->actions_dropped += xr_bft_get_stats(vs->v[i].bft)->actions_dropped;
     }
     uint8_t *named = calloc(vs->n + 1u, 1);
@@ -1156,15 +1679,24 @@ static int record_verifiers(const mdl_verifiers *vs, sim_rec *rec, int64_t run) 
         uint64_t rejected = s->rej_decode + s->rej_chain + s->rej_signer + s->rej_sig + s->rej_round +
                             s->rej_proposer + s->invalid_blocks;
         const sim_net_node_stats *ns = sim_net_stats_node(vs->net, v->node);
+        char beh[160];
+        mdl_verifiers_behaviours(vs, i, beh, sizeof beh);
+        /* the union of its entries' windows */
+        uint64_t from = UINT64_MAX, until = 0;
+        for (uint32_t k = 0; k < v->ref_count; k++) {
+            const mdl_byzantine_cfg *c = v->refs[k].info.cfg;
+            if (c->from_ns < from) from = c->from_ns;
+            if (c->until_ns > until) until = c->until_ns;
+        }
         sim_rec_val val[30] = {
             sim_rec_int(run),
             sim_rec_int(i),
             sim_rec_int(v->node),
             sim_rec_text(addr),
             sim_rec_u64(v->power),
-            sim_rec_text(mdl_behaviour_name(v->byz ? v->byz->behaviour : MDL_BEHAVIOUR_HONEST)),
-            v->byz ? sim_rec_u64(v->byz->from_ns) : sim_rec_null(),
-            v->byz && v->byz->until_ns != SIM_NET_NEVER ? sim_rec_u64(v->byz->until_ns) : sim_rec_null(),
+            sim_rec_text(beh),
+            !v->honest ? sim_rec_u64(from) : sim_rec_null(),
+            !v->honest && until != SIM_NET_NEVER ? sim_rec_u64(until) : sim_rec_null(),
             sim_rec_u64(xr_bft_height(v->bft)),
             sim_rec_u64(s->commits),
             sim_rec_u64(s->msgs_in),
@@ -1357,7 +1889,72 @@ static int record_summary(const mdl_verifiers *vs, sim_rec *rec, int64_t run, ui
         sim_rec_u64(s.sigs_verified),
         sim_rec_u64(s.actions_dropped),
     };
+    /* the Byzantine totals are sums over table byzantine (view v_byzantine) */
     return sim_rec_insert(rec, st, val, 27);
+}
+
+/* One row per (verifier, Byzantine entry): what it is and what it did. */
+static int record_byzantine(const mdl_verifiers *vs, sim_rec *rec, int64_t run) {
+    if (vs->ref_count == 0) return 0;
+    sqlite3_stmt *st;
+    int rc = sim_rec_prepare(rec,
+                             "INSERT INTO byzantine (run_id, verifier, entry, behaviour, target_kind,"
+                             " target, trigger, from_ns, until_ns, probability, params, draw_count,"
+                             " fired_count, suppressed_count, twin_count, delayed_count, withheld_count,"
+                             " conflicting_vote_count, lazy_sign_count, forged_sign_count)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             &st);
+    for (size_t k = 0; rc == 0 && k < vs->ref_count; k++) {
+        const mdl_byzantine_info *b = &vs->refs[k].info;
+        const mdl_byzantine_cfg *c = b->cfg;
+        char target[64], trigger[256], params[96];
+        if (c->by_fraction)
+            snprintf(target, sizeof target, "%llu/%llu", (unsigned long long)c->fraction_num,
+                     (unsigned long long)c->fraction_den);
+        else
+            snprintf(target, sizeof target, "%u", b->verifier);
+        mdl_verifier_config_trigger_text(c, trigger, sizeof trigger);
+        params[0] = '\0';
+        switch (c->behaviour) {
+        case MDL_BEHAVIOUR_EQUIVOCATING:
+        case MDL_BEHAVIOUR_CONFLICTING: snprintf(params, sizeof params, "reveal=%s", c->reveal ? "true" : "false"); break;
+        case MDL_BEHAVIOUR_DELAYED:
+            snprintf(params, sizeof params, "delay_ns=%llu", (unsigned long long)c->delay_ns);
+            break;
+        case MDL_BEHAVIOUR_CENSOR:
+            if (c->censor == MDL_CENSOR_CHAIN)
+                snprintf(params, sizeof params, "chain=%llu", (unsigned long long)c->chain);
+            else
+                snprintf(params, sizeof params, "route=%llu->%llu", (unsigned long long)c->chain,
+                         (unsigned long long)c->to_chain);
+            break;
+        default: break;
+        }
+        sim_rec_val val[20] = {
+            sim_rec_int(run),
+            sim_rec_int(b->verifier),
+            sim_rec_int(b->entry),
+            sim_rec_text(mdl_behaviour_name(b->behaviour)),
+            sim_rec_text(c->by_fraction ? "stake_fraction" : "verifiers"),
+            sim_rec_text(target),
+            sim_rec_text(trigger),
+            sim_rec_u64(c->from_ns),
+            c->until_ns != SIM_NET_NEVER ? sim_rec_u64(c->until_ns) : sim_rec_null(),
+            c->has_probability ? sim_rec_real((double)c->prob_num / (double)c->prob_den) : sim_rec_null(),
+            params[0] ? sim_rec_text(params) : sim_rec_null(),
+            sim_rec_u64(b->draws),
+            sim_rec_u64(b->fired),
+            sim_rec_u64(b->suppressed),
+            sim_rec_u64(b->twins),
+            sim_rec_u64(b->delayed),
+            sim_rec_u64(b->withheld),
+            sim_rec_u64(b->conflicting),
+            sim_rec_u64(b->lazy),
+            sim_rec_u64(b->forged),
+        };
+        rc = sim_rec_insert(rec, st, val, 20);
+    }
+    return rc;
 }
 
 int mdl_verifiers_record(const mdl_verifiers *vs, sim_rec *rec, uint64_t end_ns) {
@@ -1369,5 +1966,6 @@ int mdl_verifiers_record(const mdl_verifiers *vs, sim_rec *rec, uint64_t end_ns)
     if (rc == 0) rc = record_evidence(vs, rec, run);
     if (rc == 0) rc = record_conflicts(vs, rec, run);
     if (rc == 0) rc = record_summary(vs, rec, run, end_ns);
+    if (rc == 0) rc = record_byzantine(vs, rec, run);
     return rc;
 }

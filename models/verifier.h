@@ -30,8 +30,12 @@
 ** The core catches a restarted node up only over its last commit_history
 ** heights (block sync is not modelled).
 **
-** Byzantine strategies wrap the core (the core itself is always honest);
-** each is active inside its window [from, until) only:
+** Byzantine strategies wrap the core (the core itself is always honest).
+** Each `verifiers.byzantine` entry (format, combination rules and examples
+** in verifier_config.h) is a behaviour, a target and a trigger; per
+** action, the entries of one behaviour are tried in scenario order and the
+** first whose trigger holds (window, heights, rounds, then a probability
+** draw) applies:
 **   crashed       the network crashes the node (verifier_config.c adds the
 **                 crash to the network config);
 **   silent        every BROADCAST and SEND the core asks for is dropped;
@@ -43,7 +47,29 @@
 **                 the original, the second half the twin, and with `reveal`
 **                 the first half also gets the twin right after -- the core
 **                 does not gossip other validators' votes, so without it
-**                 evidence appears only through the core's relays.
+**                 evidence appears only through the core's relays;
+**   delayed       each BROADCAST / SEND leaves `delay` late (a node timer
+**                 per message; a crash loses the ones still held);
+**   conflicting_attestations
+**                 for each own precommit with attestation votes in its
+**                 extension, a twin precommit with the SAME signed core and
+**                 an extension of conflicting votes (same header, message
+**                 root keccak("xrsim:conflicting-attestation" || root), each
+**                 signed) goes to the second half (and with `reveal`, after
+**                 the original, to the first half); honest cores report
+**                 XR_EVIDENCE_ATTEST_CONFLICT;
+**   censor        at signing time, an XBlock of the censored source chain
+**                 (or, through mdl_verifiers_observe_msgs, holding a message
+**                 of the censored route) is not signed (withheld);
+**                 with an `until`, what it withheld is signed when the window ends;
+**   lazy          signs provisional XBlocks (mdl_verifiers_observe_provisional)
+**                 after its watcher delay; the later real observation then
+**                 finds the core already signed (it refuses a second root);
+**   forge         at signing time, a forged XBlock registered for the same
+**                 (chain, level, offset) (mdl_verifiers_forge) is signed
+**                 instead of the observed one.
+** A verifier with any entry is not honest (mdl_verifiers_is_honest), whether
+** or not its triggers ever hold.
 **
 ** Safety check.  Every COMMIT of an honest verifier (one with no Byzantine
 ** entry) is compared with the first honest commit at that height; a
@@ -51,10 +77,12 @@
 **
 ** Results (mdl_verifiers_record): per consensus height, per attestation,
 ** per piece of evidence, per verifier, conflicting commits, and one summary
-** row with percentiles computed here (schema: analysis/schema.sql).
+** row with percentiles computed here, and one row per (verifier, Byzantine
+** entry) with its counters (schema: analysis/schema.sql, table byzantine).
 **
 ** Random streams: entity MDL_ENT_VERIFIER, id = verifier index, purposes
-** stake and watcher delay; keys from a seed derived from the run seed;
+** stake, watcher delay and Byzantine probability draws (only for verifiers
+** with a `probability`); keys from a seed derived from the run seed;
 ** synthetic XBlocks: entity MDL_ENT_SYNTH, id = chain index.
 */
 #ifndef MDL_VERIFIER_H
@@ -76,9 +104,12 @@
 
 typedef struct mdl_verifiers mdl_verifiers;
 
+#define MDL_VERIFIERS_ENOMEM (-2) /* out of memory */
+
 /* What the world may hook.  Called while the verifier's input is handled
 ** (now_ns is its CPU time); views are valid only during the call.  A hook
-** may call mdl_verifiers_observe but nothing else of this module.  Every
+** may call the mdl_verifiers_observe* functions and mdl_verifiers_forge but
+** nothing else of this module.  Every
 ** verifier's actions are passed on, Byzantine ones included; use
 ** mdl_verifiers_is_honest to tell. */
 typedef struct mdl_verifier_hooks {
@@ -137,7 +168,12 @@ typedef struct mdl_consensus_summary {
     uint64_t approval_conflicts; /* honest approvals of another root than the first */
     uint64_t sigs_signed, sigs_verified;   /* signature calls charged */
     uint64_t msgs_suppressed;    /* dropped by silent verifiers */
-    uint64_t twins_sent;         /* conflicting twins sent by equivocators */
+    uint64_t twins_sent;         /* twins sent (equivocating, conflicting_attestations) */
+    uint64_t msgs_delayed;       /* messages sent late by delayed verifiers (per recipient) */
+    uint64_t sigs_withheld;      /* attestation signatures censors withheld */
+    uint64_t conflicting_votes;  /* conflicting attestation votes signed into twins */
+    uint64_t lazy_sigs;          /* provisional XBlocks lazy verifiers signed */
+    uint64_t forged_sigs;        /* forged XBlocks coalition members signed */
     uint64_t actions_dropped;    /* core actions lost to a full buffer (should be 0) */
 } mdl_consensus_summary;
 
@@ -162,6 +198,31 @@ void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h);
 ** mdl_verifiers_chain_id.  Copies h and msg_root. */
 void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
                            uint64_t now_ns);
+
+/* As mdl_verifiers_observe, with the XBlock's messages msgs[0..n) (only
+** read during the call): censor entries with a route apply to it when one
+** of the messages goes from h's source chain to the route's destination.
+** mdl_verifiers_observe is this with no messages (route censoring then does
+** not apply). */
+void mdl_verifiers_observe_msgs(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                const xr_xmsg *msgs, size_t n, uint64_t now_ns);
+
+/* A provisional observation: h (a Finalized-level header) is the XBlock a
+** source block WOULD have once final, announced as soon as the block is at
+** the Latest level.  Only verifiers with a `lazy` entry see it (after their
+** watcher delay) and sign it if their lazy trigger holds then; honest ones
+** ignore it.  Nothing is queued when no verifier has a lazy entry. */
+void mdl_verifiers_observe_provisional(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                       uint64_t now_ns);
+
+/* Registers a forged XBlock (h with another message root than the real
+** one; a later registration for the same (chain, level, offset) replaces
+** it).  From now on, a verifier whose `forge` trigger holds when it signs
+** that (chain, level, offset) signs h / msg_root instead of what it
+** observed -- also an observation queued before this call.  Call it when
+** the real XBlock is emitted, before observing it.  Returns 0 or
+** MDL_VERIFIERS_ENOMEM (nothing registered). */
+int mdl_verifiers_forge(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root);
 
 /* Stages validator set `id` (members in any order) to take effect from
 ** consensus height `from_height` on EVERY verifier's core, crashed ones
@@ -198,6 +259,31 @@ bool mdl_verifiers_height(const mdl_verifiers *vs, uint64_t h, mdl_height_info *
 size_t mdl_verifiers_evidence_count(const mdl_verifiers *vs);
 bool mdl_verifiers_evidence(const mdl_verifiers *vs, size_t k, mdl_evidence_info *out);
 uint64_t mdl_verifiers_conflicts(const mdl_verifiers *vs);
+
+/* One (verifier, Byzantine entry) pair and what it did.  A verifier in
+** several entries has several. */
+typedef struct mdl_byzantine_info {
+    uint32_t verifier;
+    uint32_t entry;              /* index in verifiers.byzantine */
+    mdl_behaviour behaviour;
+    const mdl_byzantine_cfg *cfg;
+    uint64_t draws;              /* probability draws made */
+    uint64_t fired;              /* of which fired */
+    uint64_t suppressed;         /* silent: messages dropped (per recipient) */
+    uint64_t twins;              /* equivocating / conflicting: twin messages sent */
+    uint64_t delayed;            /* delayed: messages sent late (per recipient) */
+    uint64_t withheld;           /* censor: attestation signatures withheld */
+    uint64_t conflicting;        /* conflicting: conflicting votes signed */
+    uint64_t lazy;               /* lazy: provisional XBlocks signed */
+    uint64_t forged;             /* forge: forged XBlocks signed */
+} mdl_byzantine_info;
+
+/* Pairs, ordered by verifier then entry; k < mdl_verifiers_byzantine_count. */
+size_t mdl_verifiers_byzantine_count(const mdl_verifiers *vs);
+bool mdl_verifiers_byzantine(const mdl_verifiers *vs, size_t k, mdl_byzantine_info *out);
+/* The comma-separated behaviours of verifier i in enum order (e.g.
+** "silent,delayed"), or "honest"; into out (>= 128 bytes). */
+void mdl_verifiers_behaviours(const mdl_verifiers *vs, uint32_t i, char *out, size_t cap);
 
 /* NULL, or why the run cannot be trusted (out of memory in the host). */
 const char *mdl_verifiers_error(const mdl_verifiers *vs);

@@ -20,10 +20,12 @@
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
 #define MAX_STAKE_GWEI (UINT64_C(100000000) * GWEI_PER_ETH) /* 1e8 ETH */
 
-static const char *const behaviour_names[] = {"honest", "crashed", "silent", "equivocating", NULL};
+static const char *const behaviour_names[] = {"honest", "crashed", "silent", "equivocating", "delayed",
+                                               "conflicting_attestations", "censor", "lazy", "forge",
+                                               NULL};
 
 const char *mdl_behaviour_name(mdl_behaviour b) {
-    assert((unsigned)b <= MDL_BEHAVIOUR_EQUIVOCATING);
+    assert((unsigned)b < MDL_BEHAVIOUR_COUNT);
     return behaviour_names[b];
 }
 
@@ -114,6 +116,63 @@ static bool mark_of(sim_net_mark *m, const sim_ynode *n) {
     return sim_net_mark_set(m, n->file, n->line, n->col);
 }
 
+static bool parse_ratio(const char *s, xr_quorum *q);
+
+/* A ratio scalar (a/b, 0.34 or 34%) in [0, 1] (`zero_ok`) or (0, 1]. */
+static bool load_ratio(const sim_ynode *n, const char *what, bool zero_ok, uint64_t *num,
+                       uint64_t *den, sim_diag *d) {
+    xr_quorum r;
+    if (n->kind != SIM_Y_SCALAR || n->quoted || !parse_ratio(n->str, &r) || r.den == 0) {
+        sim_diag_error(d, n, "expected a %s such as 1/3, 0.34 or 34%%", what);
+        return false;
+    }
+    if (r.num > r.den || (!zero_ok && r.num == 0)) {
+        sim_diag_error(d, n, "%s %s out of range %s", what, n->str, zero_ok ? "[0, 1]" : "(0, 1]");
+        return false;
+    }
+    *num = r.num;
+    *den = r.den;
+    return true;
+}
+
+/* `heights:` / `rounds:` -- a list of values or {from: A, to: B}. */
+static bool load_ranges(const sim_ynode *n, const char *what, uint64_t min, uint64_t max,
+                        mdl_range **out, uint32_t *count, sim_diag *d) {
+    static const char *const keys[] = {"from", "to", NULL};
+    if (n->kind == SIM_Y_MAP) {
+        if (!sim_ymap_check(n, what, keys, d)) return false;
+        mdl_range r = {0, 0};
+        bool ok = sim_yfield_u64(n, "from", true, 0, min, max, &r.lo, d);
+        ok = sim_yfield_u64(n, "to", true, 0, min, max, &r.hi, d) && ok;
+        if (!ok) return false;
+        if (r.hi < r.lo) {
+            sim_diag_error(d, sim_ymap_get(n, "to"), "'to' must not be below 'from' in %s", what);
+            return false;
+        }
+        *out = malloc(sizeof **out);
+        if (!*out) return oom(d, n);
+        **out = r;
+        *count = 1;
+        return true;
+    }
+    if (n->kind != SIM_Y_SEQ || n->count == 0) {
+        sim_diag_error(d, n, "expected a non-empty list for %s, e.g. [5, 9], or {from: 5, to: 9}", what);
+        return false;
+    }
+    *out = calloc(n->count, sizeof **out);
+    if (!*out) return oom(d, n);
+    bool ok = true;
+    for (size_t i = 0; i < n->count; i++) {
+        uint64_t v = 0;
+        if (!sim_ynode_u64(n->items[i], min, max, &v, d)) {
+            ok = false;
+            continue;
+        }
+        (*out)[(*count)++] = (mdl_range){v, v};
+    }
+    return ok;
+}
+
 /* `verifiers:` of a byzantine entry: an index or a non-empty list. */
 static bool load_indices(const sim_ynode *n, const mdl_verifier_config *c, mdl_byzantine_cfg *b,
                          uint8_t *taken, sim_diag *d) {
@@ -124,6 +183,7 @@ static bool load_indices(const sim_ynode *n, const mdl_verifier_config *c, mdl_b
     }
     b->verifiers = calloc(count, sizeof *b->verifiers);
     if (!b->verifiers) return oom(d, n);
+    memset(taken, 0, c->count);
     bool ok = true;
     for (size_t i = 0; i < count; i++) {
         const sim_ynode *it = n->kind == SIM_Y_SEQ ? n->items[i] : n;
@@ -134,7 +194,7 @@ static bool load_indices(const sim_ynode *n, const mdl_verifier_config *c, mdl_b
             continue;
         }
         if (taken[v]) {
-            sim_diag_error(d, it, "verifier %u already has a Byzantine behaviour", (unsigned)v);
+            sim_diag_error(d, it, "verifier %u is listed twice in this entry", (unsigned)v);
             ok = false;
             continue;
         }
@@ -144,8 +204,53 @@ static bool load_indices(const sim_ynode *n, const mdl_verifier_config *c, mdl_b
     return ok;
 }
 
+uint32_t mdl_verifier_config_fraction_prefix(const uint64_t *stakes, uint32_t count, uint64_t num,
+                                             uint64_t den) {
+    assert(stakes != NULL && den > 0 && num <= den);
+    __extension__ typedef unsigned __int128 u128;
+    u128 total = 0;
+    for (uint32_t i = 0; i < count; i++) total += stakes[i];
+    u128 need = total * num; /* sum * den >= total * num */
+    u128 sum = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        sum += stakes[i];
+        if (sum * den >= need) return i + 1u;
+    }
+    return count;
+}
+
+/* The keys each behaviour takes besides the common ones. */
+static bool key_applies(mdl_behaviour b, const char *key) {
+    if (strcmp(key, "reveal") == 0) return b == MDL_BEHAVIOUR_EQUIVOCATING || b == MDL_BEHAVIOUR_CONFLICTING;
+    if (strcmp(key, "delay") == 0) return b == MDL_BEHAVIOUR_DELAYED;
+    if (strcmp(key, "chain") == 0 || strcmp(key, "route") == 0) return b == MDL_BEHAVIOUR_CENSOR;
+    if (strcmp(key, "probability") == 0 || strcmp(key, "heights") == 0 || strcmp(key, "rounds") == 0)
+        return b != MDL_BEHAVIOUR_CRASHED;
+    return true;
+}
+
+static bool load_censor(const sim_ynode *it, mdl_byzantine_cfg *b, sim_diag *d) {
+    static const char *const route_keys[] = {"from", "to", NULL};
+    const sim_ynode *ch = sim_ymap_get(it, "chain"), *rt = sim_ymap_get(it, "route");
+    if ((ch == NULL) == (rt == NULL)) {
+        sim_diag_error(d, ch && rt ? rt : it,
+                       "censor needs exactly one of 'chain: <id>' or 'route: {from: <id>, to: <id>}'");
+        return false;
+    }
+    if (ch) {
+        b->censor = MDL_CENSOR_CHAIN;
+        return sim_ynode_u64(ch, 1, UINT64_MAX, &b->chain, d);
+    }
+    b->censor = MDL_CENSOR_ROUTE;
+    if (!sim_ymap_check(rt, "a censored route", route_keys, d)) return false;
+    bool ok = sim_yfield_u64(rt, "from", true, 0, 1, UINT64_MAX, &b->chain, d);
+    return sim_yfield_u64(rt, "to", true, 0, 1, UINT64_MAX, &b->to_chain, d) && ok;
+}
+
 static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
-    static const char *const keys[] = {"verifiers", "behaviour", "from", "until", "reveal", NULL};
+    static const char *const keys[] = {"verifiers", "stake_fraction", "behaviour", "from", "until",
+                                       "probability", "heights", "rounds", "reveal", "delay",
+                                       "chain", "route", NULL};
     if (n->kind == SIM_Y_NULL) return true;
     if (n->kind != SIM_Y_SEQ) {
         sim_diag_error(d, n, "expected a list for verifiers.byzantine, e.g. "
@@ -160,6 +265,7 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
         return oom(d, n);
     }
     bool ok = true;
+    uint32_t routes = 0;
     for (size_t i = 0; i < n->count; i++) {
         const sim_ynode *it = n->items[i];
         if (it->kind != SIM_Y_MAP) {
@@ -168,41 +274,101 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
             ok = false;
             continue;
         }
-        ok = sim_ymap_check(it, "a Byzantine entry", keys, d) && ok;
+        bool item_ok = sim_ymap_check(it, "a Byzantine entry", keys, d);
         mdl_byzantine_cfg *b = &c->byzantine[c->byzantine_count++];
         if (!mark_of(&b->mark, it)) {
             free(taken);
             return oom(d, it);
         }
         int beh = 0;
-        bool item_ok = sim_yfield_enum(it, "behaviour", true, 0, behaviour_names, &beh, d);
+        bool beh_ok = sim_yfield_enum(it, "behaviour", true, 0, behaviour_names, &beh, d);
         b->behaviour = (mdl_behaviour)beh;
-        if (item_ok && b->behaviour == MDL_BEHAVIOUR_HONEST) {
+        if (beh_ok && b->behaviour == MDL_BEHAVIOUR_HONEST) {
             sim_diag_error(d, sim_ymap_get(it, "behaviour"),
-                           "'honest' is not a Byzantine behaviour (crashed, silent, equivocating)");
-            item_ok = false;
+                           "'honest' is not a Byzantine behaviour (crashed, silent, equivocating, "
+                           "delayed, conflicting_attestations, censor, lazy, forge)");
+            beh_ok = false;
         }
+        item_ok = beh_ok && item_ok;
+        if (beh_ok) {
+            for (size_t k = 0; k < it->count; k++) {
+                if (!key_applies(b->behaviour, it->keys[k]->str)) {
+                    sim_diag_error(d, it->keys[k], "'%s' does not apply to behaviour %s",
+                                   it->keys[k]->str, behaviour_names[b->behaviour]);
+                    item_ok = false;
+                }
+            }
+        }
+        /* trigger */
         item_ok = sim_yfield_duration_ns(it, "from", false, 0, 0, SIM_NET_NEVER - 1u, &b->from_ns, d) &&
                   item_ok;
         item_ok = sim_yfield_duration_ns(it, "until", false, SIM_NET_NEVER, 1, SIM_NET_NEVER - 1u,
                                          &b->until_ns, d) &&
                   item_ok;
-        item_ok = sim_yfield_bool(it, "reveal", false, true, &b->reveal, d) && item_ok;
-        if (sim_ymap_get(it, "reveal") && b->behaviour != MDL_BEHAVIOUR_EQUIVOCATING && item_ok) {
-            sim_diag_error(d, sim_ymap_get(it, "reveal"), "'reveal' applies to equivocating only");
-            item_ok = false;
-        }
         if (item_ok && b->until_ns <= b->from_ns) {
             sim_diag_error(d, sim_ymap_get(it, "until"),
                            "Byzantine window is empty: 'until' must be after 'from'");
             item_ok = false;
         }
+        const sim_ynode *x = sim_ymap_get(it, "probability");
+        if (x && key_applies(b->behaviour, "probability")) {
+            b->has_probability = true;
+            item_ok = load_ratio(x, "probability", true, &b->prob_num, &b->prob_den, d) && item_ok;
+        }
+        x = sim_ymap_get(it, "heights");
+        if (x && key_applies(b->behaviour, "heights"))
+            item_ok = load_ranges(x, "heights", 1, UINT64_MAX, &b->heights, &b->height_count, d) && item_ok;
+        x = sim_ymap_get(it, "rounds");
+        if (x && key_applies(b->behaviour, "rounds"))
+            item_ok = load_ranges(x, "rounds", 0, UINT32_MAX, &b->rounds, &b->round_count, d) && item_ok;
+        /* behaviour parameters */
+        item_ok = sim_yfield_bool(it, "reveal", false, true, &b->reveal, d) && item_ok;
+        if (beh_ok && b->behaviour == MDL_BEHAVIOUR_DELAYED)
+            item_ok = sim_yfield_duration_ns(it, "delay", true, 0, 1, MAX_TIMEOUT_NS, &b->delay_ns, d) &&
+                      item_ok;
+        if (beh_ok && b->behaviour == MDL_BEHAVIOUR_CENSOR) {
+            item_ok = load_censor(it, b, d) && item_ok;
+            if (b->censor == MDL_CENSOR_ROUTE && ++routes > MDL_CENSOR_ROUTES_MAX) {
+                sim_diag_error(d, sim_ymap_get(it, "route"), "more than %u censor entries with a route",
+                               MDL_CENSOR_ROUTES_MAX);
+                item_ok = false;
+            }
+        }
+        /* target */
         const sim_ynode *vn = sim_ymap_get(it, "verifiers");
-        if (vn == NULL) {
-            sim_diag_error(d, it, "missing required key 'verifiers'");
+        const sim_ynode *fn = sim_ymap_get(it, "stake_fraction");
+        if (vn && fn) {
+            sim_diag_error(d, fn, "give either 'verifiers' or 'stake_fraction', not both");
             item_ok = false;
-        } else {
+        } else if (vn) {
             item_ok = load_indices(vn, c, b, taken, d) && item_ok;
+        } else if (fn) {
+            b->by_fraction = true;
+            bool f_ok = load_ratio(fn, "stake_fraction", false, &b->fraction_num, &b->fraction_den, d);
+            bool fixed = c->stake_model == MDL_STAKE_EQUAL || c->stake_model == MDL_STAKE_LIST;
+            if (f_ok && fixed && (c->stake_model == MDL_STAKE_EQUAL || c->stakes_gwei)) {
+                uint64_t *st = malloc((size_t)c->count * sizeof *st);
+                b->verifiers = calloc(c->count, sizeof *b->verifiers);
+                if (!st || !b->verifiers) {
+                    free(st);
+                    free(taken);
+                    return oom(d, fn);
+                }
+                for (uint32_t k = 0; k < c->count; k++)
+                    st[k] = c->stake_model == MDL_STAKE_EQUAL ? c->stake_gwei : c->stakes_gwei[k];
+                b->verifier_count =
+                    mdl_verifier_config_fraction_prefix(st, c->count, b->fraction_num, b->fraction_den);
+                for (uint32_t k = 0; k < b->verifier_count; k++) b->verifiers[k] = k;
+                free(st);
+            } else if (f_ok && !fixed && beh_ok && b->behaviour == MDL_BEHAVIOUR_CRASHED) {
+                sim_diag_error(d, fn, "crashed with stake_fraction needs fixed stakes (one stake or a "
+                                      "list); with a distribution list the verifiers");
+                f_ok = false;
+            }
+            item_ok = f_ok && item_ok;
+        } else {
+            sim_diag_error(d, it, "a Byzantine entry needs 'verifiers' or 'stake_fraction'");
+            item_ok = false;
         }
         ok = ok && item_ok;
     }
@@ -213,11 +379,81 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
 static void byzantine_free(mdl_verifier_config *c) {
     for (size_t i = 0; i < c->byzantine_count; i++) {
         free(c->byzantine[i].verifiers);
+        free(c->byzantine[i].heights);
+        free(c->byzantine[i].rounds);
         free(c->byzantine[i].mark.file);
     }
     free(c->byzantine);
     c->byzantine = NULL;
     c->byzantine_count = 0;
+}
+
+/* A duration in the largest unit that writes it exactly. */
+static int put_duration(char *out, size_t cap, uint64_t ns) {
+    static const struct {
+        uint64_t per;
+        const char *unit;
+    } units[] = {{3600u * NS_PER_S, "h"}, {60u * NS_PER_S, "min"}, {NS_PER_S, "s"}, {NS_PER_MS, "ms"},
+                 {1000u, "us"}, {1u, "ns"}};
+    size_t u = 0;
+    while (ns != 0 && ns % units[u].per != 0) u++;
+    if (ns == 0) u = 2;
+    return snprintf(out, cap, "%llu%s", (unsigned long long)(ns / units[u].per), units[u].unit);
+}
+
+static int put_ranges(char *out, size_t cap, const char *name, const mdl_range *r, uint32_t n) {
+    int w = snprintf(out, cap, "%s ", name);
+    for (uint32_t i = 0; i < n && w >= 0 && (size_t)w < cap; i++) {
+        const char *sep = i ? "," : "";
+        if (r[i].lo == r[i].hi)
+            w += snprintf(out + w, cap - (size_t)w, "%s%llu", sep, (unsigned long long)r[i].lo);
+        else
+            w += snprintf(out + w, cap - (size_t)w, "%s%llu-%llu", sep, (unsigned long long)r[i].lo,
+                          (unsigned long long)r[i].hi);
+    }
+    return w;
+}
+
+void mdl_verifier_config_trigger_text(const mdl_byzantine_cfg *b, char *out, size_t cap) {
+    assert(b != NULL && out != NULL && cap >= 8);
+    char buf[512];
+    size_t w = 0;
+    buf[0] = '\0';
+#define PUT(expr)                                                                  \
+    do {                                                                           \
+        int k_ = (expr);                                                           \
+        if (k_ > 0) w = w + (size_t)k_ < sizeof buf ? w + (size_t)k_ : sizeof buf - 1; \
+    } while (0)
+    if (b->from_ns > 0 || b->until_ns != SIM_NET_NEVER) {
+        if (b->from_ns > 0) {
+            PUT(snprintf(buf + w, sizeof buf - w, "from "));
+            PUT(put_duration(buf + w, sizeof buf - w, b->from_ns));
+        }
+        if (b->until_ns != SIM_NET_NEVER) {
+            PUT(snprintf(buf + w, sizeof buf - w, "%suntil ", w ? " " : ""));
+            PUT(put_duration(buf + w, sizeof buf - w, b->until_ns));
+        }
+    }
+    if (b->has_probability)
+        PUT(snprintf(buf + w, sizeof buf - w, "%sprobability %llu/%llu", w ? "; " : "",
+                     (unsigned long long)b->prob_num, (unsigned long long)b->prob_den));
+    if (b->heights) {
+        PUT(snprintf(buf + w, sizeof buf - w, "%s", w ? "; " : ""));
+        PUT(put_ranges(buf + w, sizeof buf - w, "heights", b->heights, b->height_count));
+    }
+    if (b->rounds) {
+        PUT(snprintf(buf + w, sizeof buf - w, "%s", w ? "; " : ""));
+        PUT(put_ranges(buf + w, sizeof buf - w, "rounds", b->rounds, b->round_count));
+    }
+#undef PUT
+    const char *text = w ? buf : "always";
+    size_t len = strlen(text);
+    if (len < cap) {
+        memcpy(out, text, len + 1u);
+    } else {
+        memcpy(out, text, cap - 4u);
+        memcpy(out + cap - 4u, "...", 4u);
+    }
 }
 
 /* `stake_changes:` -- a list of {at, verifier, stake}; kept sorted by time

@@ -15,19 +15,76 @@
 **     watcher_delay: {min: 50ms, max: 300ms}   # uniform per (verifier, XBlock)
 **     stake_changes:              # optional; stake moved on L1 (models/valsync.h)
 **       - {at: 5min, verifier: 3, stake: 64 ETH}   # stake 0 ETH: leaves the set
-**     byzantine:                  # optional; a verifier appears at most once
+**     byzantine:                  # optional; see "Byzantine entries" below
 **       - {verifiers: [0, 1], behaviour: silent, from: 30s, until: 60s}
 **       - {verifiers: 2, behaviour: equivocating, reveal: true}
 **       - {verifiers: [3], behaviour: crashed, from: 10s}     # until: restart time
-**     # behaviours (honest outside [from, until); from defaults to 0s, until
-**     # to the end of the run):
-**     #   crashed       a network crash at `from`, restart at `until` (state kept)
-**     #   silent        runs the core but drops every consensus message it sends
-**     #   equivocating  signs a conflicting twin of each of its proposals,
-**     #                 prevotes and precommits; the first half of its peers
-**     #                 gets the original, the second half the twin; with
-**     #                 reveal (default true) the first half also gets the
-**     #                 twin afterwards, as gossip would show it to them
+**       - {stake_fraction: 0.34, behaviour: censor, chain: 101}
+**
+** Byzantine entries.  Each entry is a behaviour, a target and a trigger;
+** a verifier may appear in several entries (several behaviours at once).
+**   target (exactly one of):
+**     verifiers: [i, ...]        indices (or one index), each < count
+**     stake_fraction: 0.34       the smallest prefix of verifiers in index
+**                                order (0, 1, 2, ...) whose initial stake is
+**                                >= that fraction of the total initial stake
+**                                (a/b, 0.34 or 34%; in (0, 1]; exact integer
+**                                arithmetic).  With drawn stakes (a
+**                                distribution) the prefix is chosen when the
+**                                verifiers are built (mdl_verifiers_new);
+**                                with a single stake or a list, already here.
+**                                The chosen indices are in the results
+**                                (table byzantine, one row per verifier).
+**   trigger (all given conditions must hold; none given: always):
+**     from: 30s, until: 60s      window [from, until) (defaults 0s / end of run)
+**     probability: 0.5           each action the behaviour would take
+**                                misbehaves with this probability (a/b, 0.5 or
+**                                50%; in [0, 1]), drawn from the verifier's own
+**                                random stream (purpose "byzantine")
+**     heights: [5, 9]  or  heights: {from: 5, to: 9}   (inclusive)
+**     rounds: [0]      or  rounds: {from: 1, to: 3}    (inclusive)
+**                                the consensus height / round of the
+**                                verifier's own core at the moment of the action
+**   `crashed` takes only the window (it is a network crash at `from` with a
+**   restart at `until`); with stake_fraction it needs fixed stakes.
+**   behaviours and their own keys:
+**     crashed       a network crash at `from`, restart at `until` (state kept)
+**     silent        runs the core but drops every consensus message it sends
+**     equivocating  signs a conflicting twin of each of its proposals,
+**                   prevotes and precommits; the first half of its peers
+**                   gets the original, the second half the twin
+**                   reveal: true  (default) the first half also gets the twin
+**                   afterwards, as gossip would show it to them
+**     delayed       every consensus message it sends (broadcast or reply)
+**                   leaves `delay` late:  delay: 2s  (required, 1ns..1h)
+**     conflicting_attestations
+**                   for each precommit carrying its attestation votes it also
+**                   signs, for every such vote, a conflicting vote (same chain,
+**                   level and offset, a made-up message root) and sends them in
+**                   a twin precommit (same signed core, other extension) to
+**                   the second half of its peers; reveal (default true): the
+**                   first half gets the twin after the original
+**     censor        withholds its attestation signature for XBlocks of a
+**                   source chain:  chain: 101
+**                   or holding a message of a route:  route: {from: 101, to: 102}
+**                   (routes are known only through mdl_verifiers_observe_msgs);
+**                   with an `until`, it signs what it held back when the
+**                   window ends (the censored messages are delayed, not lost)
+**     lazy          signs the provisional Finalized XBlock the host announces
+**                   (mdl_verifiers_observe_provisional) without waiting for
+**                   the source chain to finalize it
+**     forge         a coalition member: signs the forged XBlock registered
+**                   for a (chain, level, offset) (mdl_verifiers_forge)
+**                   instead of the real one
+**   combinations (per action, the entries of one behaviour are tried in
+**   scenario order; the first whose trigger holds applies):
+**     a crashed node does nothing; silent beats every sending behaviour (a
+**     dropped message is neither delayed nor twinned); equivocating and
+**     conflicting_attestations together make one twin precommit with the
+**     other block id and the conflicting votes; delayed applies to
+**     everything that leaves (originals and twins); censor beats lazy and
+**     forge (a withheld signature is not made); forge applies to whatever
+**     it signs, provisional XBlocks included.
 **
 **   consensus:
 **     chain_id: 1                 # consensus chain id (>= 1)
@@ -62,27 +119,65 @@
 
 #define MDL_VERIFIERS_MAX 4096u
 
-/* What a verifier does; honest outside its Byzantine window. */
+/* What a verifier does; honest outside its Byzantine entries' triggers. */
 typedef enum mdl_behaviour {
     MDL_BEHAVIOUR_HONEST = 0,
     MDL_BEHAVIOUR_CRASHED = 1,
     MDL_BEHAVIOUR_SILENT = 2,
-    MDL_BEHAVIOUR_EQUIVOCATING = 3
+    MDL_BEHAVIOUR_EQUIVOCATING = 3,
+    MDL_BEHAVIOUR_DELAYED = 4,
+    MDL_BEHAVIOUR_CONFLICTING = 5,   /* conflicting_attestations */
+    MDL_BEHAVIOUR_CENSOR = 6,
+    MDL_BEHAVIOUR_LAZY = 7,
+    MDL_BEHAVIOUR_FORGE = 8
 } mdl_behaviour;
 
-/* "honest", "crashed", "silent", "equivocating". */
+#define MDL_BEHAVIOUR_COUNT 9u
+
+/* "honest", "crashed", "silent", "equivocating", "delayed",
+** "conflicting_attestations", "censor", "lazy", "forge". */
 const char *mdl_behaviour_name(mdl_behaviour b);
+
+/* An inclusive range of heights or rounds (a listed value: lo == hi). */
+typedef struct mdl_range {
+    uint64_t lo, hi;
+} mdl_range;
+
+typedef enum mdl_censor_kind {
+    MDL_CENSOR_CHAIN = 0,        /* XBlocks of source chain `chain` */
+    MDL_CENSOR_ROUTE = 1         /* XBlocks holding a message chain -> to_chain */
+} mdl_censor_kind;
 
 /* One `byzantine:` entry. */
 typedef struct mdl_byzantine_cfg {
     mdl_behaviour behaviour;
     uint64_t from_ns;            /* window [from_ns, until_ns) */
     uint64_t until_ns;           /* SIM_NET_NEVER: to the end of the run */
-    bool reveal;                 /* equivocating: first half also gets the twin */
-    uint32_t *verifiers;         /* indices, each < count, no repeats */
+    bool reveal;                 /* equivocating, conflicting: first half also gets the twin */
+    /* target: listed indices, or (by_fraction) the prefix chosen for
+    ** stake_fraction -- filled here when stakes are fixed, left empty
+    ** (verifier_count 0) for drawn stakes, which mdl_verifiers_new resolves */
+    uint32_t *verifiers;         /* each < count, no repeats, ascending for a prefix */
     uint32_t verifier_count;
+    bool by_fraction;
+    uint64_t fraction_num, fraction_den; /* stake_fraction = num/den, reduced */
+    /* trigger */
+    bool has_probability;
+    uint64_t prob_num, prob_den; /* probability = num/den, reduced; den >= 1 */
+    mdl_range *heights;          /* NULL: any height */
+    uint32_t height_count;
+    mdl_range *rounds;           /* NULL: any round */
+    uint32_t round_count;
+    /* behaviour parameters */
+    uint64_t delay_ns;           /* delayed */
+    mdl_censor_kind censor;      /* censor */
+    uint64_t chain;              /* censor: the source chain (both kinds) */
+    uint64_t to_chain;           /* censor route: the destination chain */
     sim_net_mark mark;           /* the entry in the scenario */
 } mdl_byzantine_cfg;
+
+/* At most this many censor entries with a route per scenario. */
+#define MDL_CENSOR_ROUTES_MAX 64u
 
 typedef enum mdl_stake_model {
     MDL_STAKE_EQUAL = 0,
@@ -154,7 +249,20 @@ bool mdl_consensus_config_load(const sim_ynode *consensus, const mdl_verifier_co
 ** false when out of memory (reported in d). */
 bool mdl_verifier_config_add_crashes(const mdl_verifier_config *v, sim_net_config *net, sim_diag *d);
 
-/* The behaviour entry of verifier i, or NULL when it is always honest. */
+/* The first entry (scenario order) that targets verifier i, or NULL when
+** none does (as far as known here: stake_fraction entries over drawn stakes
+** are resolved by mdl_verifiers_new; ask mdl_verifiers_is_honest). */
 const mdl_byzantine_cfg *mdl_verifier_config_byzantine_of(const mdl_verifier_config *v, uint32_t i);
+
+/* The smallest prefix 0..k-1 of stakes[0..count) whose sum is >= num/den of
+** the total (exact, 128-bit): returns k (>= 1 when count >= 1 and num > 0;
+** count when num >= den).  Shared by the loader and the verifier host. */
+uint32_t mdl_verifier_config_fraction_prefix(const uint64_t *stakes, uint32_t count, uint64_t num,
+                                             uint64_t den);
+
+/* "always", or the trigger in words, e.g. "from 30s until 60s; probability
+** 1/2; heights 5,7-9; rounds 0" (times in the shortest exact unit).  Writes
+** at most cap bytes (NUL-terminated, truncated with "..."). */
+void mdl_verifier_config_trigger_text(const mdl_byzantine_cfg *b, char *out, size_t cap);
 
 #endif
