@@ -7,24 +7,46 @@
 ** point the report gives the number of seeds and, as the mean over seeds
 ** with a 95% bootstrap interval across seeds: finality p50/p90/p99 per
 ** confirmation level (fast = latest, finalized), gas and ETH per executed
-** message, consensus time per height p50/p99 and heights committed; and
-** the share of runs that were unsafe (a conflicting honest commit or a
-** conflicting approval: v_consensus.safety = 'UNSAFE') and that stalled
-** (longest time without a new consensus height above the stall limit,
-** AN_REPORT_STALL_S_DEFAULT = 30 s; the end of the run counts, so a run
-** whose consensus stopped for its last 30 s is stalled).  Slashing and
-** attacker P&L do not exist in the schema yet and are not reported.
-** Parameters whose values differ between points (a diff of the points'
-** params_json leaves) are shown as columns.
+** message, consensus time per height p50/p99 and heights committed.
+**
+** Verdicts, per run: from the `verdicts` table (schema 2: unsafe = forged
+** messages executed or conflicting honest commits; stalled = a consensus
+** stall or a message delayed beyond adversary.delay_bound); a run without
+** a verdicts row (recorded before schema 2, or without chains) falls back
+** to its consensus summary: unsafe = a conflicting honest commit or
+** approval, stalled = longest time without a new consensus height above
+** the stall limit (AN_REPORT_STALL_S_DEFAULT = 30 s; the end of the run
+** counts).  Per point: the share of runs unsafe and stalled, and the mean
+** forged messages executed, their value (ETH) and delayed messages.
+**
+** Slashing (runs with a restaking_summary row): mean ETH slashed per run
+** with its interval, and the offences found with their outcome mix
+** (slashed / withdrawn / already_slashed / vetoed / rejected / duplicate /
+** pending) as counts over the point's runs.
+**
+** Attacker economics (the coalitions table), per point and coalition
+** index: mean P&L, value extracted, stake slashed, cost of corruption and
+** profit from corruption in ETH with intervals, and the share of runs
+** profitable.  Per scenario and coalition index: mean P&L per
+** (coalition stake fraction, withdrawal delay) cell, with the values read
+** from coalitions.stake_fraction and restaking_summary.withdrawal_delay_ns
+** (not from parameter names), pooling every run with those values.
+**
+** Parameters whose values differ between points of the same scenario (a
+** diff of the points' params_json leaves) are shown as columns.
 **
 ** Output: aligned fixed-width tables on a FILE, and optionally one
 ** self-contained HTML file (inline CSS and SVG; no scripts, no external
 ** references) with the same tables and plots: the finality CDF per level,
-** one curve per point, and -- when exactly one parameter varies and it is
-** numeric -- fast p99 finality and time per height p50 against it with
-** the confidence band.  The results file is opened read-only
-** (an_export_open); the HTML is written to a temporary file renamed into
-** place, so a failure leaves no partial file.
+** one curve per point; when exactly one parameter varies and it is
+** numeric, fast p99 finality and time per height p50 against it with the
+** confidence band; and per coalition, attacker P&L as a heat map over
+** stake x withdrawal delay when both vary, or against the one that varies
+** with its confidence band.  Sections appear only when the file has their
+** data.  The results file is opened read-only (an_export_open; files of
+** schema 1 are read without their version-2 sections); the HTML is
+** written to a temporary file renamed into place, so a failure leaves no
+** partial file.
 */
 #ifndef AN_REPORT_H
 #define AN_REPORT_H
@@ -58,6 +80,10 @@ typedef enum an_report_metric {
     AN_REPORT_HEIGHT_P50_MS,
     AN_REPORT_HEIGHT_P99_MS,
     AN_REPORT_HEIGHTS,
+    AN_REPORT_FORGED_EXECUTED,  /* verdicts: forged messages executed per run */
+    AN_REPORT_FORGED_VALUE_ETH, /* verdicts: their value (ETH) */
+    AN_REPORT_DELAYED_MSGS,     /* verdicts: messages not executed within the delay bound */
+    AN_REPORT_SLASHED_ETH,      /* restaking_summary: ETH slashed per run */
     AN_REPORT_METRIC_COUNT
 } an_report_metric;
 
@@ -68,6 +94,48 @@ typedef struct an_report_stat {
     double mean, lo, hi;
 } an_report_stat;
 
+/* Offence outcomes (offences.outcome), in this order. */
+typedef enum an_report_outcome {
+    AN_REPORT_OUT_SLASHED,
+    AN_REPORT_OUT_WITHDRAWN,
+    AN_REPORT_OUT_ALREADY_SLASHED,
+    AN_REPORT_OUT_VETOED,
+    AN_REPORT_OUT_REJECTED,
+    AN_REPORT_OUT_DUPLICATE,
+    AN_REPORT_OUT_PENDING,
+    AN_REPORT_OUTCOME_COUNT
+} an_report_outcome;
+
+/* One coalition (by its index in the scenario) over a point's runs. */
+typedef struct an_report_coalition {
+    int64_t index;         /* coalitions.coalition */
+    char *name;            /* of its first run */
+    char attack[8];        /* "forge", "censor", "none" */
+    size_t runs;           /* runs of the point with a row for it */
+    size_t profitable_runs;
+    double stake_fraction; /* mean over those runs (of all genesis stake) */
+    an_report_stat pnl_eth, value_eth, slashed_eth, cost_eth, profit_eth;
+} an_report_coalition;
+
+/* Attacker P&L of one coalition index of one scenario, per (stake
+   fraction, withdrawal delay) cell: every run of the scenario with those
+   values pooled, whatever its point.  Runs without a restaking summary
+   (no delay) or with non-finite values are left out. */
+typedef struct an_report_econ {
+    int64_t index;
+    char *name;
+    char *scenario;        /* its name */
+    char *sha256;          /* its SHA-256 */
+    size_t scenario_order; /* the index of the scenario's first point when loaded */
+    double *stakes;        /* distinct stake fractions, ascending */
+    size_t stake_count;
+    double *delays_s;      /* distinct withdrawal delays (s), ascending */
+    size_t delay_count;
+    an_report_stat *pnl_eth; /* [stake][delay], row-major; n == 0: no run */
+    size_t *profitable;    /* runs profitable per cell */
+    size_t *points;        /* parameter points pooled per cell */
+} an_report_econ;
+
 typedef struct an_report_point {
     char *sha256;          /* scenario */
     char *key;             /* params_json without $.run.seed */
@@ -76,9 +144,16 @@ typedef struct an_report_point {
     int64_t *run_ids;      /* one per distinct seed (the lowest id), ascending */
     size_t seed_count;
     an_report_stat stat[AN_REPORT_METRIC_COUNT];
-    size_t consensus_runs; /* runs with a consensus summary */
+    size_t judged_runs;    /* runs with a verdicts row or (fallback) a consensus summary */
+    size_t verdict_runs;   /* of those, with a verdicts row */
     size_t unsafe_runs;
     size_t stalled_runs;
+    size_t restaking_runs; /* runs with a restaking summary */
+    double withdrawal_delay_s; /* restaking_summary of its first run; NAN: none */
+    size_t offence_count;  /* offences over its runs */
+    size_t outcome_count[AN_REPORT_OUTCOME_COUNT];
+    an_report_coalition *coalitions; /* ascending index */
+    size_t coalition_count;
     char **values;         /* per varying parameter: its value here ("-" when absent) */
 } an_report_point;
 
@@ -93,6 +168,11 @@ typedef struct an_report {
     double *axis;          /* per point: that number when numeric_axis */
     char axis_unit[16];
     double stall_s;
+    size_t verdict_runs;   /* runs (counted in points) with a verdicts row */
+    size_t restaking_runs; /* ... with a restaking summary */
+    size_t coalition_runs; /* ... with at least one coalition row */
+    an_report_econ *econ;  /* per coalition index, ascending */
+    size_t econ_count;
     void *db;              /* sqlite3 *, open read-only (for the CDF query) */
 } an_report;
 
@@ -117,12 +197,23 @@ int an_report_load(const char *path, double stall_s, an_report **out, char *err,
 
 void an_report_free(an_report *r);
 
-/* Prints the aligned tables to out.  Returns 0 or AN_REPORT_ERR_IO. */
+/* The name of an outcome as the schema spells it ("already_slashed"). */
+const char *an_report_outcome_name(an_report_outcome o);
+
+/* Formats a duration in seconds on a readable scale: "250 ms", "10 s",
+   "1.5 min", "1 h", "14 d" (the largest unit it is at least 1 of, 3
+   significant digits). */
+void an_report_fmt_duration(double s, char *buf, size_t len);
+
+/* Prints the aligned tables to out; a file without coalitions (or
+   without restaking data) gets one line saying so instead of that
+   table.  Returns 0 or AN_REPORT_ERR_IO. */
 int an_report_print(const an_report *r, FILE *out);
 
 /*
-** Writes the HTML report to out (the tables, the CDF per level and, with
-** numeric_axis, the metric-vs-parameter plots).  Returns 0 or a negative
+** Writes the HTML report to out (the tables, the CDF per level, with
+** numeric_axis the metric-vs-parameter plots, and per coalition whose
+** stake or withdrawal delay varies the P&L heat map or line plot).  Returns 0 or a negative
 ** AN_REPORT_ERR_* with a message in err.
 */
 int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_len);

@@ -853,4 +853,156 @@ GROUP BY run_id, behaviour;
 ------------------------------------------------------------------------
 
 -- BEGIN restaking (models/restaking.c)
+
+-- One row per offence the watchers found (models/restaking.h has the
+-- steps).  kind: 'double_vote' (consensus), 'conflicting_attestations'
+-- (two roots for one (chain, level, offset)), 'false_attestation' (a root
+-- that contradicts the final source chain).  Times are NULL until they
+-- happen.  outcome: 'slashed'; 'withdrawn' (executed but nothing was left:
+-- the stake left the queue in time); 'already_slashed' (nothing left: an
+-- earlier offence of the same operator took it); 'vetoed'; 'rejected' (the contract's
+-- check failed -- reason holds the core's error); 'duplicate' (the same
+-- offence was already requested); 'pending' (the run ended first).
+CREATE TABLE offences (
+    run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq              INTEGER NOT NULL,      -- in detection order
+    kind             TEXT NOT NULL
+                     CHECK (kind IN ('double_vote', 'conflicting_attestations', 'false_attestation')),
+    offender         INTEGER NOT NULL,      -- verifiers.verifier
+    committed_ns     INTEGER,               -- the offending signature (height start / XBlock emitted)
+    detected_ns      INTEGER,               -- first honest detection
+    provable_ns      INTEGER,               -- provable on L1 (source block final, for false_attestation)
+    submitted_ns     INTEGER,               -- evidence tx sent
+    included_ns      INTEGER,               -- evidence tx included on L1 (request opened)
+    executable_ns    INTEGER,               -- included + veto window
+    executed_ns      INTEGER,               -- executed or vetoed
+    slashed_gwei     INTEGER NOT NULL,
+    evidence_fee_wei INTEGER NOT NULL,      -- L1 fee of the evidence tx (0 before inclusion)
+    outcome          TEXT NOT NULL
+                     CHECK (outcome IN ('pending', 'slashed', 'withdrawn', 'already_slashed', 'vetoed',
+                                        'rejected', 'duplicate')),
+    reason           TEXT,                  -- rejected: the XR_ERR_* name
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER offences_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM offences WHERE run_id = old.id; END;
+
+-- One row per queued withdrawal (stake changes down, coalitions leaving).
+-- paid_gwei < amount_gwei when it was slashed while queued.
+CREATE TABLE withdrawals (
+    run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq            INTEGER NOT NULL,
+    verifier       INTEGER NOT NULL,
+    amount_gwei    INTEGER NOT NULL,
+    queued_ns      INTEGER NOT NULL,
+    completable_ns INTEGER NOT NULL,
+    completed_ns   INTEGER,                 -- NULL: still queued at the end
+    paid_gwei      INTEGER,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER withdrawals_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM withdrawals WHERE run_id = old.id; END;
+
+-- The contract's ledger at the end of the run: deposited = active +
+-- queued + withdrawn + slashed, exactly (gwei).
+CREATE TABLE restaking_summary (
+    run_id              INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    deposited_gwei      INTEGER NOT NULL,
+    active_gwei         INTEGER NOT NULL,
+    queued_gwei         INTEGER NOT NULL,
+    withdrawn_gwei      INTEGER NOT NULL,
+    slashed_gwei        INTEGER NOT NULL,
+    offence_count       INTEGER NOT NULL,
+    slashed_count       INTEGER NOT NULL,   -- offences that slashed something
+    withdrawal_delay_ns INTEGER NOT NULL,
+    veto_window_ns      INTEGER NOT NULL,
+    slash_fraction      REAL NOT NULL
+);
+CREATE TRIGGER restaking_summary_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM restaking_summary WHERE run_id = old.id; END;
+
+-- One row per coalition of the scenario's `adversary:` section: who, what
+-- it did, and what it earned.  Amounts in gwei (signed where they can be
+-- negative).  stake is the members' voting stake (what is delegated to
+-- them); own_stake the part their operators put up themselves
+-- (restaking.operator_share) -- the rest belongs to delegators, who lose
+-- with them but are not in the coalition.  slashed is the members' own
+-- stake slashed; delegators_slashed their delegators'.
+-- pnl = value_extracted + payment - slashed - gas - bribes;
+-- cost_of_corruption = own stake x slash fraction + bribes;
+-- profit_from_corruption = value_extracted + payment.
+CREATE TABLE coalitions (
+    run_id                      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    coalition                   INTEGER NOT NULL,  -- order in the scenario
+    name                        TEXT NOT NULL,
+    attack                      TEXT NOT NULL CHECK (attack IN ('forge', 'censor', 'none')),
+    members                     TEXT NOT NULL,     -- verifier indices, comma-separated
+    member_count                INTEGER NOT NULL,
+    stake_gwei                  INTEGER NOT NULL,  -- voting stake at genesis
+    stake_fraction              REAL NOT NULL,     -- of all genesis stake
+    own_stake_gwei              INTEGER NOT NULL,  -- of that, the operators' own
+    acted_ns                    INTEGER,           -- the attack's first action
+    withdraw_queued_ns          INTEGER,           -- withdrawals queued (NULL: stayed)
+    withdraw_completed_ns       INTEGER,           -- last member's completion
+    forged_msg_count            INTEGER NOT NULL,  -- forged messages put in XBlocks
+    forged_approved_count       INTEGER NOT NULL,  -- of those, in an approved (forged) root
+    forged_executed_count       INTEGER NOT NULL,  -- executed at their destination
+    value_extracted_gwei        INTEGER NOT NULL,  -- value of forged messages executed
+    censored_msg_count          INTEGER NOT NULL,  -- messages of the censored route delayed beyond the bound
+    censored_value_gwei         INTEGER NOT NULL,
+    slashed_gwei                INTEGER NOT NULL,  -- the members' own stake slashed
+    delegators_slashed_gwei     INTEGER NOT NULL,  -- their delegators' stake slashed
+    gas_wei                     INTEGER NOT NULL,  -- the colluding relayer's destination gas
+    bribes_gwei                 INTEGER NOT NULL,
+    payment_gwei                INTEGER NOT NULL,
+    pnl_gwei                    INTEGER NOT NULL,
+    cost_of_corruption_gwei     INTEGER NOT NULL,
+    profit_from_corruption_gwei INTEGER NOT NULL,
+    profitable                  INTEGER NOT NULL CHECK (profitable IN (0, 1)),
+    PRIMARY KEY (run_id, coalition)
+) WITHOUT ROWID;
+CREATE TRIGGER coalitions_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM coalitions WHERE run_id = old.id; END;
+
+-- The verdicts of one run: what went wrong, if anything.
+CREATE TABLE verdicts (
+    run_id                 INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    forged_executed_count  INTEGER NOT NULL,
+    forged_value_gwei      INTEGER NOT NULL,
+    conflicting_commits    INTEGER NOT NULL,   -- honest commits differing at a height
+    longest_stall_ns       INTEGER NOT NULL,   -- longest time without a new consensus height
+    delay_bound_ns         INTEGER NOT NULL,   -- adversary.delay_bound (fast messages)
+    finalized_delay_bound_ns INTEGER NOT NULL, -- adversary.finalized_delay_bound
+    delayed_msg_count      INTEGER NOT NULL,   -- emitted after warm-up, not executed within their level's bound
+    unsafe                 INTEGER NOT NULL CHECK (unsafe IN (0, 1)),   -- forged executed or conflicting commits
+    stalled                INTEGER NOT NULL CHECK (stalled IN (0, 1))   -- a stall or a delayed message
+);
+CREATE TRIGGER verdicts_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM verdicts WHERE run_id = old.id; END;
+
+-- Offences with their delays spelled out, in seconds.
+CREATE VIEW v_offences AS
+SELECT o.run_id, r.scenario_name AS scenario, r.seed, o.seq, o.kind, o.offender, o.outcome, o.reason,
+       o.slashed_gwei / 1e9 AS slashed_eth,
+       (o.detected_ns - o.committed_ns) / 1e9 AS detect_s,
+       (o.included_ns - o.committed_ns) / 1e9 AS include_s,
+       (o.executed_ns - o.committed_ns) / 1e9 AS execute_s
+FROM offences o JOIN runs r ON r.id = o.run_id;
+
+-- The economist's view: one row per (run, coalition) with the run's
+-- parameters (params_json: the swept keys among them) and ETH amounts.
+CREATE VIEW v_attack_economics AS
+SELECT c.run_id, r.scenario_name AS scenario, r.seed, r.params_json, c.coalition, c.name, c.attack,
+       c.member_count, c.stake_fraction, rs.withdrawal_delay_ns / 1e9 AS withdrawal_delay_s,
+       rs.veto_window_ns / 1e9 AS veto_window_s,
+       c.forged_executed_count, c.value_extracted_gwei / 1e9 AS value_extracted_eth,
+       c.own_stake_gwei / 1e9 AS own_stake_eth,
+       c.slashed_gwei / 1e9 AS slashed_eth, c.delegators_slashed_gwei / 1e9 AS delegators_slashed_eth,
+       c.gas_wei / 1e18 AS gas_eth,
+       c.bribes_gwei / 1e9 AS bribes_eth, c.payment_gwei / 1e9 AS payment_eth,
+       c.pnl_gwei / 1e9 AS pnl_eth, c.cost_of_corruption_gwei / 1e9 AS cost_of_corruption_eth,
+       c.profit_from_corruption_gwei / 1e9 AS profit_from_corruption_eth, c.profitable,
+       (c.withdraw_completed_ns IS NOT NULL AND c.slashed_gwei = 0) AS escaped
+FROM coalitions c JOIN runs r ON r.id = c.run_id
+LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;
 -- END restaking

@@ -123,11 +123,13 @@ static const char usage_report[] =
     "apart from the seed) and prints, per point, aligned tables: the number of\n"
     "seeds, finality p50/p90/p99 per level and cost per message as the mean over\n"
     "seeds with a 95% bootstrap interval (fixed seed), consensus time per height,\n"
-    "and the runs that were unsafe (conflicting commits) or stalled (longest\n"
-    "time without a new height above --stall, default 30s).  Parameters that\n"
-    "differ between points are columns.  --out writes one self-contained HTML\n"
-    "file with the tables and SVG plots (finality CDFs; metric vs the swept\n"
-    "parameter with its confidence band).  Exit 0, or 2 on bad input.\n";
+    "the verdict rates (unsafe, stalled: from the verdicts table; --stall, default\n"
+    "30s, applies to runs recorded before schema 2), slashing outcomes and\n"
+    "attacker P&L per coalition.  Parameters that differ between points are\n"
+    "columns.  --out writes one self-contained HTML file with the tables and SVG\n"
+    "plots (finality CDFs; metric vs the swept parameter with its confidence band;\n"
+    "attacker P&L over coalition stake x withdrawal delay).  Exit 0, or 2 on bad\n"
+    "input.\n";
 
 static const char usage_bench[] =
     "usage: xrsim bench phold --lps L --pop P --events E [--seed N]\n"

@@ -2,9 +2,13 @@
 ** `xrsim report FILE.db [--out report.html] [--stall 30s]`: per parameter
 ** point (same scenario and parameters apart from the seed), finality
 ** percentiles with bootstrap confidence intervals across seeds, cost per
-** message, consensus time per height, and safety / liveness verdict rates
-** (analysis/an_report.h), as aligned tables on stdout and optionally one
-** self-contained HTML file with SVG plots.  The results file is opened
+** message, consensus time per height, safety / liveness verdict rates,
+** slashing outcomes and attacker P&L per coalition (analysis/an_report.h),
+** as aligned tables on stdout and optionally one self-contained HTML file
+** with SVG plots (finality CDFs, metric vs the swept parameter, attacker
+** P&L over coalition stake x withdrawal delay).  --stall is the liveness
+** rule for runs without a verdicts row (recorded before schema 2); runs
+** with one carry their own verdict.  The results file is opened
 ** read-only.  Exit status 0, or 2 on bad usage or input (nothing written).
 */
 #include <errno.h>

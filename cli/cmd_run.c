@@ -203,6 +203,13 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         printf("; evidence %" PRIu64 " (%" PRIu32 " offender%s); conflicting commits %" PRIu64 " (%s)\n",
                c->evidence, c->offenders, c->offenders == 1 ? "" : "s", c->conflicts,
                c->conflicts == 0 && c->approval_conflicts == 0 ? "safe" : "UNSAFE");
+        if (c->byzantine) {
+            printf("  byzantine   %" PRIu64 " messages suppressed, %" PRIu64 " delayed, %" PRIu64 " equivocating twins, %" PRIu64
+                   " conflicting attestation votes, %" PRIu64 " signatures withheld, %" PRIu64 " lazy, %" PRIu64
+                   " forged (SELECT * FROM v_byzantine)\n",
+                   c->msgs_suppressed, c->msgs_delayed, c->twins_sent, c->conflicting_votes, c->sigs_withheld,
+                   c->lazy_sigs, c->forged_sigs);
+        }
     }
     if (s->has_xchain) {
         const mdl_xchain_summary *x = &s->xchain;
@@ -230,6 +237,22 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         printf("  relayers    %" PRIu64 " submissions (%" PRIu64 " reverted), %.4g ETH of gas; stream-order"
                " violations %" PRIu64 "\n",
                x->submissions, x->reverted, (double)x->relayer_fee_wei / 1e18, x->violations);
+        printf("  restaking   %.6g ETH staked, %.6g queued, %.6g withdrawn, %.6g slashed; %" PRIu64
+               " offence%s found, %" PRIu64 " slashed\n",
+               (double)x->ledger.active / 1e9, (double)x->ledger.queued / 1e9, (double)x->ledger.withdrawn / 1e9,
+               (double)x->ledger.slashed / 1e9, x->offences, x->offences == 1 ? "" : "s", x->offences_slashed);
+        const mdl_verdicts *v = &x->verdicts;
+        printf("  verdicts    %s: %" PRIu64 " forged messages executed (%.6g ETH), %" PRIu64
+               " conflicting commits; %s: longest stall %.2f s, %" PRIu64 " messages not executed within %.0f s\n",
+               v->unsafe ? "UNSAFE" : "safe", v->forged_executed, (double)v->forged_value_gwei / 1e9, v->conflicts,
+               v->stalled ? "STALLED" : "live", (double)v->longest_stall_ns / 1e9, v->delayed,
+               (double)v->delay_bound_ns / 1e9);
+        if (x->coalitions) {
+            printf("  attackers   %zu coalition%s, P&L %+.6g ETH in all, %" PRIu64
+                   " profitable (SELECT * FROM v_attack_economics)\n",
+                   x->coalitions, x->coalitions == 1 ? "" : "s", (double)x->coalition_pnl_gwei / 1e9,
+                   x->coalitions_profitable);
+        }
     }
     printf("  results     %s (run %" PRId64, a->out, run_id);
     if (s->rows_written) printf("; %" PRIu64 " sampled network messages in net_deliveries", s->rows_written);

@@ -28,6 +28,9 @@ enum {
     M_CONS_EVIDENCE, M_CONS_OFFENDERS, M_CONS_CONFLICTS, M_CONS_APPROVAL_CONFLICTS, M_CONS_ACTIONS_DROPPED,
     M_NET_SENT, M_NET_DELIVERED, M_NET_LOST, M_PROBE_DELIVERED_FRAC, M_PROBE_P50, M_PROBE_P99,
     M_PROBE_MAX,
+    M_V_FORGED, M_V_FORGED_VALUE, M_V_CONFLICTS, M_V_DELAYED, M_V_UNSAFE, M_V_STALLED,
+    M_S_OFFENCES, M_S_SLASHED_OFFENCES, M_S_SLASHED, M_S_WITHDRAWN,
+    M_A_PNL, M_A_PROFITABLE,
     M_COUNT
 };
 
@@ -85,6 +88,18 @@ static const mdl_expect_metric metrics[M_COUNT] = {
     [M_PROBE_P50] = {"network.latency_p50", D, PR, "one-way probe latency, median"},
     [M_PROBE_P99] = {"network.latency_p99", D, PR, "one-way probe latency, 99th percentile"},
     [M_PROBE_MAX] = {"network.latency_max", D, PR, "one-way probe latency, maximum"},
+    [M_V_FORGED] = {"verdicts.forged_executed", C, XC, "forged messages executed at their destination"},
+    [M_V_FORGED_VALUE] = {"verdicts.forged_value", E, XC, "value carried by the forged messages executed"},
+    [M_V_CONFLICTS] = {"verdicts.conflicting_commits", C, XC, "honest commits that differ at a height"},
+    [M_V_DELAYED] = {"verdicts.delayed", C, XC, "messages not executed within adversary.delay_bound"},
+    [M_V_UNSAFE] = {"verdicts.unsafe", C, XC, "1 when forged messages executed or commits conflicted"},
+    [M_V_STALLED] = {"verdicts.stalled", C, XC, "1 when a message was delayed or consensus stalled beyond the bound"},
+    [M_S_OFFENCES] = {"slashing.offences", C, XC, "offences the watchers found"},
+    [M_S_SLASHED_OFFENCES] = {"slashing.slashed_offences", C, XC, "of those, offences that slashed stake"},
+    [M_S_SLASHED] = {"slashing.slashed", E, XC, "stake slashed by the restaking contract"},
+    [M_S_WITHDRAWN] = {"slashing.withdrawn", E, XC, "stake that completed the withdrawal queue"},
+    [M_A_PNL] = {"attackers.pnl", E, XC, "profit and loss of all coalitions together (may be negative)"},
+    [M_A_PROFITABLE] = {"attackers.profitable", C, XC, "coalitions whose attack paid"},
 };
 
 #undef D
@@ -323,6 +338,18 @@ bool mdl_expect_value(uint32_t metric, const mdl_world_summary *s, double *out) 
     case M_PROBE_P50: return s->latency_count && count(s->latency_p50_ns, out);
     case M_PROBE_P99: return s->latency_count && count(s->latency_p99_ns, out);
     case M_PROBE_MAX: return s->latency_count && count(s->latency_max_ns, out);
+    case M_V_FORGED: return count(s->xchain.verdicts.forged_executed, out);
+    case M_V_FORGED_VALUE: *out = (double)s->xchain.verdicts.forged_value_gwei * 1e9; return true;
+    case M_V_CONFLICTS: return count(s->xchain.verdicts.conflicts, out);
+    case M_V_DELAYED: return count(s->xchain.verdicts.delayed, out);
+    case M_V_UNSAFE: return count(s->xchain.verdicts.unsafe, out);
+    case M_V_STALLED: return count(s->xchain.verdicts.stalled, out);
+    case M_S_OFFENCES: return count(s->xchain.offences, out);
+    case M_S_SLASHED_OFFENCES: return count(s->xchain.offences_slashed, out);
+    case M_S_SLASHED: *out = (double)s->xchain.ledger.slashed * 1e9; return true;
+    case M_S_WITHDRAWN: *out = (double)s->xchain.ledger.withdrawn * 1e9; return true;
+    case M_A_PNL: *out = (double)s->xchain.coalition_pnl_gwei * 1e9; return true;
+    case M_A_PROFITABLE: return count(s->xchain.coalitions_profitable, out);
     default: break;
     }
     return false;

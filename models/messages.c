@@ -253,6 +253,13 @@ void mdl_messages_on_submit(mdl_messages *m, const mdl_submit_result *res, uint6
     }
 }
 
+void mdl_messages_on_forged(mdl_messages *m, uint64_t source, uint64_t dest, uint64_t shard, uint64_t offset) {
+    stream *s = stream_of(m, source, dest, shard, false);
+    if (!s) return;
+    if (offset != s->executed + 1) m->violations++;
+    if (offset > s->executed) s->executed = offset;
+}
+
 uint64_t mdl_messages_violations(const mdl_messages *m) { return m->violations; }
 size_t mdl_messages_count(const mdl_messages *m) { return m->len; }
 const mdl_msg_life *mdl_messages_at(const mdl_messages *m, size_t i) {

@@ -55,6 +55,10 @@ void mdl_messages_on_approved(mdl_messages *m, uint64_t chain, uint8_t conf_leve
 void mdl_messages_on_sent(mdl_messages *m, uint32_t relayer, uint64_t source_chain,
                           uint64_t dest_chain, const xr_xmsg *msgs, size_t n, uint64_t now_ns);
 void mdl_messages_on_submit(mdl_messages *m, const mdl_submit_result *res, uint64_t dest_chain);
+/* A forged message executed at stream position (source, dest, shard,
+** offset): the stream moves on (the real message there never executes),
+** checked for order like any execution. */
+void mdl_messages_on_forged(mdl_messages *m, uint64_t source, uint64_t dest, uint64_t shard, uint64_t offset);
 
 /* Executions of a stream offset seen twice or out of order (must stay 0). */
 uint64_t mdl_messages_violations(const mdl_messages *m);

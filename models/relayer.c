@@ -183,7 +183,8 @@ static void tx_send(mdl_relayers *r, uint32_t t) {
     }
     uint64_t base = mdl_rollup_base_fee_wei(dest);
     uint64_t max_fee = base / 1000 * x->fee_permille + (base % 1000) * x->fee_permille / 1000 + 1;
-    uint64_t id = mdl_rollup_submit_tx(dest, x->bytes, x->len, x->gas_limit, max_fee, x->relayer, t);
+    uint64_t id = mdl_rollup_submit_tx(dest, x->bytes, x->len, x->gas_limit, max_fee,
+                                       r->cfg.first_index + x->relayer, t);
     if (id == 0) {
         fail(r, "relayer: destination refused a transaction (gas limit or memory)");
         return;
@@ -280,9 +281,8 @@ static void handle_job(void *ctx, sim_engine *e, const sim_event *ev) {
     mdl_xblock xb;
     int level = mdl_level_of_conf(jb->header.conf_level);
     bool found = false;
-    if (src) {
-        found = level >= 0 && mdl_rollup_xblock_get(src, level, jb->header.offset, &jb->root, &xb);
-    } else if (r->source.xblock_get && level >= 0) {
+    if (src) found = level >= 0 && mdl_rollup_xblock_get(src, level, jb->header.offset, &jb->root, &xb);
+    if (!found && r->source.xblock_get && level >= 0) {
         found = r->source.xblock_get(r->source.ctx, jb->header.source_chain_id, level, jb->header.offset,
                                      &jb->root, &xb);
     }
@@ -447,7 +447,8 @@ void mdl_relayers_on_approved(mdl_relayers *r, uint64_t now_ns, const xr_action_
 
 void mdl_relayers_on_submit(mdl_relayers *r, const mdl_submit_result *res) {
     uint32_t t = (uint32_t)res->tag;
-    if (t >= r->tx_count || !r->txs[t].live || r->txs[t].relayer != res->relayer) return;
+    if (res->relayer < r->cfg.first_index) return;
+    if (t >= r->tx_count || !r->txs[t].live || r->txs[t].relayer != res->relayer - r->cfg.first_index) return;
     tx *x = &r->txs[t];
     mdl_relayer_stats *st = &r->stats[x->relayer];
     st->gas_used += res->gas_used;

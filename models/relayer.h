@@ -54,6 +54,8 @@ typedef struct mdl_relayer_config {
     uint32_t fee_multiplier_permille; /* 2000 = 2x the base fee */
     uint32_t retries;
     uint64_t retry_backoff_ns;
+    uint32_t first_index;         /* relayer i sends as rollup relayer first_index + i (not
+                                  ** from YAML: a second group, e.g. a colluding relayer, sets it) */
 } mdl_relayer_config;
 
 /* Defaults: 1 relayer, 200 ms, minimal signatures, 2x fee, 3 retries, 5 s. */
@@ -94,8 +96,9 @@ typedef void (*mdl_relayer_sent_fn)(void *ctx, uint32_t relayer, uint64_t dest_c
                                     uint64_t now_ns);
 void mdl_relayers_set_sent_hook(mdl_relayers *r, mdl_relayer_sent_fn fn, void *ctx);
 
-/* Where XBlocks of non-rollup chains and validator sets other than the
-** genesis one come from (both may be NULL; the hooks are copied). */
+/* Where XBlocks that no rollup holds (the consensus chain's system
+** XBlocks; a colluding relayer's forged ones) and validator sets other
+** than the genesis one come from (both may be NULL; the hooks are copied). */
 typedef struct mdl_relayer_source {
     /* The XBlock (chain, level, offset) with attestation root *root. */
     bool (*xblock_get)(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,

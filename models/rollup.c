@@ -139,6 +139,7 @@ struct mdl_rollups {
     xr_submission_store *sub_store;
     xr_xreceipt *receipts;      /* XR_MAX_SUBMISSION_MSGS */
     uint64_t *msg_gas;
+    bool provisional;           /* announce provisional Finalized XBlocks */
     bool failed;
 };
 
@@ -242,6 +243,7 @@ static void view_of(const mdl_rollup *r, int level, const xb_rec *x, bool orphan
     out->emitted_ns = x->emitted_ns;
     out->orphaned = orphaned;
     out->replacement = x->replacement;
+    out->provisional = false;
 }
 
 static void emit(mdl_rollup *r, int level, const xb_rec *x, bool orphaned) {
@@ -512,6 +514,35 @@ static void schedule(mdl_rollup *r, uint64_t delay_ns, uint64_t type, uint64_t p
     if (sim_schedule_in(g->engine, delay_ns, g->kind, r->index, (payload << 8) | type) == 0) fail(g);
 }
 
+/* The Finalized XBlock block b would get if the chain as it is now became
+** final: the next Finalized offset after the unfinal blocks before b that
+** will have one.  Announced with provisional = true (not stored). */
+static void announce_provisional(mdl_rollup *r, const blk *b) {
+    mdl_rollups *g = r->group;
+    if (g->cb.on_xblock == NULL) return;
+    uint64_t offset = r->store[MDL_LEVEL_FINALIZED].last;
+    for (size_t i = 0; i < blk_count(r); i++) {
+        const blk *o = blk_at(r, i);
+        if (o->height >= b->height) break;
+        offset += o->fin.count || r->cfg.xblocks == MDL_XBLOCKS_ALL;
+    }
+    xb_rec x;
+    memset(&x, 0, sizeof x);
+    x.header.source_chain_id = r->cfg.chain_id;
+    x.header.consensus_chain_id = g->params.consensus_chain_id;
+    x.header.conf_level = XR_CONF_FINALIZED;
+    x.header.offset = offset + 1;
+    x.header.source_block_height = b->height;
+    x.header.source_block_hash = b->hash;
+    x.block_ns = x.emitted_ns = b->time_ns;
+    x.set = b->fin;
+    rec_roots(g, &x);
+    mdl_xblock v;
+    view_of(r, MDL_LEVEL_FINALIZED, &x, false, &v);
+    v.provisional = true;
+    g->cb.on_xblock(g->cb.ctx, &v);
+}
+
 static void produce_block(mdl_rollup *r) {
     mdl_rollups *g = r->group;
     uint64_t now = sim_now_ns(g->engine);
@@ -579,6 +610,7 @@ static void produce_block(mdl_rollup *r) {
         fail(g);
         return;
     }
+    if (g->provisional && (fin.count || r->cfg.xblocks == MDL_XBLOCKS_ALL)) announce_provisional(r, &b);
     if (g->cb.on_block) g->cb.on_block(g->cb.ctx, &info);
     schedule(r, sample_gap(&r->cfg.block_time, r->rng_block), EV_BLOCK, 0);
 }
@@ -946,6 +978,7 @@ int mdl_rollups_add_valset(mdl_rollups *g, uint64_t id, const xr_validator *memb
 }
 
 bool mdl_rollups_failed(const mdl_rollups *g) { return g->failed; }
+void mdl_rollups_set_provisional(mdl_rollups *g, bool on) { g->provisional = on; }
 
 /* ======================================================================== */
 /* one rollup                                                                */

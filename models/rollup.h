@@ -205,6 +205,10 @@ typedef struct mdl_xblock {
     uint64_t emitted_ns;        /* reached this level (or was re-announced) */
     bool orphaned;              /* an announcement that this version is orphaned */
     bool replacement;           /* emitted by a reorg in place of an orphan */
+    bool provisional;           /* not an XBlock yet: the Finalized XBlock a block just
+                                ** produced would get if the chain stayed as it is (see
+                                ** mdl_rollups_set_provisional); not stored, not attestable
+                                ** by an honest verifier */
 } mdl_xblock;
 
 typedef struct mdl_rollup_block {
@@ -310,6 +314,12 @@ int mdl_rollups_add_valset(mdl_rollups *rs, uint64_t id, const xr_validator *mem
                            uint32_t count);
 /* True when memory ran out inside the run. */
 bool mdl_rollups_failed(const mdl_rollups *rs);
+/* From now on, right after each block that will have a Finalized XBlock is
+** produced, announce that XBlock as it would be if the chain stayed as it
+** is (same offset, height, hash and messages), with provisional = true --
+** what a lazy verifier that does not wait for finality signs.  A later
+** reorg makes the real one differ.  Off by default (it costs hashing). */
+void mdl_rollups_set_provisional(mdl_rollups *rs, bool on);
 
 /* ---- one rollup ----------------------------------------------------------- */
 

@@ -16,9 +16,6 @@ static const char *const probe_keys[] = {"count", "interval", "arrival", "size",
                                          "sample", NULL};
 static const char *const arrival_names[] = {"fixed", "poisson", NULL};
 
-/* Sections later versions of xrsim fill in: named so the error says why. */
-static const char *const future_sections[] = {"restaking", "adversary", NULL};
-
 static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
@@ -43,16 +40,6 @@ static char *base_name(const char *path) {
 static void check_top_level(const sim_ynode *root, sim_diag *d) {
     if (root->kind != SIM_Y_MAP) {
         sim_diag_error(d, root, "a scenario is a mapping of sections (run, network, ...)");
-        return;
-    }
-    for (size_t i = 0; i < root->count; i++) {
-        const sim_ynode *k = root->keys[i];
-        for (size_t f = 0; future_sections[f]; f++) {
-            if (strcmp(k->str, future_sections[f]) == 0) {
-                sim_diag_error(d, k, "section '%s' is not supported by this version of xrsim",
-                               k->str);
-            }
-        }
     }
 }
 
@@ -156,7 +143,7 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     const sim_ynode *root = sim_ydoc_root(s->doc);
     check_top_level(root, d);
     if (root->kind != SIM_Y_MAP) return false;
-    /* Unknown keys; future sections were reported above with their reason. */
+    /* Unknown keys (with a suggestion for near misses). */
     static const char *const all_keys[] = {"name", "description", "run", "network", "probes",
                                            "verifiers", "consensus", "rollups", "l1", "workload",
                                            "relayers", "restaking", "adversary", "sweep", "expect",
@@ -180,8 +167,16 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     /* Byzantine `crashed` verifiers are network crashes of their nodes */
     mdl_verifier_config_add_crashes(&s->verifiers, &s->net, d);
     mdl_xchain_config_load(sim_ymap_get(root, "l1"), sim_ymap_get(root, "rollups"),
-                           sim_ymap_get(root, "workload"), sim_ymap_get(root, "relayers"), &s->xchain, d);
+                           sim_ymap_get(root, "workload"), sim_ymap_get(root, "relayers"),
+                           sim_ymap_get(root, "restaking"), &s->xchain, d);
     const sim_ynode *rollups = sim_ymap_get(root, "rollups");
+    /* coalitions add verifiers.byzantine entries: after the verifiers, before the world */
+    mdl_adversary_config_load(sim_ymap_get(root, "adversary"), &s->xchain.rollups, &s->verifiers,
+                              &s->xchain.adversary, d);
+    if (sim_ymap_get(root, "restaking") && s->xchain.rollups.count == 0) {
+        sim_diag_error(d, sim_ymap_get(root, "restaking"),
+                       "the restaking contract lives on the L1 and slashes through it: add rollups");
+    }
     if (s->xchain.rollups.count && s->verifiers.count == 0) {
         sim_diag_error(d, rollups, "rollups need verifiers to attest their blocks (add a verifiers section)");
     }

@@ -5,10 +5,10 @@
 ** them all at once; nothing is run from a scenario that had an error.
 **
 ** Sections: name, description, run, network, probes, verifiers, consensus,
-** l1, rollups, workload, relayers, expect (expect.h), sweep (sweep.h)
-** (verifier_config.h).  Sections that later versions fill in (rollups,
-** ...) are errors here, not silently ignored: a scenario never asks for
-** something the build does not do.
+** l1, rollups, workload, relayers, restaking (restaking.h), adversary
+** (adversary.h), expect (expect.h), sweep (sweep.h).  Unknown sections are
+** errors, not silently ignored: a scenario never asks for something the
+** build does not do.
 */
 #ifndef MDL_SCENARIO_H
 #define MDL_SCENARIO_H

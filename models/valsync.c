@@ -36,17 +36,15 @@ struct mdl_valsync {
     mdl_l1 *l1;
     mdl_verifiers *vs;
     mdl_rollups *rs;
-    const mdl_stake_change *changes;
-    size_t change_count;
+    mdl_valsync_power_fn power;
+    void *power_ctx;
     uint64_t cchain;
     uint32_t n;                 /* verifiers */
     size_t rollups;
-    uint64_t *stake_gwei;       /* per verifier: the stake table */
-    size_t *queued;             /* included changes not yet in a set, in inclusion order */
-    size_t queued_count;
+    uint64_t *stake_gwei;       /* per verifier: the powers of the last set created */
     vset *sets;
     size_t set_count, set_cap;
-    uint32_t kind_tx, kind_stage;
+    uint32_t kind_stage;
     const char *error;
 };
 
@@ -84,7 +82,7 @@ static bool push_set(mdl_valsync *v, uint64_t id, uint64_t epoch, uint64_t now_n
         total += v->stake_gwei[i]; /* each <= 1e17, n <= 4096: no overflow */
         m++;
     }
-    assert(m > 0); /* the config refuses changes that empty the set */
+    assert(m > 0); /* on_epoch refuses powers that empty the set */
     xr_valset_init(&s->set, s->sorted, v->n);
     if (total > MAX_TOTAL_POWER || xr_valset_set(&s->set, id, s->members, m) != 0) {
         free(s->members);
@@ -175,20 +173,22 @@ static void advance(mdl_valsync *v, uint64_t now_ns) {
     }
 }
 
-static void on_included(void *ctx, const mdl_l1_receipt *r) {
-    mdl_valsync *v = ctx;
-    assert(r->tag < v->change_count && v->queued_count < v->change_count);
-    v->queued[v->queued_count++] = (size_t)r->tag;
-}
-
 static void on_epoch(void *ctx, uint64_t epoch, uint64_t now_ns) {
     mdl_valsync *v = ctx;
-    if (v->queued_count == 0 || v->error) return;
-    for (size_t i = 0; i < v->queued_count; i++) {
-        const mdl_stake_change *c = &v->changes[v->queued[i]];
-        v->stake_gwei[c->verifier] = c->stake_gwei;
+    if (v->error) return;
+    bool changed = false;
+    uint32_t members = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        uint64_t p = v->power(v->power_ctx, i);
+        members += p > 0;
+        changed |= p != v->stake_gwei[i];
     }
-    v->queued_count = 0;
+    if (!changed) return;
+    if (members == 0) {
+        fail(v, "valsync: every verifier left the set (no stake is left)");
+        return;
+    }
+    for (uint32_t i = 0; i < v->n; i++) v->stake_gwei[i] = v->power(v->power_ctx, i);
     if (!push_set(v, v->sets[v->set_count - 1].info.id + 1, epoch, now_ns)) {
         fail(v, "out of memory");
         return;
@@ -199,16 +199,6 @@ static void on_epoch(void *ctx, uint64_t epoch, uint64_t now_ns) {
 static void on_block(void *ctx, const mdl_l1_block *b) {
     mdl_valsync *v = ctx;
     if (!v->error) advance(v, b->time_ns);
-}
-
-static void handle_tx(void *ctx, sim_engine *e, const sim_event *ev) {
-    mdl_valsync *v = ctx;
-    (void)e;
-    uint64_t base = mdl_l1_base_fee_wei(v->l1);
-    uint64_t tip = 2 * GWEI;
-    mdl_l1_tx tx = {.gas = MDL_VALSYNC_TX_GAS, .max_fee_wei = 3 * base + tip, .priority_fee_wei = tip,
-                    .tag = ev->arg};
-    if (mdl_l1_submit(v->l1, &tx, on_included, v) == 0) fail(v, "valsync: the L1 refused a stake change");
 }
 
 static void handle_stage(void *ctx, sim_engine *e, const sim_event *ev) {
@@ -229,22 +219,21 @@ static void handle_stage(void *ctx, sim_engine *e, const sim_event *ev) {
 }
 
 mdl_valsync *mdl_valsync_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, mdl_rollups *rs,
-                             const mdl_stake_change *changes, size_t n) {
-    assert(e && l1 && vs && rs && (changes || n == 0));
+                             mdl_valsync_power_fn power, void *power_ctx) {
+    assert(e && l1 && vs && rs && power);
     mdl_valsync *v = calloc(1, sizeof *v);
     if (!v) return NULL;
     v->engine = e;
     v->l1 = l1;
     v->vs = vs;
     v->rs = rs;
-    v->changes = changes;
-    v->change_count = n;
+    v->power = power;
+    v->power_ctx = power_ctx;
     v->cchain = mdl_verifiers_chain_id(vs);
     v->n = mdl_verifiers_count(vs);
     v->rollups = mdl_rollups_count(rs);
     v->stake_gwei = calloc(v->n ? v->n : 1, sizeof *v->stake_gwei);
-    v->queued = calloc(n ? n : 1, sizeof *v->queued);
-    if (!v->stake_gwei || !v->queued) goto fail;
+    if (!v->stake_gwei) goto fail;
     for (uint32_t i = 0; i < v->n; i++) v->stake_gwei[i] = mdl_verifiers_power(vs, i);
     /* genesis: the verifiers' own set, known everywhere from the start */
     const xr_valset *g = mdl_verifiers_valset(vs);
@@ -254,9 +243,7 @@ mdl_valsync *mdl_valsync_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, mdl_r
     s0->info.activation_height = 1;
     s0->info.emitted_ns = s0->info.approved_ns = s0->info.staged_ns = s0->info.active_ns = 0;
     for (size_t r = 0; r < v->rollups; r++) s0->installed_ns[r] = 0;
-    v->kind_tx = sim_engine_register(e, "valsync.tx", handle_tx, v);
     v->kind_stage = sim_engine_register(e, "valsync.stage", handle_stage, v);
-    for (size_t i = 0; i < n; i++) assert(changes[i].verifier < v->n);
     return v;
 fail:
     mdl_valsync_free(v);
@@ -273,17 +260,12 @@ void mdl_valsync_free(mdl_valsync *v) {
     }
     free(v->sets);
     free(v->stake_gwei);
-    free(v->queued);
     free(v);
 }
 
 bool mdl_valsync_start(mdl_valsync *v) {
     mdl_l1_listener li = {.on_epoch = on_epoch, .on_block = on_block, .ctx = v};
-    if (!mdl_l1_listen(v->l1, &li)) return false;
-    for (size_t i = 0; i < v->change_count; i++) {
-        if (sim_schedule_at(v->engine, v->changes[i].at_ns, v->kind_tx, 0, i) == 0) return false;
-    }
-    return true;
+    return mdl_l1_listen(v->l1, &li);
 }
 
 void mdl_valsync_on_approved(mdl_valsync *v, uint64_t now_ns, const xr_action_approved *a) {

@@ -5,15 +5,15 @@
 ** system call) before any submission signed by it can verify there.
 **
 ** The life of one set, step by step:
-**   1. L1.  Each scenario entry `verifiers.stake_changes: [{at, verifier,
-**      stake}]` is an L1 transaction submitted at `at` (gas
-**      MDL_VALSYNC_TX_GAS, max fee 3 x the base fee + a 2 gwei tip, tip
-**      2 gwei).  Its inclusion queues the change.
-**   2. Epoch.  At the first L1 epoch boundary after inclusion (on_epoch),
-**      the queued changes are applied in inclusion order to the stake table
-**      (power = stake in gwei, as verifiers.stake; stake 0 leaves the set)
-**      and the new set -- every verifier with stake > 0, id = previous + 1 --
-**      is CREATED.  Several changes in one epoch make one set; an epoch
+**   1. L1.  Stake lives in the restaking contract (models/restaking.h):
+**      deposits, queued withdrawals, ejections after a slash, and the
+**      scenario's `verifiers.stake_changes` (L1 transactions) all change
+**      what it reports as each verifier's power (its operator's active
+**      delegated stake in gwei).
+**   2. Epoch.  At each L1 epoch boundary (on_epoch) the powers are read
+**      through the power callback; when any differs from the last set's,
+**      a new set -- every verifier with power > 0, id = previous + 1 -- is
+**      CREATED.  Several changes in one epoch make one set; an epoch
 **      without changes makes none.
 **   3. Emission.  Sets go out strictly one at a time: set k is EMITTED once
 **      set k-1 is active on every verifier's core (genesis is).  Emitting is
@@ -61,7 +61,6 @@
 #include "verifier.h"
 
 #define MDL_VALSYNC_MARGIN 2u         /* heights between staging and activation */
-#define MDL_VALSYNC_TX_GAS 150000u    /* L1 gas of one stake change */
 
 typedef struct mdl_valsync mdl_valsync;
 
@@ -86,13 +85,15 @@ typedef struct mdl_valset_info {
     uint64_t total_power;
 } mdl_valset_info;
 
+/* Verifier i's power now (the restaking contract's view). */
+typedef uint64_t (*mdl_valsync_power_fn)(void *ctx, uint32_t verifier);
 /* Sync over the verifiers `vs`, the L1 and the rollups (all borrowed, must
-** outlive it) for the stake changes `changes[0..n)` (borrowed, sorted by
-** time, each verifier < the verifier count).  NULL when out of memory. */
+** outlive it), reading powers through power(power_ctx, i) at each epoch.
+** NULL when out of memory. */
 mdl_valsync *mdl_valsync_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, mdl_rollups *rs,
-                             const mdl_stake_change *changes, size_t n);
+                             mdl_valsync_power_fn power, void *power_ctx);
 void mdl_valsync_free(mdl_valsync *v);
-/* Listens to the L1 and schedules the changes.  False when out of memory. */
+/* Listens to the L1.  False when out of memory. */
 bool mdl_valsync_start(mdl_valsync *v);
 
 /* The world's hooks: every approval (all verifiers'; others are ignored),

@@ -127,6 +127,16 @@ static void on_approved(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_
     mdl_xchain_on_approved(w->xchain, now_ns, a);
 }
 
+static void on_commit(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c) {
+    mdl_world *w = ctx;
+    mdl_xchain_on_commit(w->xchain, verifier, now_ns, c);
+}
+
+static void on_evidence(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
+    mdl_world *w = ctx;
+    mdl_xchain_on_evidence(w->xchain, verifier, now_ns, e);
+}
+
 mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     assert(s && d);
     mdl_world *w = calloc(1, sizeof *w);
@@ -169,13 +179,15 @@ mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     if (w->probes && !mdl_probes_start(w->probes)) goto oom;
     if (s->xchain.rollups.count) {
         const char *why = NULL;
-        w->xchain = mdl_xchain_new(w->engine, w->verifiers, s->consensus.bft.quorum, &s->xchain, s->seed, &why);
+        w->xchain = mdl_xchain_new(w->engine, w->verifiers, s->consensus.bft.quorum, &s->xchain, s->seed,
+                                   s->warmup_ns, s->duration_ns, &why);
         if (!w->xchain) {
             sim_diag_error(d, NULL, "cannot build the chains: %s", why ? why : "out of memory");
             mdl_world_free(w);
             return NULL;
         }
-        static const mdl_verifier_hooks hooks = {.on_approved = on_approved};
+        static const mdl_verifier_hooks hooks = {.on_approved = on_approved, .on_commit = on_commit,
+                                                 .on_evidence = on_evidence};
         mdl_verifier_hooks h = hooks;
         h.ctx = w;
         mdl_verifiers_set_hooks(w->verifiers, &h);
@@ -319,6 +331,6 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
     }
     if (w->xchain) {
         out->has_xchain = true;
-        mdl_xchain_summary_get(w->xchain, w->scn->warmup_ns, &out->xchain);
+        mdl_xchain_summary_get(w->xchain, w->scn->warmup_ns, &out->consensus, out->sim_ns, &out->xchain);
     }
 }

@@ -1,10 +1,14 @@
 # `xrsim report` through the command line: 3 seeds x 2 relayer delays of a
 # short end-to-end scenario make 2 parameter points; the report prints
-# aligned tables with the varying parameter as a column, the same output
+# aligned tables with the varying parameter as a column, the verdicts and
+# slashing tables, one line saying there is no coalition, the same output
 # twice (deterministic bootstrap), and one self-contained HTML file with
-# the tables and SVG plots.  Bad input -- a text file, a foreign SQLite
-# file, a missing file, bad usage -- exits 2 with a clear message, leaves
-# every file unchanged and writes no HTML.
+# the tables and SVG plots.  A 4-point forging-economics sweep (coalition
+# stake 0.4 / 0.8 x withdrawal delay 10 s / 1 h, 2 seeds) gives the
+# attacker P&L table -- profitable only above the quorum with the short
+# delay -- and a P&L heat map in the HTML.  Bad input -- a text file, a
+# foreign SQLite file, a missing file, bad usage -- exits 2 with a clear
+# message, leaves every file unchanged and writes no HTML.
 . "$(dirname "$0")/lib.sh"
 db=$TMP/sweep.db
 for d in 200ms 1500ms; do
@@ -21,7 +25,12 @@ echo "$out" | grep -q "6 ok runs in 2 parameter points; varying: relayers.delay$
 echo "$out" | grep -Eq "^point +scenario +relayers.delay +seeds +fast p50 +fast p90 +fast p99$" || fail "fast table header"
 echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +[0-9.]+ \[[0-9.]+, [0-9.]+\] " || fail "P1 row"
 echo "$out" | grep -Eq "^P2 +e2e +1500ms +3 +[0-9.]+ \[[0-9.]+, [0-9.]+\] " || fail "P2 row"
-echo "$out" | grep -Eq "^P1 .* 0/3 +0/3$" || fail "verdict columns"
+echo "$out" | grep -Eq "^point +scenario +relayers.delay +runs +unsafe +stalled +forged executed \(msgs/run\)" \
+  || fail "verdicts table header"
+echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +0% \(0/3\) +[0-9]+% \([0-3]/3\) +0 +0 " || fail "verdict columns"
+echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +14 d +0 +0 +0 +0 +0 +0 +0 +0 +0$" || fail "slashing row: no offence"
+echo "$out" | grep -q "^attackers: no coalition in this file: no attacker section$" || fail "no-coalition line"
+echo "$out" | grep -q "P&L" && fail "P&L without coalitions"
 # the longer relayer delay slows fast finality: P2's p50 above P1's
 p1=$(echo "$out" | grep -m1 "^P1 " | awk '{print $5}')
 p2=$(echo "$out" | grep -m1 "^P2 " | awk '{print $5}')
@@ -36,7 +45,8 @@ ok "deterministic"
 html=$TMP/report.html
 [ -s "$html" ] || fail "no HTML"
 head -c 15 "$html" | grep -q "<!DOCTYPE html>" || fail "not HTML"
-[ "$(grep -c "<table>" "$html")" = 3 ] || fail "want 3 tables"
+[ "$(grep -c "<table>" "$html")" = 5 ] || fail "want 5 tables (3 per point, verdicts, slashing)"
+grep -q "Attacker" "$html" && fail "attacker section without coalitions"
 # CDF of fast finality + 2 metric-vs-delay plots (no finalized message executes in 6 min)
 [ "$(grep -c "<svg " "$html")" = 3 ] || fail "want 3 plots, got $(grep -c "<svg " "$html")"
 grep -q "fast p99 finality (s) vs relayers.delay" "$html" || fail "no metric-vs-parameter plot"
@@ -46,6 +56,46 @@ grep -Eqi "https?:|<script|src=|url\(" "$html" && fail "external reference in th
 tail -1 "$html" | grep -q "</html>" || fail "truncated HTML"
 [ ! -e "$html.tmp" ] || fail "temporary file left"
 ok "self-contained HTML"
+
+# attacker economics: a 4-point sweep of the economist's scenario
+e=$TMP/econ.db
+(cd "$SRC" && "$XRSIM" sweep scenarios/attacks/forge-economics.yaml --out "$e" --quiet --jobs 2 \
+   --set 'sweep.grid={"adversary.coalitions[0].stake_fraction": [0.4, 0.8], restaking.withdrawal_delay: [10s, 1h]}' \
+   --set 'sweep.seeds=2' --set run.duration=2min) || fail "economics sweep"
+out=$("$XRSIM" report "$e" --out "$TMP/econ.html"); rc=$?
+echo "$out" | sed -n '/^attacker economics/,$p'
+[ $rc = 0 ] || fail "report exit $rc"
+echo "$out" | grep -q "8 ok runs in 4 parameter points; varying: restaking.withdrawal_delay, adversary.coalitions\[0\].stake_fraction$" \
+  || fail "econ header line"
+echo "$out" | grep -Eq "^point +scenario +restaking.withdrawal_delay +adversary.coalitions\[0\].stake_fraction +coalition +attack +stake +seeds +P&L \(ETH\) +profitable +value extracted \(ETH\) +slashed \(ETH\) +cost of corruption \(ETH\) +profit from corruption \(ETH\)$" \
+  || fail "P&L table header"
+# above the quorum with the short delay: the forged 100 ETH minus 10 ETH of bribes, every run
+echo "$out" | grep -Eq "^P[0-9] +forge-economics +10s +0.8 +#0 forgers +forge +80% +2 +90 +100% \(2/2\) +100 +0 " \
+  || fail "profitable row"
+# above the quorum with the long delay: slashed, a loss
+echo "$out" | grep -Eq "^P[0-9] +forge-economics +1h +0.8 +#0 forgers +forge +80% +2 +-[0-9.]+( \[[^]]*\])? +0% \(0/2\) +100 +[1-9][0-9.]*( \[[^]]*\])? +[0-9]" \
+  || fail "slashed row"
+# below the quorum: nothing forged executes, a loss whatever the delay
+[ "$(echo "$out" | grep -Ec "^P[0-9] +forge-economics +[0-9a-z]+ +0.4 +#0 forgers +forge +40% +2 +-[0-9.]+( \[[^]]*\])? +0% \(0/2\) +0 ")" = 2 ] \
+  || fail "below-quorum rows"
+echo "$out" | grep -Eq "^P[0-9] +forge-economics +1h +0.8 +2 +1 h +[1-9][0-9.]* " || fail "slashing row with the delay in hours"
+echo "$out" | grep -q "no attacker section" && fail "no-coalition line with coalitions"
+h=$TMP/econ.html
+grep -q "<h2>Attacker economics</h2>" "$h" || fail "no attacker section in the HTML"
+grep -q "Attacker P&amp;L (ETH, mean over runs): coalition #0 forgers, scenario forge-economics" "$h" || fail "no P&L heat map"
+grep -q ">withdrawal delay</text>" "$h" || fail "heat map: no delay axis label"
+grep -q ">coalition stake (share of all stake)</text>" "$h" || fail "heat map: no stake axis label"
+for v in "+90" "10 s" "1 h" "40%" "80%"; do grep -qF ">$v</text>" "$h" || fail "heat map lacks $v"; done
+[ "$(grep -c "<svg " "$h")" = "$(grep -c "</svg>" "$h")" ] || fail "unbalanced SVG"
+grep -Eqi "https?:|<script|src=|url\(|nan" "$h" && fail "external reference or NaN in the HTML"
+if command -v python3 >/dev/null; then
+  python3 - "$h" <<'PY' || fail "an SVG is not well-formed XML"
+import re, sys, xml.dom.minidom
+for svg in re.findall(r'<svg.*?</svg>', open(sys.argv[1]).read(), re.S):
+    xml.dom.minidom.parseString(svg)
+PY
+fi
+ok "attacker P&L table and heat map"
 
 # bad input: exit 2, a clear message, nothing changed or written
 txt=$TMP/notes.txt

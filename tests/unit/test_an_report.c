@@ -5,8 +5,13 @@
 ** left out, the varying parameter is found and is a numeric axis), the
 ** safety / liveness verdict counts, the aligned tables, the HTML (tables,
 ** one <svg> per plot, nothing external), and refusal of foreign or empty
-** files.  Result files are built from the embedded schema in a mkdtemp
-** directory.
+** files.  Schema 2: verdicts from the verdicts table (the consensus
+** summary only for runs without one, and for schema-1 files without the
+** tables), slashing (mean ETH slashed, outcome counts) and attacker
+** economics per coalition with known means, the P&L grid over (stake,
+** delay) pooled across points, the heat map and the P&L line plot, and
+** no attacker section without coalitions.  Result files are built from
+** the embedded schema in a mkdtemp directory.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +21,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +186,7 @@ static void test_an_report_groups_runs_into_points(void **state) {
     assert_true(fabs(hi->stat[AN_REPORT_HEIGHTS].mean - 500.0) < 1e-9);
     assert_true(fabs(lo->stat[AN_REPORT_ETH_PER_MSG].mean - 1e-6) < 1e-15);
     /* verdicts: the duplicate run 7 (unsafe, stalled) is not counted */
-    assert_int_equal(lo->consensus_runs, 3);
+    assert_int_equal(lo->judged_runs, 3);
     assert_int_equal(lo->unsafe_runs, 0);
     assert_int_equal(lo->stalled_runs, 0);
     assert_int_equal(hi->unsafe_runs, 1);
@@ -208,8 +214,16 @@ static void test_an_report_prints_aligned_tables(void **state) {
     assert_non_null(strstr(buf, "\npoint  scenario  x      seeds  fast p50"));
     assert_non_null(strstr(buf, "\nP1     toy       200ms  3      "));
     assert_non_null(strstr(buf, "\nP2     toy       400ms  3      "));
-    assert_non_null(strstr(buf, "0/3     0/3\n"));
-    assert_non_null(strstr(buf, "1/3     1/3\n"));
+    /* the verdicts (no verdicts table rows: the consensus summary) */
+    assert_non_null(strstr(buf, "stalled: longest time without a new consensus height > 30 s"));
+    assert_non_null(strstr(buf, "\npoint  scenario  x      runs  unsafe     stalled\n"));
+    assert_non_null(strstr(buf, "\nP1     toy       200ms  3     0% (0/3)   0% (0/3)\n"));
+    assert_non_null(strstr(buf, "\nP2     toy       400ms  3     33% (1/3)  33% (1/3)\n"));
+    /* no restaking, no coalitions: one line each, no table */
+    assert_non_null(strstr(buf, "\nattackers: no coalition in this file: no attacker section\n"));
+    assert_non_null(strstr(buf, "\nslashing: no restaking data in this file"));
+    assert_null(strstr(buf, "P&L"));
+    assert_null(strstr(buf, "offences"));
     /* the columns line up: every row of the fast table has "seeds" data at one offset */
     const char *h = strstr(buf, "point  scenario  x      seeds  fast p50");
     const char *p1 = strstr(buf, "P1     toy");
@@ -238,8 +252,10 @@ static void test_an_report_html_is_self_contained_with_tables_and_plots(void **s
     html[n] = '\0';
     assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
     assert_non_null(strstr(html, "</body>\n</html>\n"));
-    assert_int_equal(count_of(html, "<table>"), 3);
-    assert_int_equal(count_of(html, "</table>"), 3);
+    assert_int_equal(count_of(html, "<table>"), 4); /* 3 of the points, the verdicts */
+    assert_int_equal(count_of(html, "</table>"), 4);
+    assert_null(strstr(html, "Attacker"));
+    assert_null(strstr(html, "<h2>Slashing"));
     assert_non_null(strstr(html, "<td>P2</td><td>toy</td><td>400ms</td><td>3</td>"));
     /* CDF latest, CDF finalized, fast p99 vs x, height p50 vs x */
     assert_int_equal(count_of(html, "<svg "), 4);
@@ -303,6 +319,369 @@ static void test_an_report_refuses_foreign_and_empty_files(void **state) {
     assert_non_null(strstr(err, "no ok run"));
 }
 
+/* ---- schema 2: verdicts, slashing, attacker economics ------------------------------------ */
+
+static const double econ_stake[2] = {0.4, 0.8};
+static const long long econ_delay_s[2] = {10, 3600};
+
+/* Attacker P&L (ETH) of coalition 0 at stake index fi, delay index di, seed s (1, 2). */
+static double econ_pnl(int fi, int di, int s) { return fi == 1 && di == 0 ? 90.0 + s : -(100.0 * (fi + 1) + 10.0 * di + s); }
+
+/* 1 when table.column exists (the coalitions table gained columns during schema 2). */
+static int has_column(sqlite3 *db, const char *table, const char *column) {
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void insert_coalition(sqlite3 *db, int id, int index, const char *name, const char *attack, double stake,
+                             double pnl, double value, double slashed, double cost) {
+    int extra = has_column(db, "coalitions", "own_stake_gwei") && has_column(db, "coalitions", "delegators_slashed_gwei");
+    char sql[1536];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO coalitions (run_id, coalition, name, attack, members, member_count, stake_gwei,"
+             " stake_fraction, acted_ns, withdraw_queued_ns, withdraw_completed_ns, forged_msg_count,"
+             " forged_approved_count, forged_executed_count, value_extracted_gwei, censored_msg_count,"
+             " censored_value_gwei, slashed_gwei, gas_wei, bribes_gwei, payment_gwei, pnl_gwei,"
+             " cost_of_corruption_gwei, profit_from_corruption_gwei, profitable%s)"
+             " VALUES (%d, %d, '%s', '%s', '0,1', 2, 64000000000, %.17g, 30000000000, 30000000000, NULL, 3, 3, 3,"
+             " %lld, 0, 0, %lld, 0, 10000000000, 0, %lld, %lld, %lld, %d%s)",
+             extra ? ", own_stake_gwei, delegators_slashed_gwei" : "", id, index, name, attack, stake,
+             (long long)(value * 1e9), (long long)(slashed * 1e9), (long long)(pnl * 1e9), (long long)(cost * 1e9),
+             (long long)(value * 1e9), pnl > 0, extra ? ", 64000000000, 0" : "");
+    xrtest_sql_exec(db, sql);
+}
+
+/* One run of the economics grid: stake index fi, delay index di, seed s.
+   Its consensus summary says unsafe (a conflict) and stalled (99 s), the
+   verdicts row says otherwise: the verdicts win. */
+static void add_econ_run(sqlite3 *db, int id, int fi, int di, int s) {
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'econ', 'name: econ', printf('%%064d', 6),"
+             " %d, '{\"name\":\"econ\",\"run\":{\"seed\":%d},\"restaking\":{\"withdrawal_delay\":\"%llds\"},"
+             "\"stake\":%g}', '0.1.0', 'abc', '2024-05-01T00:00:00.000Z');"
+             "INSERT INTO run_window VALUES (%d, 0, 600000000000);"
+             "INSERT INTO consensus_summary (run_id, verifier_count, byzantine_count, total_power, byzantine_power,"
+             " heights_committed_count, last_height, height_p50_ns, height_p99_ns, multi_round_count, max_stall_ns,"
+             " max_stall_from_ns, xblocks_observed_count, attestations_approved_count, evidence_count, offender_count,"
+             " conflict_count, approval_conflict_count, sig_sign_count, sig_verify_count, actions_dropped_count)"
+             " VALUES (%d, 10, 0, 10, 0, 100, 100, 1000000000, 1000000000, 0, 99000000000, 0, 0, 0, 0, 0, 1, 0, 0, 0,"
+             " 0);"
+             "INSERT INTO verdicts VALUES (%d, %d, %lld, 0, 1000000000, 60000000000, 3600000000000, %d, %d, %d);"
+             "INSERT INTO restaking_summary VALUES (%d, 320000000000, 0, 0, 0, %lld, 3, 2, %lld, 0, 1.0);",
+             id, s, s, econ_delay_s[di], econ_stake[fi], id, id, id, fi == 1 ? 3 : 0, fi == 1 ? 300000000000LL : 0LL,
+             s == 2 && di == 1 ? 4 : 0, fi == 1, s == 2 && di == 1, id, di == 1 ? (long long)(64e9 * (fi + 1)) : 0LL,
+             econ_delay_s[di] * 1000000000LL);
+    xrtest_sql_exec(db, sql);
+    /* offences: with the long delay 2 slashed + 1 duplicate, with the short one 2 withdrawn; seed 2 one pending */
+    const char *outcomes[4] = {di ? "slashed" : "withdrawn", di ? "slashed" : "withdrawn", di ? "duplicate" : NULL,
+                               s == 2 ? "pending" : NULL};
+    for (int k = 0, seq = 0; k < 4; k++) {
+        if (!outcomes[k]) continue;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO offences (run_id, seq, kind, offender, slashed_gwei, evidence_fee_wei, outcome) VALUES"
+                 " (%d, %d, 'false_attestation', %d, 0, 0, '%s')",
+                 id, seq++, k, outcomes[k]);
+        xrtest_sql_exec(db, sql);
+    }
+    double pnl = econ_pnl(fi, di, s);
+    insert_coalition(db, id, 0, "forgers", "forge", econ_stake[fi], pnl, fi == 1 ? 100.0 : 0.0,
+                     di == 1 ? 64.0 * (fi + 1) : 0.0, 10.0 + 64.0 * (fi + 1));
+    /* a second coalition of fixed stake: over the file, only its delay varies */
+    insert_coalition(db, id, 1, "censors", "censor", 0.1, di == 0 ? 5.0 : -5.0, 0.0, 0.0, 5.0);
+}
+
+/* 2 stakes x 2 delays x seeds 1, 2: runs 1..8 in (stake, delay, seed) order. */
+static void make_econ(const char *path) {
+    sqlite3 *db = db_create(path);
+    int id = 1;
+    for (int fi = 0; fi < 2; fi++) {
+        for (int di = 0; di < 2; di++) {
+            for (int s = 1; s <= 2; s++) add_econ_run(db, id++, fi, di, s);
+        }
+    }
+    db_close(db);
+}
+
+static const an_report_point *point_at(const an_report *r, double stake, const char *delay) {
+    char want[32];
+    snprintf(want, sizeof want, "%g", stake);
+    for (size_t p = 0; p < r->point_count; p++) {
+        const an_report_point *pt = &r->points[p];
+        bool s_ok = false, d_ok = false;
+        for (size_t k = 0; k < r->varying_count; k++) {
+            if (strcmp(r->varying[k], "stake") == 0) s_ok = strcmp(pt->values[k], want) == 0;
+            if (strcmp(r->varying[k], "restaking.withdrawal_delay") == 0) d_ok = strcmp(pt->values[k], delay) == 0;
+        }
+        if (s_ok && d_ok) return pt;
+    }
+    fail_msg("no point stake %g delay %s", stake, delay);
+    return NULL;
+}
+
+static void test_an_report_reads_verdicts_slashing_and_coalitions(void **state) {
+    fixture *f = *state;
+    make_econ(f->db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_int_equal(r->point_count, 4);
+    assert_int_equal(r->varying_count, 2);
+    /* the quoted key "withdrawal_delay" is shown plain */
+    assert_string_equal(r->varying[0], "restaking.withdrawal_delay");
+    assert_string_equal(r->varying[1], "stake");
+    assert_int_equal(r->verdict_runs, 8);
+    assert_int_equal(r->restaking_runs, 8);
+    assert_int_equal(r->coalition_runs, 8);
+    /* stake 0.8, delay 10 s: forged executed, profitable */
+    const an_report_point *pt = point_at(r, 0.8, "10s");
+    assert_int_equal(pt->judged_runs, 2);
+    assert_int_equal(pt->verdict_runs, 2);
+    assert_int_equal(pt->unsafe_runs, 2);  /* verdicts.unsafe, not the summary's conflict */
+    assert_int_equal(pt->stalled_runs, 0); /* verdicts.stalled, not the summary's 99 s */
+    assert_true(pt->stat[AN_REPORT_FORGED_EXECUTED].mean == 3.0);
+    assert_true(fabs(pt->stat[AN_REPORT_FORGED_VALUE_ETH].mean - 300.0) < 1e-9);
+    assert_true(pt->stat[AN_REPORT_SLASHED_ETH].mean == 0.0);
+    assert_true(pt->withdrawal_delay_s == 10.0);
+    assert_int_equal(pt->offence_count, 5); /* 2 withdrawn per run + 1 pending in seed 2 */
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_WITHDRAWN], 4);
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_PENDING], 1);
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_SLASHED], 0);
+    assert_int_equal(pt->coalition_count, 2);
+    const an_report_coalition *co = &pt->coalitions[0];
+    assert_int_equal(co->index, 0);
+    assert_string_equal(co->name, "forgers");
+    assert_string_equal(co->attack, "forge");
+    assert_int_equal(co->runs, 2);
+    assert_int_equal(co->profitable_runs, 2);
+    assert_true(fabs(co->stake_fraction - 0.8) < 1e-12);
+    assert_true(fabs(co->pnl_eth.mean - 91.5) < 1e-9);
+    assert_true(co->pnl_eth.lo >= 91.0 - 1e-9 && co->pnl_eth.hi <= 92.0 + 1e-9 && co->pnl_eth.lo < co->pnl_eth.hi);
+    assert_true(fabs(co->value_eth.mean - 100.0) < 1e-9);
+    assert_true(co->slashed_eth.mean == 0.0);
+    assert_true(fabs(co->cost_eth.mean - 138.0) < 1e-9);
+    assert_true(fabs(co->profit_eth.mean - 100.0) < 1e-9);
+    assert_string_equal(pt->coalitions[1].name, "censors");
+    /* stake 0.4, delay 1 h: slashed, one seed stalled */
+    pt = point_at(r, 0.4, "3600s");
+    assert_int_equal(pt->unsafe_runs, 0);
+    assert_int_equal(pt->stalled_runs, 1);
+    assert_true(fabs(pt->stat[AN_REPORT_DELAYED_MSGS].mean - 2.0) < 1e-9);
+    assert_true(fabs(pt->stat[AN_REPORT_SLASHED_ETH].mean - 64.0) < 1e-9);
+    assert_int_equal(pt->offence_count, 7);
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_SLASHED], 4);
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_DUPLICATE], 2);
+    assert_int_equal(pt->outcome_count[AN_REPORT_OUT_PENDING], 1);
+    co = &pt->coalitions[0];
+    assert_int_equal(co->profitable_runs, 0);
+    assert_true(fabs(co->pnl_eth.mean - -111.5) < 1e-9);
+    assert_true(fabs(co->slashed_eth.mean - 64.0) < 1e-9);
+    /* the grids: coalition 0 over 2 stakes x 2 delays, coalition 1 over 1 stake x 2 delays */
+    assert_int_equal(r->econ_count, 2);
+    const an_report_econ *e = &r->econ[0];
+    assert_int_equal(e->index, 0);
+    assert_string_equal(e->name, "forgers");
+    assert_int_equal(e->stake_count, 2);
+    assert_int_equal(e->delay_count, 2);
+    assert_true(e->stakes[0] == 0.4 && e->stakes[1] == 0.8);
+    assert_true(e->delays_s[0] == 10.0 && e->delays_s[1] == 3600.0);
+    for (int fi = 0; fi < 2; fi++) {
+        for (int di = 0; di < 2; di++) {
+            const an_report_stat *c = &e->pnl_eth[fi * 2 + di];
+            assert_int_equal(c->n, 2);
+            assert_true(fabs(c->mean - (econ_pnl(fi, di, 1) + econ_pnl(fi, di, 2)) / 2.0) < 1e-9);
+            assert_int_equal(e->profitable[fi * 2 + di], fi == 1 && di == 0 ? 2 : 0);
+            assert_int_equal(e->points[fi * 2 + di], 1);
+        }
+    }
+    assert_int_equal(r->econ[1].stake_count, 1);
+    assert_int_equal(r->econ[1].delay_count, 2);
+    assert_true(r->econ[1].pnl_eth[0].mean == 5.0 && r->econ[1].pnl_eth[1].mean == -5.0);
+    an_report_free(r);
+}
+
+static void test_an_report_prints_slashing_and_attacker_tables(void **state) {
+    fixture *f = *state;
+    make_econ(f->db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(an_report_print(r, out), 0);
+    fclose(out);
+    assert_non_null(strstr(buf, "verdicts table, 8 runs"));
+    assert_null(strstr(buf, "before schema 2")); /* every run has a verdicts row */
+    assert_non_null(strstr(buf, "forged executed (msgs/run)  forged value (ETH/run)  delayed (msgs/run)\n"));
+    /* slashing: the delay read from restaking_summary, ETH not gwei, outcome counts */
+    assert_non_null(strstr(buf, "withdrawal delay  slashed (ETH/run)  offences  slashed  withdrawn  already slashed"
+                                "  vetoed  rejected  duplicate  pending\n"));
+    assert_non_null(strstr(buf, "  1 h               128                7         4        0          0"));
+    assert_non_null(strstr(buf, "  10 s              0                  5         0        4          0"));
+    /* attackers: one row per (point, coalition) */
+    assert_non_null(strstr(buf, "coalition   attack  stake  seeds  P&L (ETH)"));
+    assert_non_null(strstr(buf, "#0 forgers  forge   80%    2      91.5 ["));
+    assert_non_null(strstr(buf, "#1 censors  censor  10%    2      5 "));
+    assert_non_null(strstr(buf, "100% (2/2)"));
+    assert_non_null(strstr(buf, "\nP&L = value extracted + payment - slashed - gas - bribes"));
+    assert_null(strstr(buf, "no attacker section"));
+    assert_null(strstr(buf, "gwei"));
+    free(buf);
+    an_report_free(r);
+}
+
+/* The HTML report of r, through the fixture's file; free the result. */
+static char *read_html(const fixture *f, const an_report *r) {
+    char err[512] = "";
+    assert_int_equal(an_report_write_html_file(r, f->html, err, sizeof err), 0);
+    FILE *in = fopen(f->html, "r");
+    assert_non_null(in);
+    size_t cap = 1 << 20;
+    char *html = malloc(cap);
+    assert_non_null(html);
+    size_t n = fread(html, 1, cap - 1, in);
+    fclose(in);
+    html[n] = '\0';
+    return html;
+}
+
+static void test_an_report_html_has_pnl_heat_map_and_line(void **state) {
+    fixture *f = *state;
+    make_econ(f->db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    char *html = read_html(f, r);
+    assert_int_equal(count_of(html, "<table>"), 6);
+    assert_non_null(strstr(html, "<h2>Slashing</h2>"));
+    assert_non_null(strstr(html, "<h2>Attacker economics</h2>"));
+    /* coalition 0: a heat map, 4 cells with their values and readable delays */
+    assert_non_null(strstr(html, "Attacker P&amp;L (ETH, mean over runs): coalition #0 forgers, scenario econ"));
+    assert_non_null(strstr(html, ">+91.5</text>"));
+    assert_non_null(strstr(html, ">-111.5</text>"));
+    assert_non_null(strstr(html, ">-101.5</text>"));
+    assert_non_null(strstr(html, ">-211.5</text>"));
+    assert_non_null(strstr(html, ">10 s</text>"));
+    assert_non_null(strstr(html, ">1 h</text>"));
+    assert_non_null(strstr(html, ">40%</text>"));
+    assert_non_null(strstr(html, ">withdrawal delay</text>"));
+    assert_non_null(strstr(html, "coalition stake (share of all stake)"));
+    /* diverging around 0, scaled by the largest |P&L|: -211.5 full red, +91.5 a light blue */
+    assert_non_null(strstr(html, "fill=\"#b2182b\" stroke=\"#fff\"/>"));
+    assert_non_null(strstr(html, "fill=\"#9ab8d7\" stroke=\"#fff\"/>"));
+    /* coalition 1: only the delay varies: P&L against it with its band, log scale */
+    assert_non_null(strstr(html, "Attacker P&amp;L vs withdrawal delay: coalition #1 censors, scenario econ (stake 10%)"));
+    assert_non_null(strstr(html, "withdrawal delay (log scale)"));
+    assert_non_null(strstr(html, "stroke-dasharray")); /* break-even line */
+    /* heat map + line + the fast CDF (no message in these runs: no finalized CDF) */
+    assert_int_equal(count_of(html, "<svg "), 2);
+    assert_null(strstr(html, "nan"));
+    assert_null(strstr(html, "gwei"));
+    free(html);
+    an_report_free(r);
+}
+
+static void test_an_report_verdicts_fall_back_per_run_and_for_schema_1(void **state) {
+    fixture *f = *state;
+    make_sweep(f->db);
+    /* run 1 (x = 400, seed 1) gets a verdicts row saying safe: it wins over its conflict */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    xrtest_sql_exec(db, "INSERT INTO verdicts VALUES (1, 0, 0, 0, 2000000000, 60000000000, 3600000000000, 0, 0, 0)");
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    const an_report_point *hi = &r->points[1];
+    assert_int_equal(r->verdict_runs, 1);
+    assert_int_equal(hi->verdict_runs, 1);
+    assert_int_equal(hi->judged_runs, 3);
+    assert_int_equal(hi->unsafe_runs, 0);
+    assert_int_equal(hi->stalled_runs, 1); /* seed 3, from its consensus summary */
+    assert_int_equal(hi->stat[AN_REPORT_FORGED_EXECUTED].n, 1);
+    char *html = read_html(f, r);
+    assert_non_null(strstr(html, "Runs without a verdicts row (recorded before schema 2)"));
+    free(html);
+    an_report_free(r);
+    /* a schema-1 file: no version-2 tables at all */
+    unlink(f->db);
+    make_sweep(f->db);
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    xrtest_sql_exec(db, "DROP VIEW v_attack_economics; DROP VIEW v_offences; DROP TABLE verdicts; DROP TABLE coalitions;"
+                        " DROP TABLE restaking_summary; DROP TABLE withdrawals; DROP TABLE offences;"
+                        " PRAGMA user_version = 1");
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_int_equal(r->verdict_runs, 0);
+    assert_int_equal(r->restaking_runs, 0);
+    assert_int_equal(r->coalition_runs, 0);
+    assert_int_equal(r->econ_count, 0);
+    assert_int_equal(r->points[1].unsafe_runs, 1);
+    assert_int_equal(r->points[1].stalled_runs, 1);
+    assert_int_equal(r->points[1].stat[AN_REPORT_SLASHED_ETH].n, 0);
+    an_report_free(r);
+}
+
+static void test_an_report_survives_hostile_values(void **state) {
+    fixture *f = *state;
+    make_econ(f->db);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    /* an infinite stake, a delay that is text, an unknown outcome, a coalition name with markup */
+    xrtest_sql_exec(db, "UPDATE coalitions SET stake_fraction = 1e999 WHERE run_id = 1 AND coalition = 0;"
+                        "UPDATE restaking_summary SET withdrawal_delay_ns = 'soon' WHERE run_id = 3;"
+                        "UPDATE coalitions SET name = '<b>&' WHERE coalition = 1;");
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    const an_report_econ *e = &r->econ[0];
+    /* run 1 left out of the grid; run 3's delay reads as 0 s: a third delay column */
+    assert_int_equal(e->stake_count, 2);
+    assert_int_equal(e->delay_count, 3);
+    assert_true(e->delays_s[0] == 0.0);
+    assert_int_equal(e->pnl_eth[0 * 3 + 0].n, 1); /* stake 0.4, delay 0: run 3 */
+    assert_int_equal(e->pnl_eth[0 * 3 + 1].n, 1); /* stake 0.4, delay 10 s: run 2 only */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(an_report_print(r, out), 0);
+    fclose(out);
+    assert_non_null(strstr(buf, "inf%"));
+    free(buf);
+    char *html = read_html(f, r);
+    assert_null(strstr(html, "<b>&"));
+    assert_non_null(strstr(html, "&lt;b&gt;&amp;"));
+    free(html);
+    an_report_free(r);
+}
+
+static void test_an_report_formats_durations_readably(void **state) {
+    (void)state;
+    static const struct {
+        double s;
+        const char *want;
+    } cases[] = {{10.0, "10 s"}, {3600.0, "1 h"}, {1209600.0, "14 d"}, {90.0, "1.5 min"}, {60.0, "1 min"},
+                 {0.25, "250 ms"}, {0.0, "0 s"},   {86400.0, "1 d"},      {7200.0, "2 h"}, {NAN, "-"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[24];
+        an_report_fmt_duration(cases[i].s, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].want);
+    }
+    assert_string_equal(an_report_outcome_name(AN_REPORT_OUT_ALREADY_SLASHED), "already_slashed");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_an_report_mean_ci_is_deterministic_and_brackets_the_mean),
@@ -311,6 +690,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_an_report_html_is_self_contained_with_tables_and_plots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_report_one_point_has_no_axis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_report_refuses_foreign_and_empty_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_reads_verdicts_slashing_and_coalitions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_prints_slashing_and_attacker_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_html_has_pnl_heat_map_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_verdicts_fall_back_per_run_and_for_schema_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_survives_hostile_values, setup, teardown),
+        cmocka_unit_test(test_an_report_formats_durations_readably),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,52 @@
+# The attack scenarios (scenarios/attacks/): each one's `expect:` bounds
+# hold under `xrsim check`; the economist's sweep, shrunk, gives the
+# profitability frontier the README shows -- forging pays only above the
+# quorum AND with a withdrawal delay shorter than the time to prove the
+# forgery -- read with the README's query from the database alone; bad
+# adversary input is reported at its place with nothing run.
+. "$(dirname "$0")/lib.sh"
+db=$TMP/attacks.db
+
+out=$(cd "$SRC" && "$XRSIM" check $(ls scenarios/attacks/*.yaml | grep -v economics) --out "$db") \
+  || fail "attack scenarios: $out"
+echo "$out"
+[ "$(echo "$out" | grep -c ': ok (')" = 6 ] || fail "expected 6 ok lines"
+[ "$(q "$db" "SELECT count(*) FROM coalitions")" = 4 ] || fail "one coalition row per coalition"
+[ "$(q "$db" "SELECT count(*) FROM verdicts")" = 6 ] || fail "one verdict row per run"
+[ "$(q "$db" "SELECT count(*) FROM restaking_summary
+              WHERE deposited_gwei != active_gwei + queued_gwei + withdrawn_gwei + slashed_gwei")" = 0 ] \
+  || fail "a ledger does not balance"
+ok "attack scenarios hold; ledgers balance"
+
+# the economist's sweep, on a smaller grid and one seed
+e=$TMP/econ.db
+(cd "$SRC" && "$XRSIM" sweep scenarios/attacks/forge-economics.yaml --out "$e" --quiet --jobs 2 \
+   --set 'sweep.grid={"adversary.coalitions[0].stake_fraction": [0.4, 0.8], restaking.withdrawal_delay: [10s, 1h]}' \
+   --set 'sweep.seeds=1') || fail "economics sweep"
+got=$(q "$e" "SELECT round(stake_fraction, 1) || ' ' || withdrawal_delay_s || ' ' || profitable
+              FROM v_attack_economics ORDER BY stake_fraction, withdrawal_delay_s")
+want=$(printf '%s\n' "0.4 10.0 0" "0.4 3600.0 0" "0.8 10.0 1" "0.8 3600.0 0")
+[ "$got" = "$want" ] || fail "profitability frontier: got
+$got"
+ok "forging pays only above the quorum with a short withdrawal delay"
+
+# bad input: an unknown rollup in a route, a coalition without a target
+sed 's/forge: {from: arb, to: base/forge: {from: arb, to: nowhere/' \
+  "$SRC/scenarios/attacks/forge-below-quorum.yaml" > "$TMP/bad.yaml"
+"$XRSIM" run "$TMP/bad.yaml" --out "$TMP/bad.db" 2>"$TMP/err" && fail "unknown rollup accepted"
+grep -q "bad.yaml:[0-9]*:[0-9]*: error: unknown rollup 'nowhere'" "$TMP/err" || fail "message: $(cat "$TMP/err")"
+[ ! -e "$TMP/bad.db" ] || fail "a results file was written for bad input"
+sed 's/      stake_fraction: 0.28//' "$SRC/scenarios/attacks/forge-below-quorum.yaml" > "$TMP/bad2.yaml"
+"$XRSIM" run "$TMP/bad2.yaml" --out "$TMP/bad.db" 2>"$TMP/err" && fail "coalition without target accepted"
+grep -q "error: a coalition needs exactly one of 'verifiers' or 'stake_fraction'" "$TMP/err" \
+  || fail "message: $(cat "$TMP/err")"
+ok "bad adversary input named at its place"
+
+# a veto committee that vetoes every request: nothing slashed, each offence says why
+v=$TMP/veto.db
+"$XRSIM" run "$SRC/scenarios/attacks/forge-quorum-long-delay.yaml" --out "$v" --quiet \
+  --set restaking.veto_window=1min --set restaking.veto_probability=1 || fail "veto run"
+[ "$(q "$v" "SELECT group_concat(DISTINCT outcome) FROM offences")" = vetoed ] || fail "outcomes: $(q "$v" "SELECT outcome FROM offences")"
+[ "$(q "$v" "SELECT slashed_gwei FROM restaking_summary")" = 0 ] || fail "vetoed yet slashed"
+[ "$(q "$v" "SELECT min(executed_ns - included_ns) FROM offences")" = 30000000000 ] || fail "vetoes not halfway through the window"
+ok "vetoed requests (halfway through the window) slash nothing"
