@@ -102,7 +102,7 @@ typedef struct crow {
 } crow;
 
 static const char *const outcome_names[AN_REPORT_OUTCOME_COUNT] = {
-    "slashed", "withdrawn", "already_slashed", "vetoed", "rejected", "duplicate", "pending",
+    "slashed", "withdrawn", "already_slashed", "vetoed", "rejected", "duplicate", "pending", "not_provable",
 };
 
 const char *an_report_outcome_name(an_report_outcome o) {
@@ -1069,7 +1069,7 @@ static int verdict_table(tables *ts, const an_report *r) {
 static int slashing_table(tables *ts, const an_report *r) {
     const char *heads[4 + AN_REPORT_OUTCOME_COUNT] = {"seeds", "withdrawal delay", "slashed (ETH/run)", "offences"};
     static const char *const outcome_heads[AN_REPORT_OUTCOME_COUNT] = {
-        "slashed", "withdrawn", "already slashed", "vetoed", "rejected", "duplicate", "pending"};
+        "slashed", "withdrawn", "already slashed", "vetoed", "rejected", "duplicate", "pending", "not provable"};
     for (int o = 0; o < AN_REPORT_OUTCOME_COUNT; o++) heads[4 + o] = outcome_heads[o];
     table *t = tables_add(ts, SEC_SLASHING,
                           "slashing: ETH slashed per run (all stake), mean over seeds [95% bootstrap CI]; offences "

@@ -21,7 +21,7 @@
 **
 ** Slashing (runs with a restaking_summary row): mean ETH slashed per run
 ** with its interval, and the offences found with their outcome mix
-** (slashed / withdrawn / already_slashed / vetoed / rejected / duplicate /
+** (slashed / withdrawn / already_slashed / vetoed / rejected / duplicate / not_provable /
 ** pending) as counts over the point's runs.
 **
 ** Attacker economics (the coalitions table), per point and coalition
@@ -103,6 +103,7 @@ typedef enum an_report_outcome {
     AN_REPORT_OUT_REJECTED,
     AN_REPORT_OUT_DUPLICATE,
     AN_REPORT_OUT_PENDING,
+    AN_REPORT_OUT_NOT_PROVABLE,
     AN_REPORT_OUTCOME_COUNT
 } an_report_outcome;
 

@@ -862,7 +862,9 @@ GROUP BY run_id, behaviour;
 -- the stake left the queue in time); 'already_slashed' (nothing left: an
 -- earlier offence of the same operator took it); 'vetoed'; 'rejected' (the contract's
 -- check failed -- reason holds the core's error); 'duplicate' (the same
--- offence was already requested); 'pending' (the run ended first).
+-- offence was already requested); 'pending' (the run ended first);
+-- 'not_provable' (a false attestation detected, but its source block was not
+-- final on L1 by the end of the run: no evidence could be built).
 CREATE TABLE offences (
     run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     seq              INTEGER NOT NULL,      -- in detection order
@@ -880,7 +882,7 @@ CREATE TABLE offences (
     evidence_fee_wei INTEGER NOT NULL,      -- L1 fee of the evidence tx (0 before inclusion)
     outcome          TEXT NOT NULL
                      CHECK (outcome IN ('pending', 'slashed', 'withdrawn', 'already_slashed', 'vetoed',
-                                        'rejected', 'duplicate')),
+                                        'rejected', 'duplicate', 'not_provable')),
     reason           TEXT,                  -- rejected: the XR_ERR_* name
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;

@@ -5,7 +5,8 @@
 ** where the property first breaks in at least one of --seeds N seeds
 ** (run.seed = 1..N, like a sweep's `seeds: N`):
 **
-**   safety breaks    conflicting honest commits or approvals > 0
+**   safety breaks    conflicting honest commits or approvals > 0, or
+**                    forged messages executed (verdicts, with rollups)
 **   liveness breaks  longest stall without a new height > --stall (30 s),
 **                    or no height committed at all
 **
@@ -253,7 +254,9 @@ static size_t build_sets(probe_ctx *c, double value, uint32_t seed) {
 
 static bool breaks(const frontier_args *a, const mdl_world_summary *s) {
     const mdl_consensus_summary *c = &s->consensus;
-    if (a->until == UNTIL_SAFETY) return c->conflicts > 0 || c->approval_conflicts > 0;
+    if (a->until == UNTIL_SAFETY)
+        return c->conflicts > 0 || c->approval_conflicts > 0 ||
+               (s->has_xchain && s->xchain.verdicts.forged_executed > 0);
     return c->heights_committed == 0 || c->max_stall_ns > a->stall_ns;
 }
 
@@ -394,7 +397,7 @@ int cmd_frontier(int argc, char **argv) {
     snprintf(stall, sizeof stall, "%.4g s", (double)a.stall_ns / 1e9);
     if (!a.quiet) {
         char cond[128];
-        if (a.until == UNTIL_SAFETY) snprintf(cond, sizeof cond, "conflicting commits or approvals");
+        if (a.until == UNTIL_SAFETY) snprintf(cond, sizeof cond, "conflicting commits or approvals, or forged messages executed");
         else snprintf(cond, sizeof cond, "a stall longer than %s or no height committed", stall);
         printf("xrsim frontier: %s from %s to %s until %s breaks (%s) in any of %" PRIu32
                " seed%s; tolerance %s\n",

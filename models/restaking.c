@@ -697,6 +697,45 @@ const char *mdl_restaking_error(const mdl_restaking *r) { return r->error; }
 
 static sim_rec_val opt(uint64_t v) { return v == NEVER ? sim_rec_null() : sim_rec_u64(v); }
 
+/* The offence key of suspect s's vote; false when it does not encode. */
+static bool suspect_key(const suspect *s, uint8_t key[32]) {
+    uint8_t buf[XR_EVIDENCE_MAX_BYTES];
+    xr_evidence ev;
+    int len = xr_evidence_encode_false_attest(&s->vote, buf, sizeof buf);
+    if (len < 0 || xr_evidence_decode(buf, (size_t)len, &ev) != 0) return false;
+    xr_evidence_offence_key(&ev, key);
+    return true;
+}
+
+/* Whether suspect i is an offence still unproven at the end: not resolved,
+** its key not reported, and no earlier unresolved suspect with that key. */
+static bool unproven(const mdl_restaking *r, size_t i, uint8_t key[32]) {
+    const suspect *s = &r->sus[i];
+    if (s->done || !suspect_key(s, key)) return false;
+    size_t lo = 0, hi = r->seen_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(r->seen[mid], key, 32);
+        if (c == 0) return false;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t j = 0; j < i; j++) {
+        uint8_t other[32];
+        if (!r->sus[j].done && r->sus[j].offender == s->offender && suspect_key(&r->sus[j], other) &&
+            memcmp(other, key, 32) == 0)
+            return false;
+    }
+    return true;
+}
+
+size_t mdl_restaking_unproven_count(const mdl_restaking *r) {
+    size_t n = 0;
+    uint8_t key[32];
+    for (size_t i = 0; i < r->sus_len; i++) n += unproven(r, i, key);
+    return n;
+}
+
 static const char *kind_name(uint8_t k) {
     switch (k) {
     case XR_EVIDENCE_DUPLICATE_VOTE: return "double_vote";
@@ -722,6 +761,19 @@ int mdl_restaking_record(const mdl_restaking *r, sim_rec *rec) {
             opt(o->included_ns), opt(o->executable_ns), opt(o->executed_ns), sim_rec_u64(o->slashed_gwei),
             sim_rec_u64(o->gas_fee_wei), sim_rec_text(mdl_offence_outcome_name(o->outcome)),
             o->outcome == MDL_OFFENCE_REJECTED ? sim_rec_text(xr_err_name(o->reject_rc)) : sim_rec_null()};
+        rc = sim_rec_insert(rec, st, v, 15);
+    }
+    /* detected but never provable within the run (the source block was not
+    ** final on L1 by the end) */
+    size_t seq = r->off_len;
+    for (size_t i = 0; rc == 0 && i < r->sus_len; i++) {
+        uint8_t key[32];
+        if (!unproven(r, i, key)) continue;
+        const suspect *s = &r->sus[i];
+        sim_rec_val v[15] = {sim_rec_int(run), sim_rec_u64(seq++), sim_rec_text("false_attestation"),
+                             sim_rec_int(s->offender), opt(s->committed_ns), opt(s->detected_ns), sim_rec_null(),
+                             sim_rec_null(), sim_rec_null(), sim_rec_null(), sim_rec_null(), sim_rec_u64(0),
+                             sim_rec_u64(0), sim_rec_text("not_provable"), sim_rec_null()};
         rc = sim_rec_insert(rec, st, v, 15);
     }
     if (rc == 0) {
@@ -752,7 +804,7 @@ int mdl_restaking_record(const mdl_restaking *r, sim_rec *rec) {
         for (size_t k = 0; k < r->off_len; k++) slashed_count += r->off[k].info.outcome == MDL_OFFENCE_SLASHED;
         sim_rec_val v[11] = {sim_rec_int(run),        sim_rec_u64(t.deposited), sim_rec_u64(t.active),
                              sim_rec_u64(t.queued),   sim_rec_u64(t.withdrawn), sim_rec_u64(t.slashed),
-                             sim_rec_u64(r->off_len), sim_rec_u64(slashed_count),
+                             sim_rec_u64(seq), sim_rec_u64(slashed_count),
                              sim_rec_u64(r->cfg.withdrawal_delay_ns), sim_rec_u64(r->cfg.veto_window_ns),
                              sim_rec_real((double)r->cfg.slash_ppm / PPM)};
         rc = sim_rec_insert(rec, st, v, 11);

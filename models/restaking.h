@@ -60,8 +60,9 @@
 **      completed).  Outcome: slashed, or withdrawn (nothing left: the stake
 **      left the queue before), already_slashed (nothing left: an earlier
 **      offence of the same operator took it), vetoed, rejected (the check
-**      failed), duplicate (this offence was requested before), or pending
-**      (the run ended first).
+**      failed), duplicate (this offence was requested before), pending
+**      (the run ended first), or not_provable (detected, but the source
+**      block was not final on L1 by the end of the run).
 ** Random streams: (seed, MDL_ENT_RESTAKING, 0, purpose) -- the veto draws.
 */
 #ifndef MDL_RESTAKING_H
@@ -162,6 +163,10 @@ uint64_t mdl_restaking_withdrawn_ns(const mdl_restaking *r, uint32_t verifier);
 /* The contract's slash fraction in parts per million. */
 uint32_t mdl_restaking_slash_ppm(const mdl_restaking *r);
 size_t mdl_restaking_offence_count(const mdl_restaking *r);
+/* Attestations that contradict their source chain as far as the watcher can
+** tell but were not provable by the end of the run (the source block not
+** yet final on L1): recorded as offences with outcome not_provable. */
+size_t mdl_restaking_unproven_count(const mdl_restaking *r);
 void mdl_restaking_offence(const mdl_restaking *r, size_t k, mdl_offence_info *out);
 void mdl_restaking_totals(const mdl_restaking *r, xr_restake_totals *out);
 /* NULL, or why the run cannot be trusted (memory, a ledger check failed). */

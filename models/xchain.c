@@ -286,8 +286,9 @@ void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_c
         out->relayer_fee_wei += st.fee_wei;
     }
     mdl_restaking_totals(x->restaking, &out->ledger);
-    out->offences = mdl_restaking_offence_count(x->restaking);
-    for (size_t k = 0; k < out->offences; k++) {
+    size_t proven = mdl_restaking_offence_count(x->restaking);
+    out->offences = proven + mdl_restaking_unproven_count(x->restaking);
+    for (size_t k = 0; k < proven; k++) {
         mdl_offence_info o;
         mdl_restaking_offence(x->restaking, k, &o);
         out->offences_slashed += o.outcome == MDL_OFFENCE_SLASHED;

@@ -50,3 +50,12 @@ v=$TMP/veto.db
 [ "$(q "$v" "SELECT slashed_gwei FROM restaking_summary")" = 0 ] || fail "vetoed yet slashed"
 [ "$(q "$v" "SELECT min(executed_ns - included_ns) FROM offences")" = 30000000000 ] || fail "vetoes not halfway through the window"
 ok "vetoed requests (halfway through the window) slash nothing"
+
+# cut the run before arb's block is final on L1: the forged votes are detected but not provable
+n=$TMP/np.db
+"$XRSIM" run "$SRC/scenarios/attacks/forge-below-quorum.yaml" --out "$n" --quiet --set run.duration=40s || fail "short run"
+[ "$(q "$n" "SELECT group_concat(outcome) FROM offences")" = "not_provable,not_provable" ] \
+  || fail "outcomes: $(q "$n" "SELECT outcome FROM offences")"
+[ "$(q "$n" "SELECT count(*) FROM offences WHERE detected_ns IS NOT NULL AND provable_ns IS NULL")" = 2 ] \
+  || fail "not_provable rows lack detection or have a provable time"
+ok "forgeries not final on L1 by the end are recorded as not provable"

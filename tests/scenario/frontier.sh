@@ -87,3 +87,16 @@ expect_bad --vary consensus.quorum=0.6..0.9 --until liveness --tolerance -1 >/de
 expect_bad --vary consensus.quorum=0.6..0.9 --until liveness --stall 30 >/dev/null
 expect_bad --vary consensus.quorum=0.6..0.9 --over verifiers.count= --until liveness >/dev/null
 ok "bad input: exit 2, nothing written"
+
+# safety that actually breaks: a forging coalition above the quorum executes forged messages;
+# with 7 equal verifiers the prefix rule makes any stake fraction above 4/7 a 5-of-7 coalition
+out=$("$XRSIM" frontier "$DATA/attack.yaml" --vary 'adversary.coalitions[0].stake_fraction=0.2..0.95' \
+        --until safety --seeds 2 --out "$TMP/forge.db") || fail "forge frontier exit $?"
+echo "$out"
+row=$(echo "$out" | grep '^- ')
+holds=$(echo "$row" | awk '{print $2}'); breaks=$(echo "$row" | awk '{print $3}')
+awk -v h="$holds" -v b="$breaks" 'BEGIN { exit !(h < 4/7 && 4/7 <= b && b - h < 0.02) }' \
+  || fail "safety frontier [$holds, $breaks] does not bracket 4/7"
+[ "$(q "$TMP/forge.db" "SELECT count(*) FROM verdicts WHERE forged_executed_count > 0")" -ge 1 ] \
+  || fail "no recorded run executed a forged message"
+ok "safety frontier of a forging coalition brackets 4/7"

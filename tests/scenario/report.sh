@@ -28,7 +28,7 @@ echo "$out" | grep -Eq "^P2 +e2e +1500ms +3 +[0-9.]+ \[[0-9.]+, [0-9.]+\] " || f
 echo "$out" | grep -Eq "^point +scenario +relayers.delay +runs +unsafe +stalled +forged executed \(msgs/run\)" \
   || fail "verdicts table header"
 echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +0% \(0/3\) +[0-9]+% \([0-3]/3\) +0 +0 " || fail "verdict columns"
-echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +14 d +0 +0 +0 +0 +0 +0 +0 +0 +0$" || fail "slashing row: no offence"
+echo "$out" | grep -Eq "^P1 +e2e +200ms +3 +14 d +0 +0 +0 +0 +0 +0 +0 +0 +0 +0$" || fail "slashing row: no offence"
 echo "$out" | grep -q "^attackers: no coalition in this file: no attacker section$" || fail "no-coalition line"
 echo "$out" | grep -q "P&L" && fail "P&L without coalitions"
 # the longer relayer delay slows fast finality: P2's p50 above P1's

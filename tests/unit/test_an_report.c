@@ -525,7 +525,7 @@ static void test_an_report_prints_slashing_and_attacker_tables(void **state) {
     assert_non_null(strstr(buf, "forged executed (msgs/run)  forged value (ETH/run)  delayed (msgs/run)\n"));
     /* slashing: the delay read from restaking_summary, ETH not gwei, outcome counts */
     assert_non_null(strstr(buf, "withdrawal delay  slashed (ETH/run)  offences  slashed  withdrawn  already slashed"
-                                "  vetoed  rejected  duplicate  pending\n"));
+                                "  vetoed  rejected  duplicate  pending  not provable\n"));
     assert_non_null(strstr(buf, "  1 h               128                7         4        0          0"));
     assert_non_null(strstr(buf, "  10 s              0                  5         0        4          0"));
     /* attackers: one row per (point, coalition) */
