@@ -389,6 +389,14 @@ static void suspect_resolve(mdl_restaking *r, suspect *s, uint64_t now_ns) {
     if (!o) return;
     o->info.detected_ns = s->detected_ns;
     o->info.committed_ns = s->committed_ns;
+    if (o->info.committed_ns == NEVER) {
+        /* a Finalized-level vote signed early (lazily): about when the source block was made */
+        mdl_rollup *src = mdl_rollups_find(r->rs, s->vote.header.source_chain_id);
+        int level = mdl_level_of_conf(s->vote.header.conf_level);
+        mdl_xblock xb;
+        if (src && level >= 0 && mdl_rollup_xblock_get(src, level, s->vote.header.offset, NULL, &xb))
+            o->info.committed_ns = xb.block_ns;
+    }
     o->chain = s->vote.header.source_chain_id;
     o->level = mdl_level_of_conf(s->vote.header.conf_level);
     o->offset = s->vote.header.offset;
