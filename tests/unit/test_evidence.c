@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "votes.h"
 #include <string.h>
 
 #include "sig_secp.h"
@@ -53,18 +55,7 @@ static void core(fix *f, int who, uint8_t type, uint32_t round, uint8_t id_byte,
 }
 
 static void att(fix *f, int who, uint64_t offset, uint8_t root_tag, xr_att_vote *v) {
-    memset(v, 0, sizeof *v);
-    memcpy(v->validator, f->addr[who].bytes, 20);
-    v->header.source_chain_id = 5;
-    v->header.consensus_chain_id = 9;
-    v->header.conf_level = XR_CONF_FINALIZED;
-    v->header.offset = offset;
-    v->header.source_block_height = 700 + offset;
-    memset(v->msg_root.bytes, root_tag, 32);
-    xr_att_vote_compute_root(v);
-    xr_hash d;
-    xr_attest_sign_digest(&v->root, &d);
-    assert_int_equal(xr_sig_sign(&f->be, f->key[who], d.bytes, v->sig), 0);
+    xrtest_att_vote(&f->be, f->key[who], &f->addr[who], offset, 700 + offset, root_tag, v);
 }
 
 static void test_evidence_duplicate_vote_verifies(void **state) {

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "votes.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -730,18 +732,7 @@ static void ecore(efix *f, int who, uint32_t round, uint8_t id_byte, xr_bft_core
 
 /* A vote by `signer` naming `who` (normally the same). */
 static void evote(efix *f, int who, int signer, uint64_t offset, uint8_t tag, xr_att_vote *v) {
-    memset(v, 0, sizeof *v);
-    memcpy(v->validator, f->addr[who].bytes, 20);
-    v->header.source_chain_id = 5;
-    v->header.consensus_chain_id = 9;
-    v->header.conf_level = XR_CONF_FINALIZED;
-    v->header.offset = offset;
-    v->header.source_block_height = 900 + offset;
-    memset(v->msg_root.bytes, tag, 32);
-    xr_att_vote_compute_root(v);
-    xr_hash d;
-    xr_attest_sign_digest(&v->root, &d);
-    assert_int_equal(xr_sig_sign(&f->be, f->key[signer], d.bytes, v->sig), 0);
+    xrtest_att_vote(&f->be, f->key[signer], &f->addr[who], offset, 900 + offset, tag, v);
 }
 
 static void test_restake_submit_evidence_all_kinds(void **state) {
