@@ -826,6 +826,19 @@ static void on_message(void *ctx, uint32_t node, uint32_t from, const uint8_t *b
 /* The forged XBlock registered for h's (chain, level, offset), or NULL. */
 static const forged *forge_find(const mdl_verifiers *vs, const xr_xheader *h);
 
+/* A verifier signed an attestation vote for h now: count it in the
+** attestation's record.  False (run failed) when out of memory. */
+static bool note_vote(mdl_verifiers *vs, const xr_xheader *h, uint64_t now_ns) {
+    arec *r = att_rec(vs, h->source_chain_id, h->conf_level, h->offset);
+    if (!r) {
+        fail(vs, "out of memory recording attestations");
+        return false;
+    }
+    if (now_ns < r->first_vote_ns) r->first_vote_ns = now_ns;
+    r->votes++;
+    return true;
+}
+
 static void backlog_push(mdl_verifiers *vs, verifier *v, const xr_xheader *h, const xr_hash *root,
                          uint64_t until_ns) {
     if (v->backlog_len == v->backlog_cap) {
@@ -854,13 +867,7 @@ static void backlog_resume(mdl_verifiers *vs, verifier *v, uint64_t now_ns) {
         }
         if (xr_bft_add_local_attestation(v->bft, &w->h, &w->root) != 0) continue;
         v->att_signed++;
-        arec *r = att_rec(vs, w->h.source_chain_id, w->h.conf_level, w->h.offset);
-        if (!r) {
-            fail(vs, "out of memory recording attestations");
-            return;
-        }
-        if (now_ns < r->first_vote_ns) r->first_vote_ns = now_ns;
-        r->votes++;
+        if (!note_vote(vs, &w->h, now_ns)) return;
     }
     v->backlog_len = keep;
 }
@@ -906,13 +913,7 @@ static void do_observe(mdl_verifiers *vs, verifier *v, uint64_t seq, uint64_t no
         forge->info.forged++;
         v->forged++;
     }
-    arec *r = att_rec(vs, h->source_chain_id, h->conf_level, h->offset);
-    if (!r) {
-        fail(vs, "out of memory recording attestations");
-        return;
-    }
-    if (now_ns < r->first_vote_ns) r->first_vote_ns = now_ns;
-    r->votes++;
+    note_vote(vs, h, now_ns);
 }
 
 static void on_timer(void *ctx, uint32_t node, uint64_t tag) {
