@@ -274,6 +274,7 @@ typedef struct coal {
     uint32_t forged_left;
     uint64_t acted_ns, withdraw_queued_ns;
     uint64_t forged_msgs, forged_approved, forged_executed, value_gwei;
+    uint64_t gas_wei;            /* the colluding relayer's fees for its forged XBlocks */
 } coal;
 
 struct mdl_adversary {
@@ -539,6 +540,18 @@ bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl
                              mdl_submit_result *forged_out) {
     if (!a->relayers || res->relayer != a->relayer_index) return false;
     mdl_relayers_on_submit(a->relayers, res);
+    /* the fee goes to the coalition whose forged XBlock the transaction carried */
+    if (res->header) {
+        for (size_t i = 0; i < a->fx_len; i++) {
+            const xr_xheader *h = &a->fx[i].xb.header;
+            if (h->source_chain_id == res->header->source_chain_id && h->conf_level == res->header->conf_level &&
+                h->offset == res->header->offset) {
+                coal *c = &a->c[a->fx[i].coalition];
+                c->gas_wei = c->gas_wei > UINT64_MAX - res->fee_wei ? UINT64_MAX : c->gas_wei + res->fee_wei;
+                break;
+            }
+        }
+    }
     *honest = *forged_out = *res;
     honest->receipt_count = forged_out->receipt_count = 0;
     if (res->rc != 0) return true;
@@ -656,11 +669,7 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
             }
         }
     }
-    if (a->relayers && cf->attack == MDL_ATTACK_FORGE) {
-        mdl_relayer_stats st;
-        mdl_relayers_stats(a->relayers, 0, &st);
-        out->gas_wei = st.fee_wei; /* one colluding relayer serves every forging coalition */
-    }
+    out->gas_wei = c->gas_wei;
     uint64_t gas_gwei = out->gas_wei / GWEI;
     out->profit_from_corruption_gwei = out->value_extracted_gwei + cf->payment_gwei;
     out->pnl_gwei = (int64_t)out->profit_from_corruption_gwei - (int64_t)out->slashed_gwei - (int64_t)gas_gwei -
