@@ -944,7 +944,7 @@ CREATE TABLE coalitions (
     stake_fraction              REAL NOT NULL,     -- of all genesis stake
     own_stake_gwei              INTEGER NOT NULL,  -- of that, the operators' own
     acted_ns                    INTEGER,           -- the attack's first action
-    withdraw_queued_ns          INTEGER,           -- withdrawals queued (NULL: stayed)
+    withdraw_queued_ns          INTEGER,           -- last member's withdrawal queued (its L1 tx included); NULL: stayed
     withdraw_completed_ns       INTEGER,           -- last member's completion
     forged_msg_count            INTEGER NOT NULL,  -- forged messages put in XBlocks
     forged_approved_count       INTEGER NOT NULL,  -- of those, in an approved (forged) root

@@ -640,17 +640,23 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
     out->withdraw_completed_ns = NEVER;
     uint32_t slash_ppm = PPM;
     if (a->ctx.restaking) {
-        bool all = c->member_count > 0 && c->withdraw_queued_ns != NEVER;
-        uint64_t last = 0;
+        /* queued: when the last member's withdrawal transaction landed; completed:
+        ** when the last member's withdrawal left the queue (both NEVER until all did) */
+        bool queued = c->member_count > 0 && c->withdraw_queued_ns != NEVER, done = queued;
+        uint64_t last_q = 0, last_c = 0;
         for (uint32_t i = 0; i < c->member_count; i++) {
             out->slashed_gwei += mdl_restaking_slashed_gwei(a->ctx.restaking, c->members[i]);
             out->delegators_slashed_gwei += mdl_restaking_slashed_delegators_gwei(a->ctx.restaking, c->members[i]);
             out->own_stake_gwei += mdl_restaking_own_stake_gwei(a->ctx.restaking, c->members[i]);
+            uint64_t q = mdl_restaking_queued_ns(a->ctx.restaking, c->members[i]);
             uint64_t w = mdl_restaking_withdrawn_ns(a->ctx.restaking, c->members[i]);
-            if (w == NEVER || w < c->withdraw_queued_ns) all = false;
-            else if (w > last) last = w;
+            if (q == NEVER || q < c->withdraw_queued_ns) queued = done = false;
+            else if (q > last_q) last_q = q;
+            if (w == NEVER || w < c->withdraw_queued_ns) done = false;
+            else if (w > last_c) last_c = w;
         }
-        if (all) out->withdraw_completed_ns = last;
+        out->withdraw_queued_ns = queued ? last_q : NEVER;
+        if (done) out->withdraw_completed_ns = last_c;
         slash_ppm = mdl_restaking_slash_ppm(a->ctx.restaking);
     }
     out->forged_msgs = c->forged_msgs;

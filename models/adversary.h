@@ -33,9 +33,10 @@
 ** during [at, until): they withhold their attestation signatures.  Messages
 ** of that route emitted in the window and not executed within delay_bound
 ** count as censored, with their value.
-** withdraw.  Every member queues a withdrawal of all its active stake at
-** `at` (absolute) or `after` the coalition's first action -- before or
-** after acting -- to try to leave the queue before the evidence lands.
+** withdraw.  Every member sends, at `at` (absolute) or `after` the
+** coalition's first action -- before or after acting -- an L1 transaction
+** that queues a withdrawal of all its own active stake once included, to try
+** to leave the queue before the evidence lands.
 **
 ** Economics per coalition (table coalitions): value extracted (forged
 ** messages executed), slashed stake (restaking.h), the colluding relayer's

@@ -22,7 +22,9 @@
 #define RETRY_NONE UINT64_MAX
 
 enum { EV_STAKE_TX = 1, EV_SUBMIT = 2, EV_EXECUTE = 3, EV_COMPLETE = 4, EV_VETO = 5 };
-enum { TAG_STAKE = 0, TAG_EVIDENCE = 1 };
+/* L1 transaction tags: kind in the low 2 bits, index above */
+enum { TAG_STAKE = 0, TAG_EVIDENCE = 1, TAG_WITHDRAW = 2, TAG_BITS = 2, TAG_MASK = 3 };
+#define WITHDRAW_GAS 120000u
 enum { PURPOSE_VETO = 1 };
 
 typedef struct offence {
@@ -252,7 +254,7 @@ static void apply_stake(mdl_restaking *r, uint32_t i, uint64_t stake, uint64_t n
 static void on_stake_included(void *ctx, const mdl_l1_receipt *rc) {
     mdl_restaking *r = ctx;
     const mdl_verifier_config *vc = mdl_verifiers_config(r->vs);
-    size_t k = (size_t)(rc->tag >> 1);
+    size_t k = (size_t)(rc->tag >> TAG_BITS);
     assert(k < vc->stake_change_count);
     apply_stake(r, vc->stake_changes[k].verifier, vc->stake_changes[k].stake_gwei, rc->included_ns);
 }
@@ -273,13 +275,41 @@ static void complete(mdl_restaking *r, size_t k, uint64_t now_ns) {
     check_ledger(r);
 }
 
+static void on_l1_included(void *ctx, const mdl_l1_receipt *rc);
+
+/* A transaction to the contract, paying 3 x the base fee + tip at most. */
+static void submit_tx(mdl_restaking *r, uint64_t gas, uint64_t tip_wei, uint64_t tag) {
+    uint64_t base = mdl_l1_base_fee_wei(r->l1);
+    mdl_l1_tx tx = {.gas = gas, .max_fee_wei = 3 * base + tip_wei, .priority_fee_wei = tip_wei, .tag = tag};
+    if (mdl_l1_submit(r->l1, &tx, on_l1_included, r) == 0) fail(r, "restaking: the L1 refused a transaction");
+}
+
 int mdl_restaking_withdraw_all(mdl_restaking *r, uint32_t verifier, uint64_t now_ns) {
     assert(verifier < r->n);
+    (void)now_ns;
     xr_restake_staker_info st;
     if (xr_restake_staker_get(r->core, mdl_verifiers_address(r->vs, verifier), &st) != 0 || st.active_gwei == 0)
         return XR_ERR_INVALID_ARG;
-    queue_withdrawal(r, verifier, st.active_gwei, now_ns);
+    submit_tx(r, WITHDRAW_GAS, 10 * GWEI, ((uint64_t)verifier << TAG_BITS) | TAG_WITHDRAW);
     return 0;
+}
+
+/* The withdrawal transaction landed: all the operator's own active stake
+** (what it is then) goes into the queue. */
+static void on_withdraw_included(mdl_restaking *r, uint32_t verifier, uint64_t now_ns) {
+    xr_restake_staker_info st;
+    if (xr_restake_staker_get(r->core, mdl_verifiers_address(r->vs, verifier), &st) != 0 || st.active_gwei == 0)
+        return;
+    queue_withdrawal(r, verifier, st.active_gwei, now_ns);
+    check_ledger(r);
+}
+
+uint64_t mdl_restaking_queued_ns(const mdl_restaking *r, uint32_t verifier) {
+    assert(verifier < r->n);
+    for (size_t k = r->wd_len; k-- > 0;) {
+        if (r->wds[k].verifier == verifier) return r->wds[k].queued_ns;
+    }
+    return NEVER;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -481,12 +511,16 @@ static void on_evidence_included(mdl_restaking *r, size_t k, const mdl_l1_receip
 
 static void on_l1_included(void *ctx, const mdl_l1_receipt *rc) {
     mdl_restaking *r = ctx;
-    if ((rc->tag & 1) == TAG_STAKE) {
-        on_stake_included(r, rc);
-    } else {
-        size_t k = (size_t)(rc->tag >> 1);
+    switch (rc->tag & TAG_MASK) {
+    case TAG_STAKE: on_stake_included(r, rc); break;
+    case TAG_EVIDENCE: {
+        size_t k = (size_t)(rc->tag >> TAG_BITS);
         assert(k < r->off_len);
         on_evidence_included(r, k, rc);
+        break;
+    }
+    case TAG_WITHDRAW: on_withdraw_included(r, (uint32_t)(rc->tag >> TAG_BITS), rc->included_ns); break;
+    default: assert(0);
     }
 }
 
@@ -518,21 +552,14 @@ static void handle(void *ctx, sim_engine *e, const sim_event *ev) {
     uint64_t now = sim_now_ns(e);
     if (r->error) return;
     switch (ev->node) {
-    case EV_STAKE_TX: {
-        uint64_t base = mdl_l1_base_fee_wei(r->l1), tip = 2 * GWEI;
-        mdl_l1_tx tx = {.gas = STAKE_CHANGE_GAS, .max_fee_wei = 3 * base + tip, .priority_fee_wei = tip,
-                        .tag = (ev->arg << 1) | TAG_STAKE};
-        if (mdl_l1_submit(r->l1, &tx, on_l1_included, r) == 0) fail(r, "restaking: the L1 refused a stake change");
+    case EV_STAKE_TX:
+        submit_tx(r, STAKE_CHANGE_GAS, 2 * GWEI, (ev->arg << TAG_BITS) | TAG_STAKE);
         r->stake_txs++;
         break;
-    }
     case EV_SUBMIT: {
         offence *o = &r->off[ev->arg];
         o->info.submitted_ns = now;
-        uint64_t base = mdl_l1_base_fee_wei(r->l1), tip = r->cfg.evidence_tip_wei;
-        mdl_l1_tx tx = {.gas = r->cfg.evidence_gas, .max_fee_wei = 3 * base + tip, .priority_fee_wei = tip,
-                        .tag = (ev->arg << 1) | TAG_EVIDENCE};
-        if (mdl_l1_submit(r->l1, &tx, on_l1_included, r) == 0) fail(r, "restaking: the L1 refused an evidence tx");
+        submit_tx(r, r->cfg.evidence_gas, r->cfg.evidence_tip_wei, (ev->arg << TAG_BITS) | TAG_EVIDENCE);
         break;
     }
     case EV_EXECUTE: execute(r, (size_t)ev->arg, now); break;

@@ -145,8 +145,10 @@ void mdl_restaking_on_commit(mdl_restaking *r, uint32_t verifier, uint64_t now_n
 void mdl_restaking_set_valsets(mdl_restaking *r,
                                const xr_valset *(*find)(void *ctx, const xr_address *member), void *ctx);
 
-/* A staker action of the adversary: verifier i queues a withdrawal of all
-** its active stake now.  Returns 0 or an XR_ERR_*. */
+/* A staker action of the adversary: verifier i's operator sends, now, an L1
+** transaction (120,000 gas, a 10 gwei tip: it is in a hurry) that queues a
+** withdrawal of all its own active stake when it is included.  Returns 0,
+** or XR_ERR_INVALID_ARG when it has nothing to withdraw. */
 int mdl_restaking_withdraw_all(mdl_restaking *r, uint32_t verifier, uint64_t now_ns);
 
 /* ---- queries ------------------------------------------------------------- */
@@ -158,6 +160,8 @@ uint64_t mdl_restaking_slashed_gwei(const mdl_restaking *r, uint32_t verifier);
 uint64_t mdl_restaking_slashed_delegators_gwei(const mdl_restaking *r, uint32_t verifier);
 /* What verifier i's operator deposited itself (gwei). */
 uint64_t mdl_restaking_own_stake_gwei(const mdl_restaking *r, uint32_t verifier);
+/* When verifier i's last withdrawal was queued (MDL_RESTAKING_NEVER: none). */
+uint64_t mdl_restaking_queued_ns(const mdl_restaking *r, uint32_t verifier);
 /* When verifier i's last withdrawal completed (MDL_RESTAKING_NEVER: none). */
 uint64_t mdl_restaking_withdrawn_ns(const mdl_restaking *r, uint32_t verifier);
 /* The contract's slash fraction in parts per million. */

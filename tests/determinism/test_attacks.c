@@ -142,7 +142,10 @@ static void test_attacks_slashed_iff_delay_exceeds_proof_time(void **state) {
                 mdl_offence_info o;
                 mdl_restaking_offence(rk, k, &o);
                 if (o.executed_ns == MDL_RESTAKING_NEVER) continue;
-                uint64_t leaves = c.withdraw_queued_ns + delay_ns[d];
+                /* its withdrawal was queued when its L1 transaction landed */
+                uint64_t queued = mdl_restaking_queued_ns(rk, o.offender);
+                assert_true(queued != MDL_RESTAKING_NEVER && queued >= c.acted_ns);
+                uint64_t leaves = queued + delay_ns[d];
                 if (leaves == o.executable_ns) continue; /* a tie: order within the instant decides */
                 bool in_queue = leaves > o.executable_ns;
                 assert_int_equal(o.slashed_gwei > 0, in_queue);
