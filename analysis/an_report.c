@@ -97,7 +97,7 @@ typedef struct crow {
     int64_t index;
     char *name;
     char attack[8];
-    double stake_fraction, pnl, value, slashed, cost, profit;
+    double stake_fraction, pnl, value, slashed, cost, profit, delegators;
     int profitable;
 } crow;
 
@@ -167,6 +167,17 @@ static int table_exists(sqlite3 *db, const char *name) {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* 1 when table `table` has column `col`, 0 when not, -1 on an error. */
+static int column_exists(sqlite3 *db, const char *table, const char *col) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -381,12 +392,19 @@ static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out,
     int has = table_exists(r->db, "coalitions");
     if (has < 0) return fail(err, err_len, AN_REPORT_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
     if (!has) return 0;
+    /* delegators_slashed_gwei came after the first version-2 files */
+    int dl = column_exists(r->db, "coalitions", "delegators_slashed_gwei");
+    if (dl < 0) return fail(err, err_len, AN_REPORT_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(r->db,
-                                "SELECT run_id, coalition, name, attack, stake_fraction, pnl_gwei / 1e9,"
-                                " value_extracted_gwei / 1e9, slashed_gwei / 1e9, cost_of_corruption_gwei / 1e9,"
-                                " profit_from_corruption_gwei / 1e9, profitable FROM coalitions"
-                                " ORDER BY run_id, coalition",
+                                dl ? "SELECT run_id, coalition, name, attack, stake_fraction, pnl_gwei / 1e9,"
+                                     " value_extracted_gwei / 1e9, slashed_gwei / 1e9, cost_of_corruption_gwei / 1e9,"
+                                     " profit_from_corruption_gwei / 1e9, profitable, delegators_slashed_gwei / 1e9"
+                                     " FROM coalitions ORDER BY run_id, coalition"
+                                   : "SELECT run_id, coalition, name, attack, stake_fraction, pnl_gwei / 1e9,"
+                                     " value_extracted_gwei / 1e9, slashed_gwei / 1e9, cost_of_corruption_gwei / 1e9,"
+                                     " profit_from_corruption_gwei / 1e9, profitable, 0.0"
+                                     " FROM coalitions ORDER BY run_id, coalition",
                                 -1, &st, NULL);
     crow *cs = NULL;
     size_t k = 0, cap = 0;
@@ -422,6 +440,7 @@ static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out,
         c->cost = sqlite3_column_double(st, 8);
         c->profit = sqlite3_column_double(st, 9);
         c->profitable = sqlite3_column_int(st, 10) != 0;
+        c->delegators = sqlite3_column_double(st, 11);
     }
     sqlite3_finalize(st);
     if (code == 0 && rc != SQLITE_DONE) {
@@ -461,12 +480,18 @@ static int coalition_stats(const crow *cs, const size_t *idx, size_t k, double *
         stake += cs[idx[i]].stake_fraction;
     }
     out->stake_fraction = stake / (double)k;
-    an_report_stat *st[5] = {&out->pnl_eth, &out->value_eth, &out->slashed_eth, &out->cost_eth, &out->profit_eth};
+    an_report_stat *st[6] = {&out->pnl_eth,  &out->value_eth,  &out->slashed_eth,
+                             &out->cost_eth, &out->profit_eth, &out->delegators_eth};
     int rc = 0;
-    for (int m = 0; rc == 0 && m < 5; m++) {
+    for (int m = 0; rc == 0 && m < 6; m++) {
         for (size_t i = 0; i < k; i++) {
             const crow *c = &cs[idx[i]];
-            v[i] = m == 0 ? c->pnl : m == 1 ? c->value : m == 2 ? c->slashed : m == 3 ? c->cost : c->profit;
+            v[i] = m == 0   ? c->pnl
+                   : m == 1 ? c->value
+                   : m == 2 ? c->slashed
+                   : m == 3 ? c->cost
+                   : m == 4 ? c->profit
+                            : c->delegators;
         }
         rc = stat_of(v, k, st[m]);
     }
@@ -1100,10 +1125,11 @@ static int attack_table(tables *ts, const an_report *r) {
     static const char *const heads[] = {"coalition",       "attack",        "stake",        "seeds",
                                         "P&L (ETH)",       "profitable",    "value extracted (ETH)",
                                         "slashed (ETH)",   "cost of corruption (ETH)",
-                                        "profit from corruption (ETH)"};
+                                        "profit from corruption (ETH)", "delegators slashed (ETH)"};
     table *t = tables_add(ts, SEC_ATTACK,
                           "attacker economics per coalition: mean over seeds [95% bootstrap CI]; stake: share of "
-                          "all stake; profitable: share of runs with P&L > 0",
+                          "all stake; profitable: share of runs with P&L > 0; slashed: the members' own stake, "
+                          "delegators slashed: what the stakers who delegated to them lost with them",
                           r, heads, sizeof heads / sizeof heads[0]);
     if (!t) return AN_REPORT_ERR_NOMEM;
     size_t lead = 2 + r->varying_count;
@@ -1123,6 +1149,7 @@ static int attack_table(tables *ts, const an_report *r) {
             fmt_stat(&co->slashed_eth, cell(t, row, lead + 7), CELL);
             fmt_stat(&co->cost_eth, cell(t, row, lead + 8), CELL);
             fmt_stat(&co->profit_eth, cell(t, row, lead + 9), CELL);
+            fmt_stat(&co->delegators_eth, cell(t, row, lead + 10), CELL);
         }
     }
     return 0;

@@ -116,6 +116,7 @@ typedef struct an_report_coalition {
     size_t profitable_runs;
     double stake_fraction; /* mean over those runs (of all genesis stake) */
     an_report_stat pnl_eth, value_eth, slashed_eth, cost_eth, profit_eth;
+    an_report_stat delegators_eth; /* its delegators' stake slashed with it (0 in files without it) */
 } an_report_coalition;
 
 /* Attacker P&L of one coalition index of one scenario, per (stake

@@ -59,3 +59,14 @@ n=$TMP/np.db
 [ "$(q "$n" "SELECT count(*) FROM offences WHERE detected_ns IS NOT NULL AND provable_ns IS NULL")" = 2 ] \
   || fail "not_provable rows lack detection or have a provable time"
 ok "forgeries not final on L1 by the end are recorded as not provable"
+
+# operators that put up a quarter of their stake: delegators lose the rest with them, and the
+# attack pays for the coalition although it is slashed
+o=$TMP/own.db
+"$XRSIM" run "$SRC/scenarios/attacks/forge-quorum-long-delay.yaml" --out "$o" --quiet \
+  --set restaking.operator_share=25% || fail "operator_share run"
+[ "$(q "$o" "SELECT own_stake_eth || ' ' || slashed_eth || ' ' || delegators_slashed_eth || ' ' || round(pnl_eth) || ' ' || profitable
+             FROM v_attack_economics")" = "40.0 40.0 120.0 50.0 1" ] \
+  || fail "own/delegated split: $(q "$o" "SELECT own_stake_eth, slashed_eth, delegators_slashed_eth, pnl_eth FROM v_attack_economics")"
+"$XRSIM" report "$o" | grep -Eq "forge +71.4% +1 +50 +100% \(1/1\) +100 +40 +50 +100 +120$" || fail "report's delegators column"
+ok "delegators' stake is slashed with their operators and reported apart"
