@@ -302,18 +302,26 @@ static void fail(mdl_adversary *a, const char *why) {
     sim_engine_stop(a->ctx.engine);
 }
 
+/* The forged XBlock at (chain, confirmation level, offset) with attestation
+** root *root (NULL: any root), or NULL. */
+static forged *find_forged(const mdl_adversary *a, uint64_t chain_id, uint8_t conf_level, uint64_t offset,
+                           const xr_hash *root) {
+    for (size_t i = 0; i < a->fx_len; i++) {
+        forged *f = &a->fx[i];
+        const xr_xheader *h = &f->xb.header;
+        if (h->source_chain_id == chain_id && h->conf_level == conf_level && h->offset == offset &&
+            (!root || memcmp(root->bytes, f->xb.root.bytes, 32) == 0))
+            return f;
+    }
+    return NULL;
+}
+
+/* The colluding relayer's source of XBlocks (mdl_relayer_source). */
 static bool forged_get(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
                        mdl_xblock *out) {
-    const mdl_adversary *a = ctx;
-    for (size_t i = 0; i < a->fx_len; i++) {
-        const mdl_xblock *x = &a->fx[i].xb;
-        if (x->header.source_chain_id == chain_id && x->level == level && x->header.offset == offset &&
-            (!root || memcmp(root->bytes, x->root.bytes, 32) == 0)) {
-            *out = *x;
-            return true;
-        }
-    }
-    return false;
+    const forged *f = find_forged(ctx, chain_id, mdl_level_conf(level), offset, root);
+    if (f) *out = f->xb;
+    return f != NULL;
 }
 
 static void do_withdraw(mdl_adversary *a, size_t k, uint64_t now_ns) {
@@ -500,22 +508,12 @@ void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb) {
     }
 }
 
-static forged *find_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root) {
-    for (size_t i = 0; i < a->fx_len; i++) {
-        forged *f = &a->fx[i];
-        if (f->xb.header.source_chain_id == h->source_chain_id && f->xb.header.conf_level == h->conf_level &&
-            f->xb.header.offset == h->offset && memcmp(f->xb.root.bytes, root->bytes, 32) == 0)
-            return f;
-    }
-    return NULL;
-}
-
 bool mdl_adversary_is_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root) {
-    return a->fx_len && find_forged(a, h, root) != NULL;
+    return find_forged(a, h->source_chain_id, h->conf_level, h->offset, root) != NULL;
 }
 
 void mdl_adversary_on_approved(mdl_adversary *a, uint64_t now_ns, const xr_action_approved *ap) {
-    forged *f = find_forged(a, &ap->header, &ap->root);
+    forged *f = find_forged(a, ap->header.source_chain_id, ap->header.conf_level, ap->header.offset, &ap->root);
     if (!f) return;
     if (!f->approved) {
         f->approved = true;
@@ -541,16 +539,12 @@ bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl
     if (!a->relayers || res->relayer != a->relayer_index) return false;
     mdl_relayers_on_submit(a->relayers, res);
     /* the fee goes to the coalition whose forged XBlock the transaction carried */
-    if (res->header) {
-        for (size_t i = 0; i < a->fx_len; i++) {
-            const xr_xheader *h = &a->fx[i].xb.header;
-            if (h->source_chain_id == res->header->source_chain_id && h->conf_level == res->header->conf_level &&
-                h->offset == res->header->offset) {
-                coal *c = &a->c[a->fx[i].coalition];
-                c->gas_wei = c->gas_wei > UINT64_MAX - res->fee_wei ? UINT64_MAX : c->gas_wei + res->fee_wei;
-                break;
-            }
-        }
+    const forged *carried =
+        res->header ? find_forged(a, res->header->source_chain_id, res->header->conf_level, res->header->offset, NULL)
+                    : NULL;
+    if (carried) {
+        coal *c = &a->c[carried->coalition];
+        c->gas_wei = c->gas_wei > UINT64_MAX - res->fee_wei ? UINT64_MAX : c->gas_wei + res->fee_wei;
     }
     *honest = *forged_out = *res;
     honest->receipt_count = forged_out->receipt_count = 0;

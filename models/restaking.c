@@ -177,16 +177,29 @@ static uint32_t verifier_of(const mdl_restaking *r, const uint8_t addr[20]) {
     return UINT32_MAX;
 }
 
-/* Notes an offence key; false when it was already noted. */
-static bool note_key(mdl_restaking *r, const uint8_t key[32]) {
+/* Where key is, or would be inserted, in the sorted noted keys; *found
+** says whether it is there. */
+static size_t seen_find(const mdl_restaking *r, const uint8_t key[32], bool *found) {
     size_t lo = 0, hi = r->seen_len;
+    *found = false;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int c = memcmp(r->seen[mid], key, 32);
-        if (c == 0) return false;
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
+    return lo;
+}
+
+/* Notes an offence key; false when it was already noted. */
+static bool note_key(mdl_restaking *r, const uint8_t key[32]) {
+    bool found;
+    size_t lo = seen_find(r, key, &found);
+    if (found) return false;
     if (!grow((void **)&r->seen, &r->seen_cap, r->seen_len + 1, sizeof *r->seen)) {
         fail(r, "out of memory");
         return false;
@@ -746,15 +759,10 @@ static bool suspect_key(const suspect *s, uint8_t key[32]) {
 ** its key not reported, and no earlier unresolved suspect with that key. */
 static bool unproven(const mdl_restaking *r, size_t i, uint8_t key[32]) {
     const suspect *s = &r->sus[i];
+    bool found;
     if (s->done || !suspect_key(s, key)) return false;
-    size_t lo = 0, hi = r->seen_len;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = memcmp(r->seen[mid], key, 32);
-        if (c == 0) return false;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
+    (void)seen_find(r, key, &found);
+    if (found) return false;
     for (size_t j = 0; j < i; j++) {
         uint8_t other[32];
         if (!r->sus[j].done && r->sus[j].offender == s->offender && suspect_key(&r->sus[j], other) &&
