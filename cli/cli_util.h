@@ -11,8 +11,8 @@
 #include <time.h>
 
 #include "recorder.h"
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 /* "xrsim " + argv joined by spaces (malloc'd; NULL when out of memory). */
 char *cli_join_argv(int argc, char **argv);

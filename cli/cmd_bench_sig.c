@@ -21,8 +21,8 @@
 
 #include "bench_util.h"
 #include "bench_sig.h"
-#include "sig_fast.h"
-#include "sig_secp.h"
+#include "crypto/sig_fast.h"
+#include "crypto/sig_secp.h"
 #include "xr_attest.h"
 #include "xr_portal.h"
 

@@ -24,10 +24,10 @@
 #include "an_schema.h"
 #include "cli_util.h"
 #include "cmds.h"
-#include "expect.h"
+#include "world/expect.h"
 #include "recorder.h"
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 #define DEFAULT_OUT "results/check.db"
 

@@ -35,8 +35,8 @@
 #include "cmds.h"
 #include "frontier.h"
 #include "recorder.h"
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 #include "ytree.h"
 
 #define DEFAULT_OUT "results/frontier.db"
@@ -57,7 +57,7 @@ typedef struct frontier_args {
     const char **sets;   /* argc + 3 slots: user sets, then over, vary, seed */
     size_t set_count;
     char *vary_key;      /* "consensus.quorum" (malloc'd) */
-    mdl_frontier_range range;
+    sim_frontier_range range;
     char *over_key;      /* NULL: no --over */
     char **over_values;  /* over_count strings (malloc'd) */
     size_t over_count;
@@ -100,7 +100,7 @@ static int parse_vary(frontier_args *a, const char *v) {
     const char *eq = strchr(v, '=');
     if (!eq || eq == v) return usage_error("--vary wants KEY=LO..HI, got", v);
     if (a->vary_key) return usage_error("one --vary at a time; also got", v);
-    if (!mdl_frontier_parse_range(eq + 1, &a->range)) {
+    if (!sim_frontier_parse_range(eq + 1, &a->range)) {
         return usage_error("--vary wants a range LO..HI of numbers or percentages with LO < HI, got", v);
     }
     a->vary_key = dup_n(v, (size_t)(eq - v));
@@ -242,7 +242,7 @@ static size_t build_sets(probe_ctx *c, double value, uint32_t seed) {
         a->sets[n++] = c->over_set;
     }
     char v[64];
-    mdl_frontier_format(&a->range, value, v, sizeof v);
+    sim_frontier_format(&a->range, value, v, sizeof v);
     snprintf(c->vary_set, sizeof c->vary_set, "%s=%s", a->vary_key, v);
     a->sets[n++] = c->vary_set;
     if (seed) {
@@ -260,7 +260,7 @@ static bool breaks(const frontier_args *a, const mdl_world_summary *s) {
     return c->heights_committed == 0 || c->max_stall_ns > a->stall_ns;
 }
 
-/* mdl_frontier_probe_fn: runs the seeds of one value (stopping at the
+/* sim_frontier_probe_fn: runs the seeds of one value (stopping at the
 ** first that breaks). */
 static int probe(void *ctx, double value) {
     probe_ctx *c = ctx;
@@ -388,11 +388,11 @@ int cmd_frontier(int argc, char **argv) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    const mdl_frontier_range *r = &a.range;
+    const sim_frontier_range *r = &a.range;
     double tol = a.tolerance > 0 ? a.tolerance : (r->hi - r->lo) / 64.0;
     char lo[64], hi[64], tol_s[64], stall[64];
-    mdl_frontier_format(r, r->lo, lo, sizeof lo);
-    mdl_frontier_format(r, r->hi, hi, sizeof hi);
+    sim_frontier_format(r, r->lo, lo, sizeof lo);
+    sim_frontier_format(r, r->hi, hi, sizeof hi);
     snprintf(tol_s, sizeof tol_s, "%.4g%s", tol, r->percent ? "%" : "");
     snprintf(stall, sizeof stall, "%.4g s", (double)a.stall_ns / 1e9);
     if (!a.quiet) {
@@ -423,16 +423,16 @@ int cmd_frontier(int argc, char **argv) {
     for (size_t i = 0; i < rows; i++) {
         c.row = i;
         c.runs = 0;
-        mdl_frontier_result res = mdl_frontier_bisect(r, tol, probe, &c);
-        if (res.status == MDL_FRONTIER_ERROR) {
+        sim_frontier_result res = sim_frontier_bisect(r, tol, probe, &c);
+        if (res.status == SIM_FRONTIER_ERROR) {
             rc = c.error ? c.error : 1;
             break;
         }
         char hv[96] = "-", bv[96] = "-";
-        if (res.status == MDL_FRONTIER_FOUND) {
-            mdl_frontier_format(r, res.holds, hv, sizeof hv);
-            mdl_frontier_format(r, res.breaks, bv, sizeof bv);
-        } else if (res.status == MDL_FRONTIER_HOLDS_EVERYWHERE) {
+        if (res.status == SIM_FRONTIER_FOUND) {
+            sim_frontier_format(r, res.holds, hv, sizeof hv);
+            sim_frontier_format(r, res.breaks, bv, sizeof bv);
+        } else if (res.status == SIM_FRONTIER_HOLDS_EVERYWHERE) {
             snprintf(hv, sizeof hv, "%s (everywhere)", hi);
         } else {
             snprintf(bv, sizeof bv, "%s (everywhere)", lo);

@@ -24,8 +24,8 @@
 #include "cli_util.h"
 #include "cmds.h"
 #include "recorder.h"
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 #define DEFAULT_OUT "results/xrsim.db"
 

@@ -61,11 +61,11 @@
 #include "cli_util.h"
 #include "cmds.h"
 #include "recorder.h"
-#include "scenario.h"
+#include "world/scenario.h"
 #include "sha256.h"
 #include "sweep.h"
 #include "sweep_mpi.h"
-#include "world.h"
+#include "world/world.h"
 
 #define DEFAULT_OUT "results/sweep.db"
 
@@ -139,7 +139,7 @@ static int parse_args(int argc, char **argv, sweep_args *a) {
             }
         } else if (strcmp(arg, "--shard") == 0) {
             if (!has_next) return usage_error("--shard needs K/N", NULL);
-            if (!mdl_sweep_parse_shard(argv[++i], &a->shard_k, &a->shard_n)) {
+            if (!sim_sweep_parse_shard(argv[++i], &a->shard_k, &a->shard_n)) {
                 return usage_error("--shard wants K/N with 1 <= K <= N, got", argv[i]);
             }
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
@@ -187,8 +187,8 @@ static void free_points(point *p, size_t n) {
 ** false on any. */
 static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point **out, size_t *count,
                            char sha[SIM_SHA256_HEX_LEN + 1]) {
-    const mdl_sweep_config *sw = &base->sweep;
-    size_t total = mdl_sweep_point_count(sw);
+    const sim_sweep_config *sw = &base->sweep;
+    size_t total = sim_sweep_point_count(sw);
     point *pts = calloc(total + 1, sizeof *pts);
     if (!pts) return false;
     size_t n = 0, in_shard = 0;
@@ -196,7 +196,7 @@ static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point 
     const char *text = sim_ydoc_text(base->doc);
     sim_sha256_hex(text, strlen(text), sha);
     for (size_t i = 0; i < total && ok; i++) {
-        if (!mdl_sweep_in_shard(i, a->shard_k, a->shard_n)) continue;
+        if (!sim_sweep_in_shard(i, a->shard_k, a->shard_n)) continue;
         if (in_shard++ % a->ranks != a->rank) continue;
         point *p = &pts[n++];
         p->index = i;
@@ -206,7 +206,7 @@ static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point 
             break;
         }
         memcpy(p->sets, a->sets, a->set_count * sizeof *p->sets);
-        size_t own = mdl_sweep_point_sets(sw, i, p->sets + a->set_count);
+        size_t own = sim_sweep_point_sets(sw, i, p->sets + a->set_count);
         p->set_count = a->set_count + own;
         p->label = join(p->sets + a->set_count, own, "");
         sim_diag *d = sim_diag_new();
@@ -526,7 +526,7 @@ static int sweep_local(sweep_args *a) {
         rc = 2;
         goto done;
     }
-    size_t total = mdl_sweep_point_count(&base.sweep);
+    size_t total = sim_sweep_point_count(&base.sweep);
 
     cli_make_parent_dir(a->out);
     if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
@@ -804,7 +804,7 @@ static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
             s += plans[3 * r + 1];
             p += plans[3 * r + 2];
         }
-        size_t total = mdl_sweep_point_count(&base.sweep);
+        size_t total = sim_sweep_point_count(&base.sweep);
         printf("xrsim sweep: %zu point%s", total, total == 1 ? "" : "s");
         if (a->shard_n > 1) printf(", shard %u/%u has %" PRId64, a->shard_k, a->shard_n, c);
         printf(" on %d ranks; %" PRId64 " already done in %s, %" PRId64 " to run\n", size, s, a->out, p);

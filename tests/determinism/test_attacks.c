@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 #include "world_run.h"
 
 #define S 1000000000ull

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 static const char *variants[] = {
     "network.latency={model: matrix, jitter: {model: lognormal, median: 1ms, sigma: 0.5}}",

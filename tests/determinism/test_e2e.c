@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 #include "world_run.h"
 #include "xr_types.h"
 

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
-#include "valsync.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "verifiers/valsync.h"
+#include "world/world.h"
 #include "world_run.h"
-#include "xchain.h"
+#include "world/xchain.h"
 #include "xr_portal.h"
 #include "xr_types.h"
 

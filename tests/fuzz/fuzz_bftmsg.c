@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sig_fast.h"
+#include "crypto/sig_fast.h"
 #include "xr_bft.h"
 #include "xr_evidence.h"
 

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sig_fast.h"
+#include "crypto/sig_fast.h"
 #include "xr_attest.h"
 #include "xr_codec.h"
 #include "xr_portal.h"

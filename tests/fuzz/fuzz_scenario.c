@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 #include "ytree.h"
 
 #define MAX_VERIFIERS 16u

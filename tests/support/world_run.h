@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "scenario.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 typedef struct xrtest_run {
     mdl_scenario s;

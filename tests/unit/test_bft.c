@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest_memo.h"
-#include "sig_fast.h"
+#include "crypto/digest_memo.h"
+#include "crypto/sig_fast.h"
 #include "xr_attest.h"
 #include "xr_bft.h"
 #include "xr_evidence.h"

@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "an_schema.h"
-#include "scenario.h"
-#include "verifier.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "verifiers/verifier.h"
+#include "world/world.h"
 #include "xr_evidence.h"
 #include "xr_keccak.h"
 

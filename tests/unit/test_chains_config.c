@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "chains_config.h"
+#include "chain/chains_config.h"
 
 #define S 1000000000ull
 #define MS 1000000ull

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest_memo.h"
+#include "crypto/digest_memo.h"
 #include "xr_keccak.h"
 
 static void fill(uint8_t *p, size_t n, uint64_t seed) {

@@ -15,7 +15,7 @@
 #include "votes.h"
 #include <string.h>
 
-#include "sig_secp.h"
+#include "crypto/sig_secp.h"
 #include "xr_attest.h"
 #include "xr_bft.h"
 #include "xr_evidence.h"

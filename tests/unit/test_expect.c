@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "expect.h"
-#include "world.h"
+#include "world/expect.h"
+#include "world/world.h"
 
 typedef struct loaded {
     sim_ydoc *doc;

@@ -31,18 +31,18 @@ static int step_probe(void *ctx, double v) {
     return v >= s->threshold ? 1 : 0;
 }
 
-static mdl_frontier_range range(const char *text) {
-    mdl_frontier_range r;
-    assert_true(mdl_frontier_parse_range(text, &r));
+static sim_frontier_range range(const char *text) {
+    sim_frontier_range r;
+    assert_true(sim_frontier_parse_range(text, &r));
     return r;
 }
 
 static void test_frontier_finds_exact_threshold(void **state) {
     (void)state;
-    mdl_frontier_range r = range("0.6..0.9");
+    sim_frontier_range r = range("0.6..0.9");
     step s = {.threshold = 0.8};
-    mdl_frontier_result res = mdl_frontier_bisect(&r, 0, step_probe, &s);
-    assert_int_equal(res.status, MDL_FRONTIER_FOUND);
+    sim_frontier_result res = sim_frontier_bisect(&r, 0, step_probe, &s);
+    assert_int_equal(res.status, SIM_FRONTIER_FOUND);
     assert_true(res.holds < 0.8);
     assert_true(res.breaks >= 0.8);
     assert_true(res.breaks - res.holds <= 0.3 / 64 + 1e-12);
@@ -51,8 +51,8 @@ static void test_frontier_finds_exact_threshold(void **state) {
     assert_int_equal(s.calls, 8);
 
     step t = {.threshold = 0.7};
-    res = mdl_frontier_bisect(&r, 0.001, step_probe, &t);
-    assert_int_equal(res.status, MDL_FRONTIER_FOUND);
+    res = sim_frontier_bisect(&r, 0.001, step_probe, &t);
+    assert_int_equal(res.status, SIM_FRONTIER_FOUND);
     assert_true(res.holds < 0.7 && res.breaks >= 0.7);
     assert_true(res.breaks - res.holds <= 0.001);
     /* 0.3 / 2^9 = 0.000586 <= 0.001 < 0.3 / 2^8 */
@@ -61,69 +61,69 @@ static void test_frontier_finds_exact_threshold(void **state) {
 
 static void test_frontier_integer_range_ends_adjacent(void **state) {
     (void)state;
-    mdl_frontier_range r = range("4..100");
+    sim_frontier_range r = range("4..100");
     assert_true(r.integer);
     step s = {.threshold = 37};
-    mdl_frontier_result res = mdl_frontier_bisect(&r, 0.5, step_probe, &s);
-    assert_int_equal(res.status, MDL_FRONTIER_FOUND);
+    sim_frontier_result res = sim_frontier_bisect(&r, 0.5, step_probe, &s);
+    assert_int_equal(res.status, SIM_FRONTIER_FOUND);
     assert_true(res.holds == 36.0);
     assert_true(res.breaks == 37.0);
     assert_true(res.probes <= 2 + 7); /* ceil(log2(96)) */
     char buf[32];
-    mdl_frontier_format(&r, res.breaks, buf, sizeof buf);
+    sim_frontier_format(&r, res.breaks, buf, sizeof buf);
     assert_string_equal(buf, "37");
 }
 
 static void test_frontier_holds_and_broken_everywhere(void **state) {
     (void)state;
-    mdl_frontier_range r = range("60%..90%");
+    sim_frontier_range r = range("60%..90%");
     step never = {.threshold = 1000};
-    mdl_frontier_result res = mdl_frontier_bisect(&r, 0, step_probe, &never);
-    assert_int_equal(res.status, MDL_FRONTIER_HOLDS_EVERYWHERE);
+    sim_frontier_result res = sim_frontier_bisect(&r, 0, step_probe, &never);
+    assert_int_equal(res.status, SIM_FRONTIER_HOLDS_EVERYWHERE);
     assert_int_equal(res.probes, 2);
     step always = {.threshold = -1000};
-    res = mdl_frontier_bisect(&r, 0, step_probe, &always);
-    assert_int_equal(res.status, MDL_FRONTIER_BROKEN_EVERYWHERE);
+    res = sim_frontier_bisect(&r, 0, step_probe, &always);
+    assert_int_equal(res.status, SIM_FRONTIER_BROKEN_EVERYWHERE);
     assert_int_equal(res.probes, 1);
     /* the threshold exactly at hi: found, breaks == hi */
     step at_hi = {.threshold = 90};
-    res = mdl_frontier_bisect(&r, 0, step_probe, &at_hi);
-    assert_int_equal(res.status, MDL_FRONTIER_FOUND);
+    res = sim_frontier_bisect(&r, 0, step_probe, &at_hi);
+    assert_int_equal(res.status, SIM_FRONTIER_FOUND);
     assert_true(res.breaks == 90.0 && res.holds < 90.0 && res.holds >= 90.0 - 30.0 / 64);
-    assert_string_equal(mdl_frontier_status_name(MDL_FRONTIER_HOLDS_EVERYWHERE), "holds everywhere");
+    assert_string_equal(sim_frontier_status_name(SIM_FRONTIER_HOLDS_EVERYWHERE), "holds everywhere");
 }
 
 static void test_frontier_predicate_error_stops(void **state) {
     (void)state;
-    mdl_frontier_range r = range("0..1");
+    sim_frontier_range r = range("0..1");
     r.integer = false;
     step s = {.threshold = 0.5, .fail_at = 4};
-    mdl_frontier_result res = mdl_frontier_bisect(&r, 0, step_probe, &s);
-    assert_int_equal(res.status, MDL_FRONTIER_ERROR);
+    sim_frontier_result res = sim_frontier_bisect(&r, 0, step_probe, &s);
+    assert_int_equal(res.status, SIM_FRONTIER_ERROR);
     assert_int_equal(res.probes, 4);
     assert_int_equal(s.calls, 4);
 }
 
 static void test_frontier_parse_and_format(void **state) {
     (void)state;
-    mdl_frontier_range r;
-    assert_true(mdl_frontier_parse_range("0.6..0.9", &r));
+    sim_frontier_range r;
+    assert_true(sim_frontier_parse_range("0.6..0.9", &r));
     assert_false(r.percent);
     assert_false(r.integer);
     assert_true(fabs(r.lo - 0.6) < 1e-15 && fabs(r.hi - 0.9) < 1e-15);
-    assert_true(mdl_frontier_parse_range("60%..90%", &r));
+    assert_true(sim_frontier_parse_range("60%..90%", &r));
     assert_true(r.percent && !r.integer && r.lo == 60.0 && r.hi == 90.0);
     char buf[32];
-    mdl_frontier_format(&r, 79.6875, buf, sizeof buf);
+    sim_frontier_format(&r, 79.6875, buf, sizeof buf);
     assert_string_equal(buf, "79.6875%");
-    assert_true(mdl_frontier_parse_range("-3..7", &r));
+    assert_true(sim_frontier_parse_range("-3..7", &r));
     assert_true(r.integer && r.lo == -3.0);
     const char *bad[] = {"", "0.6", "0.6..", "..0.9", "0.9..0.6", "0.6..0.6", "60%..0.9", "0.6..90%",
                          "a..b", "0.6..0.9x", "nan..1", "0..inf", "1e999..2e999", "0.6...0.9"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_false(mdl_frontier_parse_range(bad[i], &r));
+        assert_false(sim_frontier_parse_range(bad[i], &r));
     }
-    assert_false(mdl_frontier_parse_range(NULL, &r));
+    assert_false(sim_frontier_parse_range(NULL, &r));
 }
 
 int main(void) {

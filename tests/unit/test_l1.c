@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
-#include "l1.h"
+#include "chain/l1.h"
 #include "xr_gas.h"
 
 #define S 1000000000ull

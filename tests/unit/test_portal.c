@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "sig_fast.h"
+#include "crypto/sig_fast.h"
 #include "xr_attest.h"
 #include "xr_codec.h"
 #include "xr_portal.h"

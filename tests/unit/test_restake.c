@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sig_secp.h"
+#include "crypto/sig_secp.h"
 #include "xr_attest.h"
 #include "xr_bft.h"
 #include "xr_evidence.h"

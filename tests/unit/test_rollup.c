@@ -20,9 +20,9 @@
 #include <cmocka.h>
 
 #include "engine.h"
-#include "l1.h"
-#include "rollup.h"
-#include "sig_fast.h"
+#include "chain/l1.h"
+#include "chain/rollup.h"
+#include "crypto/sig_fast.h"
 #include "xr_attest.h"
 #include "xr_codec.h"
 #include "xr_err.h"

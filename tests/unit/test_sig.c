@@ -15,8 +15,8 @@
 #include <cmocka.h>
 
 #include "json.h"
-#include "sig_fast.h"
-#include "sig_secp.h"
+#include "crypto/sig_fast.h"
+#include "crypto/sig_secp.h"
 #include "xr_sig.h"
 
 /* secp256k1 group order n, big-endian. */

@@ -16,13 +16,13 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
+#include "world/scenario.h"
 #include "sweep.h"
 
 typedef struct loaded {
     sim_ydoc *doc;
     sim_diag *d;
-    mdl_sweep_config c;
+    sim_sweep_config c;
     bool ok;
 } loaded;
 
@@ -32,19 +32,19 @@ static void load(loaded *l, const char *text) {
     assert_non_null(l->d);
     l->doc = sim_ydoc_load_string("t.yaml", text, strlen(text), l->d);
     assert_non_null(l->doc);
-    l->ok = mdl_sweep_config_load(sim_ymap_get(sim_ydoc_root(l->doc), "sweep"), &l->c, l->d);
+    l->ok = sim_sweep_config_load(sim_ymap_get(sim_ydoc_root(l->doc), "sweep"), &l->c, l->d);
 }
 
 static void unload(loaded *l) {
-    mdl_sweep_config_free(&l->c);
+    sim_sweep_config_free(&l->c);
     sim_ydoc_free(l->doc);
     sim_diag_free(l->d);
 }
 
 /* The point's overrides joined by spaces. */
-static void point_str(const mdl_sweep_config *c, size_t i, char *buf, size_t len) {
+static void point_str(const sim_sweep_config *c, size_t i, char *buf, size_t len) {
     const char *sets[8];
-    size_t n = mdl_sweep_point_sets(c, i, sets);
+    size_t n = sim_sweep_point_sets(c, i, sets);
     buf[0] = '\0';
     for (size_t k = 0; k < n; k++) {
         if (k) strncat(buf, " ", len - strlen(buf) - 1);
@@ -64,7 +64,7 @@ static void test_sweep_expansion_order(void **state) {
     loaded l;
     load(&l, "sweep:\n  grid:\n    consensus.quorum: [0.6, 0.67, 0.75]\n    network.loss: [0%, 1%]\n  seeds: 2\n");
     assert_true(l.ok);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 12);
+    assert_int_equal(sim_sweep_point_count(&l.c), 12);
     char buf[256];
     point_str(&l.c, 0, buf, sizeof buf);
     assert_string_equal(buf, "consensus.quorum=0.6 network.loss=0% run.seed=1");
@@ -84,7 +84,7 @@ static void test_sweep_seeds_list_and_none(void **state) {
     loaded l;
     load(&l, "sweep: {grid: {a.b: [x, \"y z\"]}, seeds: [7, 42]}\n");
     assert_true(l.ok);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 4);
+    assert_int_equal(sim_sweep_point_count(&l.c), 4);
     char buf[256];
     point_str(&l.c, 3, buf, sizeof buf);
     assert_string_equal(buf, "a.b=\"y z\" run.seed=42");
@@ -92,7 +92,7 @@ static void test_sweep_seeds_list_and_none(void **state) {
 
     load(&l, "sweep: {grid: {a.b: [1, 2, 3]}}\n");
     assert_true(l.ok);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 3);
+    assert_int_equal(sim_sweep_point_count(&l.c), 3);
     point_str(&l.c, 2, buf, sizeof buf);
     assert_string_equal(buf, "a.b=3");
     unload(&l);
@@ -100,7 +100,7 @@ static void test_sweep_seeds_list_and_none(void **state) {
     load(&l, "name: x\n");
     assert_true(l.ok);
     assert_false(l.c.present);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 1);
+    assert_int_equal(sim_sweep_point_count(&l.c), 1);
     unload(&l);
 }
 
@@ -109,7 +109,7 @@ static void test_sweep_ranges(void **state) {
     loaded l;
     load(&l, "sweep: {grid: {consensus.quorum: {from: 0.6, to: 0.9, step: 0.05}}}\n");
     assert_true(l.ok);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 7);
+    assert_int_equal(sim_sweep_point_count(&l.c), 7);
     char buf[256];
     point_str(&l.c, 0, buf, sizeof buf);
     assert_string_equal(buf, "consensus.quorum=0.6");
@@ -121,7 +121,7 @@ static void test_sweep_ranges(void **state) {
 
     load(&l, "sweep: {grid: {network.loss: {from: 0%, to: 2%, step: 0.5%}}, seeds: 1}\n");
     assert_true(l.ok);
-    assert_int_equal(mdl_sweep_point_count(&l.c), 5);
+    assert_int_equal(sim_sweep_point_count(&l.c), 5);
     point_str(&l.c, 4, buf, sizeof buf);
     assert_string_equal(buf, "network.loss=2% run.seed=1");
     unload(&l);
@@ -161,14 +161,14 @@ static void test_sweep_errors_have_marks(void **state) {
 static void test_sweep_shard_parse(void **state) {
     (void)state;
     uint32_t k = 0, n = 0;
-    assert_true(mdl_sweep_parse_shard("1/2", &k, &n));
+    assert_true(sim_sweep_parse_shard("1/2", &k, &n));
     assert_int_equal(k, 1);
     assert_int_equal(n, 2);
-    assert_true(mdl_sweep_parse_shard("7/7", &k, &n));
+    assert_true(sim_sweep_parse_shard("7/7", &k, &n));
     const char *bad[] = {"0/2", "3/2", "1/0", "a/b", "1/2x", "", "1", "/2", "1/", "-1/2", "1/-2", "1/ 2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         k = n = 99;
-        assert_false(mdl_sweep_parse_shard(bad[i], &k, &n));
+        assert_false(sim_sweep_parse_shard(bad[i], &k, &n));
         assert_int_equal(k, 99);
     }
 }
@@ -178,13 +178,13 @@ static void test_sweep_shards_partition_points(void **state) {
     for (uint32_t n = 1; n <= 4; n++) {
         for (size_t i = 0; i < 23; i++) {
             int owners = 0;
-            for (uint32_t k = 1; k <= n; k++) owners += mdl_sweep_in_shard(i, k, n) ? 1 : 0;
+            for (uint32_t k = 1; k <= n; k++) owners += sim_sweep_in_shard(i, k, n) ? 1 : 0;
             assert_int_equal(owners, 1);
         }
     }
-    assert_true(mdl_sweep_in_shard(0, 1, 2));
-    assert_true(mdl_sweep_in_shard(3, 2, 2));
-    assert_false(mdl_sweep_in_shard(3, 1, 2));
+    assert_true(sim_sweep_in_shard(0, 1, 2));
+    assert_true(sim_sweep_in_shard(3, 2, 2));
+    assert_false(sim_sweep_in_shard(3, 1, 2));
 }
 
 /* The scenario loader applies each grid value to a copy and reloads it. */
@@ -216,7 +216,7 @@ static void test_sweep_scenario_checks_grid_keys(void **state) {
     const char *sets[] = {"sweep.grid={run.warmup: [1s, 2s, 3s]}", "sweep.seeds=2"};
     assert_true(mdl_scenario_load(&s, path, sets, 2, d));
     assert_true(s.sweep.present);
-    assert_int_equal(mdl_sweep_point_count(&s.sweep), 6);
+    assert_int_equal(sim_sweep_point_count(&s.sweep), 6);
     mdl_scenario_free(&s);
     sim_diag_free(d);
     unlink(path);

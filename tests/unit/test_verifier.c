@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "verifier.h"
-#include "world.h"
+#include "world/scenario.h"
+#include "verifiers/verifier.h"
+#include "world/world.h"
 #include "xr_evidence.h"
 
 #define SEC UINT64_C(1000000000)

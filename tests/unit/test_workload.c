@@ -17,10 +17,10 @@
 #include <cmocka.h>
 
 #include "engine.h"
-#include "l1.h"
-#include "rollup.h"
-#include "sig_fast.h"
-#include "workload.h"
+#include "chain/l1.h"
+#include "chain/rollup.h"
+#include "crypto/sig_fast.h"
+#include "chain/workload.h"
 #include "xr_attest.h"
 #include "xr_codec.h"
 

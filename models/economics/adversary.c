@@ -1,0 +1,746 @@
+/*
+** The adversary's coalitions, their forged XBlocks and colluding relayer,
+** their economics, and the verdicts of a run (see adversary.h).
+*/
+#include "economics/adversary.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xr_attest.h"
+#include "xr_err.h"
+
+#define NEVER UINT64_MAX
+#define GWEI UINT64_C(1000000000)
+#define PPM 1000000u
+#define FORGED_DATA_BYTES 32u
+
+/* ======================================================================== */
+/* configuration                                                            */
+
+static bool load_target(const sim_ynode *it, const mdl_verifier_config *vc, mdl_byzantine_cfg *b, sim_diag *d) {
+    const sim_ynode *vn = sim_ymap_get(it, "verifiers"), *fn = sim_ymap_get(it, "stake_fraction");
+    if ((vn == NULL) == (fn == NULL)) {
+        sim_diag_error(d, vn && fn ? fn : it, "a coalition needs exactly one of 'verifiers' or 'stake_fraction'");
+        return false;
+    }
+    if (vn) {
+        const sim_ynode *const *items = vn->kind == SIM_Y_SEQ ? (const sim_ynode *const *)vn->items : &vn;
+        size_t n = vn->kind == SIM_Y_SEQ ? vn->count : 1;
+        if (n == 0 || n > vc->count) {
+            sim_diag_error(d, vn, "a coalition needs 1 to %u verifiers", vc->count);
+            return false;
+        }
+        b->verifiers = calloc(n, sizeof *b->verifiers);
+        if (!b->verifiers) {
+            sim_diag_error(d, vn, "out of memory");
+            return false;
+        }
+        bool ok = true;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t v = 0;
+            if (!sim_ynode_u64(items[i], 0, vc->count ? vc->count - 1 : 0, &v, d)) {
+                ok = false;
+                continue;
+            }
+            for (size_t j = 0; j < b->verifier_count; j++) {
+                if (b->verifiers[j] == v) {
+                    sim_diag_error(d, items[i], "verifier %llu is listed twice", (unsigned long long)v);
+                    ok = false;
+                }
+            }
+            b->verifiers[b->verifier_count++] = (uint32_t)v;
+        }
+        return ok;
+    }
+    double f = 0;
+    if (!sim_ynode_fraction(fn, 1e-6, 1.0, &f, d)) return false;
+    b->by_fraction = true;
+    b->fraction_num = (uint64_t)llround(f * PPM);
+    b->fraction_den = PPM;
+    bool fixed = vc->stake_model == MDL_STAKE_EQUAL || (vc->stake_model == MDL_STAKE_LIST && vc->stakes_gwei);
+    if (fixed) {
+        uint64_t *st = malloc((size_t)vc->count * sizeof *st);
+        b->verifiers = calloc(vc->count ? vc->count : 1, sizeof *b->verifiers);
+        if (!st || !b->verifiers) {
+            free(st);
+            sim_diag_error(d, fn, "out of memory");
+            return false;
+        }
+        for (uint32_t k = 0; k < vc->count; k++)
+            st[k] = vc->stake_model == MDL_STAKE_EQUAL ? vc->stake_gwei : vc->stakes_gwei[k];
+        b->verifier_count = mdl_verifier_config_fraction_prefix(st, vc->count, b->fraction_num, b->fraction_den);
+        for (uint32_t k = 0; k < b->verifier_count; k++) b->verifiers[k] = k;
+        free(st);
+    }
+    return true;
+}
+
+static bool load_rollup(const sim_ynode *m, const char *key, const mdl_rollups_config *rollups, bool required,
+                        uint64_t *chain, sim_diag *d) {
+    const char *name = NULL;
+    if (!sim_yfield_str(m, key, required, NULL, &name, d)) return false;
+    if (!name) return true;
+    int i = mdl_rollups_config_find(rollups, name);
+    if (i < 0) {
+        sim_diag_error(d, sim_ymap_get(m, key), "unknown rollup '%s'", name);
+        return false;
+    }
+    *chain = rollups->items[i].chain_id;
+    return true;
+}
+
+static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, mdl_coalition_cfg *c,
+                        mdl_byzantine_cfg *b, sim_diag *d) {
+    static const char *const kinds[] = {"forge", "censor", NULL};
+    static const char *const forge_keys[] = {"from", "to", "level", "at", "value", "xblocks", NULL};
+    static const char *const censor_keys[] = {"from", "to", "chain", "at", "until", NULL};
+    static const char *const levels[] = {"latest", "finalized", NULL};
+    if (!sim_ymap_check(an, "attack", kinds, d)) return false;
+    const sim_ynode *f = sim_ymap_get(an, "forge"), *cs = sim_ymap_get(an, "censor");
+    if ((f == NULL) == (cs == NULL)) {
+        sim_diag_error(d, an, "an attack is exactly one of 'forge: {...}' or 'censor: {...}'");
+        return false;
+    }
+    const uint64_t max_ns = UINT64_C(100) * 365 * 86400 * 1000000000;
+    size_t before = sim_diag_errors(d);
+    if (f) {
+        if (!sim_ymap_check(f, "forge", forge_keys, d)) return false;
+        c->attack = MDL_ATTACK_FORGE;
+        b->behaviour = MDL_BEHAVIOUR_FORGE;
+        load_rollup(f, "from", rollups, true, &c->from_chain, d);
+        load_rollup(f, "to", rollups, true, &c->to_chain, d);
+        if (c->from_chain && c->from_chain == c->to_chain) sim_diag_error(d, sim_ymap_get(f, "to"), "forge: 'to' must differ from 'from'");
+        int lv = MDL_LEVEL_LATEST;
+        if (sim_yfield_enum(f, "level", false, MDL_LEVEL_LATEST, levels, &lv, d)) c->level = lv;
+        sim_yfield_duration_ns(f, "at", false, 0, 0, max_ns, &c->at_ns, d);
+        sim_yfield_gwei(f, "value", false, 1000 * GWEI, 0, UINT64_C(1000000000) * GWEI, &c->value_gwei, d);
+        uint64_t xb = 1;
+        if (sim_yfield_u64(f, "xblocks", false, 1, 1, 1000, &xb, d)) c->xblocks = (uint32_t)xb;
+        c->until_ns = SIM_NET_NEVER;
+    } else {
+        if (!sim_ymap_check(cs, "censor", censor_keys, d)) return false;
+        c->attack = MDL_ATTACK_CENSOR;
+        b->behaviour = MDL_BEHAVIOUR_CENSOR;
+        const sim_ynode *ch = sim_ymap_get(cs, "chain");
+        if (ch) {
+            if (sim_ymap_get(cs, "from") || sim_ymap_get(cs, "to")) {
+                sim_diag_error(d, ch, "censor: give 'chain' or 'from'/'to', not both");
+            }
+            load_rollup(cs, "chain", rollups, true, &c->from_chain, d);
+            c->to_chain = 0;
+        } else {
+            load_rollup(cs, "from", rollups, true, &c->from_chain, d);
+            load_rollup(cs, "to", rollups, true, &c->to_chain, d);
+        }
+        sim_yfield_duration_ns(cs, "at", false, 0, 0, max_ns, &c->at_ns, d);
+        sim_yfield_duration_ns(cs, "until", false, max_ns, 0, max_ns, &c->until_ns, d);
+        if (c->until_ns == max_ns) c->until_ns = SIM_NET_NEVER;
+        if (c->until_ns <= c->at_ns) sim_diag_error(d, sim_ymap_get(cs, "until"), "censor: 'until' must be after 'at'");
+        b->censor = c->to_chain ? MDL_CENSOR_ROUTE : MDL_CENSOR_CHAIN;
+        b->chain = c->from_chain;
+        b->to_chain = c->to_chain;
+    }
+    b->from_ns = c->at_ns;
+    b->until_ns = c->until_ns;
+    return sim_diag_errors(d) == before;
+}
+
+static bool load_coalition(const sim_ynode *it, size_t k, const mdl_rollups_config *rollups, mdl_verifier_config *vc,
+                           mdl_coalition_cfg *c, mdl_byzantine_cfg *b, sim_diag *d) {
+    static const char *const keys[] = {"name", "verifiers", "stake_fraction", "attack", "withdraw",
+                                       "bribes", "payment", NULL};
+    static const char *const wd_keys[] = {"at", "after", NULL};
+    if (it->kind != SIM_Y_MAP) {
+        sim_diag_error(d, it, "expected a coalition such as {name: forgers, stake_fraction: 0.7, attack: {forge: "
+                              "{from: a, to: b}}}");
+        return false;
+    }
+    if (!sim_ymap_check(it, "a coalition", keys, d)) return false;
+    size_t before = sim_diag_errors(d);
+    const char *name = NULL;
+    sim_yfield_str(it, "name", false, NULL, &name, d);
+    if (name) snprintf(c->name, sizeof c->name, "%s", name);
+    else snprintf(c->name, sizeof c->name, "coalition%zu", k);
+    if (!sim_net_mark_set(&c->mark, it->file, it->line, it->col) ||
+        !sim_net_mark_set(&b->mark, it->file, it->line, it->col)) {
+        sim_diag_error(d, it, "out of memory");
+        return false;
+    }
+    load_target(it, vc, b, d);
+    const sim_ynode *an = sim_ymap_get(it, "attack");
+    if (!an) sim_diag_error(d, it, "a coalition needs an 'attack: {forge: {...}}' or '{censor: {...}}'");
+    else load_attack(an, rollups, c, b, d);
+    const sim_ynode *w = sim_ymap_get(it, "withdraw");
+    if (w && w->kind != SIM_Y_NULL) {
+        if (sim_ymap_check(w, "withdraw", wd_keys, d)) {
+            const sim_ynode *at = sim_ymap_get(w, "at"), *after = sim_ymap_get(w, "after");
+            if ((at == NULL) == (after == NULL)) {
+                sim_diag_error(d, w, "withdraw needs exactly one of 'at: <time>' or 'after: <delay after acting>'");
+            } else {
+                c->withdraw = true;
+                c->withdraw_after = after != NULL;
+                sim_ynode_duration_ns(at ? at : after, 0, UINT64_C(100) * 365 * 86400 * 1000000000, &c->withdraw_ns, d);
+            }
+        }
+    }
+    sim_yfield_gwei(it, "bribes", false, 0, 0, UINT64_C(1000000000) * GWEI, &c->bribes_gwei, d);
+    sim_yfield_gwei(it, "payment", false, 0, 0, UINT64_C(1000000000) * GWEI, &c->payment_gwei, d);
+    return sim_diag_errors(d) == before;
+}
+
+bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_config *rollups,
+                               mdl_verifier_config *vc, mdl_adversary_config *out, sim_diag *d) {
+    static const char *const keys[] = {"delay_bound", "finalized_delay_bound", "coalitions", NULL};
+    memset(out, 0, sizeof *out);
+    out->delay_bound_ns = UINT64_C(60) * 1000000000;
+    out->finalized_delay_bound_ns = UINT64_C(3600) * 1000000000;
+    if (section == NULL || section->kind == SIM_Y_NULL) return true;
+    if (!sim_ymap_check(section, "adversary", keys, d)) return false;
+    size_t before = sim_diag_errors(d);
+    sim_yfield_duration_ns(section, "delay_bound", false, out->delay_bound_ns, 1000000,
+                           UINT64_C(365) * 86400 * 1000000000, &out->delay_bound_ns, d);
+    sim_yfield_duration_ns(section, "finalized_delay_bound", false, out->finalized_delay_bound_ns, 1000000,
+                           UINT64_C(365) * 86400 * 1000000000, &out->finalized_delay_bound_ns, d);
+    const sim_ynode *cs = sim_ymap_get(section, "coalitions");
+    if (cs == NULL || cs->kind == SIM_Y_NULL) return sim_diag_errors(d) == before;
+    if (cs->kind != SIM_Y_SEQ) {
+        sim_diag_error(d, cs, "expected a list of coalitions");
+        return false;
+    }
+    if (vc->count == 0) {
+        sim_diag_error(d, cs, "coalitions are made of verifiers: add a verifiers section");
+        return false;
+    }
+    if (rollups->count < 2) {
+        sim_diag_error(d, cs, "coalitions attack cross-rollup messages: add at least two rollups");
+        return false;
+    }
+    out->items = calloc(cs->count ? cs->count : 1, sizeof *out->items);
+    mdl_byzantine_cfg *nb = realloc(vc->byzantine, (vc->byzantine_count + cs->count) * sizeof *nb);
+    if (!out->items || !nb) {
+        if (nb) vc->byzantine = nb;
+        sim_diag_error(d, cs, "out of memory");
+        return false;
+    }
+    vc->byzantine = nb;
+    for (size_t k = 0; k < cs->count; k++) {
+        mdl_coalition_cfg *c = &out->items[out->count];
+        mdl_byzantine_cfg *b = &vc->byzantine[vc->byzantine_count];
+        memset(c, 0, sizeof *c);
+        memset(b, 0, sizeof *b);
+        c->byz_entry = vc->byzantine_count;
+        c->level = MDL_LEVEL_LATEST;
+        /* the entry is owned by vc from now on, whatever happens */
+        vc->byzantine_count++;
+        out->count++;
+        load_coalition(cs->items[k], k, rollups, vc, c, b, d);
+    }
+    return sim_diag_errors(d) == before;
+}
+
+void mdl_adversary_config_free(mdl_adversary_config *c) {
+    if (!c) return;
+    for (size_t k = 0; k < c->count; k++) free(c->items[k].mark.file);
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+/* ======================================================================== */
+/* the run                                                                  */
+
+typedef struct forged_pos {
+    uint64_t dest, shard, offset;
+} forged_pos;
+
+typedef struct forged {
+    uint32_t coalition;
+    mdl_xblock xb;               /* views into msgs/meta below */
+    xr_xmsg *msgs;               /* owned */
+    mdl_msg_meta *meta;          /* owned */
+    forged_pos *pos;             /* owned: the forged messages' stream positions */
+    uint32_t pos_count;
+    bool approved;
+} forged;
+
+typedef struct coal {
+    const mdl_coalition_cfg *cfg;
+    uint32_t *members;
+    uint32_t member_count;
+    uint64_t stake_gwei;
+    uint32_t forged_left;
+    uint64_t acted_ns, withdraw_queued_ns;
+    uint64_t forged_msgs, forged_approved, forged_executed, value_gwei;
+    uint64_t gas_wei;            /* the colluding relayer's fees for its forged XBlocks */
+} coal;
+
+struct mdl_adversary {
+    mdl_adversary_ctx ctx;
+    const mdl_adversary_config *cfg;
+    coal *c;
+    size_t n;
+    uint64_t total_stake;
+    forged *fx;
+    size_t fx_len, fx_cap;
+    xr_hash *work;
+    mdl_relayers *relayers;      /* colluding; NULL when nobody forges */
+    uint32_t relayer_index;
+    uint32_t kind;
+    xr_xreceipt *receipts;       /* scratch for the honest part of a result */
+    uint64_t *msg_gas;
+    size_t scratch_cap;
+    const char *error;
+};
+
+static const uint8_t forged_data[FORGED_DATA_BYTES] = "pay the attacker: forged message";
+
+static void fail(mdl_adversary *a, const char *why) {
+    if (!a->error) a->error = why;
+    sim_engine_stop(a->ctx.engine);
+}
+
+/* The forged XBlock at (chain, confirmation level, offset) with attestation
+** root *root (NULL: any root), or NULL. */
+static forged *find_forged(const mdl_adversary *a, uint64_t chain_id, uint8_t conf_level, uint64_t offset,
+                           const xr_hash *root) {
+    for (size_t i = 0; i < a->fx_len; i++) {
+        forged *f = &a->fx[i];
+        const xr_xheader *h = &f->xb.header;
+        if (h->source_chain_id == chain_id && h->conf_level == conf_level && h->offset == offset &&
+            (!root || memcmp(root->bytes, f->xb.root.bytes, 32) == 0))
+            return f;
+    }
+    return NULL;
+}
+
+/* The colluding relayer's source of XBlocks (mdl_relayer_source). */
+static bool forged_get(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
+                       mdl_xblock *out) {
+    const forged *f = find_forged(ctx, chain_id, mdl_level_conf(level), offset, root);
+    if (f) *out = f->xb;
+    return f != NULL;
+}
+
+static void do_withdraw(mdl_adversary *a, size_t k, uint64_t now_ns) {
+    coal *c = &a->c[k];
+    if (c->withdraw_queued_ns != NEVER || !a->ctx.restaking) return;
+    c->withdraw_queued_ns = now_ns;
+    for (uint32_t i = 0; i < c->member_count; i++) mdl_restaking_withdraw_all(a->ctx.restaking, c->members[i], now_ns);
+}
+
+static void handle(void *ctx, sim_engine *e, const sim_event *ev) {
+    mdl_adversary *a = ctx;
+    do_withdraw(a, (size_t)ev->arg, sim_now_ns(e));
+}
+
+static void acted(mdl_adversary *a, size_t k, uint64_t now_ns) {
+    coal *c = &a->c[k];
+    if (c->acted_ns != NEVER) return;
+    c->acted_ns = now_ns;
+    if (c->cfg->withdraw && c->cfg->withdraw_after &&
+        sim_schedule_at(a->ctx.engine, now_ns + c->cfg->withdraw_ns, a->kind, 0, k) == 0) {
+        fail(a, "out of memory");
+    }
+}
+
+mdl_adversary *mdl_adversary_new(const mdl_adversary_ctx *ctx, const mdl_adversary_config *cfg, const char **why) {
+    *why = "out of memory";
+    mdl_adversary *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->ctx = *ctx;
+    a->cfg = cfg;
+    a->n = cfg->count;
+    a->c = calloc(a->n ? a->n : 1, sizeof *a->c);
+    a->work = malloc(2u * MDL_ROLLUP_BLOCK_MSGS_MAX * sizeof *a->work);
+    if (!a->c || !a->work) goto fail;
+    uint32_t nv = mdl_verifiers_count(ctx->vs);
+    for (uint32_t i = 0; i < nv; i++) a->total_stake += mdl_verifiers_power(ctx->vs, i);
+    const mdl_verifier_config *vc = mdl_verifiers_config(ctx->vs);
+    bool forging = false;
+    for (size_t k = 0; k < a->n; k++) {
+        coal *c = &a->c[k];
+        c->cfg = &cfg->items[k];
+        c->acted_ns = c->withdraw_queued_ns = NEVER;
+        c->forged_left = c->cfg->xblocks;
+        forging |= c->cfg->attack == MDL_ATTACK_FORGE;
+        const mdl_byzantine_cfg *b = &vc->byzantine[c->cfg->byz_entry];
+        c->members = calloc(nv ? nv : 1, sizeof *c->members);
+        if (!c->members) goto fail;
+        if (b->verifier_count) {
+            memcpy(c->members, b->verifiers, b->verifier_count * sizeof *c->members);
+            c->member_count = b->verifier_count;
+        } else {
+            /* drawn stakes: the prefix rule over the stakes actually drawn */
+            uint64_t *st = malloc((size_t)nv * sizeof *st);
+            if (!st) goto fail;
+            for (uint32_t i = 0; i < nv; i++) st[i] = mdl_verifiers_power(ctx->vs, i);
+            c->member_count = mdl_verifier_config_fraction_prefix(st, nv, b->fraction_num, b->fraction_den);
+            for (uint32_t i = 0; i < c->member_count; i++) c->members[i] = i;
+            free(st);
+        }
+        for (uint32_t i = 0; i < c->member_count; i++) c->stake_gwei += mdl_verifiers_power(ctx->vs, c->members[i]);
+    }
+    if (a->n) a->kind = sim_engine_register(ctx->engine, "adversary", handle, a);
+    if (forging) {
+        mdl_relayer_config rc = *ctx->relayers;
+        rc.count = 1;
+        rc.first_index = ctx->relayers->count;
+        a->relayer_index = rc.first_index;
+        a->relayers = mdl_relayers_new(ctx->engine, ctx->rs, &rc, mdl_verifiers_valset(ctx->vs), ctx->quorum);
+        if (!a->relayers) goto fail;
+        mdl_relayer_source src = {.xblock_get = forged_get, .ctx = a};
+        mdl_relayers_set_source(a->relayers, &src);
+    }
+    return a;
+fail:
+    mdl_adversary_free(a);
+    return NULL;
+}
+
+void mdl_adversary_free(mdl_adversary *a) {
+    if (!a) return;
+    for (size_t k = 0; k < a->n; k++) free(a->c[k].members);
+    for (size_t i = 0; i < a->fx_len; i++) {
+        free(a->fx[i].msgs);
+        free(a->fx[i].meta);
+        free(a->fx[i].pos);
+    }
+    free(a->fx);
+    free(a->c);
+    free(a->work);
+    free(a->receipts);
+    free(a->msg_gas);
+    mdl_relayers_free(a->relayers);
+    free(a);
+}
+
+bool mdl_adversary_start(mdl_adversary *a) {
+    for (size_t k = 0; k < a->n; k++) {
+        const mdl_coalition_cfg *c = a->c[k].cfg;
+        if (c->withdraw && !c->withdraw_after && sim_schedule_at(a->ctx.engine, c->withdraw_ns, a->kind, 0, k) == 0)
+            return false;
+        if (c->attack == MDL_ATTACK_CENSOR) {
+            /* censoring starts at `at` whether or not a message comes by */
+            a->c[k].acted_ns = NEVER;
+        }
+    }
+    return true;
+}
+
+static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
+    coal *c = &a->c[k];
+    size_t n = xb->msg_count;
+    if (a->fx_len == a->fx_cap) {
+        size_t cap = a->fx_cap ? a->fx_cap * 2 : 4;
+        forged *nf = realloc(a->fx, cap * sizeof *nf);
+        if (!nf) {
+            fail(a, "out of memory");
+            return;
+        }
+        a->fx = nf;
+        a->fx_cap = cap;
+    }
+    forged *f = &a->fx[a->fx_len];
+    memset(f, 0, sizeof *f);
+    f->coalition = (uint32_t)k;
+    f->msgs = malloc((n ? n : 1) * sizeof *f->msgs);
+    f->meta = calloc(n ? n : 1, sizeof *f->meta);
+    f->pos = calloc(n ? n : 1, sizeof *f->pos);
+    if (!f->msgs || !f->meta || !f->pos) {
+        free(f->msgs);
+        free(f->meta);
+        free(f->pos);
+        fail(a, "out of memory");
+        return;
+    }
+    xr_address attacker;
+    memset(&attacker, 0, sizeof attacker);
+    memcpy(attacker.bytes, "\xba\xd0\xba\xd0", 4);
+    attacker.bytes[19] = (uint8_t)(k + 1);
+    for (size_t i = 0; i < n; i++) {
+        f->msgs[i] = xb->msgs[i];
+        f->meta[i] = xb->meta[i];
+        if (xb->msgs[i].dest_chain_id != c->cfg->to_chain) continue;
+        f->msgs[i].to = attacker;
+        f->msgs[i].data = forged_data;
+        f->msgs[i].data_len = FORGED_DATA_BYTES;
+        f->meta[i].value_gwei = c->cfg->value_gwei;
+        f->pos[f->pos_count++] = (forged_pos){xb->msgs[i].dest_chain_id, xb->msgs[i].shard_id, xb->msgs[i].offset};
+    }
+    f->xb = *xb;
+    f->xb.msgs = f->msgs;
+    f->xb.meta = f->meta;
+    if (xr_attest_msg_root(f->msgs, n, a->work, 2u * MDL_ROLLUP_BLOCK_MSGS_MAX, &f->xb.msg_root) != 0) {
+        fail(a, "adversary: computing a forged message root failed");
+        return;
+    }
+    xr_attest_root(&f->xb.header_leaf, &f->xb.msg_root, &f->xb.root);
+    if (mdl_verifiers_forge(a->ctx.vs, &f->xb.header, &f->xb.msg_root) != 0) {
+        fail(a, "out of memory");
+        return;
+    }
+    a->fx_len++;
+    c->forged_left--;
+    c->forged_msgs += f->pos_count;
+    acted(a, k, xb->emitted_ns);
+}
+
+void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb) {
+    if (a->error || xb->orphaned) return;
+    for (size_t k = 0; k < a->n; k++) {
+        coal *c = &a->c[k];
+        const mdl_coalition_cfg *cf = c->cfg;
+        if (cf->attack == MDL_ATTACK_CENSOR) {
+            if (c->acted_ns == NEVER && xb->emitted_ns >= cf->at_ns && xb->header.source_chain_id == cf->from_chain)
+                acted(a, k, xb->emitted_ns);
+            continue;
+        }
+        if (cf->attack != MDL_ATTACK_FORGE || c->forged_left == 0 || xb->emitted_ns < cf->at_ns) continue;
+        if (xb->header.source_chain_id != cf->from_chain || xb->level != cf->level) continue;
+        bool any = false;
+        for (size_t i = 0; i < xb->msg_count && !any; i++) any = xb->msgs[i].dest_chain_id == cf->to_chain;
+        if (!any) continue;
+        forge(a, k, xb);
+        return; /* one coalition forges one XBlock */
+    }
+}
+
+bool mdl_adversary_is_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root) {
+    return find_forged(a, h->source_chain_id, h->conf_level, h->offset, root) != NULL;
+}
+
+void mdl_adversary_on_approved(mdl_adversary *a, uint64_t now_ns, const xr_action_approved *ap) {
+    forged *f = find_forged(a, ap->header.source_chain_id, ap->header.conf_level, ap->header.offset, &ap->root);
+    if (!f) return;
+    if (!f->approved) {
+        f->approved = true;
+        a->c[f->coalition].forged_approved += f->pos_count;
+    }
+    if (a->relayers) mdl_relayers_on_approved(a->relayers, now_ns, ap);
+}
+
+static const forged *forged_at(const mdl_adversary *a, uint64_t source, uint64_t dest, uint64_t shard,
+                               uint64_t offset) {
+    for (size_t i = 0; i < a->fx_len; i++) {
+        const forged *f = &a->fx[i];
+        if (!f->approved || f->xb.header.source_chain_id != source) continue;
+        for (uint32_t j = 0; j < f->pos_count; j++) {
+            if (f->pos[j].dest == dest && f->pos[j].shard == shard && f->pos[j].offset == offset) return f;
+        }
+    }
+    return NULL;
+}
+
+bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl_submit_result *honest,
+                             mdl_submit_result *forged_out) {
+    if (!a->relayers || res->relayer != a->relayer_index) return false;
+    mdl_relayers_on_submit(a->relayers, res);
+    /* the fee goes to the coalition whose forged XBlock the transaction carried */
+    const forged *carried =
+        res->header ? find_forged(a, res->header->source_chain_id, res->header->conf_level, res->header->offset, NULL)
+                    : NULL;
+    if (carried) {
+        coal *c = &a->c[carried->coalition];
+        c->gas_wei = c->gas_wei > UINT64_MAX - res->fee_wei ? UINT64_MAX : c->gas_wei + res->fee_wei;
+    }
+    *honest = *forged_out = *res;
+    honest->receipt_count = forged_out->receipt_count = 0;
+    if (res->rc != 0) return true;
+    if (2 * res->receipt_count > a->scratch_cap) {
+        size_t cap = 2 * res->receipt_count;
+        xr_xreceipt *nr = realloc(a->receipts, cap * sizeof *nr);
+        if (nr) a->receipts = nr;
+        uint64_t *ng = nr ? realloc(a->msg_gas, cap * sizeof *ng) : NULL;
+        if (ng) a->msg_gas = ng;
+        if (!nr || !ng) {
+            fail(a, "out of memory");
+            return true;
+        }
+        a->scratch_cap = cap;
+    }
+    uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(a->ctx.rs, res->rollup));
+    size_t keep = 0, bad = 0, half = res->receipt_count;
+    for (size_t i = 0; i < res->receipt_count; i++) {
+        const xr_xreceipt *r = &res->receipts[i];
+        const forged *f = forged_at(a, r->source_chain_id, dest, r->shard_id, r->offset);
+        size_t at = f ? half + bad++ : keep++;
+        a->receipts[at] = *r;
+        a->msg_gas[at] = res->msg_gas[i];
+        if (f) {
+            coal *c = &a->c[f->coalition];
+            c->forged_executed++;
+            c->value_gwei += c->cfg->value_gwei;
+        }
+    }
+    honest->receipts = a->receipts;
+    honest->msg_gas = a->msg_gas;
+    honest->receipt_count = keep;
+    forged_out->receipts = a->receipts + half;
+    forged_out->msg_gas = a->msg_gas + half;
+    forged_out->receipt_count = bad;
+    return true;
+}
+
+const mdl_relayers *mdl_adversary_relayers(const mdl_adversary *a) { return a->relayers; }
+size_t mdl_adversary_count(const mdl_adversary *a) { return a->n; }
+const char *mdl_adversary_error(const mdl_adversary *a) {
+    if (a->error) return a->error;
+    return a->relayers ? mdl_relayers_error(a->relayers) : NULL;
+}
+
+/* ======================================================================== */
+/* results                                                                  */
+
+/* Executed within its level's bound?  Messages emitted too late to tell are
+** skipped (-1). */
+static int delayed(const mdl_adversary_config *c, const mdl_msg_life *l, uint64_t end_ns) {
+    uint64_t bound = l->conf_level == XR_CONF_FINALIZED ? c->finalized_delay_bound_ns : c->delay_bound_ns;
+    if (l->executed_ns != MDL_NEVER) return l->executed_ns - l->emitted_ns > bound;
+    return l->emitted_ns + bound <= end_ns ? 1 : -1;
+}
+
+void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary *cs, uint64_t end_ns,
+                            mdl_verdicts *out) {
+    memset(out, 0, sizeof *out);
+    for (size_t k = 0; k < a->n; k++) {
+        out->forged_executed += a->c[k].forged_executed;
+        out->forged_value_gwei += a->c[k].value_gwei;
+    }
+    out->conflicts = cs ? cs->conflicts : 0;
+    out->longest_stall_ns = cs ? cs->max_stall_ns : 0;
+    out->delay_bound_ns = a->cfg->delay_bound_ns;
+    for (size_t i = 0; i < mdl_messages_count(a->ctx.msgs); i++) {
+        const mdl_msg_life *l = mdl_messages_at(a->ctx.msgs, i);
+        if (!l->live || l->emitted_ns < a->ctx.warmup_ns) continue;
+        out->delayed += delayed(a->cfg, l, end_ns) == 1;
+    }
+    out->unsafe = out->forged_executed > 0 || out->conflicts > 0;
+    out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns;
+}
+
+void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl_coalition_result *out) {
+    assert(k < a->n);
+    const coal *c = &a->c[k];
+    const mdl_coalition_cfg *cf = c->cfg;
+    memset(out, 0, sizeof *out);
+    out->members = c->member_count;
+    out->stake_gwei = c->stake_gwei;
+    out->stake_fraction = a->total_stake ? (double)c->stake_gwei / (double)a->total_stake : 0.0;
+    out->acted_ns = c->acted_ns;
+    out->withdraw_queued_ns = c->withdraw_queued_ns;
+    out->withdraw_completed_ns = NEVER;
+    uint32_t slash_ppm = PPM;
+    if (a->ctx.restaking) {
+        /* queued: when the last member's withdrawal transaction landed; completed:
+        ** when the last member's withdrawal left the queue (both NEVER until all did) */
+        bool queued = c->member_count > 0 && c->withdraw_queued_ns != NEVER, done = queued;
+        uint64_t last_q = 0, last_c = 0;
+        for (uint32_t i = 0; i < c->member_count; i++) {
+            out->slashed_gwei += mdl_restaking_slashed_gwei(a->ctx.restaking, c->members[i]);
+            out->delegators_slashed_gwei += mdl_restaking_slashed_delegators_gwei(a->ctx.restaking, c->members[i]);
+            out->own_stake_gwei += mdl_restaking_own_stake_gwei(a->ctx.restaking, c->members[i]);
+            uint64_t q = mdl_restaking_queued_ns(a->ctx.restaking, c->members[i]);
+            uint64_t w = mdl_restaking_withdrawn_ns(a->ctx.restaking, c->members[i]);
+            if (q == NEVER || q < c->withdraw_queued_ns) queued = done = false;
+            else if (q > last_q) last_q = q;
+            if (w == NEVER || w < c->withdraw_queued_ns) done = false;
+            else if (w > last_c) last_c = w;
+        }
+        out->withdraw_queued_ns = queued ? last_q : NEVER;
+        if (done) out->withdraw_completed_ns = last_c;
+        slash_ppm = mdl_restaking_slash_ppm(a->ctx.restaking);
+    }
+    out->forged_msgs = c->forged_msgs;
+    out->forged_approved = c->forged_approved;
+    out->forged_executed = c->forged_executed;
+    out->value_extracted_gwei = c->value_gwei;
+    if (cf->attack == MDL_ATTACK_CENSOR) {
+        for (size_t i = 0; i < mdl_messages_count(a->ctx.msgs); i++) {
+            const mdl_msg_life *l = mdl_messages_at(a->ctx.msgs, i);
+            if (!l->live || l->source_chain != cf->from_chain || (cf->to_chain && l->dest_chain != cf->to_chain))
+                continue;
+            if (l->emitted_ns < cf->at_ns || l->emitted_ns >= cf->until_ns) continue;
+            if (delayed(a->cfg, l, end_ns) == 1) {
+                out->censored_msgs++;
+                out->censored_value_gwei += l->value_gwei;
+            }
+        }
+    }
+    out->gas_wei = c->gas_wei;
+    uint64_t gas_gwei = out->gas_wei / GWEI;
+    out->profit_from_corruption_gwei = out->value_extracted_gwei + cf->payment_gwei;
+    out->pnl_gwei = (int64_t)out->profit_from_corruption_gwei - (int64_t)out->slashed_gwei - (int64_t)gas_gwei -
+                    (int64_t)cf->bribes_gwei;
+    if (!a->ctx.restaking) out->own_stake_gwei = c->stake_gwei;
+    uint64_t own = out->own_stake_gwei;
+    uint64_t at_risk = own / PPM * slash_ppm + own % PPM * slash_ppm / PPM;
+    out->cost_of_corruption_gwei = at_risk + cf->bribes_gwei;
+    out->profitable = out->pnl_gwei > 0;
+}
+
+static sim_rec_val opt(uint64_t v) { return v == NEVER ? sim_rec_null() : sim_rec_u64(v); }
+
+int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consensus_summary *cs, uint64_t end_ns) {
+    static const char *const attack_names[] = {"none", "forge", "censor"};
+    int64_t run = sim_rec_run_id(rec);
+    sqlite3_stmt *st;
+    int rc = sim_rec_prepare(
+        rec,
+        "INSERT INTO coalitions (run_id, coalition, name, attack, members, member_count, stake_gwei,"
+        " stake_fraction, own_stake_gwei, acted_ns, withdraw_queued_ns, withdraw_completed_ns, forged_msg_count,"
+        " forged_approved_count, forged_executed_count, value_extracted_gwei, censored_msg_count,"
+        " censored_value_gwei, slashed_gwei, delegators_slashed_gwei, gas_wei, bribes_gwei, payment_gwei,"
+        " pnl_gwei, cost_of_corruption_gwei, profit_from_corruption_gwei, profitable)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        &st);
+    for (size_t k = 0; rc == 0 && k < a->n; k++) {
+        mdl_coalition_result r;
+        mdl_adversary_result(a, k, end_ns, &r);
+        const coal *c = &a->c[k];
+        size_t cap = (size_t)c->member_count * 11 + 1;
+        char *members = malloc(cap);
+        if (!members) return SIM_REC_ERR_NOMEM;
+        size_t used = 0;
+        members[0] = '\0';
+        for (uint32_t i = 0; i < c->member_count; i++)
+            used += (size_t)snprintf(members + used, cap - used, i ? ",%u" : "%u", c->members[i]);
+        sim_rec_val v[27] = {
+            sim_rec_int(run), sim_rec_u64(k), sim_rec_text(c->cfg->name), sim_rec_text(attack_names[c->cfg->attack]),
+            sim_rec_text(members), sim_rec_u64(r.members), sim_rec_u64(r.stake_gwei), sim_rec_real(r.stake_fraction),
+            sim_rec_u64(r.own_stake_gwei), opt(r.acted_ns), opt(r.withdraw_queued_ns), opt(r.withdraw_completed_ns),
+            sim_rec_u64(r.forged_msgs), sim_rec_u64(r.forged_approved), sim_rec_u64(r.forged_executed),
+            sim_rec_u64(r.value_extracted_gwei), sim_rec_u64(r.censored_msgs), sim_rec_u64(r.censored_value_gwei),
+            sim_rec_u64(r.slashed_gwei), sim_rec_u64(r.delegators_slashed_gwei), sim_rec_u64(r.gas_wei),
+            sim_rec_u64(c->cfg->bribes_gwei), sim_rec_u64(c->cfg->payment_gwei), sim_rec_int(r.pnl_gwei),
+            sim_rec_u64(r.cost_of_corruption_gwei), sim_rec_u64(r.profit_from_corruption_gwei),
+            sim_rec_int(r.profitable)};
+        rc = sim_rec_insert(rec, st, v, 27);
+        free(members);
+    }
+    if (rc == 0) {
+        rc = sim_rec_prepare(rec,
+                             "INSERT INTO verdicts (run_id, forged_executed_count, forged_value_gwei,"
+                             " conflicting_commits, longest_stall_ns, delay_bound_ns, finalized_delay_bound_ns,"
+                             " delayed_msg_count, unsafe, stalled) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             &st);
+    }
+    if (rc == 0) {
+        mdl_verdicts vd;
+        mdl_adversary_verdicts(a, cs, end_ns, &vd);
+        sim_rec_val v[10] = {sim_rec_int(run),
+                             sim_rec_u64(vd.forged_executed),
+                             sim_rec_u64(vd.forged_value_gwei),
+                             sim_rec_u64(vd.conflicts),
+                             sim_rec_u64(vd.longest_stall_ns),
+                             sim_rec_u64(vd.delay_bound_ns),
+                             sim_rec_u64(a->cfg->finalized_delay_bound_ns),
+                             sim_rec_u64(vd.delayed),
+                             sim_rec_int(vd.unsafe),
+                             sim_rec_int(vd.stalled)};
+        rc = sim_rec_insert(rec, st, v, 10);
+    }
+    return rc;
+}

@@ -1,0 +1,177 @@
+/*
+** The adversary: coalitions of verifiers that attack together, what they
+** earn and lose, and the verdicts of every run with chains.
+**
+**   adversary:
+**     delay_bound: 60s             # verdict: a fast message not executed this long after emission is delayed
+**     finalized_delay_bound: 1h    # the same for finalized messages (they wait for L1 finality)
+**     coalitions:
+**       - name: forgers
+**         verifiers: [0, 1, 2]     # or stake_fraction: 0.7 (the prefix rule of verifiers.byzantine)
+**         attack:
+**           forge: {from: arb, to: base, level: latest, at: 2min, value: 1000 ETH, xblocks: 1}
+**           # censor: {from: arb, to: base, at: 0s, until: 10min}   (or {chain: arb, ...})
+**         withdraw: {at: 90s}      # queue all stake then; or {after: 0s}: that long after acting
+**         bribes: 5 ETH            # what corrupting the members cost (a cost)
+**         payment: 0 ETH           # what someone pays the coalition for the attack (income)
+**
+** forge.  From `at`, the next `xblocks` XBlocks of rollup `from` at `level`
+** that hold a message to rollup `to` are forged as they are emitted: the
+** same header, the same messages -- except that every message to `to`
+** is rewritten to pay the attacker (another recipient and payload, the same
+** stream offsets), which gives another attestation root.  The members get a
+** `forge` behaviour from `at` (models/verifier.h): they sign the forged root
+** instead of the real one.  With more than the quorum's power the forged
+** root is approved; a colluding relayer (relayer index = the honest
+** relayers' count) then delivers it to every destination -- the forged
+** messages execute at `to` and the real ones they replaced never do; the
+** untouched messages to other destinations execute as usual.  Each forged
+** message carries `value` (what it unlocks at the destination).  Whatever
+** happens, the forged votes sit in consensus blocks, and once the source
+** block is final on L1 the watchers can prove them (restaking.h).
+** censor.  The members get a `censor` behaviour for the route (or chain)
+** during [at, until): they withhold their attestation signatures.  Messages
+** of that route emitted in the window and not executed within delay_bound
+** count as censored, with their value.
+** withdraw.  Every member sends, at `at` (absolute) or `after` the
+** coalition's first action -- before or after acting -- an L1 transaction
+** that queues a withdrawal of all its own active stake once included, to try
+** to leave the queue before the evidence lands.
+**
+** Economics per coalition (table coalitions): value extracted (forged
+** messages executed), slashed stake (restaking.h), the colluding relayer's
+** gas, bribes, payment, and
+**     pnl = value_extracted + payment - slashed - gas - bribes
+**     cost of corruption   = members' own stake x slash fraction + bribes
+** (own stake: restaking.operator_share of their stake; delegators lose
+** theirs too, recorded apart, but are not in the coalition)
+**     profit from corruption = value_extracted + payment.
+** Verdicts per run (table verdicts): forged messages executed (count and
+** value), conflicting commits, the longest consensus stall, messages
+** delayed beyond their level's bound (a message emitted too close to the end
+** of the run to tell is not counted); unsafe and stalled flags.
+*/
+#ifndef MDL_ADVERSARY_H
+#define MDL_ADVERSARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chain/chains_config.h"
+#include "engine.h"
+#include "world/messages.h"
+#include "recorder.h"
+#include "relay/relayer.h"
+#include "economics/restaking.h"
+#include "chain/rollup.h"
+#include "verifiers/verifier.h"
+#include "verifiers/verifier_config.h"
+#include "ytree.h"
+
+#define MDL_COALITION_NAME_MAX 48u
+
+typedef enum mdl_attack_kind {
+    MDL_ATTACK_NONE = 0,
+    MDL_ATTACK_FORGE = 1,
+    MDL_ATTACK_CENSOR = 2
+} mdl_attack_kind;
+
+typedef struct mdl_coalition_cfg {
+    char name[MDL_COALITION_NAME_MAX];
+    mdl_attack_kind attack;
+    uint64_t at_ns, until_ns;        /* censor: [at, until); forge: from at */
+    uint64_t from_chain, to_chain;   /* route; censor of a whole chain: to_chain 0 */
+    int level;                       /* forge: MDL_LEVEL_* */
+    uint64_t value_gwei;             /* forge: per forged message */
+    uint32_t xblocks;                /* forge: XBlocks to forge */
+    bool withdraw;
+    bool withdraw_after;             /* relative to the first action */
+    uint64_t withdraw_ns;            /* absolute time, or delay after acting */
+    uint64_t bribes_gwei, payment_gwei;
+    size_t byz_entry;                /* the verifiers.byzantine entry made for it */
+    sim_net_mark mark;
+} mdl_coalition_cfg;
+
+typedef struct mdl_adversary_config {
+    uint64_t delay_bound_ns;         /* 60 s: fast (latest) messages */
+    uint64_t finalized_delay_bound_ns; /* 1 h: finalized messages */
+    mdl_coalition_cfg *items;
+    size_t count;
+} mdl_adversary_config;
+
+/* Reads `adversary:` (NULL: no coalitions).  Rollup names in routes are
+** resolved against `rollups`; each coalition's attack becomes one more
+** `verifiers.byzantine` entry appended to `vc` (forge or censor, with the
+** coalition's target).  Errors at their place in d.  Free with
+** mdl_adversary_config_free (always safe). */
+bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_config *rollups,
+                               mdl_verifier_config *vc, mdl_adversary_config *out, sim_diag *d);
+void mdl_adversary_config_free(mdl_adversary_config *c);
+
+typedef struct mdl_adversary mdl_adversary;
+
+typedef struct mdl_adversary_ctx {
+    sim_engine *engine;
+    mdl_verifiers *vs;
+    mdl_rollups *rs;
+    mdl_restaking *restaking;        /* may be NULL */
+    const mdl_messages *msgs;
+    const mdl_relayer_config *relayers; /* the honest relayers' (count, policy) */
+    xr_quorum quorum;
+    uint64_t warmup_ns, duration_ns;
+} mdl_adversary_ctx;
+
+/* NULL with a reason in *why. */
+mdl_adversary *mdl_adversary_new(const mdl_adversary_ctx *ctx, const mdl_adversary_config *c, const char **why);
+void mdl_adversary_free(mdl_adversary *a);
+bool mdl_adversary_start(mdl_adversary *a);
+
+/* Called by the chains for every XBlock BEFORE the verifiers observe it:
+** forges it when a coalition is waiting for it. */
+void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb);
+/* True when (header, root) is a forged XBlock: the approval then goes here
+** (and to the colluding relayer), not to the honest world. */
+bool mdl_adversary_is_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root);
+void mdl_adversary_on_approved(mdl_adversary *a, uint64_t now_ns, const xr_action_approved *ap);
+/* A submission result: true when it was the colluding relayer's.  Then
+** *honest is the part of it that executed real messages and *forged the
+** forged ones (receipts/msg_gas point into the adversary's scratch, valid
+** until the next call; receipt_count 0 when none). */
+bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl_submit_result *honest,
+                             mdl_submit_result *forged);
+/* The colluding relayer, or NULL when no coalition forges. */
+const mdl_relayers *mdl_adversary_relayers(const mdl_adversary *a);
+
+typedef struct mdl_verdicts {
+    uint64_t forged_executed, forged_value_gwei;
+    uint64_t conflicts, longest_stall_ns;
+    uint64_t delay_bound_ns, delayed;
+    bool unsafe, stalled;
+} mdl_verdicts;
+/* The verdicts at end_ns (consensus summary `cs` gives conflicts and the stall). */
+void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary *cs, uint64_t end_ns,
+                            mdl_verdicts *out);
+
+/* Coalition k's economics so far. */
+typedef struct mdl_coalition_result {
+    uint32_t members;
+    uint64_t stake_gwei;             /* voting stake (delegated to the members) */
+    double stake_fraction;
+    uint64_t own_stake_gwei;         /* of it, the members' operators' own */
+    uint64_t acted_ns, withdraw_queued_ns, withdraw_completed_ns; /* UINT64_MAX: never */
+    uint64_t forged_msgs, forged_approved, forged_executed, value_extracted_gwei;
+    uint64_t censored_msgs, censored_value_gwei;
+    uint64_t slashed_gwei, delegators_slashed_gwei, gas_wei;
+    int64_t pnl_gwei;
+    uint64_t cost_of_corruption_gwei, profit_from_corruption_gwei;
+    bool profitable;
+} mdl_coalition_result;
+size_t mdl_adversary_count(const mdl_adversary *a);
+void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl_coalition_result *out);
+
+const char *mdl_adversary_error(const mdl_adversary *a);
+/* Tables coalitions and verdicts. */
+int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consensus_summary *cs, uint64_t end_ns);
+
+#endif

@@ -1,0 +1,485 @@
+/*
+** Relayers (see relayer.h): approvals in, destination transactions out.
+**
+** Each approval is copied into a job (header, root, set id, signatures)
+** that every relayer handles after its reaction delay; handling builds one
+** submission per destination with messages in the XBlock and sends it.
+** Each transaction is remembered (its bytes, for retries) until its fate
+** is known.  Jobs and transactions live in free-listed arrays, so steady
+** state reuses memory.
+*/
+#include "relay/relayer.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xr_attest.h"
+#include "xr_codec.h"
+#include "xr_limits.h"
+
+#define NONE UINT32_MAX
+
+typedef struct job {
+    xr_xheader header;
+    xr_hash root;
+    uint64_t valset_id;
+    uint32_t sig_count;
+    xr_sig_tuple *sigs;   /* owned */
+    uint32_t refs;        /* relayers still to handle it */
+    uint32_t next_free;
+} job;
+
+typedef struct tx {
+    uint32_t relayer;
+    uint64_t dest_chain;
+    uint64_t source_chain;
+    uint64_t shard;
+    uint64_t last_offset;  /* highest stream offset it carries */
+    uint8_t *bytes;        /* owned */
+    size_t len;
+    uint64_t gas_limit;
+    uint32_t fee_permille;
+    uint32_t tries;
+    uint64_t valset_id;    /* the set that signed it */
+    bool live;
+    uint32_t next_free;
+} tx;
+
+typedef struct stream {
+    uint64_t chain;
+    uint8_t level;
+    uint64_t next_offset;
+} stream;
+
+struct mdl_relayers {
+    sim_engine *engine;
+    mdl_rollups *rs;
+    mdl_relayer_config cfg;
+    const xr_valset *valset;
+    xr_quorum quorum;
+    uint32_t kind_job, kind_retry;
+    job *jobs;
+    uint32_t job_count, job_cap, job_free;
+    tx *txs;
+    uint32_t tx_count, tx_cap, tx_free;
+    stream *streams;
+    size_t stream_count, stream_cap;
+    mdl_relayer_stats *stats;
+    mdl_relayer_sent_fn sent_fn;
+    void *sent_ctx;
+    mdl_relayer_source source;
+    uint32_t *held;        /* txs waiting for their destination's set, in order */
+    uint32_t held_count, held_cap;
+    const char *error;
+    /* scratch for one submission */
+    xr_hash *node_work;
+    size_t *index_work;
+    size_t *order;
+    xr_hash *proof;
+    bool *flags;
+    xr_xmsg *msgs;
+};
+
+void mdl_relayer_config_default(mdl_relayer_config *c) {
+    memset(c, 0, sizeof *c);
+    c->count = 1;
+    c->delay_ns = 200000000ull;
+    c->sigs = MDL_RELAYER_SIGS_MINIMAL;
+    c->fee_multiplier_permille = 2000;
+    c->retries = 3;
+    c->retry_backoff_ns = 5000000000ull;
+}
+
+bool mdl_relayer_config_load(const sim_ynode *section, mdl_relayer_config *c, sim_diag *d) {
+    static const char *const keys[] = {"count", "delay", "signatures", "fee_multiplier", "retries",
+                                       "retry_backoff", NULL};
+    static const char *const sig_names[] = {"minimal", "all", NULL};
+    mdl_relayer_config_default(c);
+    if (section == NULL || section->kind == SIM_Y_NULL) return true;
+    size_t before = sim_diag_errors(d);
+    if (!sim_ymap_check(section, "relayers", keys, d)) return false;
+    uint64_t v = c->count;
+    if (sim_yfield_u64(section, "count", false, 1, 0, 64, &v, d)) c->count = (uint32_t)v;
+    sim_yfield_duration_ns(section, "delay", false, c->delay_ns, 0, 3600000000000ull, &c->delay_ns, d);
+    int s = MDL_RELAYER_SIGS_MINIMAL;
+    if (sim_yfield_enum(section, "signatures", false, s, sig_names, &s, d)) c->sigs = (mdl_relayer_sigs)s;
+    double mult = 2.0;
+    if (sim_yfield_f64(section, "fee_multiplier", false, 2.0, 1.0, 100.0, &mult, d)) {
+        c->fee_multiplier_permille = (uint32_t)(mult * 1000.0 + 0.5);
+    }
+    v = c->retries;
+    if (sim_yfield_u64(section, "retries", false, 3, 0, 100, &v, d)) c->retries = (uint32_t)v;
+    sim_yfield_duration_ns(section, "retry_backoff", false, c->retry_backoff_ns, 1000000ull,
+                           3600000000000ull, &c->retry_backoff_ns, d);
+    return sim_diag_errors(d) == before;
+}
+
+static void fail(mdl_relayers *r, const char *why) {
+    if (!r->error) r->error = why;
+    sim_engine_stop(r->engine);
+}
+
+static bool grow(void **p, uint32_t *cap, size_t size) {
+    uint32_t ncap = *cap ? *cap * 2 : 64;
+    void *np = realloc(*p, (size_t)ncap * size);
+    if (!np) return false;
+    *p = np;
+    *cap = ncap;
+    return true;
+}
+
+static uint32_t job_alloc(mdl_relayers *r) {
+    if (r->job_free != NONE) {
+        uint32_t j = r->job_free;
+        r->job_free = r->jobs[j].next_free;
+        return j;
+    }
+    if (r->job_count == r->job_cap && !grow((void **)&r->jobs, &r->job_cap, sizeof *r->jobs)) return NONE;
+    return r->job_count++;
+}
+
+static void job_release(mdl_relayers *r, uint32_t j) {
+    assert(r->jobs[j].refs > 0);
+    if (--r->jobs[j].refs) return;
+    free(r->jobs[j].sigs);
+    r->jobs[j].sigs = NULL;
+    r->jobs[j].next_free = r->job_free;
+    r->job_free = j;
+}
+
+static uint32_t tx_alloc(mdl_relayers *r) {
+    if (r->tx_free != NONE) {
+        uint32_t t = r->tx_free;
+        r->tx_free = r->txs[t].next_free;
+        return t;
+    }
+    if (r->tx_count == r->tx_cap && !grow((void **)&r->txs, &r->tx_cap, sizeof *r->txs)) return NONE;
+    return r->tx_count++;
+}
+
+static void tx_release(mdl_relayers *r, uint32_t t) {
+    free(r->txs[t].bytes);
+    r->txs[t].bytes = NULL;
+    r->txs[t].live = false;
+    r->txs[t].next_free = r->tx_free;
+    r->tx_free = t;
+}
+
+/* Sends (or re-sends) transaction t now -- or holds it while the
+** destination portal does not know the set that signed it. */
+static void tx_send(mdl_relayers *r, uint32_t t) {
+    tx *x = &r->txs[t];
+    mdl_rollup *dest = mdl_rollups_find(r->rs, x->dest_chain);
+    assert(dest);
+    if (xr_portal_latest_valset_id(mdl_rollup_portal(dest)) < x->valset_id) {
+        if (r->held_count == r->held_cap && !grow((void **)&r->held, &r->held_cap, sizeof *r->held)) {
+            fail(r, "out of memory");
+            return;
+        }
+        r->held[r->held_count++] = t;
+        r->stats[x->relayer].held++;
+        return;
+    }
+    uint64_t base = mdl_rollup_base_fee_wei(dest);
+    uint64_t max_fee = base / 1000 * x->fee_permille + (base % 1000) * x->fee_permille / 1000 + 1;
+    uint64_t id = mdl_rollup_submit_tx(dest, x->bytes, x->len, x->gas_limit, max_fee,
+                                       r->cfg.first_index + x->relayer, t);
+    if (id == 0) {
+        fail(r, "relayer: destination refused a transaction (gas limit or memory)");
+        return;
+    }
+    x->tries++;
+    r->stats[x->relayer].submitted++;
+}
+
+/* Signatures to carry: all, or the shortest address-ordered prefix that
+** passes the quorum of the set that signed. */
+static uint32_t choose_sigs(const mdl_relayers *r, const job *jb) {
+    const xr_valset *set = r->valset && r->valset->id == jb->valset_id ? r->valset : NULL;
+    if (!set && r->source.valset_get) set = r->source.valset_get(r->source.ctx, jb->valset_id);
+    if (r->cfg.sigs == MDL_RELAYER_SIGS_ALL || set == NULL) return jb->sig_count;
+    uint64_t power = 0;
+    for (uint32_t i = 0; i < jb->sig_count; i++) {
+        power += xr_valset_power_of(set, &jb->sigs[i].validator);
+        if (xr_quorum_reached(r->quorum, power, set->total_power)) return i + 1;
+    }
+    return jb->sig_count;
+}
+
+static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const mdl_xblock *xb,
+                      uint64_t dest_chain, uint64_t now_ns) {
+    size_t n = xb->msg_count, order_count = 0, proof_count = 0, flag_count = 0;
+    int rc = xr_attest_dest_proof(xb->msgs, n, dest_chain, r->node_work, XR_ATTEST_PROOF_NODE_WORK(n),
+                                  r->index_work, XR_ATTEST_PROOF_INDEX_WORK(n), r->order,
+                                  XR_MAX_XBLOCK_MSGS, &order_count, r->proof, XR_MAX_PROOF_NODES,
+                                  &proof_count, r->flags, XR_MAX_PROOF_FLAGS, &flag_count);
+    if (rc != 0) {
+        fail(r, "relayer: building a multi-proof failed");
+        return;
+    }
+    if (order_count == 0) return;
+    if (order_count > XR_MAX_SUBMISSION_MSGS) {
+        fail(r, "relayer: an XBlock holds more messages for one destination than a submission can");
+        return;
+    }
+    uint64_t msg_gas = 0, last_offset = 0, shard = 0;
+    for (size_t i = 0; i < order_count; i++) {
+        r->msgs[i] = xb->msgs[r->order[i]];
+        msg_gas += r->msgs[i].gas_limit;
+        if (r->msgs[i].offset > last_offset) last_offset = r->msgs[i].offset;
+        shard = r->msgs[i].shard_id;
+    }
+    xr_submission s = {
+        .attestation_root = jb->root,
+        .valset_id = jb->valset_id,
+        .header = jb->header,
+        .msgs = r->msgs,
+        .msg_count = order_count,
+        .proof = r->proof,
+        .proof_count = proof_count,
+        .proof_flags = r->flags,
+        .proof_flag_count = flag_count,
+        .sigs = jb->sigs,
+        .sig_count = choose_sigs(r, jb),
+    };
+    size_t len = xr_submission_encoded_len(&s);
+    uint8_t *bytes = malloc(len);
+    if (!bytes || xr_submission_encode(&s, bytes, len) != (int)len) {
+        free(bytes);
+        fail(r, "relayer: encoding a submission failed");
+        return;
+    }
+    uint32_t t = tx_alloc(r);
+    if (t == NONE) {
+        free(bytes);
+        fail(r, "out of memory");
+        return;
+    }
+    /* A generous limit: the relayer pays for gas used, not the limit.
+    ** Calldata at 16/byte, ecrecover and hashing per signature, the
+    ** messages' own limits plus per-message bookkeeping (offset SSTORE,
+    ** receipt LOG, CALL). */
+    uint64_t limit = 100000 + 16 * (uint64_t)len + 6000 * s.sig_count + msg_gas + 60000 * order_count;
+    uint64_t block_limit = mdl_rollup_config_of(mdl_rollups_find(r->rs, dest_chain))->gas_limit;
+    if (limit > block_limit) limit = block_limit;
+    r->txs[t] = (tx){.relayer = relayer, .dest_chain = dest_chain,
+                     .source_chain = jb->header.source_chain_id, .shard = shard,
+                     .last_offset = last_offset, .bytes = bytes, .len = len, .gas_limit = limit,
+                     .fee_permille = r->cfg.fee_multiplier_permille,
+                     .valset_id = jb->valset_id, .live = true,
+                     .next_free = NONE};
+    if (r->sent_fn) r->sent_fn(r->sent_ctx, relayer, dest_chain, &jb->header, r->msgs, order_count, now_ns);
+    tx_send(r, t);
+}
+
+static void handle_job(void *ctx, sim_engine *e, const sim_event *ev) {
+    mdl_relayers *r = ctx;
+    uint32_t j = (uint32_t)ev->arg, relayer = ev->node;
+    const job *jb = &r->jobs[j];
+    mdl_rollup *src = mdl_rollups_find(r->rs, jb->header.source_chain_id);
+    mdl_xblock xb;
+    int level = mdl_level_of_conf(jb->header.conf_level);
+    bool found = false;
+    if (src) found = level >= 0 && mdl_rollup_xblock_get(src, level, jb->header.offset, &jb->root, &xb);
+    if (!found && r->source.xblock_get && level >= 0) {
+        found = r->source.xblock_get(r->source.ctx, jb->header.source_chain_id, level, jb->header.offset,
+                                     &jb->root, &xb);
+    }
+    if (found) {
+        for (size_t d = 0; d < mdl_rollups_count(r->rs) && !r->error; d++) {
+            uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(r->rs, d));
+            if (dest == jb->header.source_chain_id) continue;
+            submit_to(r, relayer, jb, &xb, dest, sim_now_ns(e));
+        }
+    }
+    job_release(r, j);
+}
+
+static void handle_retry(void *ctx, sim_engine *e, const sim_event *ev) {
+    mdl_relayers *r = ctx;
+    (void)e;
+    tx_send(r, (uint32_t)ev->arg);
+}
+
+mdl_relayers *mdl_relayers_new(sim_engine *e, mdl_rollups *rs, const mdl_relayer_config *c,
+                               const xr_valset *valset, xr_quorum quorum) {
+    assert(e && rs && c);
+    mdl_relayers *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->engine = e;
+    r->rs = rs;
+    r->cfg = *c;
+    r->valset = valset;
+    r->quorum = quorum;
+    r->job_free = r->tx_free = NONE;
+    r->stats = calloc(c->count ? c->count : 1, sizeof *r->stats);
+    size_t n = XR_MAX_XBLOCK_MSGS;
+    r->node_work = calloc(XR_ATTEST_PROOF_NODE_WORK(n), sizeof *r->node_work);
+    r->index_work = calloc(XR_ATTEST_PROOF_INDEX_WORK(n), sizeof *r->index_work);
+    r->order = calloc(n, sizeof *r->order);
+    r->proof = calloc(XR_MAX_PROOF_NODES, sizeof *r->proof);
+    r->flags = calloc(XR_MAX_PROOF_FLAGS, sizeof *r->flags);
+    r->msgs = calloc(XR_MAX_SUBMISSION_MSGS, sizeof *r->msgs);
+    if (!r->stats || !r->node_work || !r->index_work || !r->order || !r->proof || !r->flags || !r->msgs) {
+        mdl_relayers_free(r);
+        return NULL;
+    }
+    r->kind_job = sim_engine_register(e, "relayer.job", handle_job, r);
+    r->kind_retry = sim_engine_register(e, "relayer.retry", handle_retry, r);
+    return r;
+}
+
+void mdl_relayers_free(mdl_relayers *r) {
+    if (!r) return;
+    for (uint32_t j = 0; j < r->job_count; j++) free(r->jobs[j].sigs);
+    for (uint32_t t = 0; t < r->tx_count; t++) free(r->txs[t].bytes);
+    free(r->jobs);
+    free(r->txs);
+    free(r->streams);
+    free(r->held);
+    free(r->stats);
+    free(r->node_work);
+    free(r->index_work);
+    free(r->order);
+    free(r->proof);
+    free(r->flags);
+    free(r->msgs);
+    free(r);
+}
+
+void mdl_relayers_set_source(mdl_relayers *r, const mdl_relayer_source *s) {
+    assert(r && s);
+    r->source = *s;
+}
+
+uint64_t mdl_relayers_held(const mdl_relayers *r) { return r->held_count; }
+
+/* A submission was included at dest_chain: send, in order, the held
+** transactions for it whose set its portal now knows. */
+static void release_held(mdl_relayers *r, uint64_t dest_chain) {
+    if (r->held_count == 0) return;
+    mdl_rollup *dest = mdl_rollups_find(r->rs, dest_chain);
+    uint64_t known = xr_portal_latest_valset_id(mdl_rollup_portal(dest));
+    /* take the ready ones out first: tx_send may hold again (it will not,
+    ** the set is known) and must not see a half-compacted list */
+    uint32_t n = r->held_count, keep = 0, ready_count = 0;
+    uint32_t *ready = malloc((size_t)n * sizeof *ready);
+    if (!ready) {
+        fail(r, "out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t t = r->held[i];
+        if (r->txs[t].dest_chain == dest_chain && r->txs[t].valset_id <= known) {
+            ready[ready_count++] = t;
+        } else {
+            r->held[keep++] = t;
+        }
+    }
+    r->held_count = keep;
+    for (uint32_t i = 0; i < ready_count && !r->error; i++) tx_send(r, ready[i]);
+    free(ready);
+}
+
+void mdl_relayers_set_sent_hook(mdl_relayers *r, mdl_relayer_sent_fn fn, void *ctx) {
+    r->sent_fn = fn;
+    r->sent_ctx = ctx;
+}
+
+/* True the first time an approval of (chain, level, offset) is seen. */
+static bool first_approval(mdl_relayers *r, const xr_xheader *h) {
+    for (size_t i = 0; i < r->stream_count; i++) {
+        stream *s = &r->streams[i];
+        if (s->chain == h->source_chain_id && s->level == h->conf_level) {
+            if (h->offset < s->next_offset) return false;
+            s->next_offset = h->offset + 1;
+            return true;
+        }
+    }
+    if (r->stream_count == r->stream_cap) {
+        size_t cap = r->stream_cap ? r->stream_cap * 2 : 16;
+        stream *ns = realloc(r->streams, cap * sizeof *ns);
+        if (!ns) {
+            fail(r, "out of memory");
+            return false;
+        }
+        r->streams = ns;
+        r->stream_cap = cap;
+    }
+    r->streams[r->stream_count++] = (stream){h->source_chain_id, h->conf_level, h->offset + 1};
+    return true;
+}
+
+void mdl_relayers_on_approved(mdl_relayers *r, uint64_t now_ns, const xr_action_approved *a) {
+    if (r->cfg.count == 0 || r->error || !first_approval(r, &a->header)) return;
+    uint32_t j = job_alloc(r);
+    if (j == NONE) {
+        fail(r, "out of memory");
+        return;
+    }
+    job *jb = &r->jobs[j];
+    memset(jb, 0, sizeof *jb);
+    jb->header = a->header;
+    jb->root = a->root;
+    jb->valset_id = a->valset_id;
+    jb->sig_count = a->sig_count;
+    jb->sigs = calloc(a->sig_count ? a->sig_count : 1, sizeof *jb->sigs);
+    if (!jb->sigs) {
+        fail(r, "out of memory");
+        return;
+    }
+    assert(a->sigs.len == (size_t)a->sig_count * XR_ACTION_SIG_ENTRY_BYTES);
+    for (uint32_t i = 0; i < a->sig_count; i++) {
+        const uint8_t *p = a->sigs.ptr + (size_t)i * XR_ACTION_SIG_ENTRY_BYTES;
+        memcpy(&jb->sigs[i].validator, p, sizeof jb->sigs[i].validator);
+        memcpy(&jb->sigs[i].sig, p + 20, sizeof jb->sigs[i].sig);
+    }
+    jb->refs = r->cfg.count;
+    jb->next_free = NONE;
+    for (uint32_t i = 0; i < r->cfg.count; i++) {
+        if (sim_schedule_at(r->engine, now_ns + r->cfg.delay_ns, r->kind_job, i, j) == 0) {
+            fail(r, "out of memory");
+            return;
+        }
+    }
+}
+
+void mdl_relayers_on_submit(mdl_relayers *r, const mdl_submit_result *res) {
+    uint32_t t = (uint32_t)res->tag;
+    if (res->relayer < r->cfg.first_index) return;
+    if (t >= r->tx_count || !r->txs[t].live || r->txs[t].relayer != res->relayer - r->cfg.first_index) return;
+    tx *x = &r->txs[t];
+    mdl_relayer_stats *st = &r->stats[x->relayer];
+    st->gas_used += res->gas_used;
+    st->fee_wei += res->fee_wei;
+    if (res->rc == 0) {
+        st->included_ok++;
+        st->msgs_delivered += res->receipt_count;
+        uint64_t dest_chain = x->dest_chain;
+        tx_release(r, t);
+        release_held(r, dest_chain);
+        return;
+    }
+    st->reverted++;
+    /* Already executed (a competitor won, or an earlier try landed late)? */
+    mdl_rollup *dest = mdl_rollups_find(r->rs, x->dest_chain);
+    uint64_t done = xr_portal_in_offset(mdl_rollup_portal(dest), x->source_chain, x->shard);
+    if (done >= x->last_offset || x->tries > r->cfg.retries) {
+        tx_release(r, t);
+        return;
+    }
+    x->fee_permille = x->fee_permille > UINT32_MAX / 2 ? UINT32_MAX : x->fee_permille * 2;
+    if (sim_schedule_in(r->engine, r->cfg.retry_backoff_ns, r->kind_retry, x->relayer, t) == 0) {
+        fail(r, "out of memory");
+    }
+}
+
+uint32_t mdl_relayers_count(const mdl_relayers *r) { return r->cfg.count; }
+
+void mdl_relayers_stats(const mdl_relayers *r, uint32_t i, mdl_relayer_stats *out) {
+    assert(i < r->cfg.count);
+    *out = r->stats[i];
+}
+
+const char *mdl_relayers_error(const mdl_relayers *r) { return r->error; }

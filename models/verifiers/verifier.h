@@ -1,0 +1,298 @@
+/*
+** Verifier nodes: the protocol core's consensus (protocol/xr_bft.h), one
+** instance per verifier, hosted on the simulated network as the nodes of
+** group "verifiers" (placed by network.placement like any group).
+**
+** Hosting.  Each verifier owns an xr_bft built in memory sized by
+** xr_bft_mem_size at creation; events allocate nothing in the host (the
+** network copies message bytes into its own pool).  Inputs reach the core
+** only inside the node's handling, so the core always runs "on" its node:
+**   bytes from a peer       -> xr_bft_on_message (from = sender's node id)
+**   the core's next deadline -> one node timer, cancelled and re-armed
+**                              whenever xr_bft_next_deadline changes
+**   start                    -> a node timer at time 0 (xr_bft_start)
+**   an observed XBlock       -> a node timer after the verifier's watcher
+**                              delay -> xr_bft_add_local_attestation
+** and the actions come back out:
+**   BROADCAST -> sim_net_send of the same bytes to every other verifier
+**   SEND      -> sim_net_send to that node
+**   COMMIT / ATTEST_APPROVED / EVIDENCE -> recorded here, then passed to the
+**                              hooks the world sets (the relayer of a later
+**                              issue takes approvals from on_approved).
+** CPU.  The core signs and checks signatures only through an
+** xr_sig_backend; each verifier gets a wrapper around the run's backend
+** that charges sim_net_charge(node, sign_cost or verify_cost) per call, so
+** simulated time follows production secp256k1 costs (models/sig_costs.h)
+** even when the fast backend computes.  A verifier that receives more than
+** its CPU can check falls behind, as a real one would.
+** Crashes keep the core's state (as a node with a write-ahead log would);
+** the deadline timer vanishes with the crash and is re-armed on restart.
+** The core catches a restarted node up only over its last commit_history
+** heights (block sync is not modelled).
+**
+** Byzantine strategies wrap the core (the core itself is always honest).
+** Each `verifiers.byzantine` entry (format, combination rules and examples
+** in verifier_config.h) is a behaviour, a target and a trigger; per
+** action, the entries of one behaviour are tried in scenario order and the
+** first whose trigger holds (window, heights, rounds, then a probability
+** draw) applies:
+**   crashed       the network crashes the node (verifier_config.c adds the
+**                 crash to the network config);
+**   silent        every BROADCAST and SEND the core asks for is dropped;
+**   equivocating  for each proposal, prevote and precommit it signs itself,
+**                 the host signs a conflicting twin (a proposal of the same
+**                 block with another payload; a vote for the twin block, or
+**                 for nil instead of a block, or for a made-up block instead
+**                 of nil); peers in the first half (by verifier index) get
+**                 the original, the second half the twin, and with `reveal`
+**                 the first half also gets the twin right after -- the core
+**                 does not gossip other validators' votes, so without it
+**                 evidence appears only through the core's relays;
+**   delayed       each BROADCAST / SEND leaves `delay` late (a node timer
+**                 per message; a crash loses the ones still held);
+**   conflicting_attestations
+**                 for each own precommit with attestation votes in its
+**                 extension, a twin precommit with the SAME signed core and
+**                 an extension of conflicting votes (same header, message
+**                 root keccak("xrsim:conflicting-attestation" || root), each
+**                 signed) goes to the second half (and with `reveal`, after
+**                 the original, to the first half); honest cores report
+**                 XR_EVIDENCE_ATTEST_CONFLICT;
+**   censor        at signing time, an XBlock of the censored source chain
+**                 (or, through mdl_verifiers_observe_msgs, holding a message
+**                 of the censored route) is not signed (withheld);
+**                 with an `until`, what it withheld is signed when the window ends;
+**   lazy          signs provisional XBlocks (mdl_verifiers_observe_provisional)
+**                 after its watcher delay; the later real observation then
+**                 finds the core already signed (it refuses a second root);
+**   forge         at signing time, a forged XBlock registered for the same
+**                 (chain, level, offset) (mdl_verifiers_forge) is signed
+**                 instead of the observed one.
+** A verifier with any entry is not honest (mdl_verifiers_is_honest), whether
+** or not its triggers ever hold.
+**
+** Safety check.  Every COMMIT of an honest verifier (one with no Byzantine
+** entry) is compared with the first honest commit at that height; a
+** different block id is a conflicting commit, recorded and counted.
+**
+** Results (mdl_verifiers_record): per consensus height, per attestation,
+** per piece of evidence, per verifier, conflicting commits, and one summary
+** row with percentiles computed here, and one row per (verifier, Byzantine
+** entry) with its counters (schema: analysis/schema.sql, table byzantine).
+**
+** Random streams: entity MDL_ENT_VERIFIER, id = verifier index, purposes
+** stake, watcher delay and Byzantine probability draws (only for verifiers
+** with a `probability`); keys from a seed derived from the run seed;
+** synthetic XBlocks: entity MDL_ENT_SYNTH, id = chain index.
+*/
+#ifndef MDL_VERIFIER_H
+#define MDL_VERIFIER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "net.h"
+#include "recorder.h"
+#include "verifiers/verifier_config.h"
+#include "xr_action.h"
+#include "xr_bft.h"
+#include "ytree.h"
+
+#define MDL_ENT_VERIFIER 0x56455249u /* "VERI" */
+#define MDL_ENT_SYNTH 0x53594e58u    /* "SYNX" */
+
+typedef struct mdl_verifiers mdl_verifiers;
+
+#define MDL_VERIFIERS_ENOMEM (-2) /* out of memory */
+
+/* What the world may hook.  Called while the verifier's input is handled
+** (now_ns is its CPU time); views are valid only during the call.  A hook
+** may call the mdl_verifiers_observe* functions and mdl_verifiers_forge but
+** nothing else of this module.  Every
+** verifier's actions are passed on, Byzantine ones included; use
+** mdl_verifiers_is_honest to tell. */
+typedef struct mdl_verifier_hooks {
+    void (*on_commit)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c);
+    void (*on_approved)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a);
+    void (*on_evidence)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e);
+    void *ctx;
+} mdl_verifier_hooks;
+
+/* One consensus height as the honest verifiers saw it. */
+typedef struct mdl_height_info {
+    uint64_t height;
+    bool committed;              /* some honest verifier committed it */
+    uint32_t proposer;           /* verifier index of the committed block's proposer */
+    uint32_t round;              /* round it was decided in (first honest commit) */
+    uint8_t block_id[32];        /* first honest commit's block */
+    uint32_t votes;              /* attestation votes in that block */
+    uint64_t start_ns;           /* first honest verifier entered the height; UINT64_MAX unknown */
+    uint64_t first_commit_ns;
+    uint64_t last_commit_ns;
+    uint32_t commit_count;       /* honest verifiers that committed it */
+    uint32_t approved;           /* attestations its commit approved */
+} mdl_height_info;
+
+/* One distinct piece of evidence (by its canonical encoding). */
+typedef struct mdl_evidence_info {
+    uint8_t kind;                /* XR_EVIDENCE_* */
+    uint32_t offender;           /* verifier index (UINT32_MAX: unknown address) */
+    uint64_t height;             /* duplicate votes: the votes' height and round */
+    uint32_t round;
+    uint8_t vote_type;           /* duplicate votes: XR_BFT_PROPOSAL / _PREVOTE / _PRECOMMIT */
+    uint64_t first_ns;           /* first honest detection */
+    uint32_t detectors;          /* honest verifiers that reported it */
+} mdl_evidence_info;
+
+/* The numbers a user reads. "Time per height" is the interval between the
+** first honest commits of consecutive heights (height 1: from the start). */
+typedef struct mdl_consensus_summary {
+    uint32_t verifiers;
+    uint32_t byzantine;          /* verifiers with a Byzantine entry */
+    uint64_t total_power;
+    uint64_t byzantine_power;
+    uint64_t heights_committed;  /* heights with an honest commit */
+    uint64_t last_height;        /* highest of them */
+    uint64_t height_p50_ns, height_p90_ns, height_p99_ns, height_max_ns;
+    uint64_t commit_p50_ns, commit_p99_ns; /* height start -> first honest commit */
+    uint64_t multi_round_heights;          /* decided in a round > 0 */
+    uint64_t max_stall_ns;       /* longest time without a new first commit (run end included) */
+    uint64_t max_stall_from_ns;  /* when it began */
+    uint64_t xblocks_observed;   /* mdl_verifiers_observe calls */
+    uint64_t attestations_approved;
+    uint64_t approval_p50_ns, approval_p99_ns; /* first vote -> approval */
+    uint64_t evidence;           /* distinct pieces */
+    uint32_t offenders;          /* distinct offenders named */
+    uint64_t conflicts;          /* honest commits that differ from the first at their height */
+    uint64_t approval_conflicts; /* honest approvals of another root than the first */
+    uint64_t sigs_signed, sigs_verified;   /* signature calls charged */
+    uint64_t msgs_suppressed;    /* dropped by silent verifiers */
+    uint64_t twins_sent;         /* twins sent (equivocating, conflicting_attestations) */
+    uint64_t msgs_delayed;       /* messages sent late by delayed verifiers (per recipient) */
+    uint64_t sigs_withheld;      /* attestation signatures censors withheld */
+    uint64_t conflicting_votes;  /* conflicting attestation votes signed into twins */
+    uint64_t lazy_sigs;          /* provisional XBlocks lazy verifiers signed */
+    uint64_t forged_sigs;        /* forged XBlocks coalition members signed */
+    uint64_t actions_dropped;    /* core actions lost to a full buffer (should be 0) */
+} mdl_consensus_summary;
+
+/* Adds vc->count verifier nodes to group "verifiers" of `net` (before
+** sim_net_resolve) and builds their cores.  `vc` and `cc` are copied where
+** needed but the Byzantine entries are borrowed (must outlive this).
+** Returns NULL with an error in d (out of memory, a key backend failure). */
+mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier_config *vc,
+                                 const mdl_consensus_config *cc, uint64_t seed, sim_diag *d);
+void mdl_verifiers_free(mdl_verifiers *vs);
+
+/* Schedules every verifier's start (time 0) and the synthetic XBlocks, if
+** any (after sim_net_resolve).  Returns false when out of memory. */
+bool mdl_verifiers_start(mdl_verifiers *vs);
+
+void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h);
+
+/* The world saw XBlock h (with message root msg_root) reach its
+** confirmation level at now_ns (>= the engine's now): every verifier that
+** is up sees it after its own watcher delay and signs it
+** (xr_bft_add_local_attestation).  h->consensus_chain_id should be
+** mdl_verifiers_chain_id.  Copies h and msg_root. */
+void mdl_verifiers_observe(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                           uint64_t now_ns);
+
+/* As mdl_verifiers_observe, with the XBlock's messages msgs[0..n) (only
+** read during the call): censor entries with a route apply to it when one
+** of the messages goes from h's source chain to the route's destination.
+** mdl_verifiers_observe is this with no messages (route censoring then does
+** not apply). */
+void mdl_verifiers_observe_msgs(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                const xr_xmsg *msgs, size_t n, uint64_t now_ns);
+
+/* A provisional observation: h (a Finalized-level header) is the XBlock a
+** source block WOULD have once final, announced as soon as the block is at
+** the Latest level.  Only verifiers with a `lazy` entry see it (after their
+** watcher delay) and sign it if their lazy trigger holds then; honest ones
+** ignore it.  Nothing is queued when no verifier has a lazy entry. */
+void mdl_verifiers_observe_provisional(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
+                                       uint64_t now_ns);
+
+/* Registers a forged XBlock (h with another message root than the real
+** one; a later registration for the same (chain, level, offset) replaces
+** it).  From now on, a verifier whose `forge` trigger holds when it signs
+** that (chain, level, offset) signs h / msg_root instead of what it
+** observed -- also an observation queued before this call.  Call it when
+** the real XBlock is emitted, before observing it.  Returns 0 or
+** MDL_VERIFIERS_ENOMEM (nothing registered). */
+int mdl_verifiers_forge(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root);
+
+/* Stages validator set `id` (members in any order) to take effect from
+** consensus height `from_height` on EVERY verifier's core, crashed ones
+** included (xr_bft_set_next_valset), so all switch at the same height.
+** from_height must exceed every core's current height.  Not from inside a
+** hook.  Returns 0 or the first core's error (then no core is staged
+** reliably: treat it as a failed run). */
+int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t id,
+                               const xr_validator *members, uint32_t count);
+
+/* ---- queries -------------------------------------------------------------- */
+/* The configuration the verifiers were built from (borrowed). */
+const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs);
+uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
+uint32_t mdl_verifiers_count(const mdl_verifiers *vs);
+uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i);
+bool mdl_verifiers_is_honest(const mdl_verifiers *vs, uint32_t i);
+uint64_t mdl_verifiers_power(const mdl_verifiers *vs, uint32_t i);
+const xr_address *mdl_verifiers_address(const mdl_verifiers *vs, uint32_t i);
+const xr_bft *mdl_verifiers_bft(const mdl_verifiers *vs, uint32_t i);
+/* The validator set all verifiers start with (id 1). */
+const xr_valset *mdl_verifiers_valset(const mdl_verifiers *vs);
+/* The run's signature backend without CPU charging (to verify evidence or
+** approvals outside a node's handling). */
+const xr_sig_backend *mdl_verifiers_sig(const mdl_verifiers *vs);
+/* Signature calls verifier i was charged for. */
+void mdl_verifiers_sig_calls(const mdl_verifiers *vs, uint32_t i, uint64_t *signed_count,
+                             uint64_t *verified_count);
+
+/* Highest height with a record (committed or started); 0 before any. */
+uint64_t mdl_verifiers_heights(const mdl_verifiers *vs);
+/* Height h (1..mdl_verifiers_heights); false when out of range. */
+bool mdl_verifiers_height(const mdl_verifiers *vs, uint64_t h, mdl_height_info *out);
+size_t mdl_verifiers_evidence_count(const mdl_verifiers *vs);
+bool mdl_verifiers_evidence(const mdl_verifiers *vs, size_t k, mdl_evidence_info *out);
+uint64_t mdl_verifiers_conflicts(const mdl_verifiers *vs);
+
+/* One (verifier, Byzantine entry) pair and what it did.  A verifier in
+** several entries has several. */
+typedef struct mdl_byzantine_info {
+    uint32_t verifier;
+    uint32_t entry;              /* index in verifiers.byzantine */
+    mdl_behaviour behaviour;
+    const mdl_byzantine_cfg *cfg;
+    uint64_t draws;              /* probability draws made */
+    uint64_t fired;              /* of which fired */
+    uint64_t suppressed;         /* silent: messages dropped (per recipient) */
+    uint64_t twins;              /* equivocating / conflicting: twin messages sent */
+    uint64_t delayed;            /* delayed: messages sent late (per recipient) */
+    uint64_t withheld;           /* censor: attestation signatures withheld */
+    uint64_t conflicting;        /* conflicting: conflicting votes signed */
+    uint64_t lazy;               /* lazy: provisional XBlocks signed */
+    uint64_t forged;             /* forge: forged XBlocks signed */
+} mdl_byzantine_info;
+
+/* Pairs, ordered by verifier then entry; k < mdl_verifiers_byzantine_count. */
+size_t mdl_verifiers_byzantine_count(const mdl_verifiers *vs);
+bool mdl_verifiers_byzantine(const mdl_verifiers *vs, size_t k, mdl_byzantine_info *out);
+/* The comma-separated behaviours of verifier i in enum order (e.g.
+** "silent,delayed"), or "honest"; into out (>= 128 bytes). */
+void mdl_verifiers_behaviours(const mdl_verifiers *vs, uint32_t i, char *out, size_t cap);
+
+/* NULL, or why the run cannot be trusted (out of memory in the host). */
+const char *mdl_verifiers_error(const mdl_verifiers *vs);
+
+/* The summary at end_ns (the run's end, for the trailing stall). */
+void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consensus_summary *out);
+
+/* Writes every consensus table of the run in progress in rec.  Returns 0
+** or a SIM_REC_ERR_* code (SIM_REC_ERR_NOMEM when sorting needs memory). */
+int mdl_verifiers_record(const mdl_verifiers *vs, sim_rec *rec, uint64_t end_ns);
+
+#endif

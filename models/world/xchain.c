@@ -1,0 +1,362 @@
+/*
+** The cross-chain half of a world (see xchain.h).
+*/
+#include "world/xchain.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xr_err.h"
+
+typedef struct sub_row {
+    uint32_t relayer;
+    uint64_t dest_chain, source_chain;
+    bool decoded;
+    uint8_t level;
+    uint64_t attest_offset, msg_count, submitted_ns, included_ns;
+    uint64_t gas_limit, gas_used, gas_price_wei, fee_wei;
+    int rc;
+} sub_row;
+
+struct mdl_xchain {
+    sim_engine *engine;
+    mdl_verifiers *vs;
+    mdl_l1 *l1;
+    mdl_rollups *rs;
+    mdl_workload *wl;
+    mdl_relayers *relayers;
+    mdl_valsync *valsync;
+    mdl_restaking *restaking;
+    mdl_adversary *adversary;
+    mdl_messages *msgs;
+    uint64_t next_msg_id;
+    const mdl_xchain_config *cfg;
+    const char *error;
+    sub_row *subs;
+    size_t sub_len, sub_cap;
+};
+
+bool mdl_xchain_config_load(const sim_ynode *l1, const sim_ynode *rollups, const sim_ynode *workload,
+                            const sim_ynode *relayers, const sim_ynode *restaking, mdl_xchain_config *out,
+                            sim_diag *d) {
+    memset(out, 0, sizeof *out);
+    bool ok = mdl_l1_config_load(l1, &out->l1, d);
+    ok &= mdl_restaking_config_load(restaking, &out->restaking, d);
+    ok &= mdl_rollups_config_load(rollups, &out->rollups, d);
+    ok &= mdl_workload_config_load(workload, &out->rollups, &out->workload, d);
+    ok &= mdl_relayer_config_load(relayers, &out->relayers, d);
+    if (ok && out->workload.count && out->rollups.count < 2) {
+        sim_diag_error(d, workload, "a workload needs at least two rollups");
+        ok = false;
+    }
+    return ok;
+}
+
+void mdl_xchain_config_free(mdl_xchain_config *c) {
+    if (!c) return;
+    mdl_rollups_config_free(&c->rollups);
+    mdl_workload_config_free(&c->workload);
+    mdl_adversary_config_free(&c->adversary);
+    memset(c, 0, sizeof *c);
+}
+
+static void fail(mdl_xchain *x, const char *why) {
+    if (!x->error) x->error = why;
+    sim_engine_stop(x->engine);
+}
+
+static void on_msg(void *ctx, const mdl_msg *m) {
+    mdl_xchain *x = ctx;
+    if (!mdl_messages_on_emit(x->msgs, m)) fail(x, "out of memory");
+}
+
+static void on_xblock(void *ctx, const mdl_xblock *xb) {
+    mdl_xchain *x = ctx;
+    if (xb->provisional) {
+        mdl_verifiers_observe_provisional(x->vs, &xb->header, &xb->msg_root, xb->emitted_ns);
+        return;
+    }
+    if (!mdl_messages_on_xblock(x->msgs, xb)) fail(x, "out of memory");
+    if (xb->orphaned) return;
+    mdl_adversary_on_xblock(x->adversary, xb); /* forges it first, if a coalition waits for it */
+    mdl_verifiers_observe_msgs(x->vs, &xb->header, &xb->msg_root, xb->msgs, xb->msg_count, xb->emitted_ns);
+}
+
+static void on_submit(void *ctx, const mdl_submit_result *res) {
+    mdl_xchain *x = ctx;
+    uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(x->rs, res->rollup));
+    mdl_submit_result honest, forged;
+    if (mdl_adversary_on_submit(x->adversary, res, &honest, &forged)) {
+        /* the colluding relayer's: real messages it carried execute as usual;
+        ** forged ones take their stream positions from the real ones */
+        mdl_messages_on_submit(x->msgs, &honest, dest);
+        for (size_t i = 0; i < forged.receipt_count; i++) {
+            const xr_xreceipt *r = &forged.receipts[i];
+            mdl_messages_on_forged(x->msgs, r->source_chain_id, dest, r->shard_id, r->offset);
+        }
+    } else {
+        mdl_messages_on_submit(x->msgs, res, dest);
+    }
+    mdl_valsync_on_submit(x->valsync, res);
+    mdl_relayers_on_submit(x->relayers, res);
+    if (x->sub_len == x->sub_cap) {
+        size_t cap = x->sub_cap ? x->sub_cap * 2 : 256;
+        sub_row *ns = realloc(x->subs, cap * sizeof *ns);
+        if (!ns) {
+            fail(x, "out of memory");
+            return;
+        }
+        x->subs = ns;
+        x->sub_cap = cap;
+    }
+    x->subs[x->sub_len++] = (sub_row){
+        .relayer = res->relayer, .dest_chain = dest,
+        .source_chain = res->header ? res->header->source_chain_id : 0, .decoded = res->header != NULL,
+        .level = res->header ? res->header->conf_level : 0,
+        .attest_offset = res->header ? res->header->offset : 0, .msg_count = res->receipt_count,
+        .submitted_ns = res->submitted_ns, .included_ns = res->included_ns,
+        .gas_limit = res->gas_limit, .gas_used = res->gas_used, .gas_price_wei = res->gas_price_wei,
+        .fee_wei = res->fee_wei, .rc = res->rc};
+}
+
+static void on_sent(void *ctx, uint32_t relayer, uint64_t dest_chain, const xr_xheader *h,
+                    const xr_xmsg *msgs, size_t n, uint64_t now_ns) {
+    mdl_xchain *x = ctx;
+    mdl_messages_on_sent(x->msgs, relayer, h->source_chain_id, dest_chain, msgs, n, now_ns);
+}
+
+static bool source_xblock(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
+                          mdl_xblock *out) {
+    mdl_xchain *x = ctx;
+    return mdl_valsync_xblock_get(x->valsync, chain_id, level, offset, root, out);
+}
+
+static const xr_valset *source_valset(void *ctx, uint64_t id) {
+    mdl_xchain *x = ctx;
+    return mdl_valsync_valset(x->valsync, id);
+}
+
+static uint64_t restaked_power(void *ctx, uint32_t verifier) {
+    mdl_xchain *x = ctx;
+    return mdl_restaking_power(x->restaking, verifier);
+}
+
+static const xr_valset *member_valset(void *ctx, const xr_address *member) {
+    mdl_xchain *x = ctx;
+    for (size_t k = mdl_valsync_count(x->valsync); k-- > 0;) {
+        mdl_valset_info info;
+        mdl_valsync_get(x->valsync, k, &info);
+        const xr_valset *s = mdl_valsync_valset(x->valsync, info.id);
+        if (s && xr_valset_find(s, member)) return s;
+    }
+    return NULL;
+}
+
+static bool any_lazy(const mdl_verifier_config *vc) {
+    for (size_t i = 0; i < vc->byzantine_count; i++) {
+        if (vc->byzantine[i].behaviour == MDL_BEHAVIOUR_LAZY) return true;
+    }
+    return false;
+}
+
+mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, const mdl_xchain_config *c,
+                           uint64_t seed, uint64_t warmup_ns, uint64_t duration_ns, const char **why) {
+    assert(e && vs && c && why);
+    *why = "out of memory";
+    mdl_xchain *x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->engine = e;
+    x->vs = vs;
+    x->cfg = c;
+    x->msgs = mdl_messages_new();
+    x->l1 = mdl_l1_new(e, &c->l1, seed);
+    if (!x->msgs || !x->l1) goto fail;
+    const xr_valset *set = mdl_verifiers_valset(vs);
+    mdl_rollups_params p = {
+        .consensus_chain_id = mdl_verifiers_chain_id(vs),
+        .sig = *mdl_verifiers_sig(vs),
+        .quorum = quorum,
+        .valset_cutoff = XR_VALSET_CUTOFF_DEFAULT,
+        .valset_member_cap = set->count,
+        .genesis_valset_id = set->id,
+        .genesis = set->members,
+        .genesis_count = set->count,
+    };
+    mdl_rollup_callbacks cb = {.on_xblock = on_xblock, .on_submit = on_submit, .ctx = x};
+    x->rs = mdl_rollups_new(e, x->l1, c->rollups.items, c->rollups.count, &p, &cb, seed, why);
+    if (!x->rs) goto fail;
+    mdl_workload_callbacks wcb = {.on_msg = on_msg, .ctx = x};
+    x->wl = mdl_workload_new(e, x->rs, &c->workload, seed, &x->next_msg_id, &wcb);
+    x->relayers = mdl_relayers_new(e, x->rs, &c->relayers, set, quorum);
+    if (!x->wl || !x->relayers) {
+        *why = "out of memory";
+        goto fail;
+    }
+    mdl_relayers_set_sent_hook(x->relayers, on_sent, x);
+    const mdl_verifier_config *vc = mdl_verifiers_config(vs);
+    x->valsync = mdl_valsync_new(e, x->l1, vs, x->rs, restaked_power, x);
+    if (!x->valsync) goto fail;
+    mdl_relayer_source src = {.xblock_get = source_xblock, .valset_get = source_valset, .ctx = x};
+    mdl_relayers_set_source(x->relayers, &src);
+    x->restaking = mdl_restaking_new(e, x->l1, vs, x->rs, &c->restaking, seed, why);
+    if (!x->restaking) goto fail;
+    mdl_restaking_set_valsets(x->restaking, member_valset, x);
+    mdl_adversary_ctx actx = {.engine = e, .vs = vs, .rs = x->rs, .restaking = x->restaking, .msgs = x->msgs,
+                              .relayers = &c->relayers, .quorum = quorum, .warmup_ns = warmup_ns,
+                              .duration_ns = duration_ns};
+    x->adversary = mdl_adversary_new(&actx, &c->adversary, why);
+    if (!x->adversary) goto fail;
+    if (any_lazy(vc)) mdl_rollups_set_provisional(x->rs, true);
+    return x;
+fail:
+    mdl_xchain_free(x);
+    return NULL;
+}
+
+void mdl_xchain_free(mdl_xchain *x) {
+    if (!x) return;
+    mdl_adversary_free(x->adversary);
+    mdl_restaking_free(x->restaking);
+    mdl_relayers_free(x->relayers);
+    mdl_valsync_free(x->valsync);
+    mdl_workload_free(x->wl);
+    mdl_rollups_free(x->rs);
+    mdl_l1_free(x->l1);
+    mdl_messages_free(x->msgs);
+    free(x->subs);
+    free(x);
+}
+
+bool mdl_xchain_start(mdl_xchain *x) {
+    /* the rollups listen to the L1 first: restaking's finality notice then
+    ** sees their batches of the same notice final */
+    return mdl_l1_start(x->l1) && mdl_rollups_start(x->rs) && mdl_workload_start(x->wl) &&
+           mdl_valsync_start(x->valsync) && mdl_restaking_start(x->restaking) && mdl_adversary_start(x->adversary);
+}
+
+void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_approved *a) {
+    if (mdl_adversary_is_forged(x->adversary, &a->header, &a->root)) {
+        mdl_adversary_on_approved(x->adversary, now_ns, a);
+        return;
+    }
+    mdl_messages_on_approved(x->msgs, a->header.source_chain_id, a->header.conf_level, a->header.offset,
+                             now_ns);
+    mdl_valsync_on_approved(x->valsync, now_ns, a);
+    mdl_relayers_on_approved(x->relayers, now_ns, a);
+}
+
+void mdl_xchain_on_commit(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c) {
+    mdl_restaking_on_commit(x->restaking, verifier, now_ns, c);
+}
+
+void mdl_xchain_on_evidence(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
+    mdl_restaking_on_evidence(x->restaking, verifier, now_ns, e);
+}
+
+const char *mdl_xchain_error(const mdl_xchain *x) {
+    if (x->error) return x->error;
+    if (mdl_valsync_error(x->valsync)) return mdl_valsync_error(x->valsync);
+    if (mdl_restaking_error(x->restaking)) return mdl_restaking_error(x->restaking);
+    if (mdl_adversary_error(x->adversary)) return mdl_adversary_error(x->adversary);
+    if (mdl_relayers_error(x->relayers)) return mdl_relayers_error(x->relayers);
+    if (mdl_rollups_failed(x->rs)) return "a rollup model failed (out of memory)";
+    if (mdl_l1_failed(x->l1)) return "the L1 model failed (out of memory)";
+    return NULL;
+}
+
+const mdl_messages *mdl_xchain_messages(const mdl_xchain *x) { return x->msgs; }
+const mdl_valsync *mdl_xchain_valsync(const mdl_xchain *x) { return x->valsync; }
+const mdl_relayers *mdl_xchain_relayers(const mdl_xchain *x) { return x->relayers; }
+const mdl_restaking *mdl_xchain_restaking(const mdl_xchain *x) { return x->restaking; }
+const mdl_adversary *mdl_xchain_adversary(const mdl_xchain *x) { return x->adversary; }
+
+void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_consensus_summary *cs,
+                            uint64_t end_ns, mdl_xchain_summary *out) {
+    memset(out, 0, sizeof *out);
+    mdl_messages_finality(x->msgs, XR_CONF_LATEST, warmup_ns, &out->latest);
+    mdl_messages_finality(x->msgs, XR_CONF_FINALIZED, warmup_ns, &out->finalized);
+    out->violations = mdl_messages_violations(x->msgs);
+    for (uint32_t i = 0; i < mdl_relayers_count(x->relayers); i++) {
+        mdl_relayer_stats st;
+        mdl_relayers_stats(x->relayers, i, &st);
+        out->submissions += st.submitted;
+        out->reverted += st.reverted;
+        out->relayer_gas += st.gas_used;
+        out->relayer_fee_wei += st.fee_wei;
+    }
+    mdl_restaking_totals(x->restaking, &out->ledger);
+    size_t proven = mdl_restaking_offence_count(x->restaking);
+    out->offences = proven + mdl_restaking_unproven_count(x->restaking);
+    for (size_t k = 0; k < proven; k++) {
+        mdl_offence_info o;
+        mdl_restaking_offence(x->restaking, k, &o);
+        out->offences_slashed += o.outcome == MDL_OFFENCE_SLASHED;
+    }
+    mdl_adversary_verdicts(x->adversary, cs, end_ns, &out->verdicts);
+    out->coalitions = mdl_adversary_count(x->adversary);
+    for (size_t k = 0; k < out->coalitions; k++) {
+        mdl_coalition_result r;
+        mdl_adversary_result(x->adversary, k, end_ns, &r);
+        out->coalition_pnl_gwei += r.pnl_gwei;
+        out->coalitions_profitable += r.profitable;
+    }
+}
+
+static const char *level_name(uint8_t conf) { return conf == XR_CONF_FINALIZED ? "finalized" : "latest"; }
+
+int mdl_xchain_record(mdl_xchain *x, sim_rec *rec) {
+    int64_t run = sim_rec_run_id(rec);
+    sqlite3_stmt *st;
+    int rc = sim_rec_prepare(rec, "INSERT INTO chains (run_id, chain_id, name, preset) VALUES (?,?,?,?)", &st);
+    for (size_t i = 0; rc == 0 && i < mdl_rollups_count(x->rs); i++) {
+        const mdl_rollup *r = mdl_rollups_get(x->rs, i);
+        sim_rec_val v[4] = {sim_rec_int(run), sim_rec_u64(mdl_rollup_chain_id(r)),
+                            sim_rec_text(mdl_rollup_name(r)),
+                            sim_rec_text(mdl_rollup_preset_names[mdl_rollup_config_of(r)->preset])};
+        rc = sim_rec_insert(rec, st, v, 4);
+    }
+    if (rc == 0) {
+        rc = sim_rec_prepare(rec,
+                             "INSERT INTO submissions (run_id, seq, relayer, dest_chain, source_chain, level,"
+                             " attest_offset, msg_count, submitted_ns, included_ns, gas_limit, gas_used,"
+                             " gas_price_wei, fee_wei, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             &st);
+    }
+    for (size_t i = 0; rc == 0 && i < x->sub_len; i++) {
+        const sub_row *s = &x->subs[i];
+        sim_rec_val v[15] = {
+            sim_rec_int(run), sim_rec_u64(i), sim_rec_int(s->relayer), sim_rec_u64(s->dest_chain),
+            s->decoded ? sim_rec_u64(s->source_chain) : sim_rec_null(),
+            s->decoded ? sim_rec_text(level_name(s->level)) : sim_rec_null(),
+            s->decoded ? sim_rec_u64(s->attest_offset) : sim_rec_null(), sim_rec_u64(s->msg_count),
+            sim_rec_u64(s->submitted_ns), sim_rec_u64(s->included_ns), sim_rec_u64(s->gas_limit),
+            sim_rec_u64(s->gas_used), sim_rec_u64(s->gas_price_wei), sim_rec_u64(s->fee_wei),
+            sim_rec_text(s->rc == 0 ? "ok" : xr_err_name(s->rc))};
+        rc = sim_rec_insert(rec, st, v, 15);
+    }
+    if (rc == 0) rc = mdl_messages_record(x->msgs, rec);
+    if (rc == 0) rc = mdl_valsync_record(x->valsync, rec);
+    if (rc == 0) rc = mdl_restaking_record(x->restaking, rec);
+    if (rc == 0) {
+        uint64_t end_ns = sim_now_ns(x->engine);
+        mdl_consensus_summary cs;
+        mdl_verifiers_summary(x->vs, end_ns, &cs);
+        rc = mdl_adversary_record(x->adversary, rec, &cs, end_ns);
+    }
+    /* A message's first vote is its attestation's, which the verifiers
+    ** recorded (table attestations) just before. */
+    if (rc == 0) {
+        rc = sim_rec_prepare(rec,
+                             "UPDATE messages SET first_vote_ns = (SELECT a.first_vote_ns FROM attestations a"
+                             " WHERE a.run_id = messages.run_id AND a.chain_id = messages.source_chain"
+                             " AND a.conf_level = CASE messages.level WHEN 'finalized' THEN 4 ELSE 1 END"
+                             " AND a.attest_offset = messages.attest_offset) WHERE run_id = ?",
+                             &st);
+    }
+    if (rc == 0) {
+        sim_rec_val v[1] = {sim_rec_int(run)};
+        rc = sim_rec_insert(rec, st, v, 1);
+    }
+    return rc;
+}
