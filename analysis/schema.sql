@@ -1008,3 +1008,79 @@ SELECT c.run_id, r.scenario_name AS scenario, r.seed, r.params_json, c.coalition
 FROM coalitions c JOIN runs r ON r.id = c.run_id
 LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;
 -- END restaking
+
+-- @version 3
+-- Verification approaches side by side (issue 15; models/approaches/,
+-- models/world/verification.c).
+
+-- BEGIN approaches
+-- messages: the approach's stages.  Under restaked, external and
+-- external_native_stake the world's path is the approach's (verified_ns =
+-- executed_ns, cost_wei = dest_fee_wei).  Under native, local and optimistic
+-- the destination side is the approach's rule applied to the simulated
+-- source-side stages: the committee's columns (first_vote_ns .. included_ns,
+-- relayer, gas_used, dest_fee_wei) are NULL, and executed_ns is the rule's
+-- execution time -- which may lie beyond the run's end (native from an
+-- optimistic rollup: the batch's L1 inclusion + the challenge period).
+-- Rows of runs recorded before version 3 have NULL in all four.
+ALTER TABLE messages ADD COLUMN settled_ns INTEGER;  -- native: source state settled on L1; optimistic: root posted at the destination; local: the lock reached its level
+ALTER TABLE messages ADD COLUMN verified_ns INTEGER; -- the destination may act on it
+ALTER TABLE messages ADD COLUMN supported INTEGER;   -- 0: the approach cannot carry it (local: a call)
+ALTER TABLE messages ADD COLUMN cost_wei INTEGER;    -- its cost on every chain (NULL: not executed)
+
+-- One row per run with rollups: the approach and what it measured.  Counts
+-- and percentiles over messages emitted after the warm-up; latency is
+-- emitted -> executed (the approach's), nearest rank, NULL when none
+-- executed.  cost_of_corruption / extractable / profit are NULL when nothing
+-- can be corrupted (local).  extractable = value_rate x window, profit =
+-- extractable - cost_of_corruption.  forged_executed / slashed_value: what
+-- this run's forging coalition (if any) got executed and what slashing or a
+-- lost bond took, in ETH value (native stake: after the price drop).
+CREATE TABLE approach_runs (
+    run_id                   INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    approach                 TEXT NOT NULL
+                             CHECK (approach IN ('restaked', 'native', 'local', 'optimistic', 'external',
+                                                 'external_native_stake')),
+    emitted_count            INTEGER NOT NULL,
+    supported_count          INTEGER NOT NULL,   -- of those, the approach can carry
+    executed_count           INTEGER NOT NULL,
+    latest_executed_count    INTEGER NOT NULL,
+    latest_p50_ns            INTEGER,
+    latest_p99_ns            INTEGER,
+    finalized_executed_count INTEGER NOT NULL,
+    finalized_p50_ns         INTEGER,
+    finalized_p99_ns         INTEGER,
+    cost_per_msg_wei         REAL,               -- mean over executed messages
+    corruptible              INTEGER NOT NULL CHECK (corruptible IN (0, 1)),
+    cost_of_corruption_gwei  INTEGER,
+    window_ns                INTEGER NOT NULL,   -- a forgery's exposure before it can be stopped
+    extractable_gwei         INTEGER,
+    profit_gwei              INTEGER,
+    value_rate_gwei_per_s    REAL NOT NULL,      -- value of carried messages per second
+    forge_attempted          INTEGER NOT NULL CHECK (forge_attempted IN (0, 1)),
+    forged_executed_gwei     INTEGER NOT NULL,
+    slashed_value_gwei       INTEGER NOT NULL,
+    watchers_live            INTEGER NOT NULL,   -- optimistic: live watchers this run
+    committee_size           INTEGER NOT NULL,
+    committee_needed         INTEGER NOT NULL,   -- fewest (cheapest) members above the quorum
+    quorum_stake_gwei        INTEGER NOT NULL
+);
+CREATE TRIGGER approach_runs_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM approach_runs WHERE run_id = old.id; END;
+
+-- The seed's table, one row per run: latency, cost, cost of and profit from
+-- corruption, generality (the share of messages it can carry).
+CREATE VIEW v_approaches AS
+SELECT a.run_id, r.scenario_name AS scenario, r.seed, a.approach,
+       a.latest_p50_ns / 1e9 AS latest_p50_s, a.latest_p99_ns / 1e9 AS latest_p99_s,
+       a.finalized_p50_ns / 1e9 AS finalized_p50_s, a.finalized_p99_ns / 1e9 AS finalized_p99_s,
+       a.cost_per_msg_wei / 1e18 AS cost_per_msg_eth,
+       a.cost_of_corruption_gwei / 1e9 AS cost_of_corruption_eth,
+       a.window_ns / 1e9 AS window_s,
+       a.extractable_gwei / 1e9 AS extractable_eth,
+       a.profit_gwei / 1e9 AS profit_from_corruption_eth,
+       CASE WHEN a.emitted_count > 0 THEN a.supported_count * 1.0 / a.emitted_count END AS generality,
+       a.forged_executed_gwei / 1e9 AS forged_executed_eth,
+       a.slashed_value_gwei / 1e9 AS slashed_value_eth
+FROM approach_runs a JOIN runs r ON r.id = a.run_id;
+-- END approaches

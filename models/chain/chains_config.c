@@ -368,6 +368,7 @@ static bool load_route_body(const sim_ynode *n, const char *where, mdl_route_con
     dist_field(n, "value", w, U_GWEI, &r->value, d);
     sim_yfield_u64(n, "gas_limit", false, r->gas_limit, 0, UINT64_MAX / 2, &r->gas_limit, d);
     sim_yfield_fraction(n, "finalized", false, r->finalized, 0.0, 1.0, &r->finalized, d);
+    sim_yfield_fraction(n, "calls", false, r->calls, 0.0, 1.0, &r->calls, d);
     sim_yfield_duration_ns(n, "start", false, r->start_ns, 0, max_ns, &r->start_ns, d);
     sim_yfield_duration_ns(n, "stop", false, r->stop_ns, 1, UINT64_MAX, &r->stop_ns, d);
     if (sim_diag_errors(d) > before) return false;
@@ -394,10 +395,11 @@ bool mdl_workload_config_load(const sim_ynode *s, const mdl_rollups_config *roll
                               mdl_workload_config *out, sim_diag *d) {
     static const char *const keys[] = {"routes", "all_pairs", NULL};
     static const char *const route_keys[] = {"from", "to", "rate", "arrival", "on_time", "off_time",
-                                             "size", "gas_limit", "value", "finalized", "start",
-                                             "stop", NULL};
+                                             "size", "gas_limit", "value", "finalized", "calls",
+                                             "start", "stop", NULL};
     static const char *const pair_keys[] = {"rate", "arrival", "on_time", "off_time", "size",
-                                            "gas_limit", "value", "finalized", "start", "stop", NULL};
+                                            "gas_limit", "value", "finalized", "calls", "start", "stop",
+                                            NULL};
     assert(out != NULL && d != NULL);
     memset(out, 0, sizeof *out);
     if (s == NULL || s->kind == SIM_Y_NULL) return true;

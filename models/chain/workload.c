@@ -61,6 +61,7 @@ void mdl_route_config_default(mdl_route_config *r, uint32_t from, uint32_t to) {
     r->value = sim_lat_constant(0);
     r->gas_limit = 200000;
     r->finalized = 0.0;
+    r->calls = 1.0; /* every xmsg today carries data and a gas limit: a call */
     r->start_ns = 0;
     r->stop_ns = UINT64_MAX;
 }

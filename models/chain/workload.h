@@ -48,6 +48,8 @@ typedef struct mdl_route_config {
     sim_lat_dist value;         /* value in gwei (likewise; capped at SIM_LAT_MAX_NS gwei = 1e6 ETH) */
     uint64_t gas_limit;
     double finalized;           /* share of messages asking for Finalized, [0, 1] */
+    double calls;               /* share carrying a call (the rest: value only), [0, 1];
+                                ** decided by the verification host (world/verification.h) */
     uint64_t start_ns, stop_ns; /* active window; stop UINT64_MAX: never */
 } mdl_route_config;
 

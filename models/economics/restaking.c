@@ -99,6 +99,7 @@ void mdl_restaking_config_default(mdl_restaking_config *c) {
     c->evidence_gas = 250000;
     c->evidence_tip_wei = 2 * GWEI;
     c->operator_share_ppm = PPM;
+    c->slashing = true;
 }
 
 bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c, sim_diag *d) {
@@ -356,6 +357,7 @@ static offence *offence_new(mdl_restaking *r, uint8_t kind, uint32_t offender, c
 /* The offence is provable now: the reporter sends it after its delay. */
 static void report(mdl_restaking *r, size_t k, uint64_t now_ns) {
     r->off[k].info.provable_ns = now_ns;
+    if (!r->cfg.slashing) return; /* verification `external`: nobody to report to */
     if (sim_schedule_at(r->engine, now_ns + r->cfg.reporter_delay_ns, r->kind, EV_SUBMIT, k) == 0) {
         fail(r, "out of memory");
     }
@@ -803,7 +805,9 @@ int mdl_restaking_record(const mdl_restaking *r, sim_rec *rec) {
             opt(o->committed_ns), opt(o->detected_ns), opt(o->provable_ns), opt(o->submitted_ns),
             opt(o->included_ns), opt(o->executable_ns), opt(o->executed_ns), sim_rec_u64(o->slashed_gwei),
             sim_rec_u64(o->gas_fee_wei), sim_rec_text(mdl_offence_outcome_name(o->outcome)),
-            o->outcome == MDL_OFFENCE_REJECTED ? sim_rec_text(xr_err_name(o->reject_rc)) : sim_rec_null()};
+            o->outcome == MDL_OFFENCE_REJECTED ? sim_rec_text(xr_err_name(o->reject_rc))
+            : !r->cfg.slashing                 ? sim_rec_text("no slashing")
+                                               : sim_rec_null()};
         rc = sim_rec_insert(rec, st, v, 15);
     }
     /* detected but never provable within the run (the source block was not

@@ -94,6 +94,11 @@ typedef struct mdl_restaking_config {
     uint64_t evidence_gas;
     uint64_t evidence_tip_wei;
     uint32_t operator_share_ppm;     /* of each verifier's stake, the operator's own */
+    /* Not a YAML key: false under verification approach `external` (a
+    ** committee nobody can slash).  Offences are still found and recorded,
+    ** up to provable; none is submitted (outcome pending, reason
+    ** 'no slashing'). */
+    bool slashing;
 } mdl_restaking_config;
 
 void mdl_restaking_config_default(mdl_restaking_config *c);

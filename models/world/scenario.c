@@ -147,7 +147,7 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     static const char *const all_keys[] = {"name", "description", "run", "network", "probes",
                                            "verifiers", "consensus", "rollups", "l1", "workload",
                                            "relayers", "restaking", "adversary", "sweep", "expect",
-                                           NULL};
+                                           "verification", NULL};
     sim_ymap_check(root, "the scenario", all_keys, d);
 
     const char *name = NULL;
@@ -170,6 +170,11 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
                            sim_ymap_get(root, "workload"), sim_ymap_get(root, "relayers"),
                            sim_ymap_get(root, "restaking"), &s->xchain, d);
     const sim_ynode *rollups = sim_ymap_get(root, "rollups");
+    const sim_ynode *verification = sim_ymap_get(root, "verification");
+    mdl_verification_config_load(verification, &s->xchain.verification, d);
+    if (verification && s->xchain.rollups.count == 0) {
+        sim_diag_error(d, verification, "verification approaches verify messages between rollups: add rollups");
+    }
     /* coalitions add verifiers.byzantine entries: after the verifiers, before the world */
     mdl_adversary_config_load(sim_ymap_get(root, "adversary"), &s->xchain.rollups, &s->verifiers,
                               &s->xchain.adversary, d);

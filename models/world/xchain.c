@@ -30,6 +30,9 @@ struct mdl_xchain {
     mdl_restaking *restaking;
     mdl_adversary *adversary;
     mdl_messages *msgs;
+    mdl_verification *verification; /* the approach: listens, applies at the end */
+    uint64_t warmup_ns, duration_ns;
+    xr_quorum quorum;
     uint64_t next_msg_id;
     const mdl_xchain_config *cfg;
     const char *error;
@@ -82,6 +85,18 @@ static void on_xblock(void *ctx, const mdl_xblock *xb) {
     mdl_adversary_on_xblock(x->adversary, xb); /* forges it first, if a coalition waits for it */
     mdl_verifiers_observe_msgs(x->vs, &xb->header, &xb->msg_root, xb->msgs, xb->msg_count, xb->emitted_ns);
 }
+
+/* ---- BEGIN verification approach hooks (issue 15): listen only ---- */
+static void on_block(void *ctx, const mdl_rollup_block *b) {
+    mdl_xchain *x = ctx;
+    mdl_verification_on_block(x->verification, b);
+}
+
+static void on_batch(void *ctx, const mdl_rollup_batch *b) {
+    mdl_xchain *x = ctx;
+    if (!mdl_verification_on_batch(x->verification, b)) fail(x, "out of memory");
+}
+/* ---- END verification approach hooks ---- */
 
 static void on_submit(void *ctx, const mdl_submit_result *res) {
     mdl_xchain *x = ctx;
@@ -183,7 +198,13 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
         .genesis = set->members,
         .genesis_count = set->count,
     };
-    mdl_rollup_callbacks cb = {.on_xblock = on_xblock, .on_submit = on_submit, .ctx = x};
+    mdl_rollup_callbacks cb = {.on_xblock = on_xblock, .on_submit = on_submit, .on_block = on_block,
+                               .on_batch = on_batch, .ctx = x};
+    x->warmup_ns = warmup_ns;
+    x->duration_ns = duration_ns;
+    x->quorum = quorum;
+    x->verification = mdl_verification_new(&c->verification, c->rollups.count, seed);
+    if (!x->verification) goto fail;
     x->rs = mdl_rollups_new(e, x->l1, c->rollups.items, c->rollups.count, &p, &cb, seed, why);
     if (!x->rs) goto fail;
     mdl_workload_callbacks wcb = {.on_msg = on_msg, .ctx = x};
@@ -199,7 +220,11 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     if (!x->valsync) goto fail;
     mdl_relayer_source src = {.xblock_get = source_xblock, .valset_get = source_valset, .ctx = x};
     mdl_relayers_set_source(x->relayers, &src);
-    x->restaking = mdl_restaking_new(e, x->l1, vs, x->rs, &c->restaking, seed, why);
+    /* an approach without slashing (external) keeps the contract's stake
+    ** but never submits evidence */
+    mdl_restaking_config rcfg = c->restaking;
+    rcfg.slashing = mdl_approach_get(c->verification.approach)->slashing;
+    x->restaking = mdl_restaking_new(e, x->l1, vs, x->rs, &rcfg, seed, why);
     if (!x->restaking) goto fail;
     mdl_restaking_set_valsets(x->restaking, member_valset, x);
     mdl_adversary_ctx actx = {.engine = e, .vs = vs, .rs = x->rs, .restaking = x->restaking, .msgs = x->msgs,
@@ -224,6 +249,7 @@ void mdl_xchain_free(mdl_xchain *x) {
     mdl_rollups_free(x->rs);
     mdl_l1_free(x->l1);
     mdl_messages_free(x->msgs);
+    mdl_verification_free(x->verification);
     free(x->subs);
     free(x);
 }
@@ -270,6 +296,18 @@ const mdl_valsync *mdl_xchain_valsync(const mdl_xchain *x) { return x->valsync; 
 const mdl_relayers *mdl_xchain_relayers(const mdl_xchain *x) { return x->relayers; }
 const mdl_restaking *mdl_xchain_restaking(const mdl_xchain *x) { return x->restaking; }
 const mdl_adversary *mdl_xchain_adversary(const mdl_xchain *x) { return x->adversary; }
+
+const mdl_verification *mdl_xchain_verification_host(const mdl_xchain *x) { return x->verification; }
+
+const mdl_verification_summary *mdl_xchain_verification(mdl_xchain *x) {
+    mdl_verification_world w = {
+        .msgs = x->msgs, .rs = x->rs, .workload = &x->cfg->workload, .adversary = x->adversary,
+        .adversary_cfg = &x->cfg->adversary, .genesis = mdl_verifiers_valset(x->vs),
+        .quorum = x->quorum, .slash_ppm = x->cfg->restaking.slash_ppm,
+        .warmup_ns = x->warmup_ns, .duration_ns = x->duration_ns, .end_ns = sim_now_ns(x->engine)};
+    if (!mdl_verification_finish(x->verification, &w)) return NULL;
+    return mdl_verification_summary_of(x->verification);
+}
 
 void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_consensus_summary *cs,
                             uint64_t end_ns, mdl_xchain_summary *out) {
@@ -358,5 +396,13 @@ int mdl_xchain_record(mdl_xchain *x, sim_rec *rec) {
         sim_rec_val v[1] = {sim_rec_int(run)};
         rc = sim_rec_insert(rec, st, v, 1);
     }
+    /* the verification approach: its columns of messages (after the
+    ** first-vote update above, which it clears where it does not apply)
+    ** and its approach_runs row */
+    if (rc == 0 && !mdl_xchain_verification(x)) {
+        fail(x, "out of memory");
+        rc = SIM_REC_ERR_RUN_BROKEN;
+    }
+    if (rc == 0) rc = mdl_verification_record(x->verification, x->msgs, rec);
     return rc;
 }

@@ -25,6 +25,7 @@
 #include "economics/restaking.h"
 #include "verifiers/valsync.h"
 #include "verifiers/verifier.h"
+#include "world/verification.h"
 
 typedef struct mdl_xchain_config {
     mdl_l1_config l1;
@@ -33,6 +34,7 @@ typedef struct mdl_xchain_config {
     mdl_relayer_config relayers;
     mdl_restaking_config restaking;
     mdl_adversary_config adversary;  /* loaded by the scenario (it adds Byzantine entries) */
+    mdl_verification_config verification; /* `verification:` (models/approaches/) */
 } mdl_xchain_config;
 
 /* Reads the five sections (any may be NULL).  Errors to d.  Free with
@@ -68,6 +70,11 @@ const mdl_valsync *mdl_xchain_valsync(const mdl_xchain *x);
 const mdl_relayers *mdl_xchain_relayers(const mdl_xchain *x);
 const mdl_restaking *mdl_xchain_restaking(const mdl_xchain *x);
 const mdl_adversary *mdl_xchain_adversary(const mdl_xchain *x);
+/* The verification approach's numbers for the run (applies it on first
+** call; NULL when out of memory). */
+const mdl_verification_summary *mdl_xchain_verification(mdl_xchain *x);
+/* The host itself (its per-message outcomes once the above was called). */
+const mdl_verification *mdl_xchain_verification_host(const mdl_xchain *x);
 
 typedef struct mdl_xchain_summary {
     mdl_finality latest, finalized;   /* emitted after warm-up */

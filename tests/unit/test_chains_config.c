@@ -331,7 +331,7 @@ static void test_chains_config_workload_errors(void **state) {
            "s.yaml:9:57: error: value 130% out of range [0%, 100%]",
            "s.yaml:9:69: error: value 0s out of range (at least 1ns)",
            "s.yaml:10:27: error: unknown key 'from' in workload.all_pairs; allowed keys: rate, arrival, "
-           "on_time, off_time, size, gas_limit, value, finalized, start, stop",
+           "on_time, off_time, size, gas_limit, value, finalized, calls, start, stop",
            "s.yaml:10:14: error: all_pairs needs at least two rollups");
     done(&p);
     parse(&p,

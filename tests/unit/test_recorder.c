@@ -399,11 +399,14 @@ static void test_recorder_refuses_newer_version(void **state) {
     end_ok(rec, begin_ok(rec, 7), 10);
     assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
     sqlite3 *db = raw_open(f->path);
-    xrtest_sql_exec(db, "PRAGMA user_version = 3");
+    /* one past whatever this build writes */
+    char bump[64];
+    snprintf(bump, sizeof bump, "PRAGMA user_version = %d", AN_SCHEMA_VERSION + 1);
+    xrtest_sql_exec(db, bump);
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     char needle[128];
-    snprintf(needle, sizeof needle, "has schema version 3; this xrsim reads up to %d -- upgrade xrsim",
-             AN_SCHEMA_VERSION);
+    snprintf(needle, sizeof needle, "has schema version %d; this xrsim reads up to %d -- upgrade xrsim",
+             AN_SCHEMA_VERSION + 1, AN_SCHEMA_VERSION);
     assert_refused(f, SIM_REC_ERR_NEWER, needle);
 }
 
