@@ -69,6 +69,9 @@ typedef struct xr_action_approved {
     uint64_t total_power;
     uint64_t height;             /* consensus height whose commit approved it */
     uint32_t sig_count;
+    bool finalized_override;     /* a fuzzy offset approved by the Finalized attestation at
+                                 ** the same offset (xr_attpool.h): no signatures; relay
+                                 ** that Finalized attestation instead */
     /* sig_count entries of 85 bytes: validator address (20) || signature (65),
     ** strictly ascending by address -- the layout of xr_sig_tuple. */
     xr_view sigs;

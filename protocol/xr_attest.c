@@ -111,12 +111,25 @@ bool xr_attest_msg_for_dest(const xr_xmsg *m, uint64_t dest_chain_id) {
     return m->dest_chain_id == dest_chain_id || m->dest_chain_id == XR_BROADCAST_CHAIN_ID;
 }
 
-int xr_attest_dest_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
-                         xr_hash *node_work, size_t node_work_cap, size_t *index_work,
-                         size_t index_work_cap, size_t *order, size_t order_cap,
-                         size_t *order_count, xr_hash *proof, size_t proof_cap,
-                         size_t *proof_count, bool *flags, size_t flag_cap,
-                         size_t *flag_count) {
+/* The messages a proof selects: for dest (and, when by_stream, of that
+** shard above after_offset). */
+typedef struct selector {
+    uint64_t dest;
+    bool by_stream;
+    uint64_t shard;
+    uint64_t after_offset;
+} selector;
+
+static bool selected(const selector *sel, const xr_xmsg *m) {
+    if (!xr_attest_msg_for_dest(m, sel->dest)) return false;
+    return !sel->by_stream || (m->shard_id == sel->shard && m->offset > sel->after_offset);
+}
+
+static int select_proof(const xr_xmsg *msgs, size_t n, const selector *sel, xr_hash *node_work,
+                        size_t node_work_cap, size_t *index_work, size_t index_work_cap,
+                        size_t *order, size_t order_cap, size_t *order_count, xr_hash *proof,
+                        size_t proof_cap, size_t *proof_count, bool *flags, size_t flag_cap,
+                        size_t *flag_count) {
     XR_ASSERT(order_count != NULL && proof_count != NULL && flag_count != NULL);
     *order_count = 0;
     *proof_count = 0;
@@ -132,7 +145,7 @@ int xr_attest_dest_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
     /* Selected indices in index_work[0..k), the builder's ring after them. */
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (xr_attest_msg_for_dest(&msgs[i], dest_chain_id)) index_work[k++] = i;
+        if (selected(sel, &msgs[i])) index_work[k++] = i;
     }
     if (k == 0) return 0;
     if (order == NULL || order_cap < k) return XR_ERR_NOSPACE;
@@ -141,6 +154,31 @@ int xr_attest_dest_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
     if (rc != 0) return rc;
     *order_count = k;
     return 0;
+}
+
+int xr_attest_dest_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
+                         xr_hash *node_work, size_t node_work_cap, size_t *index_work,
+                         size_t index_work_cap, size_t *order, size_t order_cap,
+                         size_t *order_count, xr_hash *proof, size_t proof_cap,
+                         size_t *proof_count, bool *flags, size_t flag_cap,
+                         size_t *flag_count) {
+    selector sel = {.dest = dest_chain_id, .by_stream = false, .shard = 0, .after_offset = 0};
+    return select_proof(msgs, n, &sel, node_work, node_work_cap, index_work, index_work_cap, order,
+                        order_cap, order_count, proof, proof_cap, proof_count, flags, flag_cap,
+                        flag_count);
+}
+
+int xr_attest_stream_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
+                           uint64_t shard_id, uint64_t after_offset, xr_hash *node_work,
+                           size_t node_work_cap, size_t *index_work, size_t index_work_cap,
+                           size_t *order, size_t order_cap, size_t *order_count, xr_hash *proof,
+                           size_t proof_cap, size_t *proof_count, bool *flags, size_t flag_cap,
+                           size_t *flag_count) {
+    selector sel = {.dest = dest_chain_id, .by_stream = true, .shard = shard_id,
+                    .after_offset = after_offset};
+    return select_proof(msgs, n, &sel, node_work, node_work_cap, index_work, index_work_cap, order,
+                        order_cap, order_count, proof, proof_cap, proof_count, flags, flag_cap,
+                        flag_count);
 }
 
 int xr_attest_verify(const xr_xheader *h, const xr_xmsg *msgs, size_t n, const xr_hash *proof,

@@ -69,6 +69,18 @@ int xr_attest_dest_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
                          size_t *proof_count, bool *flags, size_t flag_cap,
                          size_t *flag_count);
 
+/* The same for one stream, as Omni's relayer submits (relayer/app
+** worker.go: an XBlock's messages split by stream, those already submitted
+** filtered out): the messages for dest_chain_id (xr_attest_msg_for_dest)
+** whose shard is shard_id and whose stream offset is above after_offset.
+** Same scratch, outputs and returns as xr_attest_dest_proof. */
+int xr_attest_stream_proof(const xr_xmsg *msgs, size_t n, uint64_t dest_chain_id,
+                           uint64_t shard_id, uint64_t after_offset, xr_hash *node_work,
+                           size_t node_work_cap, size_t *index_work, size_t index_work_cap,
+                           size_t *order, size_t order_cap, size_t *order_count, xr_hash *proof,
+                           size_t proof_cap, size_t *proof_count, bool *flags, size_t flag_cap,
+                           size_t *flag_count);
+
 /* The portal's check: the messages msgs[0..n) (in submission order, which is
 ** the order the proof consumes their leaves), with proof and flags, yield a
 ** message root whose hash_pair with the header leaf is attestation_root.

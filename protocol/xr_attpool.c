@@ -31,6 +31,7 @@ typedef struct stream {
     uint64_t chain_id;
     uint8_t level;
     uint64_t last;               /* last approved offset */
+    uint64_t block_last;         /* last as this block's approvals began */
     uint32_t vote_count;         /* votes stored for this stream */
 } stream;
 
@@ -125,7 +126,8 @@ static long get_stream(xr_attpool *p, uint64_t chain, uint8_t level) {
         p->streams[k] = p->streams[k - 1];
         memcpy(row(p, k), row(p, k - 1), sizeof(uint32_t) * w);
     }
-    p->streams[at] = (stream){.chain_id = chain, .level = level, .last = 0, .vote_count = 0};
+    p->streams[at] =
+        (stream){.chain_id = chain, .level = level, .last = 0, .block_last = 0, .vote_count = 0};
     uint32_t *r = row(p, at);
     for (uint32_t k = 0; k < w; k++) r[k] = NIL_IDX;
     p->stream_count++;
@@ -144,6 +146,7 @@ int xr_attpool_set_last_approved(xr_attpool *p, uint64_t chain_id, uint8_t level
     if (i < 0) return XR_ERR_CAPACITY;
     if (p->streams[i].vote_count) return XR_ERR_INVALID_ARG;
     p->streams[i].last = last;
+    p->streams[i].block_last = last;
     return 0;
 }
 
@@ -266,6 +269,22 @@ static void sort_sig_entries(uint8_t *sigs, uint32_t n) {
     }
 }
 
+void xr_attpool_begin_block(xr_attpool *p) {
+    XR_ASSERT(p != NULL);
+    for (uint32_t si = 0; si < p->stream_count; si++)
+        p->streams[si].block_last = p->streams[si].last;
+}
+
+/* Can fuzzy stream s's offset be approved by the chain's Finalized stream?
+** Only a Finalized approval from an earlier block counts: the keeper
+** approves pending attestations in (chain, level, offset) order, so a
+** Finalized one approved in this block is seen in the next. */
+static bool finalized_covers(const xr_attpool *p, const stream *s, uint64_t offset) {
+    if (s->level == XR_CONF_FINALIZED) return false;
+    long fi = find_stream(p, s->chain_id, XR_CONF_FINALIZED);
+    return fi >= 0 && p->streams[fi].block_last >= offset;
+}
+
 int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_approval *out,
                              uint8_t *sigs, size_t sigs_cap) {
     XR_ASSERT(p != NULL && vs != NULL && out != NULL && (sigs != NULL || sigs_cap == 0));
@@ -274,6 +293,8 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
         if (s->vote_count == 0) continue;
         uint64_t offset = s->last + 1;
         uint32_t head = row(p, si)[offset % p->cfg.window];
+        const xr_att_vote *stuck = NULL; /* the first vote at offset, for an override */
+        uint64_t stuck_power = 0;
         /* each distinct root in the list, first occurrence only */
         for (uint32_t a = head; a != NIL_IDX; a = p->votes[a].next) {
             const xr_att_vote *va = &p->votes[a].v;
@@ -290,6 +311,10 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
             if (seen) continue;
             uint32_t n = 0;
             uint64_t pw = root_power(p, vs, head, offset, &va->root, &n);
+            if (stuck == NULL) {
+                stuck = va;
+                stuck_power = pw;
+            }
             if (!xr_quorum_reached(p->cfg.quorum, pw, vs->total_power)) continue;
             if (sigs_cap / XR_ATTPOOL_SIG_ENTRY_BYTES < n) return XR_ERR_NOSPACE;
             /* signers, then sorted ascending by address */
@@ -317,6 +342,20 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
             out->total_power = vs->total_power;
             out->valset_id = vs->id;
             out->sig_count = n;
+            out->finalized_override = false;
+            free_offset(p, si, offset);
+            s->last = offset;
+            return 1;
+        }
+        if (stuck != NULL && finalized_covers(p, s, offset)) {
+            out->header = stuck->header;
+            out->msg_root = stuck->msg_root;
+            out->root = stuck->root;
+            out->signed_power = stuck_power;
+            out->total_power = vs->total_power;
+            out->valset_id = vs->id;
+            out->sig_count = 0;
+            out->finalized_override = true;
             free_offset(p, si, offset);
             s->last = offset;
             return 1;

@@ -17,6 +17,17 @@
 ** offsets in (last, last + window] are accepted (XR_ERR_BFT_ATT_STALE below,
 ** XR_ERR_BFT_ATT_WINDOW above), which bounds the memory per stream.
 **
+** Finalized override (omni-network/omni halo/attest/keeper,
+** maybeOverrideFinalized).  Attest offsets are shared by a chain's levels
+** (both name the same source block), so when a fuzzy (non-Finalized)
+** stream's next offset has votes but no root with quorum -- e.g. a
+** sequencer reorg split the honest votes between two roots for good -- and
+** the chain's Finalized stream had approved that offset before this block's
+** approvals began (xr_attpool_begin_block), the fuzzy offset is approved by
+** override: the Finalized attestation stands in for it (it proves every
+** shard), the stream moves on, and the approval says so
+** (finalized_override, no signatures).
+**
 ** Deterministic: streams are kept sorted by (chain, level), so every honest
 ** node that commits the same blocks emits the same approvals in the same
 ** order.  All memory comes from the caller at init (xr_attpool_mem_size).
@@ -24,6 +35,7 @@
 #ifndef XR_ATTPOOL_H
 #define XR_ATTPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +64,9 @@ typedef struct xr_attpool_approval {
     uint64_t total_power;
     uint64_t valset_id;
     uint32_t sig_count;
+    bool finalized_override;     /* approved by the Finalized attestation at this offset:
+                                 ** header/root are one of the stuck roots, signed_power
+                                 ** its power (below quorum), no signatures */
 } xr_attpool_approval;
 
 /* Defaults: 64 streams, window 64, 8192 votes, quorum 2/3. */
@@ -89,8 +104,13 @@ const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[
 ** when no stream or vote slot is free. */
 int xr_attpool_add(xr_attpool *p, const xr_att_vote *v, xr_att_vote *conflict);
 
+/* A consensus block's approvals begin: remembers every stream's last
+** approved offset, which Finalized overrides in this block consult. */
+void xr_attpool_begin_block(xr_attpool *p);
+
 /* Emit the next approval, if any: the first stream (by chain, level) whose
-** offset last + 1 has a root signed by more than the quorum of vs's power.
+** offset last + 1 has a root signed by more than the quorum of vs's power,
+** or -- a fuzzy stream -- that offset's Finalized override (above).
 ** Writes *out and the signers to sigs[0..sig_count) as 85-byte entries
 ** (address || signature, strictly ascending by address; signers that are no
 ** longer in vs are left out), advances the stream and frees that offset's

@@ -1434,6 +1434,7 @@ static void save_history(xr_bft *b, const rslot *s) {
 }
 
 static void emit_approvals(xr_bft *b, xr_actions *acts) {
+    xr_attpool_begin_block(b->att);
     for (;;) {
         xr_attpool_approval ap;
         int r = xr_attpool_next_approval(b->att, &b->vs, &ap, b->scratch_sigs,
@@ -1452,6 +1453,7 @@ static void emit_approvals(xr_bft *b, xr_actions *acts) {
         a.u.approved.total_power = ap.total_power;
         a.u.approved.height = b->height;
         a.u.approved.sig_count = ap.sig_count;
+        a.u.approved.finalized_override = ap.finalized_override;
         int rc = xr_actions_copy(acts, b->scratch_sigs, (size_t)ap.sig_count * 85u,
                                  &a.u.approved.sigs);
         if (rc == 0) rc = xr_actions_push(acts, &a);

@@ -217,7 +217,7 @@ static bool load_rollup(const sim_ynode *n, size_t index, mdl_rollup_config *c, 
     static const char *const keys[] = {
         "name", "chain_id", "preset", "block_time", "gas_limit", "base_fee", "min_base_fee",
         "congestion", "demand", "batch_interval", "batch_gas", "batch_tip", "proof", "proof_delay",
-        "proof_gas", "reorg", "xblocks", "portal", "fee_oracle", NULL};
+        "proof_gas", "reorg", "xblocks", "attest_interval", "portal", "fee_oracle", NULL};
     static const char *const xblock_names[] = {"nonempty", "all", NULL};
     char where[64];
     snprintf(where, sizeof where, "rollups[%zu]", index);
@@ -269,6 +269,8 @@ static bool load_rollup(const sim_ynode *n, size_t index, mdl_rollup_config *c, 
     }
     int xb = (int)c->xblocks;
     if (sim_yfield_enum(n, "xblocks", false, xb, xblock_names, &xb, d)) c->xblocks = (mdl_xblock_policy)xb;
+    sim_yfield_u64(n, "attest_interval", false, c->attest_interval, 0, UINT64_MAX / 2,
+                   &c->attest_interval, d);
     if ((x = sim_ymap_get(n, "portal")) != NULL) {
         snprintf(w, sizeof w, "%s.portal", where);
         load_portal(x, w, c, d);

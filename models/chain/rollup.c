@@ -3,8 +3,8 @@
 ** rollup's state:
 **   - `pending`: xcalls made since the last block, in call order;
 **   - `blocks`: a deque of the blocks not yet final (height, hash, the
-**     offset of their Latest XBlock, their Finalized-shard messages waiting
-**     for finality, the batch holding them);
+**     attest offset of their XBlock, a copy of their messages waiting for
+**     the Finalized XBlock, the batch holding them);
 **   - `batches`: a deque of posted, not yet final batches;
 **   - `store[level]`: emitted XBlocks by attest offset (canonical), plus the
 **     orphaned versions at the latest level;
@@ -68,8 +68,8 @@ typedef struct blk {
     uint64_t height;
     xr_hash hash;
     uint64_t time_ns;
-    uint64_t latest_offset;     /* 0: no Latest XBlock */
-    msg_set fin;                /* Finalized-shard messages, owned until final */
+    uint64_t offset;            /* attest offset of its XBlock (both levels); 0: none */
+    msg_set fin;                /* its messages for the Finalized XBlock, owned until final */
     uint64_t batch;             /* 0: unbatched */
 } blk;
 
@@ -103,6 +103,7 @@ struct mdl_rollup {
     uint64_t height;            /* last block */
     xr_hash head_hash;
     uint64_t version;           /* reorgs so far: part of the hash preimage */
+    uint64_t next_offset;       /* last attest offset assigned (both levels) */
     uint64_t batched_height;    /* last height in a posted batch */
     uint64_t next_batch_id;
     uint64_t final_height;
@@ -255,10 +256,11 @@ static void emit(mdl_rollup *r, int level, const xb_rec *x, bool orphaned) {
     g->cb.on_xblock(g->cb.ctx, &v);
 }
 
-/* Appends the next canonical XBlock of `level` for a block, taking
-** ownership of `set`; emits it.  False on OOM (set freed). */
-static bool xblock_new(mdl_rollup *r, int level, uint64_t height, const xr_hash *hash,
-                       uint64_t block_ns, msg_set set) {
+/* Appends the canonical XBlock of `level` at attest `offset` (the next one
+** of that level: both levels number a block's XBlock alike) for a block,
+** taking ownership of `set`; emits it.  False on OOM (set freed). */
+static bool xblock_new(mdl_rollup *r, int level, uint64_t offset, uint64_t height,
+                       const xr_hash *hash, uint64_t block_ns, msg_set set) {
     xb_store *s = &r->store[level];
     if (!grow((void **)&s->recs, &s->cap, s->len + 1, sizeof *s->recs)) {
         free(set.msgs);
@@ -270,7 +272,8 @@ static bool xblock_new(mdl_rollup *r, int level, uint64_t height, const xr_hash 
     x->header.source_chain_id = r->cfg.chain_id;
     x->header.consensus_chain_id = r->group->params.consensus_chain_id;
     x->header.conf_level = mdl_level_conf(level);
-    x->header.offset = ++s->last;
+    assert(offset == s->last + 1);
+    x->header.offset = s->last = offset;
     x->header.source_block_height = height;
     x->header.source_block_hash = *hash;
     x->block_ns = block_ns;
@@ -343,8 +346,8 @@ static void reorg(mdl_rollup *r, uint32_t depth) {
     /* 1. announce the orphaned versions (kept for xblock_get by root) */
     for (size_t i = first; i < nb; i++) {
         blk *b = blk_at(r, i);
-        if (b->latest_offset == 0) continue;
-        xb_rec *x = store_at(s, b->latest_offset);
+        if (b->offset == 0) continue;
+        xb_rec *x = store_at(s, b->offset);
         if (x == NULL) continue; /* pruned already: nothing to orphan */
         if (!grow((void **)&s->orphans, &s->orphan_cap, s->orphan_len + 1, sizeof *s->orphans)) {
             fail(g);
@@ -362,8 +365,8 @@ static void reorg(mdl_rollup *r, uint32_t depth) {
         blk *b = blk_at(r, i);
         block_hash(r, b->height, &parent, &b->hash);
         parent = b->hash;
-        if (b->latest_offset == 0) continue;
-        xb_rec *x = store_at(s, b->latest_offset);
+        if (b->offset == 0) continue;
+        xb_rec *x = store_at(s, b->offset);
         if (x == NULL) continue;
         x->header.source_block_hash = b->hash;
         x->emitted_ns = now;
@@ -375,36 +378,26 @@ static void reorg(mdl_rollup *r, uint32_t depth) {
     r->head_hash = parent;
 }
 
-/* Splits up to MDL_ROLLUP_BLOCK_MSGS_MAX pending xcalls into the two
-** levels' sets; the rest stay pending.  False on OOM (nothing taken). */
-static bool take_msgs(mdl_rollup *r, msg_set *lat, msg_set *fin, uint32_t *taken) {
+/* Takes up to MDL_ROLLUP_BLOCK_MSGS_MAX pending xcalls, in call order, as
+** the block's messages (*all, every shard: Omni's XBlock holds every XMsg
+** the block emitted) and a copy of them for its Finalized XBlock (*fin);
+** the rest stay pending.  False on OOM (nothing taken). */
+static bool take_msgs(mdl_rollup *r, msg_set *all, msg_set *fin, uint32_t *taken) {
     size_t n = r->pend_len < MDL_ROLLUP_BLOCK_MSGS_MAX ? r->pend_len : MDL_ROLLUP_BLOCK_MSGS_MAX;
-    uint32_t nl = 0, nf = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (XR_SHARD_CONF_LEVEL(r->pend_msgs[i].shard_id) == XR_CONF_LATEST) nl++;
-        else nf++;
-    }
     const size_t per = sizeof(xr_xmsg) + sizeof(mdl_msg_meta);
-    *lat = (msg_set){NULL, 0};
+    *all = (msg_set){NULL, 0};
     *fin = (msg_set){NULL, 0};
-    if (nl && (lat->msgs = malloc(nl * per)) == NULL) return false;
-    if (nf && (fin->msgs = malloc(nf * per)) == NULL) {
-        free(lat->msgs);
-        lat->msgs = NULL;
+    if (n && (all->msgs = malloc(n * per)) == NULL) return false;
+    if (n && (fin->msgs = malloc(n * per)) == NULL) {
+        free(all->msgs);
+        all->msgs = NULL;
         return false;
     }
-    lat->count = nl;
-    fin->count = nf;
-    mdl_msg_meta *ml = nl ? meta_of(lat) : NULL, *mf = nf ? meta_of(fin) : NULL;
-    uint32_t il = 0, jf = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (XR_SHARD_CONF_LEVEL(r->pend_msgs[i].shard_id) == XR_CONF_LATEST) {
-            lat->msgs[il] = r->pend_msgs[i];
-            ml[il++] = r->pend_meta[i];
-        } else {
-            fin->msgs[jf] = r->pend_msgs[i];
-            mf[jf++] = r->pend_meta[i];
-        }
+    all->count = fin->count = (uint32_t)n;
+    if (n) {
+        memcpy(all->msgs, r->pend_msgs, n * sizeof *r->pend_msgs);
+        memcpy(meta_of(all), r->pend_meta, n * sizeof *r->pend_meta);
+        memcpy(fin->msgs, all->msgs, n * per);
     }
     if (n > 0 && n < r->pend_len) {
         memmove(r->pend_msgs, r->pend_msgs + n, (r->pend_len - n) * sizeof *r->pend_msgs);
@@ -413,6 +406,15 @@ static bool take_msgs(mdl_rollup *r, msg_set *lat, msg_set *fin, uint32_t *taken
     r->pend_len -= n;
     *taken = (uint32_t)n;
     return true;
+}
+
+/* Does block `height` with `msg_count` messages get an XBlock (at both
+** levels, one attest offset)?  Omni's xchain.Block.ShouldAttest: every
+** block with messages, and every attest_interval-th height even if empty
+** (`xblocks: all`: every block). */
+static bool should_attest(const mdl_rollup *r, uint64_t height, uint32_t msg_count) {
+    if (msg_count > 0 || r->cfg.xblocks == MDL_XBLOCKS_ALL) return true;
+    return r->cfg.attest_interval != 0 && height % r->cfg.attest_interval == 0;
 }
 
 /* Gas a rejected submission pays (see rollup.h). */
@@ -515,23 +517,18 @@ static void schedule(mdl_rollup *r, uint64_t delay_ns, uint64_t type, uint64_t p
 }
 
 /* The Finalized XBlock block b would get if the chain as it is now became
-** final: the next Finalized offset after the unfinal blocks before b that
-** will have one.  Announced with provisional = true (not stored). */
+** final (its attest offset is fixed at production).  Announced with
+** provisional = true (not stored). */
 static void announce_provisional(mdl_rollup *r, const blk *b) {
     mdl_rollups *g = r->group;
     if (g->cb.on_xblock == NULL) return;
-    uint64_t offset = r->store[MDL_LEVEL_FINALIZED].last;
-    for (size_t i = 0; i < blk_count(r); i++) {
-        const blk *o = blk_at(r, i);
-        if (o->height >= b->height) break;
-        offset += o->fin.count || r->cfg.xblocks == MDL_XBLOCKS_ALL;
-    }
+    assert(b->offset != 0);
     xb_rec x;
     memset(&x, 0, sizeof x);
     x.header.source_chain_id = r->cfg.chain_id;
     x.header.consensus_chain_id = g->params.consensus_chain_id;
     x.header.conf_level = XR_CONF_FINALIZED;
-    x.header.offset = offset + 1;
+    x.header.offset = b->offset;
     x.header.source_block_height = b->height;
     x.header.source_block_hash = b->hash;
     x.block_ns = x.emitted_ns = b->time_ns;
@@ -561,9 +558,9 @@ static void produce_block(mdl_rollup *r) {
     b.height = r->height + 1;
     b.time_ns = now;
     block_hash(r, b.height, &r->head_hash, &b.hash);
-    msg_set lat, fin;
+    msg_set all, fin;
     uint32_t taken = 0;
-    if (!take_msgs(r, &lat, &fin, &taken)) {
+    if (!take_msgs(r, &all, &fin, &taken)) {
         fail(g);
         return;
     }
@@ -595,14 +592,17 @@ static void produce_block(mdl_rollup *r) {
     r->height = b.height;
     r->head_hash = b.hash;
     r->stats.blocks++;
-    /* 3. the Latest XBlock */
-    if (lat.count || r->cfg.xblocks == MDL_XBLOCKS_ALL) {
-        b.latest_offset = r->store[MDL_LEVEL_LATEST].last + 1;
-        if (!xblock_new(r, MDL_LEVEL_LATEST, b.height, &b.hash, now, lat)) {
+    /* 3. the XBlock's attest offset, and its Latest version */
+    if (should_attest(r, b.height, taken)) {
+        b.offset = ++r->next_offset;
+        if (!xblock_new(r, MDL_LEVEL_LATEST, b.offset, b.height, &b.hash, now, all)) {
             free(fin.msgs);
             fail(g);
             return;
         }
+    } else {
+        assert(taken == 0);
+        free(all.msgs);
     }
     b.fin = fin;
     if (!blk_push(r, &b)) {
@@ -610,7 +610,7 @@ static void produce_block(mdl_rollup *r) {
         fail(g);
         return;
     }
-    if (g->provisional && (fin.count || r->cfg.xblocks == MDL_XBLOCKS_ALL)) announce_provisional(r, &b);
+    if (g->provisional && b.offset != 0) announce_provisional(r, &b);
     if (g->cb.on_block) g->cb.on_block(g->cb.ctx, &info);
     schedule(r, sample_gap(&r->cfg.block_time, r->rng_block), EV_BLOCK, 0);
 }
@@ -722,8 +722,9 @@ static void finalize(mdl_rollup *r, uint64_t final_slot) {
             assert(bk.batch == b.id && bk.height == r->final_height + 1);
             r->final_height = bk.height;
             r->final_hash = bk.hash;
-            if (bk.fin.count || r->cfg.xblocks == MDL_XBLOCKS_ALL) {
-                if (!xblock_new(r, MDL_LEVEL_FINALIZED, bk.height, &bk.hash, bk.time_ns, bk.fin)) {
+            if (bk.offset != 0) {
+                if (!xblock_new(r, MDL_LEVEL_FINALIZED, bk.offset, bk.height, &bk.hash, bk.time_ns,
+                                bk.fin)) {
                     fail(r->group);
                     return;
                 }

@@ -19,15 +19,18 @@
 ** the limit; OP Stack's own elasticity/denominator are not modelled), never
 ** below min_base_fee.
 **
-** XBlocks and levels.  For each block and each level the block has an
-** XBlock of the block's messages *of that level's shard* (Latest-shard
-** messages in the Latest XBlock, Finalized-shard ones in the Finalized
-** XBlock), in call order.  (Omni's XBlock carries all of a block's messages
-** and relayers pick a stream's; the core's xr_attest_dest_proof selects by
-** destination only, so splitting by shard keeps a submission to one
-** destination within one stream.)  With `xblocks: nonempty` (the default,
-** Omni's "every block that contains XMsgs") a level's XBlock exists only if
-** it has messages; with `xblocks: all` every block has both.
+** XBlocks and levels.  As Omni forms them (lib/xchain Block.ShouldAttest,
+** halo/attest/voter): a block has one XBlock, holding every message the
+** block emitted (both shards, every destination) in call order, when it has
+** messages or its height is a multiple of `attest_interval` (an empty
+** XBlock, so a quiet chain's attestations keep moving; `attest_interval: 0`
+** never, `xblocks: all` makes every block have one).  That XBlock is
+** attested at both levels with the SAME attest offset: offsets count a
+** chain's XBlocks, not a level's, so (chain, Latest, n) and (chain,
+** Finalized, n) are the same block -- which lets an approved Finalized
+** attestation stand in for a Latest one that never reached quorum
+** (xr_attpool.h).  Relayers take from it the messages of one stream
+** (destination, shard) per submission (relay/relayer.h).
 **   - Latest: emitted when the block is produced.
 **   - Finalized: the batcher posts, every `batch_interval`, one L1
 **     transaction holding every block produced since its previous batch (gas
@@ -41,8 +44,8 @@
 **     final.  Batches finalize in order.  Each
 **     block of a final batch emits its Finalized XBlock, in height order, at
 **     the time of the L1 finality notice -- never earlier.
-** Attest offsets: per (rollup, level), the n-th emitted XBlock has offset n
-** (from 1), except replacements after a reorg (below).  Each XBlock's header
+** Attest offsets: per rollup, the n-th block that has an XBlock has offset n
+** (from 1) at both levels; a reorg's replacements keep theirs (below).  Each XBlock's header
 ** is (chain id, consensus chain id, level, offset, height, block hash); its
 ** attestation root is computed with xr_attest (message root over the
 ** messages in order; the all-zero root for an empty XBlock).
@@ -163,6 +166,7 @@ typedef struct mdl_rollup_config {
     double reorg_probability;       /* per block, [0, 1) */
     uint32_t reorg_depth_min, reorg_depth_max; /* 1 <= min <= max */
     mdl_xblock_policy xblocks;
+    uint64_t attest_interval;       /* blocks: an empty XBlock at every multiple; 0 none */
     /* portal (source side) */
     uint64_t xmsg_min_gas_limit, xmsg_max_gas_limit;
     uint32_t xmsg_max_data_bytes;   /* <= XR_MAX_DATA_BYTES */

@@ -29,6 +29,12 @@
 #define S 1000000000ull
 #define MIN (60ull * S)
 
+/* An empty XBlock is attested every hour of blocks: Omni sets each portal's
+** attestInterval to 1 h / the chain's block period on mainnet
+** (omni-network/omni e2e/types, intervalFromPeriod; lib/xchain
+** Block.ShouldAttest). */
+#define ATTEST_TARGET_S 3600ull
+
 const char *const mdl_rollup_preset_names[] = {"op", "arbitrum", "zk", NULL};
 
 static void common(mdl_rollup_config *c) {
@@ -43,6 +49,7 @@ static void common(mdl_rollup_config *c) {
     c->reorg_depth_min = 1;
     c->reorg_depth_max = 2;
     c->xblocks = MDL_XBLOCKS_NONEMPTY;
+    c->attest_interval = 0; /* set per preset below */
     c->xmsg_min_gas_limit = pc.xmsg_min_gas_limit;
     c->xmsg_max_gas_limit = pc.xmsg_max_gas_limit;
     c->xmsg_max_data_bytes = pc.xmsg_max_data_bytes;
@@ -71,6 +78,7 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         c->min_base_fee_wei = GWEI / 100;
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 150000;
+        c->attest_interval = ATTEST_TARGET_S * 4; /* 1 h of 250 ms blocks */
         break;
     case MDL_PRESET_OP:
         /* OP Stack (OP Mainnet, Base): 2 s blocks (OP Stack specs,
@@ -86,6 +94,7 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         c->min_base_fee_wei = 1;
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 21000;
+        c->attest_interval = ATTEST_TARGET_S / 2; /* 1 h of 2 s blocks */
         break;
     case MDL_PRESET_ZK:
         /* zk rollups (zkSync-, Scroll-, Linea-like): blocks every ~1-3 s
@@ -107,6 +116,7 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         c->proof = true;
         c->proof_delay = sim_lat_lognormal(30 * MIN, 0.5);
         c->proof_gas = 500000;
+        c->attest_interval = ATTEST_TARGET_S / 2; /* 1 h of 2 s blocks on average */
         break;
     default:
         assert(!"unknown preset");

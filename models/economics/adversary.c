@@ -316,6 +316,15 @@ static forged *find_forged(const mdl_adversary *a, uint64_t chain_id, uint8_t co
     return NULL;
 }
 
+/* A message of XBlock xb to `to` that a submission of xb's attestation can
+** carry: every XBlock holds its block's messages of both shards, and a
+** Latest attestation proves only the Latest shard (relayer.h). */
+static bool forgeable(const mdl_xblock *xb, const xr_xmsg *m, uint64_t to) {
+    if (m->dest_chain_id != to) return false;
+    return xb->header.conf_level == XR_CONF_FINALIZED ||
+           XR_SHARD_CONF_LEVEL(m->shard_id) == xb->header.conf_level;
+}
+
 /* The colluding relayer's source of XBlocks (mdl_relayer_source). */
 static bool forged_get(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
                        mdl_xblock *out) {
@@ -463,7 +472,7 @@ static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
     for (size_t i = 0; i < n; i++) {
         f->msgs[i] = xb->msgs[i];
         f->meta[i] = xb->meta[i];
-        if (xb->msgs[i].dest_chain_id != c->cfg->to_chain) continue;
+        if (!forgeable(xb, &xb->msgs[i], c->cfg->to_chain)) continue;
         f->msgs[i].to = attacker;
         f->msgs[i].data = forged_data;
         f->msgs[i].data_len = FORGED_DATA_BYTES;
@@ -501,7 +510,7 @@ void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb) {
         if (cf->attack != MDL_ATTACK_FORGE || c->forged_left == 0 || xb->emitted_ns < cf->at_ns) continue;
         if (xb->header.source_chain_id != cf->from_chain || xb->level != cf->level) continue;
         bool any = false;
-        for (size_t i = 0; i < xb->msg_count && !any; i++) any = xb->msgs[i].dest_chain_id == cf->to_chain;
+        for (size_t i = 0; i < xb->msg_count && !any; i++) any = forgeable(xb, &xb->msgs[i], cf->to_chain);
         if (!any) continue;
         forge(a, k, xb);
         return; /* one coalition forges one XBlock */

@@ -52,6 +52,14 @@ typedef struct stream {
     uint64_t next_offset;
 } stream;
 
+/* What one relayer has sent of one message stream: Omni's msgOffsetFilter
+** (relayer/app), so an XBlock attested at both levels is not sent twice. */
+typedef struct sent_stream {
+    uint32_t relayer;
+    uint64_t source, dest, shard;
+    uint64_t offset;       /* highest stream offset sent */
+} sent_stream;
+
 struct mdl_relayers {
     sim_engine *engine;
     mdl_rollups *rs;
@@ -65,6 +73,8 @@ struct mdl_relayers {
     uint32_t tx_count, tx_cap, tx_free;
     stream *streams;
     size_t stream_count, stream_cap;
+    sent_stream *sent;
+    size_t sent_count, sent_cap;
     mdl_relayer_stats *stats;
     mdl_relayer_sent_fn sent_fn;
     void *sent_ctx;
@@ -207,29 +217,60 @@ static uint32_t choose_sigs(const mdl_relayers *r, const job *jb) {
     return jb->sig_count;
 }
 
+/* The relayer's record of stream (source, dest, shard), created at the
+** offset the destination portal has executed (what an eth_call reads);
+** NULL when out of memory. */
+static sent_stream *sent_of(mdl_relayers *r, uint32_t relayer, uint64_t source, uint64_t dest,
+                            uint64_t shard) {
+    for (size_t i = 0; i < r->sent_count; i++) {
+        sent_stream *s = &r->sent[i];
+        if (s->relayer == relayer && s->source == source && s->dest == dest && s->shard == shard)
+            return s;
+    }
+    if (r->sent_count == r->sent_cap) {
+        size_t cap = r->sent_cap ? r->sent_cap * 2 : 32;
+        sent_stream *ns = realloc(r->sent, cap * sizeof *ns);
+        if (!ns) return NULL;
+        r->sent = ns;
+        r->sent_cap = cap;
+    }
+    mdl_rollup *d = mdl_rollups_find(r->rs, dest);
+    uint64_t done = d ? xr_portal_in_offset(mdl_rollup_portal(d), source, shard) : 0;
+    r->sent[r->sent_count] = (sent_stream){relayer, source, dest, shard, done};
+    return &r->sent[r->sent_count++];
+}
+
+/* One submission of stream (source, dest_chain, shard): the XBlock's
+** messages of that stream not sent yet, with their multi-proof. */
 static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const mdl_xblock *xb,
-                      uint64_t dest_chain, uint64_t now_ns) {
+                      uint64_t dest_chain, uint64_t shard_id, uint64_t now_ns) {
     size_t n = xb->msg_count, order_count = 0, proof_count = 0, flag_count = 0;
-    int rc = xr_attest_dest_proof(xb->msgs, n, dest_chain, r->node_work, XR_ATTEST_PROOF_NODE_WORK(n),
-                                  r->index_work, XR_ATTEST_PROOF_INDEX_WORK(n), r->order,
-                                  XR_MAX_XBLOCK_MSGS, &order_count, r->proof, XR_MAX_PROOF_NODES,
-                                  &proof_count, r->flags, XR_MAX_PROOF_FLAGS, &flag_count);
+    sent_stream *ss = sent_of(r, relayer, jb->header.source_chain_id, dest_chain, shard_id);
+    if (!ss) {
+        fail(r, "out of memory");
+        return;
+    }
+    int rc = xr_attest_stream_proof(xb->msgs, n, dest_chain, shard_id, ss->offset, r->node_work,
+                                    XR_ATTEST_PROOF_NODE_WORK(n), r->index_work,
+                                    XR_ATTEST_PROOF_INDEX_WORK(n), r->order, XR_MAX_XBLOCK_MSGS,
+                                    &order_count, r->proof, XR_MAX_PROOF_NODES, &proof_count,
+                                    r->flags, XR_MAX_PROOF_FLAGS, &flag_count);
     if (rc != 0) {
         fail(r, "relayer: building a multi-proof failed");
         return;
     }
     if (order_count == 0) return;
     if (order_count > XR_MAX_SUBMISSION_MSGS) {
-        fail(r, "relayer: an XBlock holds more messages for one destination than a submission can");
+        fail(r, "relayer: an XBlock holds more messages for one stream than a submission can");
         return;
     }
-    uint64_t msg_gas = 0, last_offset = 0, shard = 0;
+    uint64_t msg_gas = 0, last_offset = 0, shard = shard_id;
     for (size_t i = 0; i < order_count; i++) {
         r->msgs[i] = xb->msgs[r->order[i]];
         msg_gas += r->msgs[i].gas_limit;
         if (r->msgs[i].offset > last_offset) last_offset = r->msgs[i].offset;
-        shard = r->msgs[i].shard_id;
     }
+    ss->offset = last_offset;
     xr_submission s = {
         .attestation_root = jb->root,
         .valset_id = jb->valset_id,
@@ -287,10 +328,32 @@ static void handle_job(void *ctx, sim_engine *e, const sim_event *ev) {
                                      &jb->root, &xb);
     }
     if (found) {
+        /* The XBlock's shards, ascending; a Latest attestation proves only
+        ** Latest shards, a Finalized one every shard (relayer/app worker.go,
+        ** attestationForShard). */
+        uint64_t shards[8];
+        size_t ns = 0;
+        for (size_t i = 0; i < xb.msg_count; i++) {
+            uint64_t sh = xb.msgs[i].shard_id;
+            if (jb->header.conf_level != XR_CONF_FINALIZED &&
+                XR_SHARD_CONF_LEVEL(sh) != jb->header.conf_level)
+                continue;
+            size_t at = 0;
+            while (at < ns && shards[at] < sh) at++;
+            if (at < ns && shards[at] == sh) continue;
+            if (ns == sizeof shards / sizeof shards[0]) {
+                fail(r, "relayer: an XBlock with more shards than a relayer tracks");
+                break;
+            }
+            memmove(shards + at + 1, shards + at, (ns - at) * sizeof *shards);
+            shards[at] = sh;
+            ns++;
+        }
         for (size_t d = 0; d < mdl_rollups_count(r->rs) && !r->error; d++) {
             uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(r->rs, d));
             if (dest == jb->header.source_chain_id) continue;
-            submit_to(r, relayer, jb, &xb, dest, sim_now_ns(e));
+            for (size_t k = 0; k < ns && !r->error; k++)
+                submit_to(r, relayer, jb, &xb, dest, shards[k], sim_now_ns(e));
         }
     }
     job_release(r, j);
@@ -337,6 +400,7 @@ void mdl_relayers_free(mdl_relayers *r) {
     free(r->jobs);
     free(r->txs);
     free(r->streams);
+    free(r->sent);
     free(r->held);
     free(r->stats);
     free(r->node_work);

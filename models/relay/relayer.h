@@ -17,9 +17,16 @@
 **   retries        how often a submission rejected for a reason other than
 **                  "already executed" is sent again, after `retry_backoff`
 **                  and with the fee multiplier doubled each time
-** One submission carries all of an XBlock's messages for a destination
-** (an XBlock holds at most XR_MAX_SUBMISSION_MSGS); batching across XBlocks
-** is impossible because a submission proves messages against one root.
+** As Omni's relayer (relayer/app worker.go): one submission per message
+** stream (destination, shard) that has messages in the attested XBlock and
+** that the attestation's level proves -- a Latest attestation the Latest
+** shards, a Finalized one every shard -- carrying only the stream's
+** messages this relayer has not sent yet (its per-stream filter starts at
+** the offset the destination has executed).  So a block's Latest-shard
+** messages go with its Latest attestation, or with its Finalized one when
+** the Latest attestation never came.  (An XBlock holds at most
+** XR_MAX_SUBMISSION_MSGS; batching across XBlocks is impossible because a
+** submission proves messages against one root.)
 **
 ** Validator sets: a submission carries the id of the set that signed it.
 ** A relayer never sends one to a portal that does not know that set yet

@@ -188,6 +188,9 @@ bool mdl_messages_on_xblock(mdl_messages *m, const mdl_xblock *xb) {
         m->ids_pool[m->pool_len++] = id;
         if (!m->have_base || id < m->base || id - m->base >= m->len) continue;
         mdl_msg_life *l = &m->msgs[id - m->base];
+        /* every XBlock holds every message of its block: the one at the
+        ** message's own level says when it reached that level */
+        if (l->conf_level != h->conf_level) continue;
         l->source_height = h->source_block_height;
         l->source_block_ns = xb->block_ns;
         l->attest_offset = h->offset;
@@ -208,6 +211,9 @@ static void stamp_attestation(mdl_messages *m, uint64_t chain, uint8_t level, ui
         uint64_t id = m->ids_pool[x->first + i];
         if (id < m->base || id - m->base >= m->len) continue;
         mdl_msg_life *l = &m->msgs[id - m->base];
+        /* a Latest attestation proves only Latest-shard messages; a
+        ** Finalized one every message (relayer/app attestationForShard) */
+        if (level != XR_CONF_FINALIZED && l->conf_level != level) continue;
         uint64_t *t = approval ? &l->approved_ns : &l->first_vote_ns;
         if (*t == MDL_NEVER) *t = now_ns;
     }

@@ -262,6 +262,9 @@ bool mdl_xchain_start(mdl_xchain *x) {
 }
 
 void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_approved *a) {
+    /* A fuzzy offset approved by its Finalized attestation: that one was
+    ** approved (and relayed, carrying every shard) before; nothing to do. */
+    if (a->finalized_override) return;
     if (mdl_adversary_is_forged(x->adversary, &a->header, &a->root)) {
         mdl_adversary_on_approved(x->adversary, now_ns, a);
         return;

@@ -4,8 +4,9 @@
 ** rule "a coalition is slashed exactly when its withdrawal delay exceeds the
 ** time needed to prove and include the evidence".
 **   - below 1/3 of the power: no loss of safety or liveness;
-**   - from 1/3 up to the quorum: liveness may be lost, nothing forged
-**     executes;
+**   - from 1/3 up to the quorum: nothing forged executes; the fast stream
+**     the forged root split waits for finality (the Finalized attestation
+**     overrides the stuck offset, as Omni's keeper does) but loses nothing;
 **   - above the quorum: forged messages execute;
 **   - the restaking ledger balances to the gwei after every run.
 ** Scenario: tests/scenario/data/attack.yaml (7 equal verifiers, so k of 7
@@ -30,6 +31,7 @@
 
 typedef struct outcome {
     mdl_verdicts v;
+    mdl_finality latest;
     mdl_coalition_result c;
     char digest[33];
 } outcome;
@@ -62,6 +64,7 @@ static void run_attack(uint32_t k, uint64_t seed, const char *extra1, const char
     mdl_adversary_result(a, 0, s.sim_ns, &o->c);
     assert_int_equal(o->c.members, k);
     o->v = s.xchain.verdicts;
+    o->latest = s.xchain.latest;
     memcpy(o->digest, s.digest, sizeof o->digest);
     assert_int_equal(o->v.conflicts, 0); /* consensus safety holds in every case */
     assert_true(o->c.forged_msgs > 0);   /* the coalition did forge */
@@ -94,11 +97,16 @@ static void test_attacks_a_third_to_quorum_nothing_forged(void **state) {
             assert_int_equal(o.c.forged_approved, 0);
             assert_int_equal(o.v.forged_executed, 0);
             assert_false(o.v.unsafe);
+            /* neither root reaches the quorum at that offset, but its Finalized
+            ** attestation stands in for it: every fast message still executes */
+            assert_int_equal(o.latest.executed, o.latest.emitted);
             stalled += o.v.stalled;
         }
     }
-    /* neither root reaches the quorum: arb's fast stream stops at that offset */
-    assert_int_equal(stalled, 2 * SEEDS);
+    print_message("runs with a message delayed beyond 30 s: %llu of %d\n", (unsigned long long)stalled, 2 * SEEDS);
+    /* ... after waiting for the chain's finality (batches every 20 s, then
+    ** L1 finality): beyond the 30 s bound in some runs */
+    assert_true(stalled > 0);
 }
 
 static void test_attacks_above_quorum_forged_executes(void **state) {

@@ -185,6 +185,60 @@ static void test_attest_dest_proofs_random(void **state) {
     printf("destination proofs verified: %zu\n", verified);
     assert_true(verified > 100);
 }
+/* Stream proofs (xr_attest_stream_proof): an XBlock with both shards to
+** several destinations; each (destination, shard, after_offset) selects
+** exactly the messages of that stream above the offset, in block order,
+** and the proof verifies against the whole XBlock's root. */
+static void test_attest_stream_proofs_random(void **state) {
+    (void)state;
+    rng_state = 41;
+    static xblock b;
+    size_t verified = 0;
+    for (int t = 0; t < 40; t++) {
+        make_xblock(&b, 1 + rnd() % 120, 1 + rnd() % 4);
+        /* both shards; per (dest, shard) offsets 1, 2, ... in block order */
+        uint64_t next[8][2] = {{0}};
+        for (size_t i = 0; i < b.n; i++) {
+            xr_xmsg *m = &b.msgs[i];
+            if (m->dest_chain_id == 0) continue;
+            int fin = (int)(rnd() & 1);
+            m->shard_id = XR_SHARD(fin ? XR_CONF_FINALIZED : XR_CONF_LATEST);
+            m->offset = ++next[m->dest_chain_id][fin];
+        }
+        xr_hash att;
+        assert_int_equal(xr_attest_xblock_root(&b.h, b.msgs, b.n, work, 2 * MAXM, &att), 0);
+        for (uint64_t dest = 1; dest <= 5; dest++) {
+            for (int fin = 0; fin < 2; fin++) {
+                uint64_t shard = XR_SHARD(fin ? XR_CONF_FINALIZED : XR_CONF_LATEST);
+                uint64_t after = next[dest][fin] ? rnd() % (next[dest][fin] + 1) : 0;
+                size_t k = 0, np = 0, nf = 0;
+                assert_int_equal(xr_attest_stream_proof(b.msgs, b.n, dest, shard, after, node_work,
+                                                        2 * MAXM, index_work, 2 * MAXM, order, MAXM,
+                                                        &k, proof, 2 * MAXM, &np, flags, 2 * MAXM,
+                                                        &nf),
+                                 0);
+                size_t want = 0;
+                for (size_t i = 0; i < b.n; i++) {
+                    const xr_xmsg *m = &b.msgs[i];
+                    if (m->dest_chain_id == dest && m->shard_id == shard && m->offset > after) {
+                        assert_true(want < k);
+                        assert_int_equal(order[want], i);
+                        want++;
+                    }
+                }
+                assert_int_equal(k, want);
+                if (k == 0) continue;
+                for (size_t i = 0; i < k; i++) sub[i] = b.msgs[order[i]];
+                assert_int_equal(xr_attest_verify(&b.h, sub, k, proof, np, flags, nf, &att, work,
+                                                  2 * MAXM), 0);
+                verified++;
+            }
+        }
+    }
+    printf("stream proofs verified: %zu\n", verified);
+    assert_true(verified > 100);
+}
+
 
 static void test_attest_verify_rejects(void **state) {
     (void)state;
@@ -313,6 +367,7 @@ int main(void) {
         cmocka_unit_test(test_attest_leaves_are_domain_separated),
         cmocka_unit_test(test_attest_roots),
         cmocka_unit_test(test_attest_dest_proofs_random),
+        cmocka_unit_test(test_attest_stream_proofs_random),
         cmocka_unit_test(test_attest_verify_rejects),
         cmocka_unit_test(test_attest_no_messages_for_dest),
         cmocka_unit_test(test_attest_submission_roundtrip_verifies),

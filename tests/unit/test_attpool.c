@@ -1,7 +1,8 @@
 /*
 ** Tests of attestation aggregation (protocol/xr_attpool): quorum by power,
 ** offset order, window, duplicates and equivocation, capacity and the
-** reuse of freed records, the order of approval signatures, and a
+** reuse of freed records, the order of approval signatures, the Finalized
+** override of a stuck Latest offset, and a
 ** differential test against a naive model on random vote streams.
 */
 #include <setjmp.h>
@@ -289,6 +290,66 @@ static void test_attpool_signers_sorted_any_order(void **state) {
     }
 }
 
+/* halo/attest/keeper maybeOverrideFinalized: a Latest offset whose votes
+** split so that no root has quorum is approved once the Finalized
+** attestation at the same offset was approved in an earlier block; a
+** Latest offset with no votes, or a Finalized one, is never overridden. */
+static void test_attpool_finalized_override(void **state) {
+    (void)state;
+    uint64_t powers[7] = {1, 1, 1, 1, 1, 1, 1}; /* quorum needs 5 of 7 */
+    xr_attpool_cfg c;
+    cfg_small(&c, 8, 64);
+    fix f;
+    fix_init(&f, powers, 7, &c);
+    xr_attpool_approval ap;
+    /* Latest 1: 3 on root 0xa1, 3 on its reorged replacement 0xb1: stuck */
+    for (uint32_t v = 0; v < 3; v++) assert_int_equal(add(&f, v, 9, XR_CONF_LATEST, 1, 0xa1), 0);
+    for (uint32_t v = 3; v < 6; v++) assert_int_equal(add(&f, v, 9, XR_CONF_LATEST, 1, 0xb1), 0);
+    /* Latest 2: quorum, waiting behind 1 */
+    for (uint32_t v = 0; v < 5; v++) assert_int_equal(add(&f, v, 9, XR_CONF_LATEST, 2, 0xa2), 0);
+    xr_attpool_begin_block(f.p);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
+    /* Finalized 1 reaches quorum in this block: approved, but the Latest
+    ** override waits for the next block (the keeper sees it there) */
+    for (uint32_t v = 0; v < 5; v++) assert_int_equal(add(&f, v, 9, XR_CONF_FINALIZED, 1, 0xf1), 0);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+    assert_int_equal(ap.header.conf_level, XR_CONF_FINALIZED);
+    assert_false(ap.finalized_override);
+    assert_int_equal(ap.sig_count, 5);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
+    assert_int_equal(xr_attpool_last_approved(f.p, 9, XR_CONF_LATEST), 0);
+    /* next block: Latest 1 by override, then Latest 2 by its quorum */
+    xr_attpool_begin_block(f.p);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+    assert_true(ap.finalized_override);
+    assert_int_equal(ap.header.conf_level, XR_CONF_LATEST);
+    assert_int_equal(ap.header.offset, 1);
+    assert_int_equal(ap.sig_count, 0);
+    assert_int_equal(ap.signed_power, 3);
+    assert_int_equal(ap.total_power, 7);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+    assert_false(ap.finalized_override);
+    assert_int_equal(ap.header.offset, 2);
+    assert_int_equal(ap.sig_count, 5);
+    assert_int_equal(xr_attpool_last_approved(f.p, 9, XR_CONF_LATEST), 2);
+    /* Finalized 2 and 3 approved; Latest 3 has no votes: nothing to override */
+    for (uint32_t v = 0; v < 5; v++) assert_int_equal(add(&f, v, 9, XR_CONF_FINALIZED, 2, 0xf2), 0);
+    for (uint32_t v = 0; v < 5; v++) assert_int_equal(add(&f, v, 9, XR_CONF_FINALIZED, 3, 0xf3), 0);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 1);
+    assert_int_equal(xr_attpool_last_approved(f.p, 9, XR_CONF_FINALIZED), 3);
+    xr_attpool_begin_block(f.p);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
+    assert_int_equal(xr_attpool_last_approved(f.p, 9, XR_CONF_LATEST), 2);
+    /* a Finalized offset split below quorum stays pending: no override */
+    for (uint32_t v = 0; v < 3; v++) assert_int_equal(add(&f, v, 9, XR_CONF_FINALIZED, 4, 0xc4), 0);
+    for (uint32_t v = 3; v < 6; v++) assert_int_equal(add(&f, v, 9, XR_CONF_FINALIZED, 4, 0xd4), 0);
+    xr_attpool_begin_block(f.p);
+    assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
+    assert_int_equal(xr_attpool_last_approved(f.p, 9, XR_CONF_FINALIZED), 3);
+    free(f.mem);
+}
+
 /* Naive model: every vote in a flat list; approve by brute force. */
 typedef struct nvote {
     uint32_t who;
@@ -395,6 +456,7 @@ int main(void) {
         cmocka_unit_test(test_attpool_set_last_approved),
         cmocka_unit_test(test_attpool_capacity_reuses_freed_records),
         cmocka_unit_test(test_attpool_signers_sorted_any_order),
+        cmocka_unit_test(test_attpool_finalized_override),
         cmocka_unit_test(test_attpool_differential_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,8 +96,23 @@ static void on_xblock(void *ctx, const mdl_xblock *xb) {
     assert_memory_equal(mr.bytes, xb->msg_root.bytes, 32);
     assert_int_equal(xb->header.consensus_chain_id, CCHAIN);
     assert_int_equal(xb->header.conf_level, mdl_level_conf(xb->level));
-    for (size_t i = 0; i < xb->msg_count; i++)
-        assert_int_equal(XR_SHARD_CONF_LEVEL(xb->msgs[i].shard_id), xb->header.conf_level);
+    /* one XBlock per block, holding every message of the block (both
+    ** shards), its attest offset the same at both levels: the Finalized
+    ** one repeats the Latest one at that offset, messages, height and all */
+    if (xb->level == MDL_LEVEL_FINALIZED && !xb->provisional) {
+        const xb_copy *lat = NULL;
+        for (size_t i = 0; i < f->nxb - 1; i++) {
+            const xb_copy *o = &f->xb[i];
+            if (o->v.level == MDL_LEVEL_LATEST && !o->v.orphaned && o->v.rollup == xb->rollup &&
+                o->v.header.offset == xb->header.offset)
+                lat = o;
+        }
+        assert_non_null(lat);
+        assert_int_equal(lat->v.header.source_block_height, xb->header.source_block_height);
+        assert_memory_equal(lat->v.header.source_block_hash.bytes, xb->header.source_block_hash.bytes, 32);
+        assert_int_equal(lat->v.msg_count, xb->msg_count);
+        for (size_t i = 0; i < xb->msg_count; i++) assert_int_equal(lat->ids[i], xb->meta[i].id);
+    }
 }
 
 static void on_block(void *ctx, const mdl_rollup_block *b) {
@@ -335,6 +350,8 @@ static void check_messages_once(fx *f, uint64_t max_id_final) {
         const xb_copy *c = &f->xb[i];
         if (c->v.orphaned || superseded[i]) continue;
         for (size_t k = 0; k < c->v.msg_count; k++) {
+            /* each XBlock holds both shards: a message counts at its own level */
+            if (XR_SHARD_CONF_LEVEL(c->msgs[k].shard_id) != c->v.header.conf_level) continue;
             assert_true(c->ids[k] < n);
             assert_int_equal(seen[c->ids[k]], 0);
             seen[c->ids[k]] = 1;
@@ -407,12 +424,29 @@ static void test_rollup_xblocks_all_policy_and_get(void **state) {
     (void)state;
     mdl_rollup_config c[2] = {arb("a", 10), arb("b", 20)};
     c[0].xblocks = MDL_XBLOCKS_ALL;
+    c[1].attest_interval = 40; /* an empty XBlock every 40 blocks (10 s) */
     fx f;
     fx_open(&f, c, 2, NULL, 3 * S);
     f.finalized_every = 3;
     sim_engine_run(f.e, 1800 * S, NULL);
     check_levels(&f, 2);
     mdl_rollup *a = mdl_rollups_get(f.rs, 0), *b = mdl_rollups_get(f.rs, 1);
+    /* b: an XBlock for each block with messages and for each 40th height
+    ** (lib/xchain Block.ShouldAttest), and for no other block */
+    uint64_t hb = mdl_rollup_height(b);
+    bool *has = calloc(hb + 1, sizeof *has);
+    size_t empty = 0;
+    for (size_t i = 0; i < f.nxb; i++) {
+        const mdl_xblock *v = &f.xb[i].v;
+        if (v->rollup != 1 || v->level != MDL_LEVEL_LATEST || v->orphaned) continue;
+        uint64_t h = v->header.source_block_height;
+        assert_true(v->msg_count > 0 || h % 40 == 0);
+        empty += v->msg_count == 0;
+        has[h] = true;
+    }
+    for (uint64_t h = 40; h <= hb; h += 40) assert_true(has[h]);
+    assert_true(empty > 0);
+    free(has);
     /* all: one Latest XBlock per block (empty ones too) */
     assert_int_equal(mdl_rollup_xblock_last_offset(a, MDL_LEVEL_LATEST), mdl_rollup_height(a));
     /* nonempty: fewer XBlocks than blocks on b */

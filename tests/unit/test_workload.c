@@ -330,8 +330,10 @@ static void test_workload_rejections_reported(void **state) {
 
 /* ---- end to end: workload -> rollups -> an instant relayer -> portals ------- */
 
-/* For every XBlock, at once: one submission per destination, signed by the
-** one validator, sent to that destination's next block. */
+/* For every XBlock, at once: one submission per destination of the stream
+** of the XBlock's own level (shard id == level; every XBlock holds both
+** shards), signed by the one validator, sent to that destination's next
+** block. */
 static void relay_xblock(void *ctx, const mdl_xblock *xb) {
     fx *f = ctx;
     if (xb->orphaned || xb->msg_count == 0) return;
@@ -343,8 +345,9 @@ static void relay_xblock(void *ctx, const mdl_xblock *xb) {
     for (size_t d = 0; d < 3; d++) {
         mdl_rollup *dst = mdl_rollups_get(f->rs, d);
         size_t oc = 0, pc = 0, fc = 0;
-        assert_int_equal(xr_attest_dest_proof(xb->msgs, xb->msg_count, mdl_rollup_chain_id(dst), node_work, 2048,
-                                              index_work, 2048, order, 1024, &oc, proof, 1024, &pc, flags, 1024, &fc),
+        assert_int_equal(xr_attest_stream_proof(xb->msgs, xb->msg_count, mdl_rollup_chain_id(dst),
+                                                xb->header.conf_level, 0, node_work, 2048, index_work,
+                                                2048, order, 1024, &oc, proof, 1024, &pc, flags, 1024, &fc),
                          0);
         if (oc == 0) continue;
         uint64_t gas = 1000000;
