@@ -5,10 +5,7 @@
 ** layout() -- the same function computes xr_bft_mem_size -- into the node
 ** header, validator storage, proposer priorities, round slots with one vote
 ** record per validator and step (and per-block-id tallies of their power),
-** block slots, the candidate attestation pool (records found through an
-** open-addressing index that grows and shrinks with their number inside
-** its fixed allocation; used records are also on two lists, the node's own
-** votes and peers'), the
+** block slots, the candidate attestation pool (xr_candpool), the
 ** attestation pool, the next-height buffer, the commit history, a memo of
 ** computed attestation roots and scratch buffers.  Nothing grows after
 ** init, and pools hand out never-used entries lazily, so memory a run does
@@ -32,6 +29,7 @@
 
 #include "xr_assert.h"
 #include "xr_attest.h"
+#include "xr_candpool.h"
 #include "xr_err.h"
 #include "xr_evidence.h"
 #include "xr_keccak.h"
@@ -41,7 +39,6 @@
 #define MAX_CATCHUP_ROUNDS 2u
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
 #define ROOT_MEMO 256u           /* remembered attestation roots (power of two) */
-#define MIN_BUCKETS 256u         /* candidate index slots in use at least (power of two) */
 
 enum { V_NONE = 0, V_NIL = 1, V_BLOCK = 2 };
 
@@ -104,16 +101,6 @@ typedef struct bslot {
     uint32_t len;
     uint8_t *bytes;              /* [max_block_bytes] */
 } bslot;
-
-/* Links first, then the key: a lookup confirming a hit reads the first
-** cache line or two. */
-typedef struct cand {
-    uint32_t next;               /* free list */
-    uint32_t lprev, lnext;       /* list of the used ones, own or peers' */
-    uint8_t used;
-    uint8_t own;
-    xr_att_vote v;
-} cand;
 
 /* An attestation root this node computed, by the header and message root it
 ** was computed from: the ~100 validators' votes for one XBlock share it, so
@@ -207,14 +194,7 @@ struct xr_bft {
     served *served;              /* [max_validators] last catch-up reply per peer */
     uint64_t *seen_height;       /* [max_validators] highest verified height seen */
 
-    cand *cands;
-    uint64_t *buckets;           /* the candidate index (see cand_find) */
-    uint32_t nbuckets;           /* slots in use: a power of two, 2..8x cand_count */
-    uint32_t nbuckets_max;       /* allocated: a power of two >= 2 * pending_votes */
-    uint32_t cand_free;          /* freed slots, LIFO */
-    uint32_t cand_fresh;         /* slots [cand_fresh, pending_votes) never used */
-    uint32_t cand_count;
-    uint32_t cand_list[2];       /* heads: [0] peers' votes, [1] own votes */
+    xr_candpool *cands;          /* candidate attestation votes (xr_candpool.h) */
 
     xr_attpool *att;
 
@@ -236,6 +216,14 @@ struct xr_bft {
     int call_rc;                 /* XR_ERR_NOSPACE once an action was lost */
     xr_bft_stats stats;
 };
+
+/* Debug builds check every invariant after each public call (invariants()). */
+#ifndef NDEBUG
+static void invariants(const xr_bft *b);
+#define INVARIANTS(b) invariants(b)
+#else
+#define INVARIANTS(b) ((void)(b))
+#endif
 
 /* ---- configuration and layout -------------------------------------------- */
 
@@ -270,6 +258,7 @@ void xr_bft_cfg_default(xr_bft_cfg *cfg) {
 }
 
 static xr_attpool_cfg att_cfg(const xr_bft_cfg *cfg) {
+    XR_ASSERT(cfg != NULL);
     xr_attpool_cfg a;
     a.max_streams = cfg->att_streams;
     a.window = cfg->att_window;
@@ -294,19 +283,15 @@ static bool cfg_ok(const xr_bft_cfg *c) {
 }
 
 static uint32_t block_bytes_max(const xr_bft_cfg *c) {
+    XR_ASSERT(c != NULL);
     return (uint32_t)xr_bft_block_len(c->max_block_votes, c->max_payload_bytes);
 }
 
 static uint32_t msg_bytes_max(const xr_bft_cfg *c) {
+    XR_ASSERT(c != NULL);
     size_t p = XR_BFT_PROPOSAL_CORE_BYTES + 4u + block_bytes_max(c);
     size_t q = XR_BFT_VOTE_CORE_BYTES + 2u + (size_t)c->max_ext_votes * XR_BFT_EXT_ENTRY_BYTES;
     return (uint32_t)(p > q ? p : q);
-}
-
-static uint32_t pow2_at_least(uint32_t n) {
-    uint32_t p = 1;
-    while (p < n) p <<= 1;
-    return p;
 }
 
 typedef struct carver {
@@ -315,6 +300,8 @@ typedef struct carver {
 } carver;
 
 static void *carve(carver *cv, size_t n) {
+    XR_ASSERT(cv != NULL);
+    XR_ASSERT(cv->used <= SIZE_MAX - n - 15u);
     size_t at = (cv->used + 15u) & ~(size_t)15u;
     cv->used = at + n;
     return cv->base ? cv->base + at : NULL;
@@ -322,6 +309,8 @@ static void *carve(carver *cv, size_t n) {
 
 /* Carve every array for cfg; fill b's pointers when cv->base is set. */
 static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
+    XR_ASSERT(cfg_ok(c) && cv != NULL);
+    XR_ASSERT(cv->base == NULL || b != NULL);
     uint32_t n = c->max_validators;
     uint32_t nslots = c->round_slots, nblocks = 2u * c->round_slots + 4u;
     uint32_t mbb = block_bytes_max(c);
@@ -339,9 +328,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     uint8_t *crounds = carve(cv, n);
     served *srv = carve(cv, sizeof(served) * n);
     uint64_t *seenh = carve(cv, sizeof(uint64_t) * n);
-    uint32_t nbuckets = pow2_at_least(c->pending_votes * 2u);
-    cand *cands = carve(cv, sizeof(cand) * c->pending_votes);
-    uint64_t *buckets = carve(cv, sizeof(uint64_t) * nbuckets);
+    void *candmem = carve(cv, xr_candpool_mem_size(c->pending_votes));
     void *attmem = carve(cv, xr_attpool_mem_size(&a));
     fentry *fut = carve(cv, sizeof(fentry) * (c->future_msgs ? c->future_msgs : 1u));
     uint8_t *futb = carve(cv, c->future_bytes ? c->future_bytes : 1u);
@@ -380,10 +367,6 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     memset(srv, 0, sizeof(served) * n);
     b->seen_height = seenh;
     memset(seenh, 0, sizeof(uint64_t) * n);
-    b->cands = cands;
-    b->buckets = buckets;
-    b->nbuckets_max = nbuckets;
-    b->nbuckets = nbuckets < MIN_BUCKETS ? nbuckets : MIN_BUCKETS;
     b->fut = fut;
     b->fut_bytes = futb;
     b->hists = hists;
@@ -398,6 +381,9 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     b->memo = memo;
     memset(memo, 0, sizeof(rmemo) * ROOT_MEMO);
     int rc = xr_attpool_init(&b->att, attmem, xr_attpool_mem_size(&a), &a);
+    XR_ASSERT(rc == 0);
+    rc = xr_candpool_init(&b->cands, candmem, xr_candpool_mem_size(c->pending_votes),
+                          c->pending_votes);
     XR_ASSERT(rc == 0);
 }
 
@@ -446,6 +432,7 @@ static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
 static bool is_validator(const xr_bft *b) { return b->self_idx >= 0 && b->key != NULL; }
 
 static int64_t vindex_in(const xr_valset *vs, const uint8_t addr[20]) {
+    XR_ASSERT(vs != NULL && addr != NULL);
     uint32_t lo = 0, hi = vs->count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -466,11 +453,13 @@ static int64_t vindex(const xr_bft *b, const uint8_t addr[20]) { return vindex_i
 static uint64_t vpower(const xr_bft *b, uint32_t i) { return b->vs.members[i].power; }
 
 static bool has_quorum(const xr_bft *b, uint64_t p) {
+    XR_ASSERT(b->vs.total_power > 0 && b->vs.total_power <= MAX_TOTAL_POWER);
     return xr_quorum_reached(b->cfg.quorum, p, b->vs.total_power);
 }
 
 /* "f+1": more than (1 - quorum) of the power. */
 static bool has_skip_power(const xr_bft *b, uint64_t p) {
+    XR_ASSERT(b->cfg.quorum.num <= b->cfg.quorum.den);
     xr_quorum q = {b->cfg.quorum.den - b->cfg.quorum.num, b->cfg.quorum.den};
     return xr_quorum_reached(q, p, b->vs.total_power);
 }
@@ -478,6 +467,7 @@ static bool has_skip_power(const xr_bft *b, uint64_t p) {
 /* Has more than (1 - quorum) of the power been seen signing at heights
 ** beyond the next one?  Then this node is behind and waiting is useless. */
 static bool behind(const xr_bft *b) {
+    XR_ASSERT(b->vs.count <= b->cfg.max_validators);
     uint64_t p = 0;
     for (uint32_t i = 0; i < b->vs.count; i++)
         if (b->seen_height[i] > b->height + 1) p += vpower(b, i);
@@ -491,6 +481,7 @@ static uint64_t timeout_of(uint64_t base, uint64_t delta, uint32_t round) {
 }
 
 static void arm(xr_bft *b, int t, uint64_t at_ns) {
+    XR_ASSERT(t >= 0 && t < T_COUNT);
     b->timers[t].armed = true;
     b->timers[t].at_ns = at_ns;
     b->timers[t].height = b->height;
@@ -500,6 +491,7 @@ static void arm(xr_bft *b, int t, uint64_t at_ns) {
 static uint64_t add_sat(uint64_t a, uint64_t d) { return a > UINT64_MAX - d ? UINT64_MAX : a + d; }
 
 static void note_rc(xr_bft *b, int rc) {
+    XR_ASSERT(rc <= 0);
     if (rc == XR_ERR_NOSPACE) {
         b->call_rc = XR_ERR_NOSPACE;
         b->stats.actions_dropped++;
@@ -510,6 +502,7 @@ static void note_rc(xr_bft *b, int rc) {
 
 /* One step of the weighted round robin on prio; returns the pick. */
 static uint32_t prio_step(const xr_bft *b, int64_t *prio) {
+    XR_ASSERT(prio != NULL && b->vs.count >= 1);
     uint32_t best = 0;
     for (uint32_t i = 0; i < b->vs.count; i++) {
         prio[i] += (int64_t)vpower(b, i);
@@ -520,6 +513,7 @@ static uint32_t prio_step(const xr_bft *b, int64_t *prio) {
 }
 
 static uint32_t proposer_of(xr_bft *b, uint32_t r) {
+    XR_ASSERT(b->vs.count >= 1);
     uint64_t need = (uint64_t)r + 1;
     if (b->cache_steps > need || b->cache_steps == 0) {
         memcpy(b->prio_work, b->prio_base, sizeof(int64_t) * b->vs.count);
@@ -534,11 +528,15 @@ static uint32_t proposer_of(xr_bft *b, uint32_t r) {
 
 uint32_t xr_bft_proposer_index(xr_bft *b, uint32_t r) {
     XR_ASSERT(b != NULL);
-    return proposer_of(b, r);
+    uint32_t p = proposer_of(b, r);
+    XR_ASSERT(p < b->vs.count);
+    return p;
 }
 
 /* Carry priorities from the old set (members old_m) to b->vs. */
 static void prio_remap(xr_bft *b, const xr_validator *old_m, uint32_t old_n, const int64_t *old_p) {
+    XR_ASSERT(old_m != NULL && old_p != NULL);
+    XR_ASSERT(b->vs.count >= 1 && old_n <= b->cfg.max_validators);
     int64_t total = (int64_t)b->vs.total_power;
     for (uint32_t i = 0; i < b->vs.count; i++) {
         int64_t p = -(total + total / 8);
@@ -563,6 +561,7 @@ static void prio_remap(xr_bft *b, const xr_validator *old_m, uint32_t old_n, con
 /* ---- block slots ------------------------------------------------------------- */
 
 static bool blk_referenced(const xr_bft *b, uint32_t i) {
+    XR_ASSERT(i < b->nblocks);
     if (b->locked_round >= 0 && b->locked_blk == i) return true;
     if (b->valid_round >= 0 && b->valid_blk == i) return true;
     if (b->decided && b->decided_blk == i) return true;
@@ -575,12 +574,14 @@ static bool blk_referenced(const xr_bft *b, uint32_t i) {
 }
 
 static uint32_t blk_find(const xr_bft *b, const uint8_t id[32]) {
+    XR_ASSERT(b != NULL && id != NULL);
     for (uint32_t i = 0; i < b->nblocks; i++)
         if (b->blocks[i].used && memcmp(b->blocks[i].id, id, 32) == 0) return i;
     return NIL_IDX;
 }
 
 static uint32_t blk_alloc(xr_bft *b) {
+    XR_ASSERT(b->nblocks >= 2u * b->nslots + 4u);
     for (uint32_t i = 0; i < b->nblocks; i++)
         if (!b->blocks[i].used) return i;
     for (uint32_t i = 0; i < b->nblocks; i++)
@@ -589,6 +590,7 @@ static uint32_t blk_alloc(xr_bft *b) {
 }
 
 static uint32_t blk_store(xr_bft *b, const uint8_t id[32], const uint8_t *bytes, size_t len) {
+    XR_ASSERT(id != NULL && (bytes != NULL || len == 0));
     uint32_t i = blk_find(b, id);
     if (i != NIL_IDX) return i;
     i = blk_alloc(b);
@@ -606,12 +608,14 @@ static uint32_t blk_store(xr_bft *b, const uint8_t id[32], const uint8_t *bytes,
 /* ---- round slots ---------------------------------------------------------------- */
 
 static rslot *slot_of(xr_bft *b, uint32_t r) {
+    XR_ASSERT(b != NULL && b->nslots >= 4);
     for (uint32_t i = 0; i < b->nslots; i++)
         if (b->slots[i].used && b->slots[i].round == r) return &b->slots[i];
     return NULL;
 }
 
 static bool slot_pinned(const xr_bft *b, const rslot *s) {
+    XR_ASSERT(s != NULL && s->used);
     if (s->round == b->round) return true;
     if (b->locked_round >= 0 && (int64_t)s->round == b->locked_round) return true;
     if (b->valid_round >= 0 && (int64_t)s->round == b->valid_round) return true;
@@ -620,6 +624,7 @@ static bool slot_pinned(const xr_bft *b, const rslot *s) {
 }
 
 static void slot_reset(xr_bft *b, rslot *s, uint32_t r) {
+    XR_ASSERT(s >= b->slots && s < b->slots + b->nslots);
     uint32_t n = b->cfg.max_validators;
     vrec *pv = s->pv, *pc = s->pc;
     uint8_t *seen = s->seen;
@@ -645,6 +650,7 @@ static void slot_reset(xr_bft *b, rslot *s, uint32_t r) {
 ** xr_bft.h).  signer < 0: our own need (always admitted if a slot can be
 ** freed).  NULL when refused. */
 static rslot *slot_admit(xr_bft *b, uint32_t r, int64_t signer) {
+    XR_ASSERT(signer < (int64_t)b->vs.count);
     rslot *s = slot_of(b, r);
     if (s) return s;
     if (r > b->round && r - b->round > b->cfg.max_round_ahead) return NULL;
@@ -695,6 +701,7 @@ static void slot_promote_alt(rslot *s) {
 }
 
 static void mark_seen(xr_bft *b, rslot *s, uint32_t idx) {
+    XR_ASSERT(s->used && idx < b->vs.count);
     if (!s->seen[idx]) {
         s->seen[idx] = 1;
         s->any_power += vpower(b, idx);
@@ -733,6 +740,8 @@ static void tally_add(const xr_bft *b, rslot *s, int type, uint8_t state, const 
 
 /* Power of the validators whose vote (or its twin) of `type` is for id. */
 static uint64_t power_for(const rslot *s, int type, const uint8_t *id /* NULL = nil */) {
+    XR_ASSERT(s != NULL && s->used);
+    XR_ASSERT(type == TL_PREVOTE || type == TL_PRECOMMIT);
     if (id == NULL) return s->nil_power[type];
     const tally *t = s->tallies[type];
     for (uint32_t i = 0; i < s->tally_count[type]; i++)
@@ -747,6 +756,8 @@ static uint64_t power_for(const rslot *s, int type, const uint8_t *id /* NULL = 
 static void emit_msg(xr_bft *b, xr_actions *acts, uint32_t to, const xr_bft_core *c,
                      const uint8_t *block, size_t block_len, const uint8_t *ext,
                      uint32_t ext_count) {
+    XR_ASSERT(c != NULL && (ext != NULL || ext_count == 0));
+    XR_ASSERT(ext_count <= b->cfg.max_ext_votes && block_len <= b->max_block_bytes);
     if (!acts) return;
     size_t n = xr_bftmsg_len(c, block_len, ext_count);
     uint8_t *p = NULL;
@@ -772,6 +783,7 @@ static void emit_msg(xr_bft *b, xr_actions *acts, uint32_t to, const xr_bft_core
 }
 
 static bool evid_seen(xr_bft *b, const uint8_t *ev, size_t len) {
+    XR_ASSERT(ev != NULL && len > 0 && len <= XR_EVIDENCE_MAX_BYTES);
     uint8_t h[32];
     xr_keccak256(ev, len, h);
     uint32_t n = b->evid_count < EVID_RING ? b->evid_count : EVID_RING;
@@ -818,223 +830,15 @@ static void evidence_votes(xr_bft *b, xr_actions *acts, const xr_att_vote *x,
 
 /* ---- candidate attestation votes -------------------------------------------------- */
 
-/* 8 bytes as a machine word, for hashing only (the byte order does not
-** matter there).  __builtin_memcpy: the core is built -ffreestanding, which
-** would turn memcpy into a call; this is one load. */
-static uint64_t load_word(const uint8_t *p) {
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* 32-bit hash of a candidate key (validator, chain, level, offset): a
-** multiply-xorshift mix.  Where a key sits in the index never affects a
-** result: keys are unique and every hit is confirmed on the full key. */
-static uint32_t cand_hash(const uint8_t validator[20], uint64_t chain, uint8_t level,
-                          uint64_t offset) {
-    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-    uint64_t h = load_word(validator) * k;
-    h = (h ^ load_word(validator + 8)) * k;
-    h = (h ^ load_word(validator + 12)) * k;
-    h = (h ^ chain ^ ((uint64_t)level << 56)) * k;
-    h = (h ^ offset) * k;
-    return (uint32_t)(h >> 32);
-}
-
-static uint32_t cand_hash_of(const xr_att_vote *v) {
-    return cand_hash(v->validator, v->header.source_chain_id, v->header.conf_level,
-                     v->header.offset);
-}
-
-/* The candidate index: open addressing with linear probing over the first
-** nbuckets slots of `buckets`; a slot is 0 (empty) or hash << 32 | (i + 1)
-** for candidate i, and its home slot is hash & (nbuckets - 1).  Keeping
-** the hash in the slot means a probe reads only the index until the hash
-** matches, so a lookup touches one candidate record (the one it finds) or
-** none, and a deletion shifts slots without reading records.  The number
-** of slots in use follows cand_count (load between 1/8 and 1/2), so the
-** part of the index a node touches stays small: with 100 nodes in one
-** process, an index sized for pending_votes misses the cache on nearly
-** every lookup. */
-static uint64_t slot_make(uint32_t hash, uint32_t i) {
-    return (uint64_t)hash << 32 | (uint64_t)(i + 1u);
-}
-
-static void index_put(xr_bft *b, uint32_t hash, uint32_t i) {
-    uint32_t mask = b->nbuckets - 1u;
-    uint32_t j = hash & mask;
-    while (b->buckets[j] != 0) j = (j + 1u) & mask;
-    b->buckets[j] = slot_make(hash, i);
-}
-
-static void cand_rehash(xr_bft *b, uint32_t nb) {
-    XR_ASSERT(nb >= 1 && nb <= b->nbuckets_max && (nb & (nb - 1)) == 0);
-    XR_ASSERT(b->cand_count <= nb / 2u || nb == b->nbuckets_max);
-    b->nbuckets = nb;
-    for (uint32_t i = 0; i < nb; i++) b->buckets[i] = 0;
-    for (int own = 0; own < 2; own++)
-        for (uint32_t i = b->cand_list[own]; i != NIL_IDX; i = b->cands[i].lnext)
-            index_put(b, cand_hash_of(&b->cands[i].v), i);
-}
-
-static uint32_t cand_find(const xr_bft *b, const uint8_t validator[20], const xr_xheader *h) {
-    uint32_t hash = cand_hash(validator, h->source_chain_id, h->conf_level, h->offset);
-    uint32_t mask = b->nbuckets - 1u;
-    for (uint32_t j = hash & mask;; j = (j + 1u) & mask) {
-        uint64_t sl = b->buckets[j];
-        if (sl == 0) return NIL_IDX;
-        if ((uint32_t)(sl >> 32) != hash) continue;
-        uint32_t i = (uint32_t)sl - 1u;
-        const xr_att_vote *v = &b->cands[i].v;
-        if (v->header.source_chain_id == h->source_chain_id &&
-            v->header.conf_level == h->conf_level && v->header.offset == h->offset &&
-            bytes_eq(v->validator, validator, 20))
-            return i;
-    }
-}
-
-/* Prefetching (a hint to the CPU, no effect on any result).  Lookups of a
-** message's or block's votes follow one another, and each misses the cache
-** twice (index slot, then record) when 100 nodes share one machine: the
-** loops below ask for the index slot of the vote PREFETCH_AHEAD ahead, and
-** for the record of the vote half as far ahead, whose slot has arrived by
-** then.  `e` is an encoded extension entry (header first). */
-#define PREFETCH_AHEAD 8u
-
-static void cand_prefetch(const xr_bft *b, const uint8_t validator[20], const uint8_t *e,
-                          bool record) {
-    uint64_t chain = 0, offset = 0;
-    for (int k = 0; k < 8; k++) chain = (chain << 8) | e[k];
-    for (int k = 0; k < 8; k++) offset = (offset << 8) | e[17 + k];
-    uint32_t hash = cand_hash(validator, chain, e[16], offset);
-    const uint64_t *sl = &b->buckets[hash & (b->nbuckets - 1u)];
-    if (!record) {
-        __builtin_prefetch(sl);
-        return;
-    }
-    if (*sl != 0 && (uint32_t)(*sl >> 32) == hash) {
-        const cand *c = &b->cands[(uint32_t)*sl - 1u];
-        __builtin_prefetch(c);
-        __builtin_prefetch((const uint8_t *)c + 64);
-    }
-}
-
-/* Prefetch for entry `i` of `n` encoded ones of `stride` bytes at `base`
-** (validator given, or at the start of each when NULL). */
-static void cand_prefetch_ahead(const xr_bft *b, const uint8_t *base, size_t stride, uint32_t i,
-                                uint32_t n, const uint8_t *validator) {
-    size_t skip = validator ? 0 : 20u;
-    if (i + PREFETCH_AHEAD < n) {
-        const uint8_t *x = base + (size_t)(i + PREFETCH_AHEAD) * stride;
-        cand_prefetch(b, validator ? validator : x, x + skip, false);
-    }
-    if (i + PREFETCH_AHEAD / 2u < n) {
-        const uint8_t *x = base + (size_t)(i + PREFETCH_AHEAD / 2u) * stride;
-        cand_prefetch(b, validator ? validator : x, x + skip, true);
-    }
-}
-
-/* Slots are taken from the freed ones first, then never-used ones in
-** index order (so init touches none of them and the pages of unused slots
-** are never faulted in). */
-static uint32_t cand_insert(xr_bft *b, const xr_att_vote *v, bool own) {
-    uint32_t i;
-    if (b->cand_free != NIL_IDX) {
-        i = b->cand_free;
-        b->cand_free = b->cands[i].next;
-    } else if (b->cand_fresh < b->cfg.pending_votes) {
-        i = b->cand_fresh++;
-    } else {
-        return NIL_IDX;
-    }
-    cand *c = &b->cands[i];
-    c->v = *v;
-    c->used = 1;
-    c->own = own ? 1 : 0;
-    c->next = NIL_IDX;
-    uint32_t *head = &b->cand_list[c->own];
-    c->lprev = NIL_IDX;
-    c->lnext = *head;
-    if (*head != NIL_IDX) b->cands[*head].lprev = i;
-    *head = i;
-    b->cand_count++;
-    if (b->cand_count > b->nbuckets / 2u && b->nbuckets < b->nbuckets_max)
-        cand_rehash(b, b->nbuckets * 2u); /* re-indexes i too */
-    else
-        index_put(b, cand_hash_of(v), i);
-    return i;
-}
-
-static void cand_remove(xr_bft *b, uint32_t i) {
-    XR_ASSERT(i < b->cfg.pending_votes && b->cands[i].used);
-    uint32_t hash = cand_hash_of(&b->cands[i].v);
-    uint32_t mask = b->nbuckets - 1u;
-    uint32_t j = hash & mask;
-    while (b->buckets[j] != slot_make(hash, i)) {
-        XR_ASSERT(b->buckets[j] != 0);
-        j = (j + 1u) & mask;
-    }
-    /* backward-shift deletion: move later slots of the run into the hole
-    ** when their home does not lie cyclically in (hole, slot] */
-    for (uint32_t k = (j + 1u) & mask; b->buckets[k] != 0; k = (k + 1u) & mask) {
-        uint32_t home = (uint32_t)(b->buckets[k] >> 32) & mask;
-        bool stays = j <= k ? (home > j && home <= k) : (home > j || home <= k);
-        if (stays) continue;
-        b->buckets[j] = b->buckets[k];
-        j = k;
-    }
-    b->buckets[j] = 0;
-    cand *c = &b->cands[i];
-    if (c->lprev != NIL_IDX)
-        b->cands[c->lprev].lnext = c->lnext;
-    else
-        b->cand_list[c->own] = c->lnext;
-    if (c->lnext != NIL_IDX) b->cands[c->lnext].lprev = c->lprev;
-    b->cands[i].used = 0;
-    b->cands[i].next = b->cand_free;
-    b->cand_free = i;
-    b->cand_count--;
-    if (b->nbuckets > MIN_BUCKETS && b->cand_count < b->nbuckets / 8u)
-        cand_rehash(b, b->nbuckets / 2u);
-}
-
-/* Sort idx[0..n) by xr_att_vote_cmp of the candidates (heap sort). */
-static int cand_cmp(const xr_bft *b, uint32_t x, uint32_t y) {
-    return xr_att_vote_cmp(&b->cands[x].v, &b->cands[y].v);
-}
-
-static void sift(const xr_bft *b, uint32_t *a, size_t start, size_t end) {
-    size_t root = start;
-    while (2 * root + 1 < end) {
-        size_t child = 2 * root + 1, sw = root;
-        if (cand_cmp(b, a[sw], a[child]) < 0) sw = child;
-        if (child + 1 < end && cand_cmp(b, a[sw], a[child + 1]) < 0) sw = child + 1;
-        if (sw == root) return;
-        uint32_t t = a[root];
-        a[root] = a[sw];
-        a[sw] = t;
-        root = sw;
-    }
-}
-
-static void cand_sort(const xr_bft *b, uint32_t *a, size_t n) {
-    if (n < 2) return;
-    for (size_t s = n / 2; s-- > 0;) sift(b, a, s, n);
-    for (size_t end = n - 1; end > 0; end--) {
-        uint32_t t = a[0];
-        a[0] = a[end];
-        a[end] = t;
-        sift(b, a, 0, end);
-    }
-}
-
 static int verify_att(const xr_bft *b, const xr_att_vote *v) {
+    XR_ASSERT(b->sig != NULL && v != NULL);
     xr_hash d;
     xr_attest_sign_digest(&v->root, &d);
     return xr_sig_verify(b->sig, d.bytes, v->sig, v->validator);
 }
 
 static rmemo *memo_slot(const xr_bft *b, const xr_xheader *h) {
+    XR_ASSERT(b->memo != NULL && h != NULL);
     uint64_t x = (h->source_chain_id * UINT64_C(0x9e3779b97f4a7c15)) ^
                  ((uint64_t)h->conf_level << 56) ^ h->offset;
     x ^= x >> 31;
@@ -1044,6 +848,7 @@ static rmemo *memo_slot(const xr_bft *b, const xr_xheader *h) {
 }
 
 static bool header_eq(const xr_xheader *x, const xr_xheader *y) {
+    XR_ASSERT(x != NULL && y != NULL);
     return x->source_chain_id == y->source_chain_id &&
            x->consensus_chain_id == y->consensus_chain_id && x->conf_level == y->conf_level &&
            x->offset == y->offset && x->source_block_height == y->source_block_height &&
@@ -1053,12 +858,14 @@ static bool header_eq(const xr_xheader *x, const xr_xheader *y) {
 /* True when v's root is the one computed from header h and message root mr
 ** (the root is a function of those two alone). */
 static bool same_attested(const xr_xheader *h, const xr_hash *mr, const xr_att_vote *v) {
+    XR_ASSERT(h != NULL && mr != NULL && v != NULL);
     return header_eq(h, &v->header) && bytes_eq(mr->bytes, v->msg_root.bytes, 32);
 }
 
 /* Compute v->root from v's header and message root, or reuse it when this
 ** node computed it before for the identical pair. */
 static void vote_compute_root(xr_bft *b, xr_att_vote *v) {
+    XR_ASSERT(b != NULL && v != NULL);
     rmemo *m = memo_slot(b, &v->header);
     if (m->used && same_attested(&m->header, &m->msg_root, v)) {
         v->root = m->root;
@@ -1077,6 +884,8 @@ static void vote_compute_root(xr_bft *b, xr_att_vote *v) {
 ** else from the memo or computed.  Either way v->root is what the decoder
 ** would have put there; only repeated Keccak work is saved. */
 static void vote_fill_root(xr_bft *b, xr_att_vote *v, const xr_att_vote *known) {
+    XR_ASSERT(v != NULL && known != v);
+    XR_ASSERT(known == NULL || bytes_eq(known->validator, v->validator, 20));
     if (known && same_attested(&known->header, &known->msg_root, v))
         v->root = known->root;
     else
@@ -1086,13 +895,14 @@ static void vote_fill_root(xr_bft *b, xr_att_vote *v, const xr_att_vote *known) 
 /* Offer a peer's attestation vote (signer already a member of the set),
 ** decoded without its root. */
 static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
+    XR_ASSERT(v != NULL && b->cands != NULL);
     if (v->header.consensus_chain_id != b->cfg.chain_id ||
         xr_attpool_check_window(b->att, &v->header) != 0) {
         b->stats.ext_rejected++;
         return;
     }
-    uint32_t i = cand_find(b, v->validator, &v->header);
-    const xr_att_vote *old = i != NIL_IDX ? &b->cands[i].v : NULL;
+    uint32_t i = xr_candpool_find(b->cands, v->validator, &v->header);
+    const xr_att_vote *old = i != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, i) : NULL;
     if (!old)
         old = xr_attpool_find(b->att, v->validator, v->header.source_chain_id,
                               v->header.conf_level, v->header.offset);
@@ -1106,7 +916,7 @@ static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
         evidence_votes(b, acts, old, v);
         return;
     }
-    if (cand_insert(b, v, false) == NIL_IDX) {
+    if (xr_candpool_insert(b->cands, v, false) == XR_CANDPOOL_NONE) {
         b->stats.ext_rejected++;
         return;
     }
@@ -1114,9 +924,11 @@ static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
 }
 
 static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
+    XR_ASSERT(m != NULL && m->core.type == XR_BFT_PRECOMMIT);
+    XR_ASSERT(m->ext_count <= b->cfg.max_ext_votes);
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
-        cand_prefetch_ahead(b, m->ext, XR_BFT_EXT_ENTRY_BYTES, i, m->ext_count, m->core.validator);
+        xr_candpool_prefetch_ahead(b->cands, m->ext, XR_BFT_EXT_ENTRY_BYTES, i, m->ext_count, m->core.validator);
         xr_bftmsg_ext_get_unrooted(m, i, &v);
         cand_offer(b, acts, &v);
     }
@@ -1124,12 +936,13 @@ static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
 
 /* Drop candidates whose offset is approved. */
 static void cand_purge_stale(xr_bft *b) {
+    XR_ASSERT(b->cands != NULL && b->att != NULL);
     for (int own = 0; own < 2; own++) {
-        for (uint32_t i = b->cand_list[own], nx; i != NIL_IDX; i = nx) {
-            XR_ASSERT(b->cands[i].used && b->cands[i].own == own);
-            nx = b->cands[i].lnext;
-            if (xr_attpool_check_window(b->att, &b->cands[i].v.header) == XR_ERR_BFT_ATT_STALE)
-                cand_remove(b, i);
+        for (uint32_t i = xr_candpool_first(b->cands, own), nx; i != XR_CANDPOOL_NONE; i = nx) {
+            nx = xr_candpool_next(b->cands, i);
+            if (xr_attpool_check_window(b->att, &xr_candpool_vote(b->cands, i)->header) ==
+                XR_ERR_BFT_ATT_STALE)
+                xr_candpool_remove(b->cands, i);
         }
     }
 }
@@ -1138,15 +951,17 @@ static void cand_purge_stale(xr_bft *b) {
 ** order of the own list does not matter: the votes are sorted, and no two
 ** candidates share (validator, chain, level, offset). */
 static uint32_t build_ext(xr_bft *b) {
+    XR_ASSERT(is_validator(b));
     uint32_t n = 0;
-    for (uint32_t i = b->cand_list[1]; i != NIL_IDX; i = b->cands[i].lnext)
-        if (xr_attpool_check_window(b->att, &b->cands[i].v.header) == 0)
+    for (uint32_t i = xr_candpool_first(b->cands, true); i != XR_CANDPOOL_NONE;
+         i = xr_candpool_next(b->cands, i))
+        if (xr_attpool_check_window(b->att, &xr_candpool_vote(b->cands, i)->header) == 0)
             b->scratch_idx[n++] = i;
-    XR_ASSERT(n <= b->cand_count);
-    cand_sort(b, b->scratch_idx, n);
+    XR_ASSERT(n <= xr_candpool_count(b->cands));
+    xr_candpool_sort(b->cands, b->scratch_idx, n);
     if (n > b->cfg.max_ext_votes) n = b->cfg.max_ext_votes;
     for (uint32_t k = 0; k < n; k++)
-        xr_att_vote_encode_entry(&b->cands[b->scratch_idx[k]].v,
+        xr_att_vote_encode_entry(xr_candpool_vote(b->cands, b->scratch_idx[k]),
                                  b->scratch_ext + (size_t)k * XR_BFT_EXT_ENTRY_BYTES);
     return n;
 }
@@ -1154,28 +969,30 @@ static uint32_t build_ext(xr_bft *b) {
 /* ---- block building and validity ------------------------------------------------ */
 
 static uint32_t build_block(xr_bft *b) {
+    XR_ASSERT(is_validator(b) && !b->decided);
     uint32_t bi = blk_alloc(b);
     XR_ASSERT(bi != NIL_IDX); /* nblocks exceeds every reference */
     bslot *s = &b->blocks[bi];
     uint32_t n = 0;
     /* list order does not matter: the picks are sorted, keys are unique */
     for (int own = 0; own < 2; own++) {
-        for (uint32_t i = b->cand_list[own]; i != NIL_IDX; i = b->cands[i].lnext) {
-            const cand *c = &b->cands[i];
-            if (vindex(b, c->v.validator) < 0) continue;
-            if (xr_attpool_check_window(b->att, &c->v.header) != 0) continue;
-            if (xr_attpool_find(b->att, c->v.validator, c->v.header.source_chain_id,
-                                c->v.header.conf_level, c->v.header.offset))
+        for (uint32_t i = xr_candpool_first(b->cands, own); i != XR_CANDPOOL_NONE;
+             i = xr_candpool_next(b->cands, i)) {
+            const xr_att_vote *c = xr_candpool_vote(b->cands, i);
+            if (vindex(b, c->validator) < 0) continue;
+            if (xr_attpool_check_window(b->att, &c->header) != 0) continue;
+            if (xr_attpool_find(b->att, c->validator, c->header.source_chain_id,
+                                c->header.conf_level, c->header.offset))
                 continue;
             b->scratch_idx[n++] = i;
         }
     }
-    XR_ASSERT(n <= b->cand_count);
-    cand_sort(b, b->scratch_idx, n);
+    XR_ASSERT(n <= xr_candpool_count(b->cands));
+    xr_candpool_sort(b->cands, b->scratch_idx, n);
     if (n > b->cfg.max_block_votes) n = b->cfg.max_block_votes;
     uint8_t *votes = s->bytes + XR_BFT_BLOCK_HEADER_BYTES;
     for (uint32_t k = 0; k < n; k++)
-        xr_att_vote_encode_block(&b->cands[b->scratch_idx[k]].v,
+        xr_att_vote_encode_block(xr_candpool_vote(b->cands, b->scratch_idx[k]),
                                  votes + (size_t)k * XR_BFT_BLOCK_VOTE_BYTES);
     uint8_t *payload = votes + (size_t)n * XR_BFT_BLOCK_VOTE_BYTES + 4u;
     uint32_t plen = 0;
@@ -1204,6 +1021,7 @@ static uint32_t build_block(xr_bft *b) {
 }
 
 static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
+    XR_ASSERT(bytes != NULL || len == 0);
     xr_bft_block blk;
     int rc = xr_bft_block_decode(bytes, len, &b->lim, &blk);
     if (rc) return rc;
@@ -1212,16 +1030,18 @@ static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
         return XR_ERR_BFT_INVALID_BLOCK;
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v;
-        cand_prefetch_ahead(b, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i, blk.vote_count, NULL);
+        xr_candpool_prefetch_ahead(b->cands, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i,
+                                   blk.vote_count, NULL);
         xr_bft_block_vote_get_unrooted(&blk, i, &v);
         if (vindex(b, v.validator) < 0) return XR_ERR_BFT_NOT_VALIDATOR;
         if (v.header.consensus_chain_id != b->cfg.chain_id) return XR_ERR_BFT_WRONG_CHAIN;
         rc = xr_attpool_check_window(b->att, &v.header);
         if (rc) return rc;
-        uint32_t ci = cand_find(b, v.validator, &v.header);
-        vote_fill_root(b, &v, ci != NIL_IDX ? &b->cands[ci].v : NULL);
-        if (ci != NIL_IDX && bytes_eq(b->cands[ci].v.root.bytes, v.root.bytes, 32) &&
-            bytes_eq(b->cands[ci].v.sig, v.sig, 65))
+        uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
+        const xr_att_vote *known = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
+        vote_fill_root(b, &v, known);
+        if (known && bytes_eq(known->root.bytes, v.root.bytes, 32) &&
+            bytes_eq(known->sig, v.sig, 65))
             continue; /* verified when it entered the pool */
         rc = verify_att(b, &v);
         if (rc) return rc;
@@ -1233,10 +1053,14 @@ static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
 
 int xr_bft_validate_block(xr_bft *b, const uint8_t *block, size_t len) {
     XR_ASSERT(b != NULL && (block != NULL || len == 0));
-    return block_check(b, block, len);
+    int rc = block_check(b, block, len);
+    XR_ASSERT(rc <= 0);
+    INVARIANTS(b);
+    return rc;
 }
 
 static bool block_valid(xr_bft *b, uint32_t bi) {
+    XR_ASSERT(bi < b->nblocks && b->blocks[bi].used);
     bslot *s = &b->blocks[bi];
     if (s->valid < 0) {
         s->valid = block_check(b, s->bytes, s->len) == 0 ? 1 : 0;
@@ -1256,6 +1080,7 @@ int xr_bft_sign_core(const xr_sig_backend *sig, const xr_sig_key *key, xr_bft_co
 
 /* xr_bft_sign_core with the digest hashed through the node's service. */
 static int sign_core(const xr_bft *b, xr_bft_core *c) {
+    XR_ASSERT(is_validator(b) && c != NULL);
     uint8_t d[32];
     xr_bft_core_digest_with(b->keccak, c, d);
     return xr_sig_sign(b->sig, b->key, d, c->sig);
@@ -1263,6 +1088,8 @@ static int sign_core(const xr_bft *b, xr_bft_core *c) {
 
 static void core_init(const xr_bft *b, xr_bft_core *c, uint8_t type, uint32_t round,
                       const uint8_t *id) {
+    XR_ASSERT(b != NULL && c != NULL);
+    XR_ASSERT(type <= XR_BFT_PRECOMMIT);
     memset(c, 0, sizeof *c);
     c->type = type;
     c->chain_id = b->cfg.chain_id;
@@ -1275,12 +1102,16 @@ static void core_init(const xr_bft *b, xr_bft_core *c, uint8_t type, uint32_t ro
 /* The stored vote of validator idx as a signed core. */
 static void core_from_vrec(const xr_bft *b, xr_bft_core *c, uint8_t type, uint32_t round,
                            uint32_t idx, const vrec *v) {
+    XR_ASSERT(idx < b->vs.count && v != NULL);
+    XR_ASSERT(v->state == V_NIL || v->state == V_BLOCK);
     core_init(b, c, type, round, v->state == V_BLOCK ? v->id : NULL);
     memcpy(c->validator, b->vs.members[idx].addr.bytes, 20);
     memcpy(c->sig, v->sig, 65);
 }
 
 static void core_from_prop(const xr_bft *b, xr_bft_core *c, const rslot *s) {
+    XR_ASSERT(s->used && s->has_prop);
+    XR_ASSERT(s->prop_blk < b->nblocks && s->proposer < b->vs.count);
     core_init(b, c, XR_BFT_PROPOSAL, s->round, b->blocks[s->prop_blk].id);
     c->pol_round = s->pol_round;
     memcpy(c->validator, b->vs.members[s->proposer].addr.bytes, 20);
@@ -1288,6 +1119,8 @@ static void core_from_prop(const xr_bft *b, xr_bft_core *c, const rslot *s) {
 }
 
 static void send_vote(xr_bft *b, xr_actions *acts, uint8_t type, const uint8_t *id) {
+    XR_ASSERT(type == XR_BFT_PREVOTE || type == XR_BFT_PRECOMMIT);
+    XR_ASSERT(!b->decided);
     if (!is_validator(b)) return;
     rslot *s = slot_of(b, b->round);
     XR_ASSERT(s != NULL);
@@ -1313,17 +1146,20 @@ static void send_vote(xr_bft *b, xr_actions *acts, uint8_t type, const uint8_t *
 }
 
 static void prevote(xr_bft *b, xr_actions *acts, const uint8_t *id) {
+    XR_ASSERT(b->step == XR_BFT_STEP_PROPOSE && !b->decided);
     send_vote(b, acts, XR_BFT_PREVOTE, id);
     b->step = XR_BFT_STEP_PREVOTE;
 }
 
 static void precommit(xr_bft *b, xr_actions *acts, const uint8_t *id) {
+    XR_ASSERT(b->step == XR_BFT_STEP_PREVOTE && !b->decided);
     send_vote(b, acts, XR_BFT_PRECOMMIT, id);
     b->step = XR_BFT_STEP_PRECOMMIT;
 }
 
 /* Relay the signed prevotes of round pol for id. */
 static void relay_pol(xr_bft *b, xr_actions *acts, uint32_t pol, const uint8_t id[32]) {
+    XR_ASSERT(pol < b->round && id != NULL);
     rslot *ps = slot_of(b, pol);
     if (!ps) return;
     for (uint32_t i = 0; i < b->vs.count; i++) {
@@ -1335,6 +1171,8 @@ static void relay_pol(xr_bft *b, xr_actions *acts, uint32_t pol, const uint8_t i
 }
 
 static void propose(xr_bft *b, xr_actions *acts) {
+    XR_ASSERT(is_validator(b) && !b->decided);
+    XR_ASSERT(proposer_of(b, b->round) == (uint32_t)b->self_idx);
     rslot *s = slot_of(b, b->round);
     XR_ASSERT(s != NULL && !s->has_prop);
     uint32_t bi, pol;
@@ -1361,6 +1199,7 @@ static void propose(xr_bft *b, xr_actions *acts) {
 }
 
 static void retransmit(xr_bft *b, xr_actions *acts) {
+    XR_ASSERT(!b->decided);
     if (!is_validator(b)) return;
     rslot *s = slot_of(b, b->round);
     if (!s) return;
@@ -1385,6 +1224,8 @@ static void retransmit(xr_bft *b, xr_actions *acts) {
 /* ---- rounds, decisions, heights ------------------------------------------------------ */
 
 static void start_round(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t r) {
+    XR_ASSERT(!b->decided);
+    XR_ASSERT(r == 0 || r > b->round);
     b->round = r;
     b->step = XR_BFT_STEP_PROPOSE;
     b->stats.rounds_started++;
@@ -1406,6 +1247,8 @@ static void start_round(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t r
 }
 
 static void save_history(xr_bft *b, const rslot *s) {
+    XR_ASSERT(b->decided && s->used && s->has_prop);
+    XR_ASSERT(s->prop_blk == b->decided_blk);
     hist *h = &b->hists[b->height % b->cfg.commit_history];
     const bslot *bk = &b->blocks[s->prop_blk];
     h->used = true;
@@ -1434,6 +1277,7 @@ static void save_history(xr_bft *b, const rslot *s) {
 }
 
 static void emit_approvals(xr_bft *b, xr_actions *acts) {
+    XR_ASSERT(b->att != NULL && b->scratch_sigs != NULL);
     xr_attpool_begin_block(b->att);
     for (;;) {
         xr_attpool_approval ap;
@@ -1462,6 +1306,8 @@ static void emit_approvals(xr_bft *b, xr_actions *acts) {
 }
 
 static void decide(xr_bft *b, uint64_t now_ns, xr_actions *acts, rslot *s) {
+    XR_ASSERT(!b->decided && s->used && s->has_prop);
+    XR_ASSERT(has_quorum(b, power_for(s, TL_PRECOMMIT, b->blocks[s->prop_blk].id)));
     const bslot *bk = &b->blocks[s->prop_blk];
     b->decided = true;
     b->decided_round = s->round;
@@ -1485,16 +1331,18 @@ static void decide(xr_bft *b, uint64_t now_ns, xr_actions *acts, rslot *s) {
     XR_ASSERT(rc == 0); /* valid blocks decode */
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v, conflict;
-        cand_prefetch_ahead(b, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i, blk.vote_count, NULL);
+        xr_candpool_prefetch_ahead(b->cands, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i,
+                                   blk.vote_count, NULL);
         xr_bft_block_vote_get_unrooted(&blk, i, &v);
         /* found before the add, which leaves the candidates alone */
-        uint32_t ci = cand_find(b, v.validator, &v.header);
-        vote_fill_root(b, &v, ci != NIL_IDX ? &b->cands[ci].v : NULL);
+        uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
+        const xr_att_vote *known = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
+        vote_fill_root(b, &v, known);
         int ar = xr_attpool_add(b->att, &v, &conflict);
         if (ar == XR_ERR_BFT_EQUIVOCATION) evidence_votes(b, acts, &conflict, &v);
         if (ar == XR_ERR_CAPACITY) b->stats.att_dropped++;
-        if (ci != NIL_IDX && bytes_eq(b->cands[ci].v.root.bytes, v.root.bytes, 32))
-            cand_remove(b, ci);
+        if (known && bytes_eq(known->root.bytes, v.root.bytes, 32))
+            xr_candpool_remove(b->cands, ci);
     }
     emit_approvals(b, acts);
     cand_purge_stale(b);
@@ -1512,6 +1360,7 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
 
 static void new_height(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
     XR_ASSERT(b->decided);
+    XR_ASSERT(b->step == XR_BFT_STEP_COMMIT && b->height < UINT64_MAX);
     memcpy(b->prev_block_id, b->blocks[b->decided_blk].id, 32);
     b->height++;
     /* next height's priorities: one step from this height's */
@@ -1553,6 +1402,7 @@ static void new_height(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
 }
 
 static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
+    XR_ASSERT(b->started && b->nslots >= 4);
     for (uint32_t guard = 0; guard < 4u * b->nslots + 64u; guard++) {
         if (b->decided) return;
         rslot *cur = slot_of(b, b->round);
@@ -1655,12 +1505,15 @@ static void run_rules(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
 /* ---- incoming messages ----------------------------------------------------------------- */
 
 static const hist *hist_of(const xr_bft *b, uint64_t height) {
+    XR_ASSERT(b->cfg.commit_history >= 1);
     const hist *h = &b->hists[height % b->cfg.commit_history];
     return h->used && h->height == height ? h : NULL;
 }
 
 /* Send the proposal and decisive precommits of decided height h to `from`. */
 static void send_commit(xr_bft *b, xr_actions *acts, uint32_t from, const hist *h) {
+    XR_ASSERT(h != NULL && h->used);
+    XR_ASSERT(h->pc_count <= b->cfg.max_validators && h->block_len <= b->max_block_bytes);
     xr_bft_core pc;
     memset(&pc, 0, sizeof pc);
     pc.type = XR_BFT_PROPOSAL;
@@ -1720,12 +1573,14 @@ static void maybe_catchup(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t
 
 
 static int verify_core(const xr_bft *b, const xr_bft_core *c) {
+    XR_ASSERT(b->sig != NULL && c != NULL);
     uint8_t d[32];
     xr_bft_core_digest_with(b->keccak, c, d);
     return xr_sig_verify(b->sig, d, c->sig, c->validator);
 }
 
 static int reject(xr_bft *b, uint64_t *counter, int rc) {
+    XR_ASSERT(counter != NULL && rc < 0);
     (*counter)++;
     return rc;
 }
@@ -1868,6 +1723,93 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
     return 0;
 }
 
+/* ---- invariants ------------------------------------------------------------------------ */
+
+#ifndef NDEBUG
+/* Recount what a round slot keeps incrementally (powers and tallies) from
+** its vote records and compare. */
+static void slot_invariants(const xr_bft *b, const rslot *s) {
+    XR_ASSERT(!s->has_prop || (s->prop_blk < b->nblocks && b->blocks[s->prop_blk].used));
+    XR_ASSERT(!s->has_prop || s->proposer < b->vs.count);
+    XR_ASSERT(!s->has_alt || (s->has_prop && s->alt_blk < b->nblocks && b->blocks[s->alt_blk].used));
+    uint64_t pv = 0, pc = 0, any = 0, both[2] = {0, 0}, nil[2] = {0, 0};
+    for (uint32_t i = 0; i < b->vs.count; i++) {
+        uint64_t w = vpower(b, i);
+        const vrec *r[2] = {&s->pv[i], &s->pc[i]};
+        for (int t = 0; t < 2; t++) {
+            XR_ASSERT(r[t]->state <= V_BLOCK && r[t]->alt_state <= V_BLOCK);
+            XR_ASSERT(r[t]->alt_state == V_NONE || r[t]->state != V_NONE);
+            both[t] += w * ((r[t]->state != V_NONE) + (r[t]->alt_state != V_NONE));
+            nil[t] += w * ((r[t]->state == V_NIL) + (r[t]->alt_state == V_NIL));
+        }
+        if (s->pv[i].state != V_NONE) pv += w;
+        if (s->pc[i].state != V_NONE) pc += w;
+        XR_ASSERT(s->seen[i] <= 1);
+        if (s->seen[i]) any += w;
+        XR_ASSERT(s->seen[i] || (s->pv[i].state == V_NONE && s->pc[i].state == V_NONE));
+    }
+    XR_ASSERT(s->prevote_power == pv && s->precommit_power == pc && s->any_power == any);
+    for (int t = 0; t < 2; t++) {
+        XR_ASSERT(s->nil_power[t] == nil[t]);
+        XR_ASSERT(s->tally_count[t] <= 2u * b->cfg.max_validators);
+        uint64_t sum = s->nil_power[t];
+        for (uint32_t k = 0; k < s->tally_count[t]; k++) sum += s->tallies[t][k].power;
+        XR_ASSERT(sum == both[t]);
+    }
+}
+
+/* Everything the node's state must satisfy between public calls (TigerBeetle's
+** replica invariants()): run after every public call that can change state,
+** in debug builds only (it recounts every tracked round). */
+static void invariants(const xr_bft *b) {
+    XR_ASSERT(b != NULL && cfg_ok(&b->cfg));
+    XR_ASSERT(b->height >= 1);
+    XR_ASSERT(b->vs.count >= 1 && b->vs.count <= b->cfg.max_validators);
+    XR_ASSERT(b->vs.total_power >= 1 && b->vs.total_power <= MAX_TOTAL_POWER);
+    XR_ASSERT(b->self_idx >= -1 && b->self_idx < (int64_t)b->vs.count);
+    XR_ASSERT(!b->has_next || (b->next_vs.count >= 1 && b->next_vs.id > b->vs.id));
+    XR_ASSERT(b->step <= XR_BFT_STEP_COMMIT);
+    XR_ASSERT(b->decided == (b->step == XR_BFT_STEP_COMMIT));
+    XR_ASSERT(!b->decided || (b->decided_blk < b->nblocks && b->blocks[b->decided_blk].used));
+    XR_ASSERT(b->locked_round >= -1 && b->locked_round <= (int64_t)b->round);
+    XR_ASSERT(b->valid_round >= -1 && b->valid_round <= (int64_t)b->round);
+    XR_ASSERT(b->locked_round < 0 || (b->locked_blk < b->nblocks && b->blocks[b->locked_blk].used));
+    XR_ASSERT(b->valid_round < 0 || (b->valid_blk < b->nblocks && b->blocks[b->valid_blk].used));
+    /* a lock implies a valid value at least as recent (line 36 sets both) */
+    XR_ASSERT(b->locked_round <= b->valid_round);
+    XR_ASSERT(b->nslots == b->cfg.round_slots && b->nblocks == 2u * b->nslots + 4u);
+    uint32_t cur = 0;
+    for (uint32_t i = 0; i < b->nslots; i++) {
+        const rslot *s = &b->slots[i];
+        if (!s->used) continue;
+        for (uint32_t j = i + 1; j < b->nslots; j++)
+            XR_ASSERT(!b->slots[j].used || b->slots[j].round != s->round);
+        if (s->round == b->round) cur++;
+        slot_invariants(b, s);
+    }
+    XR_ASSERT(cur == (b->started ? 1u : 0u));
+    for (uint32_t i = 0; i < b->nblocks; i++) {
+        const bslot *k = &b->blocks[i];
+        XR_ASSERT(!k->used || (k->len <= b->max_block_bytes && k->valid >= -1 && k->valid <= 1));
+    }
+    XR_ASSERT(b->fut_count <= b->cfg.future_msgs && b->fut_used <= b->cfg.future_bytes);
+    for (uint32_t i = 0; i < b->fut_count; i++) {
+        XR_ASSERT(b->fut[i].height == b->height + 1);
+        XR_ASSERT(b->fut[i].off + b->fut[i].len <= b->fut_used);
+    }
+    for (uint32_t i = 0; i < b->cfg.commit_history; i++) {
+        const hist *h = &b->hists[i];
+        XR_ASSERT(!h->used || (h->height <= b->height && h->height % b->cfg.commit_history == i));
+        XR_ASSERT(!h->used || (h->pc_count <= b->cfg.max_validators && h->block_len <= b->max_block_bytes));
+    }
+    for (int t = 0; t < T_COUNT; t++)
+        XR_ASSERT(!b->timers[t].armed || b->timers[t].height <= b->height);
+    XR_ASSERT(!b->started || b->timers[T_COMMIT].armed == b->decided);
+    xr_candpool_check(b->cands);
+    XR_ASSERT(xr_candpool_count(b->cands) <= b->cfg.pending_votes);
+}
+#endif
+
 /* ---- public API --------------------------------------------------------------------------- */
 
 int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
@@ -1904,10 +1846,7 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
     if (prev_block_id) memcpy(b->prev_block_id, prev_block_id, 32);
     b->locked_round = -1;
     b->valid_round = -1;
-    for (uint32_t i = 0; i < b->nbuckets; i++) b->buckets[i] = 0;
-    b->cand_free = NIL_IDX;
-    b->cand_fresh = 0;
-    b->cand_list[0] = b->cand_list[1] = NIL_IDX;
+    INVARIANTS(b);
     *out = b;
     return 0;
 }
@@ -1919,6 +1858,7 @@ int xr_bft_start(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
     b->call_rc = 0;
     start_round(b, now_ns, acts, 0);
     run_rules(b, now_ns, acts);
+    INVARIANTS(b);
     return b->call_rc;
 }
 
@@ -1926,6 +1866,7 @@ void xr_bft_set_keccak(xr_bft *b, const xr_keccak_service *svc) {
     XR_ASSERT(b != NULL);
     XR_ASSERT(svc == NULL || svc->hash != NULL);
     b->keccak = svc;
+    INVARIANTS(b);
 }
 
 int xr_bft_on_message(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *bytes,
@@ -1937,6 +1878,8 @@ int xr_bft_on_message(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *
     int rc = handle(b, now_ns, from, bytes, len, acts, false);
     run_rules(b, now_ns, acts);
     if (rc == 0 && b->call_rc) rc = b->call_rc;
+    XR_ASSERT(rc <= 0);
+    INVARIANTS(b);
     return rc;
 }
 
@@ -1977,6 +1920,8 @@ int xr_bft_on_timer(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
         }
         run_rules(b, now_ns, acts);
     }
+    XR_ASSERT(xr_bft_next_deadline(b) > now_ns);
+    INVARIANTS(b);
     return b->call_rc;
 }
 
@@ -2001,8 +1946,8 @@ int xr_bft_add_local_attestation(xr_bft *b, const xr_xheader *h, const xr_hash *
     v.header = *h;
     v.msg_root = *msg_root;
     vote_compute_root(b, &v);
-    uint32_t ci = cand_find(b, v.validator, h);
-    const xr_att_vote *old = ci != NIL_IDX ? &b->cands[ci].v : NULL;
+    uint32_t ci = xr_candpool_find(b->cands, v.validator, h);
+    const xr_att_vote *old = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
     if (!old) old = xr_attpool_find(b->att, v.validator, h->source_chain_id, h->conf_level, h->offset);
     if (old) {
         if (memcmp(old->root.bytes, v.root.bytes, 32) == 0) return XR_ERR_BFT_DUPLICATE;
@@ -2012,7 +1957,8 @@ int xr_bft_add_local_attestation(xr_bft *b, const xr_xheader *h, const xr_hash *
     xr_attest_sign_digest(&v.root, &d);
     int rc = xr_sig_sign(b->sig, b->key, d.bytes, v.sig);
     if (rc) return rc;
-    if (cand_insert(b, &v, true) == NIL_IDX) return XR_ERR_CAPACITY;
+    if (xr_candpool_insert(b->cands, &v, true) == XR_CANDPOOL_NONE) return XR_ERR_CAPACITY;
+    INVARIANTS(b);
     return 0;
 }
 
@@ -2032,6 +1978,7 @@ int xr_bft_set_next_valset(xr_bft *b, uint64_t from_height, uint64_t id,
     }
     b->has_next = true;
     b->next_from = from_height;
+    INVARIANTS(b);
     return 0;
 }
 
@@ -2061,6 +2008,6 @@ uint64_t xr_bft_last_approved(const xr_bft *b, uint64_t chain_id, uint8_t level)
     return xr_attpool_last_approved(b->att, chain_id, level);
 }
 
-uint32_t xr_bft_pending_votes(const xr_bft *b) { return b->cand_count; }
+uint32_t xr_bft_pending_votes(const xr_bft *b) { return xr_candpool_count(b->cands); }
 
 xr_bftmsg_limits xr_bft_limits(const xr_bft *b) { return b->lim; }
