@@ -31,19 +31,25 @@ static const char usage_main[] =
 
 static const char usage_run[] =
     "usage: xrsim run FILE [--seed N] [--out FILE.db] [--set key.path=value]... [--quiet]\n"
+    "                [--any-memory]\n"
     "\n"
     "Runs the scenario FILE and appends one run to the results database\n"
     "(default: results/xrsim.db).  --seed overrides run.seed; --set overrides any\n"
     "scenario value (e.g. --set network.loss=1% --set run.duration=30s).\n"
     "On a terminal a progress line shows simulated time, events/s and ETA;\n"
     "--quiet prints only errors.  Ctrl-C stops the run and records it as\n"
-    "interrupted (exit 130).\n";
+    "interrupted (exit 130).  A scenario whose peak memory estimate (see\n"
+    "validate) exceeds the memory available is refused before anything is\n"
+    "built (exit 2); --any-memory runs it anyway.\n";
 
 static const char usage_validate[] =
     "usage: xrsim validate FILE [--set key.path=value]...\n"
     "\n"
     "Checks FILE (and overrides) without running: every error is printed as\n"
-    "file:line:column: error: message.  Exit 0 when valid, 2 otherwise.\n";
+    "file:line:column: error: message.  A valid scenario gets an estimate of\n"
+    "its peak memory (verifiers x consensus state in use + shared; the model is\n"
+    "in cli/mem_estimate.h) beside the memory available now.  Exit 0 when valid,\n"
+    "2 otherwise.\n";
 
 static const char usage_check[] =
     "usage: xrsim check FILE... [--out FILE.db] [--seed N] [--set key.path=value]...\n"
@@ -85,7 +91,8 @@ static const char usage_sweep[] =
     "(default results/sweep.db), in N worker processes (default: all cores).\n"
     "--shard K/N runs only points whose index % N == K-1 (merge the shard files\n"
     "with xrsim merge).  Points already ok in --out are skipped (resume).  Every\n"
-    "point is checked before anything runs.  Exit 0 all ok, 1 a point failed,\n"
+    "point is checked before anything runs, and refused when its peak memory\n"
+    "estimate exceeds the memory available.  Exit 0 all ok, 1 a point failed,\n"
     "2 bad usage or input (nothing is run or written), 130 interrupted.\n"
     "Under mpirun (an XRSIM_MPI build) the ranks split the points and rank 0\n"
     "gathers them into --out.\n";

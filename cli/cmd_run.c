@@ -22,6 +22,7 @@
 
 #include "an_schema.h"
 #include "cli_util.h"
+#include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
 #include "world/scenario.h"
@@ -43,6 +44,7 @@ typedef struct run_args {
     const char **sets;
     size_t set_count;
     bool quiet;
+    bool any_memory;     /* --any-memory: run even when the estimate exceeds what is available */
     char seed_set[64];
 } run_args;
 
@@ -86,6 +88,8 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a, bool 
             a->out = argv[++i];
         } else if (allow_run_opts && (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)) {
             a->quiet = true;
+        } else if (allow_run_opts && strcmp(arg, "--any-memory") == 0) {
+            a->any_memory = true;
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(cli_usage(cmd), stdout);
             exit(0);
@@ -101,12 +105,6 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a, bool 
     return 0;
 }
 
-/* Loads and builds; prints every error; returns the world or NULL. */
-static mdl_world *load(const run_args *a, mdl_scenario *scn, sim_diag *d) {
-    if (!mdl_scenario_load(scn, a->file, a->sets, a->set_count, d)) return NULL;
-    return mdl_world_new(scn, d);
-}
-
 int cmd_validate(int argc, char **argv) {
     run_args a;
     int rc = parse_args("validate", argc, argv, &a, false);
@@ -117,10 +115,31 @@ int cmd_validate(int argc, char **argv) {
     sim_diag *d = sim_diag_new();
     mdl_scenario scn;
     memset(&scn, 0, sizeof scn);
-    mdl_world *w = d ? load(&a, &scn, d) : NULL;
-    if (w) {
-        printf("%s: ok (scenario '%s', %" PRIu32 " nodes, %.3f s simulated, seed %" PRIu64 ")\n",
-               a.file, scn.name, sim_net_node_count(mdl_world_net(w)), (double)scn.duration_ns / 1e9, scn.seed);
+    /* the scenario first: its memory estimate decides whether the world is
+    ** built at all (a world that cannot fit is not built to be checked) */
+    mdl_world *w = NULL;
+    bool loaded = d && mdl_scenario_load(&scn, a.file, a.sets, a.set_count, d);
+    cli_mem_estimate est;
+    bool fits = true;
+    if (loaded) {
+        cli_mem_estimate_of(&scn, &est);
+        uint64_t avail = cli_mem_available();
+        fits = avail == 0 || est.total_bytes <= avail;
+        if (fits) w = mdl_world_new(&scn, d);
+    }
+    if (loaded && (w || !fits)) {
+        if (w)
+            printf("%s: ok (scenario '%s', %" PRIu32 " nodes, %.3f s simulated, seed %" PRIu64 ")\n", a.file,
+                   scn.name, sim_net_node_count(mdl_world_net(w)), (double)scn.duration_ns / 1e9, scn.seed);
+        else
+            printf("%s: ok as written (scenario '%s', %.3f s simulated, seed %" PRIu64
+                   "); its world was not built: it cannot fit in memory\n",
+                   a.file, scn.name, (double)scn.duration_ns / 1e9, scn.seed);
+        char line[512];
+        cli_mem_estimate_format(&est, scn.verifiers.count, line, sizeof line);
+        uint64_t avail = cli_mem_available();
+        printf("%s: %s; %.2f GiB available%s\n", a.file, line, (double)avail / (1024.0 * 1024.0 * 1024.0),
+               fits ? "" : ": run and sweep would refuse it");
         rc = 0;
     } else {
         if (d) sim_diag_print(d, stderr);
@@ -282,7 +301,20 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
-    w = load(&a, &scn, d);
+    if (!mdl_scenario_load(&scn, a.file, a.sets, a.set_count, d)) {
+        sim_diag_print(d, stderr);
+        size_t n = sim_diag_errors(d);
+        fprintf(stderr, "%s: %zu error%s; nothing was run\n", a.file, n, n == 1 ? "" : "s");
+        rc = 2;
+        goto done;
+    }
+    cli_mem_estimate est;
+    cli_mem_estimate_of(&scn, &est);
+    if (!a.any_memory && !cli_mem_check_fits(&est, scn.verifiers.count, a.file)) {
+        rc = 2;
+        goto done;
+    }
+    w = mdl_world_new(&scn, d);
     if (!w) {
         sim_diag_print(d, stderr);
         size_t n = sim_diag_errors(d);

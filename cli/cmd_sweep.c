@@ -59,6 +59,7 @@
 #include "an_merge.h"
 #include "an_schema.h"
 #include "cli_util.h"
+#include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
 #include "world/scenario.h"
@@ -213,13 +214,24 @@ static bool prepare_points(const sweep_args *a, const mdl_scenario *base, point 
         mdl_scenario scn;
         memset(&scn, 0, sizeof scn);
         mdl_world *w = NULL;
-        if (d && p->label && mdl_scenario_load(&scn, a->file, p->sets, p->set_count, d)) w = mdl_world_new(&scn, d);
+        bool fits = true;
+        if (d && p->label && mdl_scenario_load(&scn, a->file, p->sets, p->set_count, d)) {
+            /* refused before its world is built when it cannot fit */
+            cli_mem_estimate est;
+            cli_mem_estimate_of(&scn, &est);
+            char what[256];
+            snprintf(what, sizeof what, "xrsim sweep: %s%s: point %zu (%s)", who, a->file, i + 1, p->label);
+            fits = cli_mem_check_fits(&est, scn.verifiers.count, what);
+            if (fits) w = mdl_world_new(&scn, d);
+        }
         if (w) {
             p->seed = scn.seed;
             size_t len = strlen(scn.params_json) + 1;
             p->params_json = malloc(len);
             if (p->params_json) memcpy(p->params_json, scn.params_json, len);
             else ok = false;
+        } else if (!fits) {
+            ok = false;
         } else {
             fprintf(stderr, "xrsim sweep: %spoint %zu (%s):\n", who, i + 1, p->label ? p->label : "?");
             if (d) sim_diag_print(d, stderr);

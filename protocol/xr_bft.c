@@ -394,6 +394,31 @@ size_t xr_bft_mem_size(const xr_bft_cfg *cfg) {
     return cv.used + 16u;
 }
 
+size_t xr_bft_mem_in_use(const xr_bft_cfg *cfg, uint32_t block_votes, uint32_t held_votes) {
+    size_t all = xr_bft_mem_size(cfg);
+    if (all == 0) return 0;
+    const xr_bft_cfg *c = cfg;
+    if (block_votes > c->max_block_votes) block_votes = c->max_block_votes;
+    size_t mbb = block_bytes_max(c);
+    size_t blk = xr_bft_block_len(block_votes, c->max_payload_bytes);
+    XR_ASSERT(blk <= mbb);
+    uint32_t nblocks = 2u * c->round_slots + 4u;
+    /* what the lazily used pools would take in full, and in use */
+    size_t blocks_all = mbb * ((size_t)nblocks + c->commit_history);
+    size_t blocks_use = blk * (2u + (size_t)c->commit_history);
+    size_t cand_all = xr_candpool_mem_size(c->pending_votes);
+    size_t cand_use = xr_candpool_mem_in_use(c->pending_votes, held_votes);
+    xr_attpool_cfg a = att_cfg(c), a1 = a;
+    a1.max_votes = 1;
+    size_t att_all = xr_attpool_mem_size(&a), att_fixed = xr_attpool_mem_size(&a1);
+    uint32_t att_held = held_votes < c->att_votes ? held_votes : c->att_votes;
+    size_t att_use = att_fixed + (att_all - att_fixed) / c->att_votes * att_held;
+    XR_ASSERT(blocks_all >= blocks_use && cand_all >= cand_use && att_all >= att_use);
+    size_t used = all - blocks_all - cand_all - att_all + blocks_use + cand_use + att_use;
+    XR_ASSERT(used <= all);
+    return used;
+}
+
 void xr_bft_actions_size(const xr_bft_cfg *cfg, uint32_t *items, size_t *bytes) {
     XR_ASSERT(cfg != NULL && items != NULL && bytes != NULL);
     size_t n = cfg->max_validators;

@@ -209,6 +209,15 @@ void xr_bft_cfg_default(xr_bft_cfg *cfg);
 /* Bytes of memory xr_bft_init needs; 0 when cfg is unusable. */
 size_t xr_bft_mem_size(const xr_bft_cfg *cfg);
 
+/* Bytes of the xr_bft_mem_size block a node touches when the blocks it
+** stores carry at most block_votes attestation votes and its candidate and
+** attestation pools hold at most held_votes each: the block is carved at init
+** but its large pools are handed out lazily, so what a run touches follows
+** its traffic.  Counts two block slots per height and the commit history at
+** that size and the next-height buffer in full.  For memory estimates
+** (never more than xr_bft_mem_size; 0 when cfg is unusable). */
+size_t xr_bft_mem_in_use(const xr_bft_cfg *cfg, uint32_t block_votes, uint32_t held_votes);
+
 /* Action items and arena bytes that one call can need with cfg: a bound
 ** that counts every round one call can enter, a catch-up reply, evidence
 ** for every replayed message and extension vote, one commit and its

@@ -51,6 +51,19 @@ size_t xr_candpool_mem_size(uint32_t cap) {
            sizeof(uint64_t) * pow2_at_least(cap * 2u);
 }
 
+size_t xr_candpool_mem_in_use(uint32_t cap, uint32_t held) {
+    size_t all = xr_candpool_mem_size(cap);
+    if (all == 0) return 0;
+    if (held > cap) held = cap;
+    /* the index in use stays within 8x the count, at least MIN_BUCKETS slots */
+    uint32_t nb = pow2_at_least(held * 2u);
+    if (nb < MIN_BUCKETS) nb = MIN_BUCKETS;
+    if (nb > pow2_at_least(cap * 2u)) nb = pow2_at_least(cap * 2u);
+    size_t used = align16(sizeof(xr_candpool)) + sizeof(cand) * (size_t)held + sizeof(uint64_t) * nb;
+    XR_ASSERT(used <= all);
+    return used;
+}
+
 int xr_candpool_init(xr_candpool **out, void *mem, size_t mem_len, uint32_t cap) {
     if (!out || !mem || ((uintptr_t)mem & 15u) != 0) return XR_ERR_INVALID_ARG;
     size_t need = xr_candpool_mem_size(cap);

@@ -35,6 +35,11 @@ typedef struct xr_candpool xr_candpool;
 /* Bytes xr_candpool_init needs for `cap` records (1..2^24); 0 when unusable. */
 size_t xr_candpool_mem_size(uint32_t cap);
 
+/* Bytes of that block a pool of `cap` records touches while it holds at most
+** `held` of them (records are handed out lazily and the index in use
+** follows the count): for memory estimates.  0 when cap is unusable. */
+size_t xr_candpool_mem_in_use(uint32_t cap, uint32_t held);
+
 /* Build an empty pool of `cap` records in mem (16-byte aligned, mem_len >=
 ** xr_candpool_mem_size(cap)).  Returns 0, XR_ERR_INVALID_ARG or
 ** XR_ERR_NOSPACE. */

@@ -3,7 +3,8 @@
 ** remove, the two lists, capacity and reuse of freed records, the index
 ** growing and shrinking, sorting, and a differential test against a naive
 ** array on a random stream of inserts and removals (xr_candpool_check after
-** every step).
+** every step), and the memory-in-use figures of the pool and of the
+** consensus core (xr_bft_mem_in_use) used for memory estimates.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xr_bft.h"
 #include "xr_candpool.h"
 #include "xr_err.h"
 
@@ -150,12 +152,45 @@ static void test_candpool_matches_naive_model(void **state) {
     free(mem);
 }
 
+/* What a pool touches follows what it holds, up to its whole block. */
+static void test_candpool_mem_in_use_follows_holdings(void **state) {
+    (void)state;
+    uint32_t cap = 65536;
+    size_t all = xr_candpool_mem_size(cap);
+    size_t none = xr_candpool_mem_in_use(cap, 0), some = xr_candpool_mem_in_use(cap, 1000);
+    assert_true(none > 0 && none < some && some < all / 16);
+    assert_true(xr_candpool_mem_in_use(cap, cap) <= all);
+    assert_true(xr_candpool_mem_in_use(cap, cap) > all - all / 64);
+    assert_int_equal(xr_candpool_mem_in_use(cap, UINT32_MAX), xr_candpool_mem_in_use(cap, cap));
+    assert_int_equal(xr_candpool_mem_in_use(0, 5), 0);
+}
+
+/* The consensus core's estimate: within its block, growing with votes. */
+static void test_bft_mem_in_use_within_block(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    xr_bft_cfg_default(&c);
+    c.max_validators = 200;
+    c.max_block_votes = 8192;
+    c.pending_votes = 65536;
+    size_t all = xr_bft_mem_size(&c);
+    size_t small = xr_bft_mem_in_use(&c, 100, 300), big = xr_bft_mem_in_use(&c, 4000, 12000);
+    assert_true(small > 0 && small < big && big < all);
+    assert_true(xr_bft_mem_in_use(&c, UINT32_MAX, UINT32_MAX) <= all);
+    /* full pools; two of the 16 block slots plus the history */
+    assert_true(xr_bft_mem_in_use(&c, UINT32_MAX, UINT32_MAX) > all / 2);
+    c.round_slots = 1; /* unusable */
+    assert_int_equal(xr_bft_mem_in_use(&c, 1, 1), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_candpool_init_limits),
         cmocka_unit_test(test_candpool_find_insert_remove),
         cmocka_unit_test(test_candpool_sort),
         cmocka_unit_test(test_candpool_matches_naive_model),
+        cmocka_unit_test(test_candpool_mem_in_use_follows_holdings),
+        cmocka_unit_test(test_bft_mem_in_use_within_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

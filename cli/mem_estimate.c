@@ -1,0 +1,167 @@
+/*
+** Peak memory estimate of a scenario (see mem_estimate.h for the model).
+*/
+#include "mem_estimate.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xr_bft.h"
+#include "xr_bftmsg.h"
+
+/* Calibration, from peak RSS (/usr/bin/time -f %M) of Release runs on the
+** project's VM, 2026-12-07 (BENCHMARKS.md, "Memory that follows use"):
+** host state per verifier beyond its core (records, rings, network
+** endpoint, timers), the world's fixed part (engine, regions, schema, code)
+** and what each emitted message keeps until the end of the run (its life
+** record, xmsg copies in blocks, submissions). */
+#define HOST_PER_VERIFIER_BYTES (512u * 1024u)
+#define WORLD_FIXED_BYTES (48u * 1024u * 1024u)
+#define WORLD_PER_MESSAGE_BYTES 600u
+/* Time a height takes beyond the block interval: proposal, prevote and
+** precommit each cross the regions once (~3 one-way delays of up to
+** ~110 ms in the shipped AWS matrix); heights measured at 1.26-1.34 s with
+** a 1 s interval (BENCHMARKS.md, verifier consensus). */
+#define HEIGHT_OVERHEAD_S 0.3
+/* A vote waits about three heights between being signed and approved:
+** precommit extension, proposed block, commit (plus the approval wait). */
+#define HELD_HEIGHTS 3.0
+
+/* XBlocks per second of one confirmation level of a rollup: as Omni forms
+** them (models/chain/rollup.h), one per block that holds messages, the same
+** at every level; a block of mean time bt holds Poisson(lambda * bt) of
+** them.  (Empty XBlocks at the attest interval, one per hour of blocks in
+** the presets, are left out.) */
+static double xblock_rate(double lambda_per_s, double bt_s, bool all_blocks) {
+    if (bt_s <= 0) return 0;
+    if (all_blocks) return 1.0 / bt_s;
+    return (1.0 - exp(-lambda_per_s * bt_s)) / bt_s;
+}
+
+static double attestations_per_s(const mdl_scenario *s) {
+    const mdl_xblock_synth_cfg *syn = &s->consensus.synthetic;
+    double r = 0;
+    if (syn->chains > 0 && syn->interval_ns > 0) r += syn->chains * 1e9 / (double)syn->interval_ns;
+    const mdl_rollups_config *rc = &s->xchain.rollups;
+    const mdl_workload_config *wc = &s->xchain.workload;
+    for (size_t i = 0; i < rc->count; i++) {
+        double lambda = 0;
+        for (size_t k = 0; k < wc->count; k++)
+            if (wc->routes[k].from == i) lambda += wc->routes[k].rate_per_s;
+        double bt = sim_lat_mean_ns(&rc->items[i].block_time) / 1e9;
+        double x = xblock_rate(lambda, bt, rc->items[i].xblocks == MDL_XBLOCKS_ALL);
+        /* the Finalized copies start once the first batch is final on L1:
+        ** the batch interval plus L1 finality (slot x epoch x epochs); over
+        ** a shorter run they never come, over a longer one they count for
+        ** the part after it */
+        const mdl_l1_config *l1 = &s->xchain.l1;
+        double fin_after = sim_lat_mean_ns(&rc->items[i].batch_interval) / 1e9 +
+                           (double)l1->slot_ns * l1->epoch_slots * l1->finality_epochs / 1e9;
+        double dur = (double)s->duration_ns / 1e9;
+        double share = dur > fin_after ? (dur - fin_after) / dur : 0;
+        r += x * (1.0 + share);
+    }
+    return r;
+}
+
+/* Messages emitted over the run: each route's rate over the part of the
+** run it is active. */
+static double messages_over_run(const mdl_scenario *s) {
+    double n = 0, dur = (double)s->duration_ns;
+    for (size_t k = 0; k < s->xchain.workload.count; k++) {
+        const mdl_route_config *r = &s->xchain.workload.routes[k];
+        double stop = r->stop_ns == UINT64_MAX || (double)r->stop_ns > dur ? dur : (double)r->stop_ns;
+        double active = stop > (double)r->start_ns ? stop - (double)r->start_ns : 0;
+        n += r->rate_per_s * active / 1e9;
+    }
+    return n;
+}
+
+void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
+    memset(out, 0, sizeof *out);
+    double msgs = messages_over_run(s);
+    uint64_t world = WORLD_FIXED_BYTES + (uint64_t)(msgs * WORLD_PER_MESSAGE_BYTES);
+    uint32_t n = s->verifiers.count;
+    if (n == 0) {
+        out->shared_bytes = world;
+        out->total_bytes = world;
+        return;
+    }
+    const xr_bft_cfg *cfg = &s->consensus.bft;
+    double v = n, rate = attestations_per_s(s);
+    double interval_s = (double)cfg->timeouts.commit_ns / 1e9;
+    double bps = (double)s->net.bandwidth_bps;
+    /* Height time h: interval + overhead + the proposer's uplink sending a
+    ** block of v*rate*h votes to n - 1 peers: h = a + k*h.  k >= 1, or
+    ** more votes per height than a block holds: the backlog grows. */
+    double a = interval_s + HEIGHT_OVERHEAD_S;
+    double k = bps > 0 ? v * rate * XR_BFT_BLOCK_VOTE_BYTES * (v - 1) * 8.0 / bps : 0;
+    double h = k < 1 ? a / (1 - k) : INFINITY;
+    double per_height = v * rate * h;
+    bool backlog = !(per_height <= (double)cfg->max_block_votes);
+    uint32_t block_votes = backlog ? cfg->max_block_votes : (uint32_t)ceil(per_height);
+    double held_d = per_height * HELD_HEIGHTS;
+    if (backlog) {
+        /* full blocks, each taking the interval plus its uplink time; the
+        ** votes they cannot carry pile up for the rest of the run */
+        double full_s = a + (bps > 0 ? XR_BFT_BLOCK_VOTE_BYTES * (double)block_votes * (v - 1) * 8.0 / bps : 0);
+        h = full_s;
+        double carried = (double)block_votes / full_s, arriving = v * rate;
+        double growth = arriving > carried ? arriving - carried : 0;
+        held_d = (double)block_votes * HELD_HEIGHTS + growth * (double)s->duration_ns / 1e9;
+    }
+    uint32_t held = held_d >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)ceil(held_d);
+    size_t core = xr_bft_mem_in_use(cfg, block_votes, held);
+    uint32_t items = 0;
+    size_t act_bytes = 0;
+    xr_bft_actions_size(cfg, &items, &act_bytes);
+    out->attestations_per_s = rate;
+    out->height_s = h;
+    out->block_votes = block_votes;
+    out->backlog = backlog;
+    out->per_verifier_bytes = (uint64_t)core + HOST_PER_VERIFIER_BYTES;
+    out->shared_bytes = world + (uint64_t)items * sizeof(xr_action) + act_bytes;
+    out->total_bytes = out->per_verifier_bytes * n + out->shared_bytes;
+}
+
+uint64_t cli_mem_available(void) {
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f) return 0;
+    char line[256];
+    uint64_t kb = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &kb) == 1) break;
+    fclose(f);
+    return kb * 1024u;
+}
+
+static double gib(uint64_t b) { return (double)b / (1024.0 * 1024.0 * 1024.0); }
+static double mib(uint64_t b) { return (double)b / (1024.0 * 1024.0); }
+
+void cli_mem_estimate_format(const cli_mem_estimate *e, uint32_t verifiers, char *buf, size_t cap) {
+    if (verifiers == 0) {
+        snprintf(buf, cap, "peak memory estimate %.2f GiB (the world, no verifiers)", gib(e->total_bytes));
+        return;
+    }
+    snprintf(buf, cap,
+             "peak memory estimate %.2f GiB (%" PRIu32 " verifiers x %.1f MiB + %.0f MiB shared; "
+             "%.1f attestations/s, %s%" PRIu32 " votes per block%s)",
+             gib(e->total_bytes), verifiers, mib(e->per_verifier_bytes), mib(e->shared_bytes),
+             e->attestations_per_s, e->backlog ? "" : "about ", e->block_votes,
+             e->backlog ? ": votes would outrun blocks (their vote capacity or the proposer's "
+                          "uplink), so the vote pools fill as the run goes on"
+                        : "");
+}
+
+bool cli_mem_check_fits(const cli_mem_estimate *e, uint32_t verifiers, const char *what) {
+    uint64_t avail = cli_mem_available();
+    if (avail == 0 || e->total_bytes <= avail) return true;
+    char line[512];
+    cli_mem_estimate_format(e, verifiers, line, sizeof line);
+    fprintf(stderr, "%s: error: this scenario cannot fit in memory: %s; the machine has %.2f GiB "
+                    "available; nothing was run\n",
+            what, line, gib(avail));
+    return false;
+}
