@@ -2,9 +2,9 @@
 ** Attestation aggregation and approval (see xr_attpool.h).
 **
 ** Layout inside the caller's memory: the pool header, `max_streams` stream
-** records kept sorted by (chain, level), per stream a ring of `window` list
-** heads (slot = offset % window, unique for the offsets in (last, last +
-** window]), and `max_votes` vote records chained through `next` (freed ones
+** records kept sorted by (chain, level), per stream a ring of `window` + 1
+** list heads (slot = offset % (window + 1), unique for the offsets stored:
+** those in (last, max(last, 1) + window]), and `max_votes` vote records chained through `next` (freed ones
 ** on a free list; never-used ones handed out in index order, so init
 ** touches none).  Lookups walk one offset's list: at most one vote per
 ** validator, so O(validators).
@@ -57,6 +57,7 @@ void xr_attpool_cfg_default(xr_attpool_cfg *cfg) {
     XR_ASSERT(cfg != NULL);
     cfg->max_streams = 64;
     cfg->window = 64;
+    cfg->window_down = 2;
     cfg->max_votes = 8192;
     cfg->quorum = XR_QUORUM_DEFAULT;
 }
@@ -64,13 +65,14 @@ void xr_attpool_cfg_default(xr_attpool_cfg *cfg) {
 static int cfg_ok(const xr_attpool_cfg *cfg) {
     return cfg && cfg->max_streams >= 1 && cfg->window >= 1 && cfg->max_votes >= 1 &&
            cfg->max_votes < NIL_IDX && cfg->max_streams <= (1u << 20) &&
-           cfg->window <= (1u << 20) && xr_quorum_validate(cfg->quorum) == 0;
+           cfg->window <= (1u << 20) && cfg->window_down <= (1u << 20) &&
+           xr_quorum_validate(cfg->quorum) == 0;
 }
 
 size_t xr_attpool_mem_size(const xr_attpool_cfg *cfg) {
     if (!cfg_ok(cfg)) return 0;
     return ALIGN_UP(sizeof(xr_attpool)) + ALIGN_UP(sizeof(stream) * cfg->max_streams) +
-           ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * cfg->window) +
+           ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * (cfg->window + 1u)) +
            ALIGN_UP(sizeof(vote_rec) * cfg->max_votes);
 }
 
@@ -85,7 +87,7 @@ int xr_attpool_init(xr_attpool **out, void *mem, size_t mem_len, const xr_attpoo
     p->streams = (stream *)(void *)m;
     m += ALIGN_UP(sizeof(stream) * cfg->max_streams);
     p->heads = (uint32_t *)(void *)m;
-    m += ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * cfg->window);
+    m += ALIGN_UP(sizeof(uint32_t) * (size_t)cfg->max_streams * (cfg->window + 1u));
     p->votes = (vote_rec *)(void *)m;
     /* records are handed out lazily (freed first, then fresh ones in index
     ** order): init touches none of them */
@@ -110,8 +112,12 @@ static long find_stream(const xr_attpool *p, uint64_t chain, uint8_t level) {
     return -(long)lo - 1;
 }
 
+static uint32_t slot(const xr_attpool *p, uint64_t offset) {
+    return (uint32_t)(offset % (p->cfg.window + 1u));
+}
+
 static uint32_t *row(const xr_attpool *p, uint32_t si) {
-    return p->heads + (size_t)si * p->cfg.window;
+    return p->heads + (size_t)si * (p->cfg.window + 1u);
 }
 
 /* Find or create the stream; -1 when out of slots. */
@@ -120,7 +126,7 @@ static long get_stream(xr_attpool *p, uint64_t chain, uint8_t level) {
     if (i >= 0) return i;
     if (p->stream_count >= p->cfg.max_streams) return -1;
     uint32_t at = (uint32_t)(-i - 1);
-    uint32_t w = p->cfg.window;
+    uint32_t w = p->cfg.window + 1u;
     /* shift the streams and their head rows up by one */
     for (uint32_t k = p->stream_count; k > at; k--) {
         p->streams[k] = p->streams[k - 1];
@@ -150,9 +156,14 @@ int xr_attpool_set_last_approved(xr_attpool *p, uint64_t chain_id, uint8_t level
     return 0;
 }
 
+/* The keeper's window midpoint: the last approved offset, or the initial
+** offset 1 before any (halo/attest/keeper windowCompare). */
+static uint64_t window_mid(uint64_t last) { return last ? last : 1; }
+
+/* Stored now: in (last, mid + window]. */
 static int window_check(const xr_attpool *p, uint64_t last, uint64_t offset) {
     if (offset <= last) return XR_ERR_BFT_ATT_STALE;
-    if (offset - last > p->cfg.window) return XR_ERR_BFT_ATT_WINDOW;
+    if (offset > window_mid(last) + p->cfg.window) return XR_ERR_BFT_ATT_WINDOW;
     return 0;
 }
 
@@ -162,12 +173,21 @@ int xr_attpool_check_window(const xr_attpool *p, const xr_xheader *h) {
                         h->offset);
 }
 
+int xr_attpool_vote_window(const xr_attpool *p, const xr_xheader *h) {
+    XR_ASSERT(p != NULL && h != NULL);
+    uint64_t mid = window_mid(xr_attpool_last_approved(p, h->source_chain_id, h->conf_level));
+    uint64_t low = mid > p->cfg.window_down ? mid - p->cfg.window_down : 0;
+    if (h->offset < low) return XR_ERR_BFT_ATT_STALE;
+    if (h->offset > mid + p->cfg.window) return XR_ERR_BFT_ATT_WINDOW;
+    return 0;
+}
+
 const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[20],
                                    uint64_t chain_id, uint8_t level, uint64_t offset) {
     XR_ASSERT(p != NULL && validator != NULL);
     long si = find_stream(p, chain_id, level);
     if (si < 0 || window_check(p, p->streams[si].last, offset) != 0) return NULL;
-    uint32_t idx = row(p, (uint32_t)si)[offset % p->cfg.window];
+    uint32_t idx = row(p, (uint32_t)si)[slot(p, offset)];
     for (; idx != NIL_IDX; idx = p->votes[idx].next) {
         const xr_att_vote *v = &p->votes[idx].v;
         /* the first byte rules out most of an offset's other signers */
@@ -202,7 +222,7 @@ int xr_attpool_add(xr_attpool *p, const xr_att_vote *v, xr_att_vote *conflict) {
         idx = p->fresh++;
     }
     p->votes[idx].v = *v;
-    uint32_t *head = &row(p, (uint32_t)si)[h->offset % p->cfg.window];
+    uint32_t *head = &row(p, (uint32_t)si)[slot(p, h->offset)];
     p->votes[idx].next = *head;
     *head = idx;
     p->streams[si].vote_count++;
@@ -235,7 +255,7 @@ static uint64_t root_power(const xr_attpool *p, const xr_valset *vs, uint32_t id
 
 /* Free every vote of stream si at `offset`. */
 static void free_offset(xr_attpool *p, uint32_t si, uint64_t offset) {
-    uint32_t *link = &row(p, si)[offset % p->cfg.window];
+    uint32_t *link = &row(p, si)[slot(p, offset)];
     while (*link != NIL_IDX) {
         uint32_t idx = *link;
         if (p->votes[idx].v.header.offset == offset) {
@@ -292,7 +312,7 @@ int xr_attpool_next_approval(xr_attpool *p, const xr_valset *vs, xr_attpool_appr
         stream *s = &p->streams[si];
         if (s->vote_count == 0) continue;
         uint64_t offset = s->last + 1;
-        uint32_t head = row(p, si)[offset % p->cfg.window];
+        uint32_t head = row(p, si)[slot(p, offset)];
         const xr_att_vote *stuck = NULL; /* the first vote at offset, for an override */
         uint64_t stuck_power = 0;
         /* each distinct root in the list, first occurrence only */

@@ -14,8 +14,14 @@
 ** for offset last + 1 hold more than the quorum fraction of the set's power
 ** (the set passed at approval time).  Approvals come out strictly in offset
 ** order per stream: a root with quorum at last + 2 waits for last + 1.  Only
-** offsets in (last, last + window] are accepted (XR_ERR_BFT_ATT_STALE below,
-** XR_ERR_BFT_ATT_WINDOW above), which bounds the memory per stream.
+** offsets in (last, mid + window] are stored (XR_ERR_BFT_ATT_STALE below,
+** XR_ERR_BFT_ATT_WINDOW above), which bounds the memory per stream; mid is
+** the last approved offset, or 1 before any.  The vote window a vote must
+** lie in to be valid at all is [mid - window_down, mid + window]
+** (xr_attpool_vote_window; halo/attest/keeper windowCompare, with Omni's
+** genesisVoteWindowDown 2 and genesisVoteWindowUp 64 in halo/app
+** app_config.go): a late vote for an offset just approved is valid, only
+** no longer needed.
 **
 ** Finalized override (omni-network/omni halo/attest/keeper,
 ** maybeOverrideFinalized).  Attest offsets are shared by a chain's levels
@@ -46,6 +52,7 @@
 typedef struct xr_attpool_cfg {
     uint32_t max_streams;        /* (chain, level) pairs tracked; >= 1 */
     uint32_t window;             /* offsets ahead of last approved accepted; >= 1 */
+    uint32_t window_down;        /* offsets at or below it still in the vote window */
     uint32_t max_votes;          /* votes stored awaiting approval; >= 1 */
     xr_quorum quorum;
 } xr_attpool_cfg;
@@ -69,7 +76,8 @@ typedef struct xr_attpool_approval {
                                  ** its power (below quorum), no signatures */
 } xr_attpool_approval;
 
-/* Defaults: 64 streams, window 64, 8192 votes, quorum 2/3. */
+/* Defaults: 64 streams, window 64 up and 2 down (Omni's genesisVoteWindowUp
+** and genesisVoteWindowDown), 8192 votes, quorum 2/3. */
 void xr_attpool_cfg_default(xr_attpool_cfg *cfg);
 
 /* Bytes xr_attpool_init needs for cfg (0 when cfg is unusable). */
@@ -91,6 +99,12 @@ int xr_attpool_set_last_approved(xr_attpool *p, uint64_t chain_id, uint8_t level
 /* Would a vote for header h be accepted by offset?  0, XR_ERR_BFT_ATT_STALE
 ** or XR_ERR_BFT_ATT_WINDOW. */
 int xr_attpool_check_window(const xr_attpool *p, const xr_xheader *h);
+
+/* Is a vote for header h inside the vote window [mid - window_down, mid +
+** window] (above)?  0, XR_ERR_BFT_ATT_STALE (below) or XR_ERR_BFT_ATT_WINDOW
+** (above).  A vote outside it is a bad vote; one inside it with an offset
+** already approved is valid but not stored. */
+int xr_attpool_vote_window(const xr_attpool *p, const xr_xheader *h);
 
 /* The stored vote of `validator` at (chain, level, offset), or NULL. */
 const xr_att_vote *xr_attpool_find(const xr_attpool *p, const uint8_t validator[20],

@@ -206,6 +206,7 @@ struct xr_bft {
     hist *hists;
 
     uint8_t *scratch_ext;        /* max_ext_votes * entry */
+    uint32_t *vote_counts;       /* [max_validators]: a block's votes per validator */
     uint32_t *scratch_idx;       /* pending_votes */
     uint8_t *scratch_sigs;       /* max_validators * 85 */
     rmemo *memo;                 /* [ROOT_MEMO] */
@@ -235,18 +236,25 @@ void xr_bft_cfg_default(xr_bft_cfg *cfg) {
     cfg->round_slots = 6;
     cfg->max_round_ahead = 1000;
     cfg->max_block_votes = 512;
-    cfg->max_ext_votes = 64;
+    /* 256 votes per extension: Omni's genesisVoteExtLimit (halo/app
+    ** app_config.go) */
+    cfg->max_ext_votes = 256;
     cfg->max_payload_bytes = 4096;
     cfg->pending_votes = 4096;
     cfg->future_msgs = 256;
     cfg->future_per_signer = 8;
     cfg->future_bytes = 1u << 20;
     cfg->commit_history = 4;
+    /* votes from the last approved offset - 2 to + 64: genesisVoteWindowDown
+    ** and genesisVoteWindowUp (halo/app app_config.go) */
     cfg->att_window = 64;
+    cfg->att_window_down = 2;
     cfg->att_streams = 64;
     cfg->att_votes = 8192;
     cfg->quorum = XR_QUORUM_DEFAULT;
-    cfg->timeouts.propose_ns = UINT64_C(3000000000);
+    /* CometBFT's timeout_propose as halo sets it: 1 s ("mitigate slow blocks
+    ** when proposer inactive (default=3s)", halo/cmd cometconfig.go) */
+    cfg->timeouts.propose_ns = UINT64_C(1000000000);
     cfg->timeouts.propose_delta_ns = UINT64_C(500000000);
     cfg->timeouts.prevote_ns = UINT64_C(1000000000);
     cfg->timeouts.prevote_delta_ns = UINT64_C(500000000);
@@ -262,6 +270,7 @@ static xr_attpool_cfg att_cfg(const xr_bft_cfg *cfg) {
     xr_attpool_cfg a;
     a.max_streams = cfg->att_streams;
     a.window = cfg->att_window;
+    a.window_down = cfg->att_window_down;
     a.max_votes = cfg->att_votes;
     a.quorum = cfg->quorum;
     return a;
@@ -339,6 +348,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
                                   XR_BFT_EXT_ENTRY_BYTES);
     uint32_t *sidx = carve(cv, sizeof(uint32_t) * c->pending_votes);
     uint8_t *ssigs = carve(cv, (size_t)n * 85u);
+    uint32_t *vcounts = carve(cv, sizeof(uint32_t) * n);
     rmemo *memo = carve(cv, sizeof(rmemo) * ROOT_MEMO);
     if (!cv->base) return;
     xr_valset_init(&b->vs, vmem, n);
@@ -356,6 +366,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
         slots[i].tallies[TL_PREVOTE] = tallies + (size_t)i * 4u * n;
         slots[i].tallies[TL_PRECOMMIT] = tallies + (size_t)i * 4u * n + 2u * n;
     }
+    b->vote_counts = vcounts;
     b->blocks = blocks;
     b->nblocks = nblocks;
     for (uint32_t i = 0; i < nblocks; i++) {
@@ -917,45 +928,67 @@ static void vote_fill_root(xr_bft *b, xr_att_vote *v, const xr_att_vote *known) 
         vote_compute_root(b, v);
 }
 
-/* Offer a peer's attestation vote (signer already a member of the set),
-** decoded without its root. */
-static void cand_offer(xr_bft *b, xr_actions *acts, xr_att_vote *v) {
+/* Is a peer's extension entry v (signer a member, decoded without its root)
+** a good vote: this consensus chain, inside the vote window, and -- unless
+** this node holds it already -- correctly signed?  Fills v's root and
+** *old with the stored vote of its key, if any. */
+static bool ext_entry_ok(xr_bft *b, xr_att_vote *v, const xr_att_vote **old) {
     XR_ASSERT(v != NULL && b->cands != NULL);
+    *old = NULL;
     if (v->header.consensus_chain_id != b->cfg.chain_id ||
-        xr_attpool_check_window(b->att, &v->header) != 0) {
-        b->stats.ext_rejected++;
-        return;
-    }
+        xr_attpool_vote_window(b->att, &v->header) != 0)
+        return false;
     uint32_t i = xr_candpool_find(b->cands, v->validator, &v->header);
-    const xr_att_vote *old = i != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, i) : NULL;
-    if (!old)
-        old = xr_attpool_find(b->att, v->validator, v->header.source_chain_id,
-                              v->header.conf_level, v->header.offset);
-    vote_fill_root(b, v, old);
-    if (old && bytes_eq(old->root.bytes, v->root.bytes, 32)) return; /* known */
-    if (verify_att(b, v) != 0) {
-        b->stats.ext_rejected++;
-        return;
-    }
-    if (old) {
-        evidence_votes(b, acts, old, v);
-        return;
-    }
-    if (xr_candpool_insert(b->cands, v, false) == XR_CANDPOOL_NONE) {
-        b->stats.ext_rejected++;
-        return;
-    }
-    b->stats.ext_ok++;
+    *old = i != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, i) : NULL;
+    if (!*old)
+        *old = xr_attpool_find(b->att, v->validator, v->header.source_chain_id,
+                               v->header.conf_level, v->header.offset);
+    vote_fill_root(b, v, *old);
+    if (*old && bytes_eq((*old)->root.bytes, v->root.bytes, 32)) return true; /* known */
+    return verify_att(b, v) == 0;
 }
 
+/* A precommit's extension: all or nothing, as Omni's VerifyVoteExtension
+** (halo/attest/keeper keeper.go) rejects an extension with any bad vote --
+** wrong chain, outside the vote window, bad signature.  A good one's new
+** votes become candidates (a second root for a key: evidence); votes for
+** offsets already approved are valid but not needed. */
 static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
     XR_ASSERT(m != NULL && m->core.type == XR_BFT_PRECOMMIT);
     XR_ASSERT(m->ext_count <= b->cfg.max_ext_votes);
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
-        xr_candpool_prefetch_ahead(b->cands, m->ext, XR_BFT_EXT_ENTRY_BYTES, i, m->ext_count, m->core.validator);
+        const xr_att_vote *old;
+        xr_candpool_prefetch_ahead(b->cands, m->ext, XR_BFT_EXT_ENTRY_BYTES, i, m->ext_count,
+                                   m->core.validator);
         xr_bftmsg_ext_get_unrooted(m, i, &v);
-        cand_offer(b, acts, &v);
+        if (!ext_entry_ok(b, &v, &old)) {
+            b->stats.ext_rejected += m->ext_count;
+            b->stats.ext_rejected_whole++;
+            return;
+        }
+    }
+    for (uint32_t i = 0; i < m->ext_count; i++) {
+        xr_att_vote v;
+        const xr_att_vote *old;
+        xr_bftmsg_ext_get_unrooted(m, i, &v);
+        if (xr_attpool_check_window(b->att, &v.header) != 0) continue; /* approved already */
+        uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
+        old = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
+        if (!old)
+            old = xr_attpool_find(b->att, v.validator, v.header.source_chain_id,
+                                  v.header.conf_level, v.header.offset);
+        vote_fill_root(b, &v, old);
+        if (old && bytes_eq(old->root.bytes, v.root.bytes, 32)) continue; /* known */
+        if (old) {
+            evidence_votes(b, acts, old, &v);
+            continue;
+        }
+        if (xr_candpool_insert(b->cands, &v, false) == XR_CANDPOOL_NONE) {
+            b->stats.ext_rejected++;
+            continue;
+        }
+        b->stats.ext_ok++;
     }
 }
 
@@ -1014,7 +1047,17 @@ static uint32_t build_block(xr_bft *b) {
     }
     XR_ASSERT(n <= xr_candpool_count(b->cands));
     xr_candpool_sort(b->cands, b->scratch_idx, n);
-    if (n > b->cfg.max_block_votes) n = b->cfg.max_block_votes;
+    /* in that order, at most max_ext_votes of one validator (a block with
+    ** more is invalid: verifyAggVotes) and max_block_votes in all */
+    memset(b->vote_counts, 0, sizeof(uint32_t) * b->vs.count);
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < n && kept < b->cfg.max_block_votes; k++) {
+        int64_t vi = vindex(b, xr_candpool_vote(b->cands, b->scratch_idx[k])->validator);
+        XR_ASSERT(vi >= 0);
+        if (++b->vote_counts[vi] > b->cfg.max_ext_votes) continue;
+        b->scratch_idx[kept++] = b->scratch_idx[k];
+    }
+    n = kept;
     uint8_t *votes = s->bytes + XR_BFT_BLOCK_HEADER_BYTES;
     for (uint32_t k = 0; k < n; k++)
         xr_att_vote_encode_block(xr_candpool_vote(b->cands, b->scratch_idx[k]),
@@ -1053,14 +1096,19 @@ static int block_check(xr_bft *b, const uint8_t *bytes, size_t len) {
     if (blk.chain_id != b->cfg.chain_id || blk.height != b->height || blk.valset_id != b->vs.id ||
         memcmp(blk.prev_block_id, b->prev_block_id, 32) != 0 || vindex(b, blk.proposer) < 0)
         return XR_ERR_BFT_INVALID_BLOCK;
+    memset(b->vote_counts, 0, sizeof(uint32_t) * b->vs.count);
     for (uint32_t i = 0; i < blk.vote_count; i++) {
         xr_att_vote v;
         xr_candpool_prefetch_ahead(b->cands, blk.votes, XR_BFT_BLOCK_VOTE_BYTES, i,
                                    blk.vote_count, NULL);
         xr_bft_block_vote_get_unrooted(&blk, i, &v);
-        if (vindex(b, v.validator) < 0) return XR_ERR_BFT_NOT_VALIDATOR;
+        int64_t vi = vindex(b, v.validator);
+        if (vi < 0) return XR_ERR_BFT_NOT_VALIDATOR;
+        /* no cap per block, at most max_ext_votes per validator (Omni's
+        ** verifyAggVotes, halo/attest/keeper keeper.go) */
+        if (++b->vote_counts[vi] > b->cfg.max_ext_votes) return XR_ERR_BFT_INVALID_BLOCK;
         if (v.header.consensus_chain_id != b->cfg.chain_id) return XR_ERR_BFT_WRONG_CHAIN;
-        rc = xr_attpool_check_window(b->att, &v.header);
+        rc = xr_attpool_vote_window(b->att, &v.header);
         if (rc) return rc;
         uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
         const xr_att_vote *known = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;

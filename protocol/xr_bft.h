@@ -30,7 +30,7 @@
 **     change, kept members keep their priority, new ones start at
 **     -(total + total/8) and all are re-centred on zero (CometBFT's rescaling
 **     of very wide priority ranges is not done).
-**   - Timeouts grow per round (propose 3 s + 0.5 s*r, prevote and precommit
+**   - Timeouts grow per round (propose 1 s + 0.5 s*r, prevote and precommit
 **     1 s + 0.5 s*r by default), plus the block interval (commit_ns) after a
 **     decision before the next height starts; meanwhile late precommits
 **     still feed the next proposal's attestation votes.
@@ -86,8 +86,13 @@
 **   the precommit signature covers the vote core only, and each extension
 **   entry is itself signed by the precommit's validator over a root that is
 **   recomputed from the entry's header, so a relay can only drop entries.
-**   Received entries are checked and kept in a bounded candidate pool; a
-**   proposer puts up to max_block_votes candidates, sorted, in its block.
+**   Received extensions are checked whole -- one bad entry (wrong chain,
+**   outside the vote window [last approved - att_window_down, last approved
+**   + att_window], bad signature) rejects all of them, as Omni's
+**   VerifyVoteExtension does -- and their new entries kept in a bounded
+**   candidate pool; a proposer puts up to max_block_votes candidates,
+**   sorted, in its block, and a block is invalid with more than
+**   max_ext_votes votes of one validator (Omni's verifyAggVotes).
 **   This gathers from all precommits of the previous height (and later),
 **   not only from the commit's as CometBFT's ExtendedCommit does: every vote
 **   is individually signed, so which precommit carried it does not matter.
@@ -124,7 +129,7 @@
 #include "xr_valset.h"
 
 typedef struct xr_bft_timeouts {
-    uint64_t propose_ns;         /* 3 s */
+    uint64_t propose_ns;         /* 1 s (halo's CometBFT config) */
     uint64_t propose_delta_ns;   /* + 0.5 s per round */
     uint64_t prevote_ns;         /* 1 s */
     uint64_t prevote_delta_ns;   /* + 0.5 s per round */
@@ -151,7 +156,7 @@ typedef struct xr_bft_cfg {
     uint32_t round_slots;        /* rounds tracked at once per height (>= 4): 6 */
     uint32_t max_round_ahead;    /* rounds beyond the current accepted: 1000 */
     uint32_t max_block_votes;    /* attestation votes per block: 512 */
-    uint32_t max_ext_votes;      /* attestation votes per precommit: 64 */
+    uint32_t max_ext_votes;      /* attestation votes per precommit: 256 */
     uint32_t max_payload_bytes;  /* opaque application payload per block: 4096 */
     uint32_t pending_votes;      /* candidate attestation votes held: 4096 */
     uint32_t future_msgs;        /* next-height messages buffered: 256 */
@@ -159,6 +164,7 @@ typedef struct xr_bft_cfg {
     uint32_t future_bytes;       /* bytes buffered for them: 1 MiB */
     uint32_t commit_history;     /* decided heights kept for catch-up (>= 1): 4 */
     uint32_t att_window;         /* attestation window (offsets ahead of last approved): 64 */
+    uint32_t att_window_down;    /* ... and at or below it (still valid, not needed): 2 */
     uint32_t att_streams;        /* (chain, level) streams: 64 */
     uint32_t att_votes;          /* committed votes awaiting approval: 8192 */
     xr_quorum quorum;            /* 2/3 */
@@ -189,7 +195,8 @@ typedef struct xr_bft_stats {
     uint64_t future_buffered;
     uint64_t future_dropped;
     uint64_t ext_ok;             /* extension votes accepted into the pool */
-    uint64_t ext_rejected;       /* bad signature, signer, chain, window, pool full */
+    uint64_t ext_rejected;       /* entries not taken: of a rejected extension, or pool full */
+    uint64_t ext_rejected_whole; /* extensions rejected whole (a bad entry: chain, window, sig) */
     uint64_t catchups_sent;
     uint64_t evidence;
     uint64_t approvals;

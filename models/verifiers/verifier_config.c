@@ -744,7 +744,8 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     static const char *const keys[] = {"chain_id",       "quorum",
                                        "block_interval", "timeouts",
                                        "max_votes_per_extension", "max_votes_per_block",
-                                       "attestation_window", "pending_votes",
+                                       "attestation_window", "attestation_window_down",
+                                       "pending_votes",
                                        "commit_history", "signatures",
                                        "sign_cost",      "verify_cost",
                                        "synthetic_xblocks", NULL};
@@ -776,6 +777,9 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     if (sim_yfield_u64(n, "max_votes_per_block", false, x, 0, 65536, &x, d)) b->max_block_votes = (uint32_t)x;
     x = b->att_window;
     if (sim_yfield_u64(n, "attestation_window", false, x, 1, 65536, &x, d)) b->att_window = (uint32_t)x;
+    x = b->att_window_down;
+    if (sim_yfield_u64(n, "attestation_window_down", false, x, 0, 65536, &x, d))
+        b->att_window_down = (uint32_t)x;
     x = b->pending_votes;
     if (sim_yfield_u64(n, "pending_votes", false, x, 1, 1u << 20, &x, d)) b->pending_votes = (uint32_t)x;
     x = b->commit_history;

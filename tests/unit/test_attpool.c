@@ -124,7 +124,8 @@ static void test_attpool_offset_order_and_window(void **state) {
         assert_int_equal(add(&f, w, 8, XR_CONF_FINALIZED, 3, 3), 0);
         assert_int_equal(add(&f, w, 8, XR_CONF_FINALIZED, 2, 2), 0);
     }
-    assert_int_equal(add(&f, 0, 8, XR_CONF_FINALIZED, 4, 4), XR_ERR_BFT_ATT_WINDOW);
+    /* window 3 around the midpoint 1 (none approved yet): 4 is the last inside */
+    assert_int_equal(add(&f, 0, 8, XR_CONF_FINALIZED, 5, 5), XR_ERR_BFT_ATT_WINDOW);
     assert_int_equal(xr_attpool_next_approval(f.p, &f.vs, &ap, f.sigs, sizeof f.sigs), 0);
     for (uint32_t w = 0; w < 3; w++) assert_int_equal(add(&f, w, 8, XR_CONF_FINALIZED, 1, 1), 0);
     for (uint64_t off = 1; off <= 3; off++) {
@@ -290,6 +291,42 @@ static void test_attpool_signers_sorted_any_order(void **state) {
     }
 }
 
+/* The vote window of halo/attest/keeper windowCompare with Omni's
+** genesisVoteWindowDown 2 and genesisVoteWindowUp 64 (halo/app
+** app_config.go): [last - 2, last + 64], midpoint 1 before any approval. */
+static void test_attpool_vote_window(void **state) {
+    (void)state;
+    uint64_t powers[4] = {1, 1, 1, 1};
+    xr_attpool_cfg c;
+    xr_attpool_cfg_default(&c);
+    assert_int_equal(c.window, 64);
+    assert_int_equal(c.window_down, 2);
+    c.max_streams = 4;
+    fix f;
+    fix_init(&f, powers, 4, &c);
+    xr_xheader h;
+    memset(&h, 0, sizeof h);
+    h.source_chain_id = 7;
+    h.conf_level = XR_CONF_LATEST;
+    h.offset = 65; /* 1 + 64 before any approval */
+    assert_int_equal(xr_attpool_vote_window(f.p, &h), 0);
+    assert_int_equal(xr_attpool_check_window(f.p, &h), 0); /* and storable */
+    assert_int_equal(add(&f, 0, 7, XR_CONF_LATEST, 65, 0x65), 0);
+    h.offset = 66;
+    assert_int_equal(xr_attpool_vote_window(f.p, &h), XR_ERR_BFT_ATT_WINDOW);
+    assert_int_equal(xr_attpool_set_last_approved(f.p, 7, XR_CONF_FINALIZED, 10), 0);
+    h.conf_level = XR_CONF_FINALIZED;
+    for (uint64_t off = 0; off < 80; off++) {
+        h.offset = off;
+        int want = off < 8 ? XR_ERR_BFT_ATT_STALE : off > 74 ? XR_ERR_BFT_ATT_WINDOW : 0;
+        assert_int_equal(xr_attpool_vote_window(f.p, &h), want);
+        /* stored only above the last approved */
+        int store = off <= 10 ? XR_ERR_BFT_ATT_STALE : off > 74 ? XR_ERR_BFT_ATT_WINDOW : 0;
+        assert_int_equal(xr_attpool_check_window(f.p, &h), store);
+    }
+    free(f.mem);
+}
+
 /* halo/attest/keeper maybeOverrideFinalized: a Latest offset whose votes
 ** split so that no root has quorum is approved once the Finalized
 ** attestation at the same offset was approved in an earlier block; a
@@ -381,7 +418,8 @@ static void test_attpool_differential_random(void **state) {
             int rc = add(&f, who, 100 + stream, XR_CONF_LATEST, offset, tag);
             /* model */
             int expect;
-            if (offset - last[stream] > 6) {
+            uint64_t mid = last[stream] ? last[stream] : 1; /* keeper windowCompare */
+            if (offset > mid + 6) {
                 expect = XR_ERR_BFT_ATT_WINDOW;
             } else {
                 expect = 0;
@@ -456,6 +494,7 @@ int main(void) {
         cmocka_unit_test(test_attpool_set_last_approved),
         cmocka_unit_test(test_attpool_capacity_reuses_freed_records),
         cmocka_unit_test(test_attpool_signers_sorted_any_order),
+        cmocka_unit_test(test_attpool_vote_window),
         cmocka_unit_test(test_attpool_finalized_override),
         cmocka_unit_test(test_attpool_differential_random),
     };

@@ -569,7 +569,13 @@ static void test_bft_validate_block_reasons(void **state) {
     xr_att_vote_encode_block(&v, vb);
     n = xr_bft_block_encode(&blk, buf, sizeof buf);
     assert_int_equal(xr_bft_validate_block(b, buf, (size_t)n), XR_ERR_SIG_INVALID);
+    /* the window's midpoint before any approval is the initial offset 1
+    ** (halo/attest/keeper windowCompare): 1 + 64 is inside, 2 + 64 beyond */
     make_vote(t, 1, 3, XR_CONF_LATEST, 1 + t->cfg.att_window, 0x01, &v);
+    xr_att_vote_encode_block(&v, vb);
+    n = xr_bft_block_encode(&blk, buf, sizeof buf);
+    assert_int_equal(xr_bft_validate_block(b, buf, (size_t)n), 0);
+    make_vote(t, 1, 3, XR_CONF_LATEST, 2 + t->cfg.att_window, 0x01, &v);
     xr_att_vote_encode_block(&v, vb);
     n = xr_bft_block_encode(&blk, buf, sizeof buf);
     assert_int_equal(xr_bft_validate_block(b, buf, (size_t)n), XR_ERR_BFT_ATT_WINDOW);
@@ -598,12 +604,13 @@ static void test_bft_round_change_on_silent_proposer(void **state) {
     assert_false(t->conflict);
     for (int i = 0; i < 4; i++) {
         if (i == silent) continue;
-        /* round 0 proposer silent: propose timeout (3 s), nil prevotes and
-        ** precommits, precommit timeout (1 s), then round 1 commits */
+        /* round 0 proposer silent: propose timeout (1 s, halo's), nil
+        ** prevotes and precommits, precommit timeout (1 s), then round 1
+        ** commits */
         assert_true(t->nodes[i].has_commit[1]);
         assert_int_equal(t->nodes[i].commit_round[1], 1);
-        assert_true(t->nodes[i].commit_time[1] >= 4 * SEC);
-        assert_true(t->nodes[i].commit_time[1] < 4100 * MS);
+        assert_true(t->nodes[i].commit_time[1] >= 2 * SEC);
+        assert_true(t->nodes[i].commit_time[1] < 2100 * MS);
     }
     net_free(t);
 }
@@ -681,7 +688,12 @@ static bool lock_filter(tnet *t, int from, int to, const xr_bftmsg *m) {
 }
 
 static void run_lock_scenario(uint64_t seed, bool locker_proposes_round1) {
-    tnet *t = net_new(4, NULL, NULL, seed);
+    /* the timings here (x's nil prevote, 4.2 s, 4.5 s) derive from a 3 s
+    ** propose timeout, CometBFT's stock one, not halo's 1 s default */
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.timeouts.propose_ns = 3 * SEC;
+    tnet *t = net_new(4, NULL, &c, seed);
     xr_bft *b0 = t->nodes[0].b;
     const xr_valset *vs = xr_bft_valset(b0);
     int p0 = node_of(t, vs->members[xr_bft_proposer_index(b0, 0)].addr.bytes);
@@ -1072,13 +1084,14 @@ static void test_bft_attestation_window_limits(void **state) {
     c.att_window = 2;
     tnet *t = net_new(4, NULL, &c, 103);
     net_start(t);
-    /* offsets 1..5 signed by all: with window 2 only 1 and 2 can ride at
-    ** first; the rest follow as approvals move the window */
+    /* offsets 1..5 signed by all: with window 2 only 1..3 can ride at first
+    ** (the midpoint before any approval is the initial offset 1: keeper
+    ** windowCompare); the rest follow as approvals move the window */
     for (uint64_t off = 1; off <= 5; off++)
         for (int i = 0; i < 4; i++) attest(t, i, 901, XR_CONF_FINALIZED, off, 0);
     net_run(t, 1500 * MS);
     for (int i = 0; i < 4; i++)
-        assert_true(xr_bft_last_approved(t->nodes[i].b, 901, XR_CONF_FINALIZED) <= 2);
+        assert_true(xr_bft_last_approved(t->nodes[i].b, 901, XR_CONF_FINALIZED) <= 3);
     net_run(t, 15 * SEC);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(xr_bft_last_approved(t->nodes[i].b, 901, XR_CONF_FINALIZED), 5);
@@ -1097,6 +1110,108 @@ static void test_bft_attestation_window_limits(void **state) {
     (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
     process(t, 0);
     assert_int_equal(xr_bft_get_stats(b)->ext_rejected, rej + 1);
+    net_free(t);
+}
+
+/* Omni's consensus parameters are the defaults: CometBFT timeout_propose
+** 1 s (halo/cmd cometconfig.go), 256 votes per extension
+** (genesisVoteExtLimit), vote window from the last approved offset - 2 to
+** + 64 (genesisVoteWindowDown / Up; all three in halo/app app_config.go). */
+static void test_bft_defaults_are_omnis(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    xr_bft_cfg_default(&c);
+    assert_int_equal(c.timeouts.propose_ns, 1000000000u);
+    assert_int_equal(c.max_ext_votes, 256);
+    assert_int_equal(c.att_window, 64);
+    assert_int_equal(c.att_window_down, 2);
+}
+
+/* halo/attest/keeper VerifyVoteExtension: one bad vote (here: beyond the
+** window) rejects the whole extension, good entries too; a late vote for an
+** offset approved at most 2 before is not bad, only not needed. */
+static void test_bft_extension_rejected_whole(void **state) {
+    (void)state;
+    tnet *t = net_new(4, NULL, NULL, 107);
+    net_start(t);
+    for (uint64_t off = 1; off <= 4; off++)
+        for (int i = 0; i < 4; i++) attest(t, i, 902, XR_CONF_LATEST, off, 0);
+    net_run(t, 10 * SEC);
+    xr_bft *b = t->nodes[0].b;
+    assert_int_equal(xr_bft_last_approved(b, 902, XR_CONF_LATEST), 4);
+    uint8_t id[32], buf[4096];
+    memset(id, 0xef, 32);
+    xr_att_vote v[2];
+    make_vote(t, 1, 903, XR_CONF_LATEST, 1, 0x05, &v[0]);     /* good */
+    make_vote(t, 1, 903, XR_CONF_LATEST, 1 + 64 + 1, 0x06, &v[1]); /* beyond the window */
+    /* entries go ascending by (chain, level, offset): both on chain 903 */
+    uint32_t pending = xr_bft_pending_votes(b);
+    const xr_bft_stats *st = xr_bft_get_stats(b);
+    uint64_t rej = st->ext_rejected, whole = st->ext_rejected_whole;
+    int n = craft_precommit(t, 1, xr_bft_height(b), 3, id, v, 2, buf, sizeof buf);
+    (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
+    process(t, 0);
+    assert_int_equal(st->ext_rejected, rej + 2);
+    assert_int_equal(st->ext_rejected_whole, whole + 1);
+    assert_int_equal(xr_bft_pending_votes(b), pending); /* the good one not taken either */
+    /* the good one alone, beside a late vote for 902's offset 3 (= 4 - 1) */
+    xr_att_vote w[2];
+    make_vote(t, 1, 902, XR_CONF_LATEST, 3, 0x07, &w[0]);
+    w[1] = v[0];
+    n = craft_precommit(t, 1, xr_bft_height(b), 4, id, w, 2, buf, sizeof buf);
+    (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
+    process(t, 0);
+    assert_int_equal(st->ext_rejected_whole, whole + 1);
+    assert_int_equal(xr_bft_pending_votes(b), pending + 1);
+    /* 4 - 3 = offset 1 is below the window: bad */
+    make_vote(t, 1, 902, XR_CONF_LATEST, 1, 0x08, &w[0]);
+    make_vote(t, 1, 903, XR_CONF_LATEST, 2, 0x09, &w[1]);
+    n = craft_precommit(t, 1, xr_bft_height(b), 5, id, w, 2, buf, sizeof buf);
+    (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
+    process(t, 0);
+    assert_int_equal(st->ext_rejected_whole, whole + 2);
+    assert_int_equal(xr_bft_pending_votes(b), pending + 1);
+    net_free(t);
+}
+
+/* No cap per block, but at most max_ext_votes votes of one validator in a
+** block (halo/attest/keeper verifyAggVotes: "vote extension limit exceeded"). */
+static void test_bft_block_votes_per_validator_capped(void **state) {
+    (void)state;
+    xr_bft_cfg c;
+    small_cfg(&c);
+    c.max_ext_votes = 2;
+    tnet *t = net_new(4, NULL, &c, 109);
+    xr_bft *b = t->nodes[0].b;
+    uint8_t buf[8192], vb[4 * XR_BFT_BLOCK_VOTE_BYTES];
+    xr_bft_block blk;
+    memset(&blk, 0, sizeof blk);
+    blk.chain_id = t->cfg.chain_id;
+    blk.height = 1;
+    blk.valset_id = 1;
+    memcpy(blk.proposer, t->nodes[2].addr.bytes, 20);
+    blk.votes = vb;
+    xr_att_vote v[4];
+    /* validator 1 at offsets 1 and 2, validator 3 at offset 1: fine */
+    make_vote(t, 1, 3, XR_CONF_LATEST, 1, 0x01, &v[0]);
+    make_vote(t, 3, 3, XR_CONF_LATEST, 1, 0x01, &v[1]);
+    make_vote(t, 1, 3, XR_CONF_LATEST, 2, 0x02, &v[2]);
+    make_vote(t, 1, 3, XR_CONF_LATEST, 3, 0x03, &v[3]);
+    if (xr_att_vote_cmp(&v[0], &v[1]) > 0) { /* block votes ascend by (.., offset, validator) */
+        xr_att_vote tmp = v[0];
+        v[0] = v[1];
+        v[1] = tmp;
+    }
+    for (int i = 0; i < 4; i++) xr_att_vote_encode_block(&v[i], vb + (size_t)i * XR_BFT_BLOCK_VOTE_BYTES);
+    blk.vote_count = 3;
+    int n = xr_bft_block_encode(&blk, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(xr_bft_validate_block(b, buf, (size_t)n), 0);
+    /* a third vote of validator 1: over its limit */
+    blk.vote_count = 4;
+    n = xr_bft_block_encode(&blk, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(xr_bft_validate_block(b, buf, (size_t)n), XR_ERR_BFT_INVALID_BLOCK);
     net_free(t);
 }
 
@@ -1197,8 +1312,9 @@ static void test_bft_extension_own_votes_sorted_and_capped(void **state) {
     memset(&ec, 0, sizeof ec);
     t->filter = ext_filter;
     t->fctx = &ec;
-    /* 3 streams x offsets 1..10 in a scrambled order; 9 and 10 lie beyond
-    ** the window; offset 1 of chain 904 is signed by nobody else */
+    /* 3 streams x offsets 1..10 in a scrambled order; 10 lies beyond the
+    ** window (its midpoint before any approval is offset 1: 1 + 8 = 9 is
+    ** the last inside); offset 1 of chain 904 is signed by nobody else */
     static const uint64_t chains[3] = {906, 904, 905};
     static const uint8_t levels[3] = {XR_CONF_FINALIZED, XR_CONF_LATEST, XR_CONF_LATEST};
     for (uint64_t k = 0; k < 30; k++) {
@@ -1208,12 +1324,12 @@ static void test_bft_extension_own_votes_sorted_and_capped(void **state) {
     net_start(t);
     net_run(t, 200 * MS);
     assert_int_equal(ec.precommits, 1);
-    /* 24 in window, capped at 16: chain 904 offsets 1..8, 905 offsets 1..8 */
+    /* 27 in window, capped at 16: chain 904 offsets 1..9, 905 offsets 1..7 */
     assert_int_equal(ec.count, 16);
     for (uint32_t i = 0; i < 16; i++) {
-        assert_int_equal(ec.key[i][0], i < 8 ? 904 : 905);
+        assert_int_equal(ec.key[i][0], i < 9 ? 904 : 905);
         assert_int_equal(ec.key[i][1], XR_CONF_LATEST);
-        assert_int_equal(ec.key[i][2], (uint64_t)(i % 8) + 1);
+        assert_int_equal(ec.key[i][2], i < 9 ? (uint64_t)i + 1 : (uint64_t)(i - 9) + 1);
     }
     net_free(t);
 }
@@ -1434,6 +1550,9 @@ int main(void) {
         cmocka_unit_test(test_bft_attestation_double_sign_evidence),
         cmocka_unit_test(test_bft_attestation_approved_at_quorum_in_order),
         cmocka_unit_test(test_bft_attestation_window_limits),
+        cmocka_unit_test(test_bft_defaults_are_omnis),
+        cmocka_unit_test(test_bft_extension_rejected_whole),
+        cmocka_unit_test(test_bft_block_votes_per_validator_capped),
         cmocka_unit_test(test_bft_att_dropped_counted),
         cmocka_unit_test(test_bft_small_candidate_pool_reused),
         cmocka_unit_test(test_bft_extension_own_votes_sorted_and_capped),
