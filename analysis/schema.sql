@@ -1084,3 +1084,94 @@ SELECT a.run_id, r.scenario_name AS scenario, r.seed, a.approach,
        a.slashed_value_gwei / 1e9 AS slashed_value_eth
 FROM approach_runs a JOIN runs r ON r.id = a.run_id;
 -- END approaches
+
+-- @version 4
+-- A Byzantine behaviour is one file and one line in the table of
+-- models/verifiers/byzantine/registry.c (issue 16): the table names the
+-- behaviours (no CHECK here), and each behaviour names what it counts, one
+-- row per counter in byzantine_counters.  Rows of earlier runs move over:
+-- their per-behaviour columns become counter rows.
+
+-- BEGIN byzantine v4 (models/verifiers/byzantine/)
+DROP VIEW v_byzantine;
+
+-- One row per (verifier, Byzantine entry) and counter its behaviour names:
+-- silent 'suppressed' (messages dropped, per recipient); equivocating
+-- 'twin' (twin messages sent); delayed 'delayed' (messages sent late, per
+-- recipient); conflicting_attestations 'twin' and 'conflicting_vote';
+-- censor 'withheld' (attestation signatures); lazy 'lazy_sign'
+-- (provisional XBlocks signed); forge 'forged_sign'; partial 'skipped'
+-- (XBlocks not signed).  The behaviour files say what each counts.
+CREATE TABLE byzantine_counters (
+    run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier INTEGER NOT NULL,            -- byzantine.verifier
+    entry    INTEGER NOT NULL,            -- byzantine.entry
+    counter  TEXT NOT NULL,
+    value    INTEGER NOT NULL,
+    PRIMARY KEY (run_id, verifier, entry, counter)
+) WITHOUT ROWID;
+CREATE TRIGGER byzantine_counters_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM byzantine_counters WHERE run_id = old.id; END;
+
+INSERT INTO byzantine_counters
+SELECT run_id, verifier, entry, 'suppressed', suppressed_count FROM byzantine WHERE behaviour = 'silent'
+UNION ALL
+SELECT run_id, verifier, entry, 'twin', twin_count FROM byzantine
+ WHERE behaviour IN ('equivocating', 'conflicting_attestations')
+UNION ALL
+SELECT run_id, verifier, entry, 'delayed', delayed_count FROM byzantine WHERE behaviour = 'delayed'
+UNION ALL
+SELECT run_id, verifier, entry, 'conflicting_vote', conflicting_vote_count FROM byzantine
+ WHERE behaviour = 'conflicting_attestations'
+UNION ALL
+SELECT run_id, verifier, entry, 'withheld', withheld_count FROM byzantine WHERE behaviour = 'censor'
+UNION ALL
+SELECT run_id, verifier, entry, 'lazy_sign', lazy_sign_count FROM byzantine WHERE behaviour = 'lazy'
+UNION ALL
+SELECT run_id, verifier, entry, 'forged_sign', forged_sign_count FROM byzantine WHERE behaviour = 'forge';
+
+-- One row per (verifier, Byzantine entry): what it is, its trigger's draws.
+CREATE TABLE byzantine_v4 (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier      INTEGER NOT NULL,       -- verifiers.verifier
+    entry         INTEGER NOT NULL,       -- index in verifiers.byzantine (0-based)
+    behaviour     TEXT NOT NULL,          -- a name in models/verifiers/byzantine/registry.c
+    target_kind   TEXT NOT NULL CHECK (target_kind IN ('verifiers', 'stake_fraction')),
+    target        TEXT NOT NULL,
+    trigger       TEXT NOT NULL,
+    from_ns       INTEGER NOT NULL,
+    until_ns      INTEGER,                -- NULL: to the end of the run
+    probability   REAL,                   -- NULL: every action
+    params        TEXT,                   -- the behaviour's own keys, e.g. 'delay_ns=2000000000'
+    draw_count    INTEGER NOT NULL,
+    fired_count   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, verifier, entry)
+) WITHOUT ROWID;
+INSERT INTO byzantine_v4
+SELECT run_id, verifier, entry, behaviour, target_kind, target, trigger, from_ns, until_ns, probability,
+       params, draw_count, fired_count
+FROM byzantine;
+DROP TRIGGER byzantine_on_run_delete;
+DROP TABLE byzantine;
+ALTER TABLE byzantine_v4 RENAME TO byzantine;
+CREATE TRIGGER byzantine_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM byzantine WHERE run_id = old.id; END;
+
+-- Per run and behaviour: the verifiers it targeted and how often it fired.
+CREATE VIEW v_byzantine AS
+SELECT run_id,
+       behaviour,
+       count(*)                    AS verifier_count,
+       group_concat(verifier, ',') AS verifiers,
+       sum(draw_count)             AS draw_count,
+       sum(fired_count)            AS fired_count
+FROM (SELECT * FROM byzantine ORDER BY run_id, behaviour, verifier)
+GROUP BY run_id, behaviour;
+
+-- Per run, behaviour and counter: the total over its (verifier, entry) pairs.
+CREATE VIEW v_byzantine_counters AS
+SELECT b.run_id, b.behaviour, c.counter, sum(c.value) AS value
+FROM byzantine b JOIN byzantine_counters c
+  ON c.run_id = b.run_id AND c.verifier = b.verifier AND c.entry = b.entry
+GROUP BY b.run_id, b.behaviour, c.counter;
+-- END byzantine v4

@@ -25,6 +25,7 @@
 #include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
+#include "verifiers/byzantine/byzantine.h"
 #include "world/scenario.h"
 #include "world/world.h"
 
@@ -181,8 +182,31 @@ static void show_progress(void *ctx, const sim_engine *e) {
 static void print_ms(const char *label, uint64_t ns) { printf("  %s %.1f ms", label, (double)ns / 1e6); }
 static void print_s(const char *label, uint64_t ns) { printf("  %s %.2f s", label, (double)ns / 1e9); }
 
+/* Per behaviour with entries, the totals of the counters it names. */
+static void print_byzantine(const mdl_verifiers *vs) {
+    printf("  byzantine  ");
+    const char *sep = "";
+    for (uint32_t b = 1; b < mdl_byz_count(); b++) {
+        const mdl_byz_behaviour *bh = mdl_byz_get((mdl_behaviour)b);
+        uint64_t tot[MDL_BYZ_COUNTERS_MAX] = {0};
+        bool any = false;
+        for (size_t k = 0; k < mdl_verifiers_byzantine_count(vs); k++) {
+            mdl_byzantine_info in;
+            if (!mdl_verifiers_byzantine(vs, k, &in) || in.behaviour != (mdl_behaviour)b) continue;
+            any = true;
+            for (uint32_t j = 0; j < MDL_BYZ_COUNTERS_MAX; j++) tot[j] += in.counters.n[j];
+        }
+        if (!any) continue;
+        printf("%s %s", sep, bh->name);
+        for (uint32_t j = 0; j < MDL_BYZ_COUNTERS_MAX && bh->counters[j]; j++)
+            printf("%s %" PRIu64 " %s", j ? "," : "", tot[j], bh->counters[j]);
+        sep = ";";
+    }
+    printf(" (SELECT * FROM v_byzantine_counters)\n");
+}
+
 static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t run_id,
-                          const mdl_world_summary *s, double wall_s) {
+                          const mdl_world_summary *s, const mdl_verifiers *vs, double wall_s) {
     printf("xrsim run: scenario '%s', seed %" PRIu64 "\n", scn->name, scn->seed);
     printf("  simulated   %.1f s in %.2f s wall (%.0fx real time), %" PRIu64 " events (%.2f M/s)\n",
            (double)s->sim_ns / 1e9, wall_s, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0,
@@ -222,13 +246,7 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         printf("; evidence %" PRIu64 " (%" PRIu32 " offender%s); conflicting commits %" PRIu64 " (%s)\n",
                c->evidence, c->offenders, c->offenders == 1 ? "" : "s", c->conflicts,
                c->conflicts == 0 && c->approval_conflicts == 0 ? "safe" : "UNSAFE");
-        if (c->byzantine) {
-            printf("  byzantine   %" PRIu64 " messages suppressed, %" PRIu64 " delayed, %" PRIu64 " equivocating twins, %" PRIu64
-                   " conflicting attestation votes, %" PRIu64 " signatures withheld, %" PRIu64 " lazy, %" PRIu64
-                   " forged (SELECT * FROM v_byzantine)\n",
-                   c->msgs_suppressed, c->msgs_delayed, c->twins_sent, c->conflicting_votes, c->sigs_withheld,
-                   c->lazy_sigs, c->forged_sigs);
-        }
+        if (c->byzantine) print_byzantine(vs);
     }
     if (s->has_xchain) {
         const mdl_xchain_summary *x = &s->xchain;
@@ -366,7 +384,7 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
-    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, wall_s);
+    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, mdl_world_verifiers(w), wall_s);
     rc = 0;
 done:
     if (rec && sim_rec_close(rec) != 0 && rc == 0) {

@@ -23,7 +23,8 @@
 ** xr_sig_backend; each verifier gets a wrapper around the run's backend
 ** that charges sim_net_charge(node, sign_cost or verify_cost) per call, so
 ** simulated time follows production secp256k1 costs (models/sig_costs.h)
-** even when the fast backend computes.  A verifier that receives more than
+** even when the fast backend computes (a memo shared by all verifiers,
+** crypto/recover_memo.h, answers repeated recoveries).  A verifier that receives more than
 ** its CPU can check falls behind, as a real one would.
 ** Crashes keep the core's state (as a node with a write-ahead log would);
 ** the deadline timer vanishes with the crash and is re-armed on restart.
@@ -31,43 +32,17 @@
 ** heights (block sync is not modelled).
 **
 ** Byzantine strategies wrap the core (the core itself is always honest).
-** Each `verifiers.byzantine` entry (format, combination rules and examples
-** in verifier_config.h) is a behaviour, a target and a trigger; per
+** Each `verifiers.byzantine` entry (format in verifier_config.h) is a
+** behaviour, a target and a trigger.  A behaviour is one file of
+** byzantine/ behind the interface of byzantine/byzantine.h, registered in
+** byzantine/registry.c: on each XBlock the verifier is about to sign and
+** each consensus message it sends, the host asks the verifier's behaviours
+** in their acting order (silent, censor first; delayed, forge last); per
 ** action, the entries of one behaviour are tried in scenario order and the
 ** first whose trigger holds (window, heights, rounds, then a probability
-** draw) applies:
-**   crashed       the network crashes the node (verifier_config.c adds the
-**                 crash to the network config);
-**   silent        every BROADCAST and SEND the core asks for is dropped;
-**   equivocating  for each proposal, prevote and precommit it signs itself,
-**                 the host signs a conflicting twin (a proposal of the same
-**                 block with another payload; a vote for the twin block, or
-**                 for nil instead of a block, or for a made-up block instead
-**                 of nil); peers in the first half (by verifier index) get
-**                 the original, the second half the twin, and with `reveal`
-**                 the first half also gets the twin right after -- the core
-**                 does not gossip other validators' votes, so without it
-**                 evidence appears only through the core's relays;
-**   delayed       each BROADCAST / SEND leaves `delay` late (a node timer
-**                 per message; a crash loses the ones still held);
-**   conflicting_attestations
-**                 for each own precommit with attestation votes in its
-**                 extension, a twin precommit with the SAME signed core and
-**                 an extension of conflicting votes (same header, message
-**                 root keccak("xrsim:conflicting-attestation" || root), each
-**                 signed) goes to the second half (and with `reveal`, after
-**                 the original, to the first half); honest cores report
-**                 XR_EVIDENCE_ATTEST_CONFLICT;
-**   censor        at signing time, an XBlock of the censored source chain
-**                 (or, through mdl_verifiers_observe_msgs, holding a message
-**                 of the censored route) is not signed (withheld);
-**                 with an `until`, what it withheld is signed when the window ends;
-**   lazy          signs provisional XBlocks (mdl_verifiers_observe_provisional)
-**                 after its watcher delay; the later real observation then
-**                 finds the core already signed (it refuses a second root);
-**   forge         at signing time, a forged XBlock registered for the same
-**                 (chain, level, offset) (mdl_verifiers_forge) is signed
-**                 instead of the observed one.
+** draw) applies.  Shipped: crashed, silent, equivocating, delayed,
+** conflicting_attestations, censor, lazy, forge, partial (each file says
+** what it does).
 ** A verifier with any entry is not honest (mdl_verifiers_is_honest), whether
 ** or not its triggers ever hold.
 **
@@ -75,15 +50,16 @@
 ** entry) is compared with the first honest commit at that height; a
 ** different block id is a conflicting commit, recorded and counted.
 **
-** Results (mdl_verifiers_record): per consensus height, per attestation,
-** per piece of evidence, per verifier, conflicting commits, and one summary
-** row with percentiles computed here, and one row per (verifier, Byzantine
-** entry) with its counters (schema: analysis/schema.sql, table byzantine).
+** Results (mdl_verifiers_record, results.c): per consensus height, per
+** attestation, per piece of evidence, per verifier, conflicting commits, and
+** one summary row with percentiles computed here, and one row per
+** (verifier, Byzantine entry) with one row per counter its behaviour names
+** (schema: analysis/schema.sql, tables byzantine and byzantine_counters).
 **
 ** Random streams: entity MDL_ENT_VERIFIER, id = verifier index, purposes
 ** stake, watcher delay and Byzantine probability draws (only for verifiers
 ** with a `probability`); keys from a seed derived from the run seed;
-** synthetic XBlocks: entity MDL_ENT_SYNTH, id = chain index.
+** synthetic XBlocks (synth.h): entity MDL_ENT_SYNTH, id = chain index.
 */
 #ifndef MDL_VERIFIER_H
 #define MDL_VERIFIER_H
@@ -167,13 +143,6 @@ typedef struct mdl_consensus_summary {
     uint64_t conflicts;          /* honest commits that differ from the first at their height */
     uint64_t approval_conflicts; /* honest approvals of another root than the first */
     uint64_t sigs_signed, sigs_verified;   /* signature calls charged */
-    uint64_t msgs_suppressed;    /* dropped by silent verifiers */
-    uint64_t twins_sent;         /* twins sent (equivocating, conflicting_attestations) */
-    uint64_t msgs_delayed;       /* messages sent late by delayed verifiers (per recipient) */
-    uint64_t sigs_withheld;      /* attestation signatures censors withheld */
-    uint64_t conflicting_votes;  /* conflicting attestation votes signed into twins */
-    uint64_t lazy_sigs;          /* provisional XBlocks lazy verifiers signed */
-    uint64_t forged_sigs;        /* forged XBlocks coalition members signed */
     uint64_t actions_dropped;    /* core actions lost to a full buffer (should be 0) */
 } mdl_consensus_summary;
 
@@ -260,6 +229,18 @@ size_t mdl_verifiers_evidence_count(const mdl_verifiers *vs);
 bool mdl_verifiers_evidence(const mdl_verifiers *vs, size_t k, mdl_evidence_info *out);
 uint64_t mdl_verifiers_conflicts(const mdl_verifiers *vs);
 
+/* What one (verifier, Byzantine entry) pair did: its trigger's draws and
+** how many fired, and the counters its behaviour names (n[k] is the
+** behaviour's counters[k], byzantine/byzantine.h; e.g. silent: suppressed,
+** equivocating: twin, delayed: delayed, conflicting_attestations: twin and
+** conflicting_vote, censor: withheld, lazy: lazy_sign, forge: forged_sign). */
+#define MDL_BYZ_COUNTERS_MAX 4u
+typedef struct mdl_byz_counters {
+    uint64_t draws;              /* probability draws made */
+    uint64_t fired;              /* of which fired */
+    uint64_t n[MDL_BYZ_COUNTERS_MAX];
+} mdl_byz_counters;
+
 /* One (verifier, Byzantine entry) pair and what it did.  A verifier in
 ** several entries has several. */
 typedef struct mdl_byzantine_info {
@@ -267,21 +248,18 @@ typedef struct mdl_byzantine_info {
     uint32_t entry;              /* index in verifiers.byzantine */
     mdl_behaviour behaviour;
     const mdl_byzantine_cfg *cfg;
-    uint64_t draws;              /* probability draws made */
-    uint64_t fired;              /* of which fired */
-    uint64_t suppressed;         /* silent: messages dropped (per recipient) */
-    uint64_t twins;              /* equivocating / conflicting: twin messages sent */
-    uint64_t delayed;            /* delayed: messages sent late (per recipient) */
-    uint64_t withheld;           /* censor: attestation signatures withheld */
-    uint64_t conflicting;        /* conflicting: conflicting votes signed */
-    uint64_t lazy;               /* lazy: provisional XBlocks signed */
-    uint64_t forged;             /* forge: forged XBlocks signed */
+    mdl_byz_counters counters;
 } mdl_byzantine_info;
+
+/* The counter of in's behaviour called `name` (0 when it has none). */
+uint64_t mdl_byzantine_counter(const mdl_byzantine_info *in, const char *name);
+/* The sum of counter `name` over every pair of the run. */
+uint64_t mdl_verifiers_counter_total(const mdl_verifiers *vs, const char *name);
 
 /* Pairs, ordered by verifier then entry; k < mdl_verifiers_byzantine_count. */
 size_t mdl_verifiers_byzantine_count(const mdl_verifiers *vs);
 bool mdl_verifiers_byzantine(const mdl_verifiers *vs, size_t k, mdl_byzantine_info *out);
-/* The comma-separated behaviours of verifier i in enum order (e.g.
+/* The comma-separated behaviours of verifier i in table order (e.g.
 ** "silent,delayed"), or "honest"; into out (>= 128 bytes). */
 void mdl_verifiers_behaviours(const mdl_verifiers *vs, uint32_t i, char *out, size_t cap);
 

@@ -6,10 +6,12 @@
 #include "verifiers/verifier_config.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/sig_costs.h"
+#include "verifiers/byzantine/byzantine.h"
 #include "xr_types.h"
 
 #define NS_PER_S UINT64_C(1000000000)
@@ -19,15 +21,6 @@
 /* The core refuses sets whose total power exceeds 2^60 (power = gwei). */
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
 #define MAX_STAKE_GWEI (UINT64_C(100000000) * GWEI_PER_ETH) /* 1e8 ETH */
-
-static const char *const behaviour_names[] = {"honest", "crashed", "silent", "equivocating", "delayed",
-                                               "conflicting_attestations", "censor", "lazy", "forge",
-                                               NULL};
-
-const char *mdl_behaviour_name(mdl_behaviour b) {
-    assert((unsigned)b < MDL_BEHAVIOUR_COUNT);
-    return behaviour_names[b];
-}
 
 static bool oom(sim_diag *d, const sim_ynode *at) {
     sim_diag_error(d, at, "out of memory while reading the scenario");
@@ -219,38 +212,53 @@ uint32_t mdl_verifier_config_fraction_prefix(const uint64_t *stakes, uint32_t co
     return count;
 }
 
-/* The keys each behaviour takes besides the common ones. */
-static bool key_applies(mdl_behaviour b, const char *key) {
-    if (strcmp(key, "reveal") == 0) return b == MDL_BEHAVIOUR_EQUIVOCATING || b == MDL_BEHAVIOUR_CONFLICTING;
-    if (strcmp(key, "delay") == 0) return b == MDL_BEHAVIOUR_DELAYED;
-    if (strcmp(key, "chain") == 0 || strcmp(key, "route") == 0) return b == MDL_BEHAVIOUR_CENSOR;
-    if (strcmp(key, "probability") == 0 || strcmp(key, "heights") == 0 || strcmp(key, "rounds") == 0)
-        return b != MDL_BEHAVIOUR_CRASHED;
-    return true;
+/* The keys of a Byzantine entry: its target and trigger, then each
+** behaviour's own (byzantine/registry.c).  A crash takes only the window. */
+static const char *const common_keys[] = {"verifiers", "stake_fraction", "behaviour", "from", "until", NULL};
+static const char *const trigger_keys[] = {"probability", "heights", "rounds", NULL};
+
+static bool listed(const char *const *list, const char *key) {
+    for (size_t k = 0; list && list[k]; k++)
+        if (strcmp(list[k], key) == 0) return true;
+    return false;
 }
 
-static bool load_censor(const sim_ynode *it, mdl_byzantine_cfg *b, sim_diag *d) {
-    static const char *const route_keys[] = {"from", "to", NULL};
-    const sim_ynode *ch = sim_ymap_get(it, "chain"), *rt = sim_ymap_get(it, "route");
-    if ((ch == NULL) == (rt == NULL)) {
-        sim_diag_error(d, ch && rt ? rt : it,
-                       "censor needs exactly one of 'chain: <id>' or 'route: {from: <id>, to: <id>}'");
-        return false;
+static bool key_applies(mdl_behaviour b, const char *key) {
+    const mdl_byz_behaviour *bh = mdl_byz_get(b);
+    if (listed(common_keys, key)) return true;
+    if (listed(trigger_keys, key)) return !bh->crash;
+    return listed(bh->keys, key);
+}
+
+/* Every key some entry may have, NULL-terminated, into keys[cap]. */
+static void entry_keys(const char **keys, size_t cap) {
+    size_t n = 0;
+    for (size_t k = 0; common_keys[k]; k++) keys[n++] = common_keys[k];
+    for (size_t k = 0; trigger_keys[k]; k++) keys[n++] = trigger_keys[k];
+    for (uint32_t b = 1; b < mdl_byz_count(); b++) {
+        const char *const *own = mdl_byz_get((mdl_behaviour)b)->keys;
+        for (size_t k = 0; own && own[k]; k++) {
+            bool dup = false;
+            for (size_t j = 0; j < n && !dup; j++) dup = strcmp(keys[j], own[k]) == 0;
+            if (!dup && n + 1 < cap) keys[n++] = own[k];
+        }
     }
-    if (ch) {
-        b->censor = MDL_CENSOR_CHAIN;
-        return sim_ynode_u64(ch, 1, UINT64_MAX, &b->chain, d);
+    keys[n] = NULL;
+}
+
+/* "crashed, silent, ..." into out. */
+static void behaviour_list(char *out, size_t cap) {
+    size_t w = 0;
+    out[0] = '\0';
+    for (uint32_t b = 1; b < mdl_byz_count(); b++) {
+        int k = snprintf(out + w, cap - w, "%s%s", w ? ", " : "", mdl_behaviour_name((mdl_behaviour)b));
+        if (k > 0) w = w + (size_t)k < cap ? w + (size_t)k : cap - 1u;
     }
-    b->censor = MDL_CENSOR_ROUTE;
-    if (!sim_ymap_check(rt, "a censored route", route_keys, d)) return false;
-    bool ok = sim_yfield_u64(rt, "from", true, 0, 1, UINT64_MAX, &b->chain, d);
-    return sim_yfield_u64(rt, "to", true, 0, 1, UINT64_MAX, &b->to_chain, d) && ok;
 }
 
 static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
-    static const char *const keys[] = {"verifiers", "stake_fraction", "behaviour", "from", "until",
-                                       "probability", "heights", "rounds", "reveal", "delay",
-                                       "chain", "route", NULL};
+    const char *keys[64];
+    entry_keys(keys, sizeof keys / sizeof keys[0]);
     if (n->kind == SIM_Y_NULL) return true;
     if (n->kind != SIM_Y_SEQ) {
         sim_diag_error(d, n, "expected a list for verifiers.byzantine, e.g. "
@@ -265,7 +273,6 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
         return oom(d, n);
     }
     bool ok = true;
-    uint32_t routes = 0;
     for (size_t i = 0; i < n->count; i++) {
         const sim_ynode *it = n->items[i];
         if (it->kind != SIM_Y_MAP) {
@@ -281,20 +288,21 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
             return oom(d, it);
         }
         int beh = 0;
-        bool beh_ok = sim_yfield_enum(it, "behaviour", true, 0, behaviour_names, &beh, d);
+        bool beh_ok = sim_yfield_enum(it, "behaviour", true, 0, mdl_byz_names(), &beh, d);
         b->behaviour = (mdl_behaviour)beh;
         if (beh_ok && b->behaviour == MDL_BEHAVIOUR_HONEST) {
-            sim_diag_error(d, sim_ymap_get(it, "behaviour"),
-                           "'honest' is not a Byzantine behaviour (crashed, silent, equivocating, "
-                           "delayed, conflicting_attestations, censor, lazy, forge)");
+            char list[512];
+            behaviour_list(list, sizeof list);
+            sim_diag_error(d, sim_ymap_get(it, "behaviour"), "'honest' is not a Byzantine behaviour (%s)", list);
             beh_ok = false;
         }
+        const mdl_byz_behaviour *bh = mdl_byz_get(beh_ok ? b->behaviour : MDL_BEHAVIOUR_HONEST);
         item_ok = beh_ok && item_ok;
         if (beh_ok) {
             for (size_t k = 0; k < it->count; k++) {
                 if (!key_applies(b->behaviour, it->keys[k]->str)) {
                     sim_diag_error(d, it->keys[k], "'%s' does not apply to behaviour %s",
-                                   it->keys[k]->str, behaviour_names[b->behaviour]);
+                                   it->keys[k]->str, bh->name);
                     item_ok = false;
                 }
             }
@@ -321,19 +329,8 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
         x = sim_ymap_get(it, "rounds");
         if (x && key_applies(b->behaviour, "rounds"))
             item_ok = load_ranges(x, "rounds", 0, UINT32_MAX, &b->rounds, &b->round_count, d) && item_ok;
-        /* behaviour parameters */
-        item_ok = sim_yfield_bool(it, "reveal", false, true, &b->reveal, d) && item_ok;
-        if (beh_ok && b->behaviour == MDL_BEHAVIOUR_DELAYED)
-            item_ok = sim_yfield_duration_ns(it, "delay", true, 0, 1, MAX_TIMEOUT_NS, &b->delay_ns, d) &&
-                      item_ok;
-        if (beh_ok && b->behaviour == MDL_BEHAVIOUR_CENSOR) {
-            item_ok = load_censor(it, b, d) && item_ok;
-            if (b->censor == MDL_CENSOR_ROUTE && ++routes > MDL_CENSOR_ROUTES_MAX) {
-                sim_diag_error(d, sim_ymap_get(it, "route"), "more than %u censor entries with a route",
-                               MDL_CENSOR_ROUTES_MAX);
-                item_ok = false;
-            }
-        }
+        /* the behaviour's own keys */
+        if (beh_ok && bh->load) item_ok = bh->load(it, c, b, d) && item_ok;
         /* target */
         const sim_ynode *vn = sim_ymap_get(it, "verifiers");
         const sim_ynode *fn = sim_ymap_get(it, "stake_fraction");
@@ -360,7 +357,7 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
                     mdl_verifier_config_fraction_prefix(st, c->count, b->fraction_num, b->fraction_den);
                 for (uint32_t k = 0; k < b->verifier_count; k++) b->verifiers[k] = k;
                 free(st);
-            } else if (f_ok && !fixed && beh_ok && b->behaviour == MDL_BEHAVIOUR_CRASHED) {
+            } else if (f_ok && !fixed && beh_ok && bh->crash) {
                 sim_diag_error(d, fn, "crashed with stake_fraction needs fixed stakes (one stake or a "
                                       "list); with a distribution list the verifiers");
                 f_ok = false;
@@ -600,7 +597,7 @@ bool mdl_verifier_config_add_crashes(const mdl_verifier_config *v, sim_net_confi
     assert(v != NULL && net != NULL && d != NULL);
     for (size_t k = 0; k < v->byzantine_count; k++) {
         const mdl_byzantine_cfg *b = &v->byzantine[k];
-        if (b->behaviour != MDL_BEHAVIOUR_CRASHED) continue;
+        if (!mdl_byz_get(b->behaviour)->crash) continue;
         for (uint32_t j = 0; j < b->verifier_count; j++) {
             char sel[32];
             snprintf(sel, sizeof sel, "verifiers[%u]", b->verifiers[j]);

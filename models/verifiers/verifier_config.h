@@ -76,6 +76,9 @@
 **     forge         a coalition member: signs the forged XBlock registered
 **                   for a (chain, level, offset) (mdl_verifiers_forge)
 **                   instead of the real one
+**     partial       skips (never signs) each XBlock it would sign while its
+**                   trigger holds: with `probability: 30%` about 30% of them
+**   (each behaviour is one file of byzantine/, its keys read by its `load`)
 **   combinations (per action, the entries of one behaviour are tried in
 **   scenario order; the first whose trigger holds applies):
 **     a crashed node does nothing; silent beats every sending behaviour (a
@@ -119,7 +122,9 @@
 
 #define MDL_VERIFIERS_MAX 4096u
 
-/* What a verifier does; honest outside its Byzantine entries' triggers. */
+/* What a verifier does; honest outside its Byzantine entries' triggers.
+** A behaviour is its index in the table of byzantine/registry.c; the
+** shipped ones have names here (the table keeps this order). */
 typedef enum mdl_behaviour {
     MDL_BEHAVIOUR_HONEST = 0,
     MDL_BEHAVIOUR_CRASHED = 1,
@@ -132,10 +137,7 @@ typedef enum mdl_behaviour {
     MDL_BEHAVIOUR_FORGE = 8
 } mdl_behaviour;
 
-#define MDL_BEHAVIOUR_COUNT 9u
-
-/* "honest", "crashed", "silent", "equivocating", "delayed",
-** "conflicting_attestations", "censor", "lazy", "forge". */
+/* The behaviour's name in scenarios and results ("honest" for 0). */
 const char *mdl_behaviour_name(mdl_behaviour b);
 
 /* An inclusive range of heights or rounds (a listed value: lo == hi). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verifiers/byzantine/byzantine.h"
 #include "xr_err.h"
 
 typedef struct sub_row {
@@ -168,9 +169,10 @@ static const xr_valset *member_valset(void *ctx, const xr_address *member) {
     return NULL;
 }
 
+/* Does some verifier sign provisional XBlocks (a lazy one)? */
 static bool any_lazy(const mdl_verifier_config *vc) {
     for (size_t i = 0; i < vc->byzantine_count; i++) {
-        if (vc->byzantine[i].behaviour == MDL_BEHAVIOUR_LAZY) return true;
+        if (mdl_byz_get(vc->byzantine[i].behaviour)->provisional) return true;
     }
     return false;
 }

@@ -20,6 +20,7 @@
 
 #include "an_schema.h"
 #include "world/scenario.h"
+#include "verifiers/byzantine/byzantine.h"
 #include "verifiers/verifier.h"
 #include "world/world.h"
 #include "xr_evidence.h"
@@ -39,18 +40,24 @@ static bool has_error(const sim_diag *d, const char *path, const char *where, co
 }
 
 
-/* Sum of one counter over the (verifier, entry) pairs of behaviour b. */
-typedef enum { C_DRAWS, C_FIRED, C_SUPPRESSED, C_TWINS, C_DELAYED, C_WITHHELD, C_CONFLICTING, C_LAZY, C_FORGED } counter;
+/* Sum of one counter over the (verifier, entry) pairs of behaviour b:
+** the trigger's draws or fired, or a counter the behaviour names. */
+#define C_DRAWS "(draws)"
+#define C_FIRED "(fired)"
+#define C_DELAYED "delayed"
+#define C_WITHHELD "withheld"
+#define C_LAZY "lazy_sign"
+#define C_FORGED "forged_sign"
 
-static uint64_t byz_sum(const mdl_verifiers *vs, mdl_behaviour b, counter c) {
+static uint64_t byz_sum(const mdl_verifiers *vs, mdl_behaviour b, const char *c) {
     uint64_t sum = 0;
     for (size_t k = 0; k < mdl_verifiers_byzantine_count(vs); k++) {
         mdl_byzantine_info in;
         assert_true(mdl_verifiers_byzantine(vs, k, &in));
         if (in.behaviour != b) continue;
-        const uint64_t vals[] = {in.draws,   in.fired,    in.suppressed,  in.twins, in.delayed,
-                                 in.withheld, in.conflicting, in.lazy, in.forged};
-        sum += vals[c];
+        sum += strcmp(c, C_DRAWS) == 0   ? in.counters.draws
+               : strcmp(c, C_FIRED) == 0 ? in.counters.fired
+                                         : mdl_byzantine_counter(&in, c);
     }
     return sum;
 }
@@ -234,7 +241,7 @@ static void test_byzantine_delayed_votes_slow_heights_but_stay_safe(void **state
     mdl_world_summary_get(r.w, &slow);
     mdl_verifiers *vs = mdl_world_verifiers(r.w);
     assert_true(byz_sum(vs, MDL_BEHAVIOUR_DELAYED, C_DELAYED) > 100);
-    assert_int_equal(slow.consensus.msgs_delayed, byz_sum(vs, MDL_BEHAVIOUR_DELAYED, C_DELAYED));
+    assert_int_equal(mdl_verifiers_counter_total(vs, "delayed"), byz_sum(vs, MDL_BEHAVIOUR_DELAYED, C_DELAYED));
     xrtest_world_close(&r);
     assert_int_equal(slow.consensus.conflicts, 0);
     assert_int_equal(slow.consensus.approval_conflicts, 0);
@@ -288,8 +295,8 @@ static void test_byzantine_conflicting_attestations_become_evidence(void **state
         xrtest_world_run(&r);
         mdl_world_summary sum;
         mdl_world_summary_get(r.w, &sum);
-        assert_true(sum.consensus.conflicting_votes > 0);
-        assert_true(sum.consensus.twins_sent > 0);
+        assert_true(mdl_verifiers_counter_total(vs, "conflicting_vote") > 0);
+        assert_true(mdl_verifiers_counter_total(vs, "twin") > 0);
         assert_true(log.attest > 0);
         assert_int_equal(log.duplicate, 0);
         assert_int_equal(log.bad, 0);
@@ -338,7 +345,7 @@ static void test_byzantine_censor_stalls_a_chain_above_a_third_only(void **state
         uint64_t withheld = byz_sum(vs, MDL_BEHAVIOUR_CENSOR, C_WITHHELD);
         mdl_world_summary sum;
         mdl_world_summary_get(r.w, &sum);
-        assert_int_equal(sum.consensus.sigs_withheld, withheld);
+        assert_int_equal(mdl_verifiers_counter_total(vs, "withheld"), withheld);
         assert_true(last[1] >= 10 && last[2] >= 10);
         if (k < 2) {
             assert_int_equal(last[0], 0);
@@ -346,6 +353,49 @@ static void test_byzantine_censor_stalls_a_chain_above_a_third_only(void **state
         } else {
             assert_true(last[0] >= 10);
             assert_true(withheld >= 12);
+        }
+        xrtest_world_close(&r);
+    }
+}
+
+/* partial (one file, byzantine/partial.c, and one table line): a verifier
+** that skips the XBlocks its trigger fires on.  Above a third of the power
+** skipping everything stalls every chain; one verifier skipping half of
+** them stalls nothing, and it skips about half. */
+static void test_byzantine_partial_signs_only_some(void **state) {
+    (void)state;
+    static const char *const base[] = {"verifiers.count=6", "run.duration=15s",
+                                       "consensus.synthetic_xblocks={chains: 3, interval: 1s, messages: 2}"};
+    static const char *const cases[] = {
+        "verifiers.byzantine=[{verifiers: [0, 1, 2], behaviour: partial, from: 5s}]",
+        "verifiers.byzantine=[{verifiers: [0], behaviour: partial, probability: 1/2}]",
+    };
+    for (size_t k = 0; k < 2; k++) {
+        const char *sets[] = {base[0], base[1], base[2], cases[k], "run.seed=11"};
+        xrtest_world r;
+        xrtest_world_open(&r, world4, sets, 5);
+        xrtest_world_run(&r);
+        mdl_verifiers *vs = mdl_world_verifiers(r.w);
+        mdl_behaviour partial = MDL_BEHAVIOUR_HONEST;
+        for (uint32_t b = 1; b < mdl_byz_count(); b++)
+            if (strcmp(mdl_behaviour_name((mdl_behaviour)b), "partial") == 0) partial = (mdl_behaviour)b;
+        assert_int_not_equal(partial, MDL_BEHAVIOUR_HONEST);
+        uint64_t last[3];
+        last_approved(vs, 5, last);
+        uint64_t skipped = byz_sum(vs, partial, "skipped");
+        mdl_world_summary sum;
+        mdl_world_summary_get(r.w, &sum);
+        assert_int_equal(sum.consensus.conflicts, 0);
+        if (k == 0) {
+            /* what was signed before 5 s is approved, nothing after */
+            for (int c = 0; c < 3; c++) assert_true(last[c] >= 2 && last[c] <= 5);
+            assert_true(skipped >= 3 * 3 * 9);
+        } else {
+            for (int c = 0; c < 3; c++) assert_true(last[c] >= 12);
+            uint64_t draws = byz_sum(vs, partial, C_DRAWS), fired = byz_sum(vs, partial, C_FIRED);
+            assert_true(draws >= 3 * 13);
+            assert_int_equal(skipped, fired);
+            assert_true(fired > draws / 4 && fired < 3 * draws / 4);
         }
         xrtest_world_close(&r);
     }
@@ -463,7 +513,7 @@ static void test_byzantine_lazy_signs_provisional_honest_do_not(void **state) {
     assert_int_equal(byz_sum(f.vs, MDL_BEHAVIOUR_LAZY, C_LAZY), 7 * 12);
     mdl_world_summary sum;
     mdl_world_summary_get(r.w, &sum);
-    assert_int_equal(sum.consensus.lazy_sigs, 7 * 12);
+    assert_int_equal(mdl_verifiers_counter_total(f.vs, "lazy_sign"), 7 * 12);
     for (uint64_t o = 1; o <= 12; o++) {
         uint8_t want[32];
         feed_att_root(&f, o, o % 4 == 0 ? "reorged" : "real", want);
@@ -529,7 +579,7 @@ static void test_byzantine_forge_thresholds(void **state) {
             }
             mdl_world_summary sum;
             mdl_world_summary_get(r.w, &sum);
-            assert_int_equal(sum.consensus.forged_sigs, cases[k].coalition);
+            assert_int_equal(mdl_verifiers_counter_total(f.vs, "forged_sign"), cases[k].coalition);
             assert_int_equal(sum.consensus.conflicts, 0);
             xrtest_world_close(&r);
         }
@@ -582,14 +632,14 @@ static void test_byzantine_triggers_and_combinations(void **state) {
     assert_true(mdl_verifiers_byzantine(vs, 1, &before)); /* verifier 1, entry 1 */
     assert_int_equal(before.verifier, 1);
     assert_int_equal(before.behaviour, MDL_BEHAVIOUR_DELAYED);
-    assert_true(before.delayed > 0);
+    assert_true(mdl_byzantine_counter(&before, "delayed") > 0);
     assert_int_equal(sim_engine_run(e, 10 * SEC - 1, NULL), SIM_RUN_UNTIL);
     mdl_byzantine_info silent, after;
     assert_true(mdl_verifiers_byzantine(vs, 0, &silent));
     assert_true(mdl_verifiers_byzantine(vs, 1, &after));
     assert_int_equal(silent.behaviour, MDL_BEHAVIOUR_SILENT);
-    assert_true(silent.suppressed > 0);
-    assert_int_equal(after.delayed, before.delayed);
+    assert_true(mdl_byzantine_counter(&silent, "suppressed") > 0);
+    assert_int_equal(mdl_byzantine_counter(&after, "delayed"), mdl_byzantine_counter(&before, "delayed"));
     xrtest_world_run(&r);
     mdl_world_summary sum;
     mdl_world_summary_get(r.w, &sum);
@@ -636,7 +686,9 @@ static void test_byzantine_rows_are_recorded(void **state) {
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT verifier, entry, behaviour, target_kind, target, trigger,"
                                         " probability, params, draw_count >= fired_count,"
-                                        " delayed_count > 0 FROM byzantine ORDER BY verifier, entry",
+                                        " coalesce((SELECT value FROM byzantine_counters c WHERE c.run_id = b.run_id"
+                                        "  AND c.verifier = b.verifier AND c.entry = b.entry AND c.counter = 'delayed'),"
+                                        " 0) > 0 FROM byzantine b ORDER BY verifier, entry",
                                         -1, &q, NULL),
                      SQLITE_OK);
     static const struct {
@@ -687,6 +739,7 @@ int main(void) {
         cmocka_unit_test(test_byzantine_delayed_votes_slow_heights_but_stay_safe),
         cmocka_unit_test(test_byzantine_conflicting_attestations_become_evidence),
         cmocka_unit_test(test_byzantine_censor_stalls_a_chain_above_a_third_only),
+        cmocka_unit_test(test_byzantine_partial_signs_only_some),
         cmocka_unit_test(test_byzantine_lazy_signs_provisional_honest_do_not),
         cmocka_unit_test(test_byzantine_forge_thresholds),
         cmocka_unit_test(test_byzantine_triggers_and_combinations),
