@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "an_approaches.h"
 #include "an_compare.h"
 #include "an_export.h"
 
@@ -1251,6 +1252,13 @@ int an_report_print(const an_report *r, FILE *out) {
                    out);
     }
     free_tables(&ts);
+    /* BEGIN verification approaches (issue 15; an_approaches.h) */
+    if (rc == 0) {
+        an_approaches ap;
+        rc = an_approaches_load(r->db, &ap);
+        if (rc == 0) an_approaches_print(&ap, out);
+    }
+    /* END verification approaches */
     if (rc == 0 && (ferror(out) || fflush(out) != 0)) rc = AN_REPORT_ERR_IO;
     return rc;
 }
@@ -1831,6 +1839,13 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
         rc = html_vs_param(r, out, AN_REPORT_FAST_P99_S, "fast p99 finality (s)");
         if (rc == 0) rc = html_vs_param(r, out, AN_REPORT_HEIGHT_P50_MS, "time per height p50 (ms)");
     }
+    /* BEGIN verification approaches (issue 15; an_approaches.h) */
+    if (rc == 0) {
+        an_approaches ap;
+        rc = an_approaches_load(r->db, &ap);
+        if (rc == 0) an_approaches_html(&ap, out);
+    }
+    /* END verification approaches */
     fputs("</body>\n</html>\n", out);
     if (rc == AN_REPORT_ERR_SQL) return fail(err, err_len, rc, "reading messages: %s", sqlite3_errmsg(r->db));
     if (rc) return fail(err, err_len, rc, "out of memory");

@@ -284,6 +284,17 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                v->unsafe ? "UNSAFE" : "safe", v->forged_executed, (double)v->forged_value_gwei / 1e9, v->conflicts,
                v->stalled ? "STALLED" : "live", (double)v->longest_stall_ns / 1e9, v->delayed,
                (double)v->delay_bound_ns / 1e9);
+        if (x->has_verification && x->verification.approach != MDL_APPROACH_RESTAKED) {
+            const mdl_verification_summary *ap = &x->verification;
+            printf("  approach    %s: %" PRIu64 " of %" PRIu64 " messages carried, %" PRIu64 " executed", mdl_approach_names[ap->approach],
+                   ap->supported, ap->emitted, ap->executed);
+            if (ap->latest_executed) print_s("fast p50", ap->latest_p50_ns);
+            if (ap->finalized_executed) print_s("finalized p50", ap->finalized_p50_ns);
+            printf("; %.3g ETH per message; cost of corruption ", ap->cost_per_msg_wei / 1e18);
+            if (ap->sec.corruptible) printf("%.6g ETH", (double)ap->sec.cost_of_corruption_gwei / 1e9);
+            else printf("n/a");
+            printf(" (SELECT * FROM v_approaches)\n");
+        }
         if (x->coalitions) {
             printf("  attackers   %zu coalition%s, P&L %+.6g ETH in all, %" PRIu64
                    " profitable (SELECT * FROM v_attack_economics)\n",

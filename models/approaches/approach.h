@@ -150,7 +150,8 @@ typedef struct mdl_appr_run {
     uint32_t committee_needed;               /* fewest members above the quorum */
     uint64_t quorum_stake_gwei;              /* the cheapest such coalition's stake */
     uint32_t slash_ppm;                      /* restaking.slash_fraction */
-    double value_rate_gwei_per_s;            /* value of carried messages, after warm-up */
+    double value_rate_gwei_per_s;            /* value of carried messages per second, from the
+                                             ** warm-up to the last emission */
     uint64_t provable_ns;                    /* committee: a forged root executes this long
                                              ** before it is provable on L1 (measured) */
     /* the run's forgery, if the scenario has a forging coalition */

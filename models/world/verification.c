@@ -206,6 +206,7 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
 
     size_t nl[2] = {0, 0}, np = 0;
     double cost_sum = 0, value_sum = 0;
+    uint64_t last_emit_ns = 0;
     for (size_t i = 0; i < n; i++) {
         const mdl_msg_life *l = mdl_messages_at(w->msgs, i);
         mdl_appr_outcome *o = &v->out[i];
@@ -241,6 +242,7 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
         v->ops->message(v->cfg, &m, o);
         if (l->emitted_ns < w->warmup_ns) continue;
         s->emitted++;
+        if (l->emitted_ns > last_emit_ns) last_emit_ns = l->emitted_ns;
         if (bt && bt->settled_ns != NEVER && l->source_block_ns != MDL_NEVER && bt->settled_ns >= l->source_block_ns) {
             prov[np++] = bt->settled_ns - l->source_block_ns;
         }
@@ -267,7 +269,9 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
     free(lat[0]);
     free(lat[1]);
     free(prov);
-    uint64_t span_ns = w->duration_ns > w->warmup_ns ? w->duration_ns - w->warmup_ns : 0;
+    /* the rate while the workload runs: warm-up to the last emission (a
+    ** workload that stops early, to let the chains settle, does not dilute it) */
+    uint64_t span_ns = last_emit_ns > w->warmup_ns ? last_emit_ns - w->warmup_ns : 0;
     run->value_rate_gwei_per_s = span_ns ? value_sum / ((double)span_ns / 1e9) : 0.0;
 
     /* the scenario's forgery, as the committee path saw it */

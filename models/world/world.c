@@ -332,5 +332,10 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
     if (w->xchain) {
         out->has_xchain = true;
         mdl_xchain_summary_get(w->xchain, w->scn->warmup_ns, &out->consensus, out->sim_ns, &out->xchain);
+        const mdl_verification_summary *v = mdl_xchain_verification(w->xchain); /* issue 15 */
+        if (v) {
+            out->xchain.has_verification = true;
+            out->xchain.verification = *v;
+        }
     }
 }

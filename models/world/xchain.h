@@ -89,6 +89,9 @@ typedef struct mdl_xchain_summary {
     size_t coalitions;
     int64_t coalition_pnl_gwei;           /* summed over coalitions */
     uint64_t coalitions_profitable;
+    /* the verification approach (world.c fills it: applying it mutates) */
+    bool has_verification;
+    mdl_verification_summary verification;
 } mdl_xchain_summary;
 /* cs: the consensus summary at end_ns (verdicts read conflicts and stalls). */
 void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_consensus_summary *cs,
