@@ -487,11 +487,7 @@ static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
         return;
     }
     xr_attest_root(&f->xb.header_leaf, &f->xb.msg_root, &f->xb.root);
-    if (mdl_verifiers_forge(a->ctx.vs, &f->xb.header, &f->xb.msg_root) != 0) {
-        fail(a, "out of memory");
-        return;
-    }
-    a->fx_len++;
+    a->fx_len++; /* from now on the members sign it (mdl_adversary_forgery) */
     c->forged_left--;
     c->forged_msgs += f->pos_count;
     acted(a, k, xb->emitted_ns);
@@ -515,6 +511,18 @@ void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb) {
         forge(a, k, xb);
         return; /* one coalition forges one XBlock */
     }
+}
+
+bool mdl_adversary_forgery(const mdl_adversary *a, const xr_xheader *h, xr_xheader *h_out, xr_hash *root_out) {
+    for (size_t i = a->fx_len; i-- > 0;) { /* the latest forgery of a position */
+        const xr_xheader *f = &a->fx[i].xb.header;
+        if (f->source_chain_id == h->source_chain_id && f->conf_level == h->conf_level && f->offset == h->offset) {
+            *h_out = *f;
+            *root_out = a->fx[i].xb.msg_root;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool mdl_adversary_is_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root) {

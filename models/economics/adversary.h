@@ -130,6 +130,9 @@ bool mdl_adversary_start(mdl_adversary *a);
 /* Called by the chains for every XBlock BEFORE the verifiers observe it:
 ** forges it when a coalition is waiting for it. */
 void mdl_adversary_on_xblock(mdl_adversary *a, const mdl_xblock *xb);
+/* The coalitions' forgery for h's (chain, level, offset), the latest if
+** several: what a member signs instead of h (mdl_forger_fn).  False: none. */
+bool mdl_adversary_forgery(const mdl_adversary *a, const xr_xheader *h, xr_xheader *h_out, xr_hash *root_out);
 /* True when (header, root) is a forged XBlock: the approval then goes here
 ** (and to the colluding relayer), not to the honest world. */
 bool mdl_adversary_is_forged(const mdl_adversary *a, const xr_xheader *h, const xr_hash *root);

@@ -149,6 +149,8 @@ struct mdl_verifiers {
     mdl_digest_memo *digests;    /* Keccak of byte strings, shared by all cores */
     xr_keccak_service keccak;    /* its service, handed to every core */
     mdl_verifier_hooks hooks;
+    mdl_forger_fn forger;        /* what coalitions sign instead (forge.c) */
+    void *forger_ctx;
     const char *error;
     /* one action buffer for every call (the host is single-threaded) */
     xr_action *items;

@@ -84,7 +84,7 @@ typedef struct mdl_verifiers mdl_verifiers;
 
 /* What the world may hook.  Called while the verifier's input is handled
 ** (now_ns is its CPU time); views are valid only during the call.  A hook
-** may call the mdl_verifiers_observe* functions and mdl_verifiers_forge but
+** may call the mdl_verifiers_observe* functions but
 ** nothing else of this module.  Every
 ** verifier's actions are passed on, Byzantine ones included; use
 ** mdl_verifiers_is_honest to tell. */
@@ -184,14 +184,15 @@ void mdl_verifiers_observe_msgs(mdl_verifiers *vs, const xr_xheader *h, const xr
 void mdl_verifiers_observe_provisional(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root,
                                        uint64_t now_ns);
 
-/* Registers a forged XBlock (h with another message root than the real
-** one; a later registration for the same (chain, level, offset) replaces
-** it).  From now on, a verifier whose `forge` trigger holds when it signs
-** that (chain, level, offset) signs h / msg_root instead of what it
-** observed -- also an observation queued before this call.  Call it when
-** the real XBlock is emitted, before observing it.  Returns 0 or
-** MDL_VERIFIERS_ENOMEM (nothing registered). */
-int mdl_verifiers_forge(mdl_verifiers *vs, const xr_xheader *h, const xr_hash *msg_root);
+/* What a coalition signs in place of XBlock h: true with the forged header
+** and message root for h's (chain, level, offset) in *h_out / *root_out,
+** false to sign h.  A verifier whose `forge` trigger holds asks when it
+** signs (the coalition decides, the verifiers keep no table of forgeries);
+** a later forgery for the same (chain, level, offset) replaces an earlier
+** one, also for observations queued before it. */
+typedef bool (*mdl_forger_fn)(void *ctx, const xr_xheader *h, xr_xheader *h_out, xr_hash *root_out);
+/* Who answers: fn (NULL: nobody forges) with ctx. */
+void mdl_verifiers_set_forger(mdl_verifiers *vs, mdl_forger_fn fn, void *ctx);
 
 /* Stages validator set `id` (members in any order) to take effect from
 ** consensus height `from_height` on EVERY verifier's core, crashed ones

@@ -121,22 +121,6 @@ static void observe(void *ctx, const sim_net_msg_info *m) {
     }
 }
 
-static void on_approved(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a) {
-    mdl_world *w = ctx;
-    (void)verifier;
-    mdl_xchain_on_approved(w->xchain, now_ns, a);
-}
-
-static void on_commit(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c) {
-    mdl_world *w = ctx;
-    mdl_xchain_on_commit(w->xchain, verifier, now_ns, c);
-}
-
-static void on_evidence(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
-    mdl_world *w = ctx;
-    mdl_xchain_on_evidence(w->xchain, verifier, now_ns, e);
-}
-
 mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
     assert(s && d);
     mdl_world *w = calloc(1, sizeof *w);
@@ -186,11 +170,6 @@ mdl_world *mdl_world_new(const mdl_scenario *s, sim_diag *d) {
             mdl_world_free(w);
             return NULL;
         }
-        static const mdl_verifier_hooks hooks = {.on_approved = on_approved, .on_commit = on_commit,
-                                                 .on_evidence = on_evidence};
-        mdl_verifier_hooks h = hooks;
-        h.ctx = w;
-        mdl_verifiers_set_hooks(w->verifiers, &h);
         if (!mdl_xchain_start(w->xchain)) goto oom;
     }
     if (w->verifiers && !mdl_verifiers_start(w->verifiers)) goto oom;

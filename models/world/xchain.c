@@ -1,5 +1,27 @@
 /*
-** The cross-chain half of a world (see xchain.h).
+** The cross-chain half of a world (see xchain.h), and the one place that
+** says which way a cross-chain message goes.  Each stage below is the
+** callback of the model that makes it happen, and it hands the message on
+** to the models of the next stage directly:
+**
+**   1. emit     the workload calls a source portal: the message is born
+**               (workload -> emitted: its life starts, messages.h)
+**   2. observe  its source block's XBlock reaches a confirmation level
+**               (rollup -> xblock: a waiting coalition forges it, then every
+**               verifier observes it, verifiers/observe.c)
+**   3. attest   each verifier signs it after its watcher delay, through its
+**               Byzantine entries (a coalition member asks `forgery` what to
+**               sign) and the signature rides in a vote extension
+**   4. approve  more than the quorum's power signed one root in a committed
+**               block (verifiers -> approved: relayers, validator-set sync,
+**               the message's life; a forged root goes to the adversary)
+**   5. relay    a relayer sends the proof and signatures (relayers -> relayed)
+**   6. submit   the destination portal's transaction is included, and
+**   7. execute  each message executes in stream order
+**               (rollup -> submitted: the message's life, the relayers,
+**               validator-set sync; the colluding relayer's via the adversary)
+** Beside the path, the consensus feeds the restaking contract: commits and
+** evidence (verifiers -> committed, evidence).
 */
 #include "world/xchain.h"
 
@@ -70,12 +92,16 @@ static void fail(mdl_xchain *x, const char *why) {
     sim_engine_stop(x->engine);
 }
 
-static void on_msg(void *ctx, const mdl_msg *m) {
+/* ---- the path ---------------------------------------------------------------------- */
+
+/* 1. emit */
+static void emitted(void *ctx, const mdl_msg *m) {
     mdl_xchain *x = ctx;
     if (!mdl_messages_on_emit(x->msgs, m)) fail(x, "out of memory");
 }
 
-static void on_xblock(void *ctx, const mdl_xblock *xb) {
+/* 2. observe (3. attest happens in the verifiers) */
+static void xblock(void *ctx, const mdl_xblock *xb) {
     mdl_xchain *x = ctx;
     if (xb->provisional) {
         mdl_verifiers_observe_provisional(x->vs, &xb->header, &xb->msg_root, xb->emitted_ns);
@@ -87,19 +113,38 @@ static void on_xblock(void *ctx, const mdl_xblock *xb) {
     mdl_verifiers_observe_msgs(x->vs, &xb->header, &xb->msg_root, xb->msgs, xb->msg_count, xb->emitted_ns);
 }
 
-/* ---- BEGIN verification approach hooks (issue 15): listen only ---- */
-static void on_block(void *ctx, const mdl_rollup_block *b) {
+/* 3. attest: what a coalition member signs instead of h. */
+static bool forgery(void *ctx, const xr_xheader *h, xr_xheader *h_out, xr_hash *root_out) {
     mdl_xchain *x = ctx;
-    mdl_verification_on_block(x->verification, b);
+    return mdl_adversary_forgery(x->adversary, h, h_out, root_out);
 }
 
-static void on_batch(void *ctx, const mdl_rollup_batch *b) {
+/* 4. approve */
+static void approved(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a) {
     mdl_xchain *x = ctx;
-    if (!mdl_verification_on_batch(x->verification, b)) fail(x, "out of memory");
+    (void)verifier;
+    /* A fuzzy offset approved by its Finalized attestation: that one was
+    ** approved (and relayed, carrying every shard) before; nothing to do. */
+    if (a->finalized_override) return;
+    if (mdl_adversary_is_forged(x->adversary, &a->header, &a->root)) {
+        mdl_adversary_on_approved(x->adversary, now_ns, a);
+        return;
+    }
+    mdl_messages_on_approved(x->msgs, a->header.source_chain_id, a->header.conf_level, a->header.offset,
+                             now_ns);
+    mdl_valsync_on_approved(x->valsync, now_ns, a);
+    mdl_relayers_on_approved(x->relayers, now_ns, a);
 }
-/* ---- END verification approach hooks ---- */
 
-static void on_submit(void *ctx, const mdl_submit_result *res) {
+/* 5. relay */
+static void relayed(void *ctx, uint32_t relayer, uint64_t dest_chain, const xr_xheader *h, const xr_xmsg *msgs,
+                    size_t n, uint64_t now_ns) {
+    mdl_xchain *x = ctx;
+    mdl_messages_on_sent(x->msgs, relayer, h->source_chain_id, dest_chain, msgs, n, now_ns);
+}
+
+/* 6. submit, 7. execute */
+static void submitted(void *ctx, const mdl_submit_result *res) {
     mdl_xchain *x = ctx;
     uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(x->rs, res->rollup));
     mdl_submit_result honest, forged;
@@ -136,11 +181,30 @@ static void on_submit(void *ctx, const mdl_submit_result *res) {
         .fee_wei = res->fee_wei, .rc = res->rc};
 }
 
-static void on_sent(void *ctx, uint32_t relayer, uint64_t dest_chain, const xr_xheader *h,
-                    const xr_xmsg *msgs, size_t n, uint64_t now_ns) {
+/* ---- beside the path: the consensus and the restaking contract ---------------------------- */
+
+static void committed(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c) {
     mdl_xchain *x = ctx;
-    mdl_messages_on_sent(x->msgs, relayer, h->source_chain_id, dest_chain, msgs, n, now_ns);
+    mdl_restaking_on_commit(x->restaking, verifier, now_ns, c);
 }
+
+static void evidence(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
+    mdl_xchain *x = ctx;
+    mdl_restaking_on_evidence(x->restaking, verifier, now_ns, e);
+}
+
+/* ---- beside the path: verification approaches (issue 15), listen only ---- */
+static void on_block(void *ctx, const mdl_rollup_block *b) {
+    mdl_xchain *x = ctx;
+    mdl_verification_on_block(x->verification, b);
+}
+
+static void on_batch(void *ctx, const mdl_rollup_batch *b) {
+    mdl_xchain *x = ctx;
+    if (!mdl_verification_on_batch(x->verification, b)) fail(x, "out of memory");
+}
+
+/* ---- what the models ask of each other ---------------------------------------------------- */
 
 static bool source_xblock(void *ctx, uint64_t chain_id, int level, uint64_t offset, const xr_hash *root,
                           mdl_xblock *out) {
@@ -200,7 +264,7 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
         .genesis = set->members,
         .genesis_count = set->count,
     };
-    mdl_rollup_callbacks cb = {.on_xblock = on_xblock, .on_submit = on_submit, .on_block = on_block,
+    mdl_rollup_callbacks cb = {.on_xblock = xblock, .on_submit = submitted, .on_block = on_block,
                                .on_batch = on_batch, .ctx = x};
     x->warmup_ns = warmup_ns;
     x->duration_ns = duration_ns;
@@ -209,14 +273,14 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     if (!x->verification) goto fail;
     x->rs = mdl_rollups_new(e, x->l1, c->rollups.items, c->rollups.count, &p, &cb, seed, why);
     if (!x->rs) goto fail;
-    mdl_workload_callbacks wcb = {.on_msg = on_msg, .ctx = x};
+    mdl_workload_callbacks wcb = {.on_msg = emitted, .ctx = x};
     x->wl = mdl_workload_new(e, x->rs, &c->workload, seed, &x->next_msg_id, &wcb);
     x->relayers = mdl_relayers_new(e, x->rs, &c->relayers, set, quorum);
     if (!x->wl || !x->relayers) {
         *why = "out of memory";
         goto fail;
     }
-    mdl_relayers_set_sent_hook(x->relayers, on_sent, x);
+    mdl_relayers_set_sent_hook(x->relayers, relayed, x);
     const mdl_verifier_config *vc = mdl_verifiers_config(vs);
     x->valsync = mdl_valsync_new(e, x->l1, vs, x->rs, restaked_power, x);
     if (!x->valsync) goto fail;
@@ -235,6 +299,9 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     x->adversary = mdl_adversary_new(&actx, &c->adversary, why);
     if (!x->adversary) goto fail;
     if (any_lazy(vc)) mdl_rollups_set_provisional(x->rs, true);
+    mdl_verifier_hooks hooks = {.on_approved = approved, .on_commit = committed, .on_evidence = evidence, .ctx = x};
+    mdl_verifiers_set_hooks(vs, &hooks);
+    mdl_verifiers_set_forger(vs, forgery, x);
     return x;
 fail:
     mdl_xchain_free(x);
@@ -261,28 +328,6 @@ bool mdl_xchain_start(mdl_xchain *x) {
     ** sees their batches of the same notice final */
     return mdl_l1_start(x->l1) && mdl_rollups_start(x->rs) && mdl_workload_start(x->wl) &&
            mdl_valsync_start(x->valsync) && mdl_restaking_start(x->restaking) && mdl_adversary_start(x->adversary);
-}
-
-void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_approved *a) {
-    /* A fuzzy offset approved by its Finalized attestation: that one was
-    ** approved (and relayed, carrying every shard) before; nothing to do. */
-    if (a->finalized_override) return;
-    if (mdl_adversary_is_forged(x->adversary, &a->header, &a->root)) {
-        mdl_adversary_on_approved(x->adversary, now_ns, a);
-        return;
-    }
-    mdl_messages_on_approved(x->msgs, a->header.source_chain_id, a->header.conf_level, a->header.offset,
-                             now_ns);
-    mdl_valsync_on_approved(x->valsync, now_ns, a);
-    mdl_relayers_on_approved(x->relayers, now_ns, a);
-}
-
-void mdl_xchain_on_commit(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c) {
-    mdl_restaking_on_commit(x->restaking, verifier, now_ns, c);
-}
-
-void mdl_xchain_on_evidence(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
-    mdl_restaking_on_evidence(x->restaking, verifier, now_ns, e);
 }
 
 const char *mdl_xchain_error(const mdl_xchain *x) {

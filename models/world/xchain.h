@@ -4,9 +4,9 @@
 ** verifiers, whose approvals it relays and whose validator set the portals
 ** start with.  world.c builds one when the scenario has rollups.
 **
-**   workload --xcall--> rollup (source portal) --XBlock--> verifiers (observe)
-**   verifiers --approved--> relayers --submission--> rollup (destination portal)
-**   every stage stamps the message's life (messages.h)
+**   emit -> observe -> attest -> approve -> relay -> submit -> execute
+**   (each stage in order at the top of xchain.c; every stage stamps the
+**   message's life, messages.h)
 ** With verifiers.stake_changes, validator-set sync (valsync.h) joins in:
 **   L1 stake change --epoch--> new set --system XBlock--> verifiers, relayers,
 **   every portal; the consensus switches sets at one staged height.
@@ -48,17 +48,13 @@ typedef struct mdl_xchain mdl_xchain;
 
 /* Builds the chains over `vs` (borrowed; its validator set is every
 ** portal's genesis set), with the restaking contract, validator-set sync
-** and the adversary.  warmup/duration: the run's (for verdicts).  NULL
+** and the adversary, and takes the verifiers' hooks and forger (the path
+** of a message, xchain.c).  warmup/duration: the run's (for verdicts).  NULL
 ** with a reason in *why. */
 mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, const mdl_xchain_config *c,
                            uint64_t seed, uint64_t warmup_ns, uint64_t duration_ns, const char **why);
 void mdl_xchain_free(mdl_xchain *x);
 bool mdl_xchain_start(mdl_xchain *x);
-
-/* The verifiers' hooks land here (world.c forwards them). */
-void mdl_xchain_on_approved(mdl_xchain *x, uint64_t now_ns, const xr_action_approved *a);
-void mdl_xchain_on_commit(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c);
-void mdl_xchain_on_evidence(mdl_xchain *x, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e);
 
 /* NULL, or the first failure inside a model. */
 const char *mdl_xchain_error(const mdl_xchain *x);

@@ -411,6 +411,9 @@ typedef struct feeder {
     uint32_t kind;
     bool lazy, forge;
     uint64_t offset;
+    bool forged;                 /* forge mode: offset 3's forgery exists */
+    xr_xheader forged_h;
+    xr_hash forged_root;
     /* approvals seen by honest verifier `watch` */
     uint32_t watch;
     uint8_t approved_root[16][32];
@@ -454,9 +457,9 @@ static void feed(void *ctx, sim_engine *e, const sim_event *ev) {
         assert_true(sim_schedule_at(e, now + 3 * SEC, f->kind, (uint32_t)o, FEED_REAL) != 0);
     } else {
         if (f->forge && o == 3) {
-            xr_hash forged;
-            feed_root(o, "forged", &forged);
-            assert_int_equal(mdl_verifiers_forge(f->vs, &h, &forged), 0);
+            f->forged = true;
+            f->forged_h = h;
+            feed_root(o, "forged", &f->forged_root);
         }
         feed_root(o, "real", &root);
         mdl_verifiers_observe(f->vs, &h, &root, now);
@@ -472,6 +475,17 @@ static void feed_approved(void *ctx, uint32_t verifier, uint64_t now_ns, const x
     memcpy(f->approved_root[a->header.offset], a->root.bytes, 32);
 }
 
+/* The feeder's coalition: offset 3's forgery, once it exists. */
+static bool feed_forgery(void *ctx, const xr_xheader *h, xr_xheader *h_out, xr_hash *root_out) {
+    const feeder *f = ctx;
+    if (!f->forged || h->source_chain_id != f->forged_h.source_chain_id || h->conf_level != f->forged_h.conf_level ||
+        h->offset != f->forged_h.offset)
+        return false;
+    *h_out = f->forged_h;
+    *root_out = f->forged_root;
+    return true;
+}
+
 static void feeder_start(feeder *f, xrtest_world *r, uint32_t watch) {
     memset(f, 0, sizeof *f);
     f->vs = mdl_world_verifiers(r->w);
@@ -481,6 +495,7 @@ static void feeder_start(feeder *f, xrtest_world *r, uint32_t watch) {
     assert_true(sim_schedule_at(f->e, 500 * MS, f->kind, 0, FEED_EMIT) != 0);
     mdl_verifier_hooks hooks = {.on_approved = feed_approved, .ctx = f};
     mdl_verifiers_set_hooks(f->vs, &hooks);
+    mdl_verifiers_set_forger(f->vs, feed_forgery, f);
 }
 
 /* The attestation root the core computes for the feeder's XBlock. */
