@@ -1175,3 +1175,87 @@ FROM byzantine b JOIN byzantine_counters c
   ON c.run_id = b.run_id AND c.verifier = b.verifier AND c.entry = b.entry
 GROUP BY b.run_id, b.behaviour, c.counter;
 -- END byzantine v4
+
+-- @version 5
+
+-- The protocol profile a run simulated (models/world/profile.h):
+-- 'restaked' (ETH restaked through EigenLayer, with slashing) or
+-- 'omni-mainnet' (native staking, no slashing).  Runs recorded before
+-- version 3 have no row.
+CREATE TABLE run_profile (
+    run_id   INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    profile  TEXT NOT NULL
+);
+CREATE TRIGGER run_profile_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM run_profile WHERE run_id = old.id; END;
+
+-- Actual power, not the requested fraction: a coalition given as
+-- stake_fraction takes the smallest prefix of verifiers holding at least
+-- that much (0.6 of 10 equal verifiers is really 0.7).  One row per
+-- coalition: requested_fraction what the scenario asked (NULL when members
+-- were listed); genesis_power_share the members' actual share of the
+-- genesis power (= coalitions.stake_fraction); acting_power_share their
+-- share of the validator set in force when the coalition acted (NULL: it
+-- never acted).
+CREATE TABLE coalition_power (
+    run_id              INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    coalition           INTEGER NOT NULL,
+    requested_fraction  REAL,
+    genesis_power_share REAL NOT NULL,
+    acting_power_share  REAL,
+    PRIMARY KEY (run_id, coalition)
+) WITHOUT ROWID;
+CREATE TRIGGER coalition_power_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM coalition_power WHERE run_id = old.id; END;
+
+-- Verdicts that do not hide stalls: an attestation stream (source chain,
+-- level) that approves nothing for longer than adversary.stall_bound while
+-- an XBlock waits is a stall (one row each in attestation_stalls) and makes
+-- the run's verdicts.stalled 1 even when every message executed within
+-- delay_bound in the end.  One row per run with rollups.
+CREATE TABLE stall_verdicts (
+    run_id                       INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    attestation_stall_count      INTEGER NOT NULL,
+    longest_attestation_stall_ns INTEGER NOT NULL,   -- 0: none
+    stall_bound_ns               INTEGER NOT NULL
+);
+CREATE TRIGGER stall_verdicts_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM stall_verdicts WHERE run_id = old.id; END;
+
+-- One row per attestation stall (models/economics/adversary.h): the stream
+-- waited from start_ns to end_ns (NULL: still stalled when the run ended;
+-- length_ns then runs to the end) over attest offsets first..last.
+CREATE TABLE attestation_stalls (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    source_chain  INTEGER NOT NULL,
+    level         TEXT NOT NULL CHECK (level IN ('latest', 'finalized')),
+    start_ns      INTEGER NOT NULL,
+    end_ns        INTEGER,
+    length_ns     INTEGER NOT NULL,
+    first_offset  INTEGER NOT NULL,
+    last_offset   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER attestation_stalls_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM attestation_stalls WHERE run_id = old.id; END;
+
+DROP VIEW v_attack_economics;
+CREATE VIEW v_attack_economics AS
+SELECT c.run_id, r.scenario_name AS scenario, r.seed, r.params_json, rp.profile,
+       c.coalition, c.name, c.attack,
+       c.member_count, c.stake_fraction, cp.requested_fraction, cp.genesis_power_share,
+       cp.acting_power_share, rs.withdrawal_delay_ns / 1e9 AS withdrawal_delay_s,
+       rs.veto_window_ns / 1e9 AS veto_window_s,
+       c.forged_executed_count, c.value_extracted_gwei / 1e9 AS value_extracted_eth,
+       c.own_stake_gwei / 1e9 AS own_stake_eth,
+       c.slashed_gwei / 1e9 AS slashed_eth, c.delegators_slashed_gwei / 1e9 AS delegators_slashed_eth,
+       c.gas_wei / 1e18 AS gas_eth,
+       c.bribes_gwei / 1e9 AS bribes_eth, c.payment_gwei / 1e9 AS payment_eth,
+       c.pnl_gwei / 1e9 AS pnl_eth, c.cost_of_corruption_gwei / 1e9 AS cost_of_corruption_eth,
+       c.profit_from_corruption_gwei / 1e9 AS profit_from_corruption_eth, c.profitable,
+       (c.withdraw_completed_ns IS NOT NULL AND c.slashed_gwei = 0) AS escaped
+FROM coalitions c JOIN runs r ON r.id = c.run_id
+LEFT JOIN run_profile rp ON rp.run_id = c.run_id
+LEFT JOIN coalition_power cp ON cp.run_id = c.run_id AND cp.coalition = c.coalition
+LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;

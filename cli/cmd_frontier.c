@@ -209,8 +209,19 @@ static int parse_args(int argc, char **argv, frontier_args *a) {
 
 /* ---- one value: N seeds -------------------------------------------------- */
 
+/* The actual power share a probed value gave (a coalition's stake_fraction
+** takes the smallest prefix of verifiers holding at least that much): the
+** members' genesis power over all of it, as a fraction. */
+typedef struct share {
+    double value;
+    uint64_t num, den;
+} share;
+
 typedef struct probe_ctx {
     const frontier_args *a;
+    share shares[80];    /* this row's probed values (bisection: at most 66) */
+    size_t share_count;
+    int coalition;       /* --vary adversary.coalitions[K].stake_fraction: K; else -1 */
     size_t row;          /* index into over_values (0 without --over) */
     sim_rec *rec;
     uint64_t runs;       /* this row */
@@ -260,6 +271,39 @@ static bool breaks(const frontier_args *a, const mdl_world_summary *s) {
     return c->heights_committed == 0 || c->max_stall_ns > a->stall_ns;
 }
 
+static uint64_t gcd_u64(uint64_t x, uint64_t y) {
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return x;
+}
+
+static void note_share(probe_ctx *c, mdl_world *w, double value) {
+    if (c->coalition < 0 || c->share_count == sizeof c->shares / sizeof c->shares[0]) return;
+    mdl_xchain *x = mdl_world_xchain(w);
+    const mdl_adversary *adv = x ? mdl_xchain_adversary(x) : NULL;
+    if (!adv || (size_t)c->coalition >= mdl_adversary_count(adv)) return;
+    for (size_t i = 0; i < c->share_count; i++)
+        if (c->shares[i].value == value) return;
+    mdl_coalition_result r;
+    mdl_adversary_result(adv, (size_t)c->coalition, 0, &r);
+    uint64_t g = gcd_u64(r.stake_gwei, r.total_stake_gwei);
+    if (g == 0) return;
+    c->shares[c->share_count++] = (share){value, r.stake_gwei / g, r.total_stake_gwei / g};
+}
+
+/* "5/7 (0.7143)" for the value's actual share, or "" when unknown. */
+static void format_share(const probe_ctx *c, double value, char *out, size_t len) {
+    out[0] = '\0';
+    for (size_t i = 0; i < c->share_count; i++) {
+        if (c->shares[i].value != value) continue;
+        snprintf(out, len, "%" PRIu64 "/%" PRIu64 " (%.4g)", c->shares[i].num, c->shares[i].den,
+                 (double)c->shares[i].num / (double)c->shares[i].den);
+    }
+}
+
 /* sim_frontier_probe_fn: runs the seeds of one value (stopping at the
 ** first that breaks). */
 static int probe(void *ctx, double value) {
@@ -305,6 +349,7 @@ static int probe(void *ctx, double value) {
                 result = -1;
             } else {
                 result = breaks(a, &sum) ? 1 : 0;
+                note_share(c, w, value);
             }
         }
         mdl_world_free(w);
@@ -409,6 +454,15 @@ int cmd_frontier(int argc, char **argv) {
     memset(&c, 0, sizeof c);
     c.a = &a;
     c.rec = rec;
+    c.coalition = -1;
+    {
+        unsigned k = 0;
+        int end = 0;
+        if ((sscanf(a.vary_key, "adversary.coalitions[%u].stake_fraction%n", &k, &end) == 1 ||
+             sscanf(a.vary_key, "adversary.coalitions.%u.stake_fraction%n", &k, &end) == 1) &&
+            a.vary_key[end] == '\0')
+            c.coalition = (int)k;
+    }
     const char *col = a.over_key ? a.over_key : "scenario";
     size_t w0 = strlen(col);
     for (size_t i = 0; i < a.over_count; i++) {
@@ -417,12 +471,21 @@ int cmd_frontier(int argc, char **argv) {
     char h1[80], h2[80];
     snprintf(h1, sizeof h1, "holds at %s", a.vary_key);
     snprintf(h2, sizeof h2, "breaks at %s", a.vary_key);
-    printf("%-*s  %-*s  %-*s  %s\n", (int)w0, col, (int)strlen(h1), h1, (int)strlen(h2), h2, "runs");
+    /* a coalition's requested stake_fraction is bisected; the actual share
+    ** (the prefix of verifiers it takes) is printed beside it */
+    const char *h3 = c.coalition >= 0 ? "actual share where it holds" : NULL;
+    const char *h4 = c.coalition >= 0 ? "actual share where it breaks" : NULL;
+    if (h3)
+        printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)w0, col, (int)strlen(h1), h1, (int)strlen(h2), h2,
+               (int)strlen(h3), h3, (int)strlen(h4), h4, "runs");
+    else
+        printf("%-*s  %-*s  %-*s  %s\n", (int)w0, col, (int)strlen(h1), h1, (int)strlen(h2), h2, "runs");
     size_t rows = a.over_key ? a.over_count : 1;
     rc = 0;
     for (size_t i = 0; i < rows; i++) {
         c.row = i;
         c.runs = 0;
+        c.share_count = 0;
         sim_frontier_result res = sim_frontier_bisect(r, tol, probe, &c);
         if (res.status == SIM_FRONTIER_ERROR) {
             rc = c.error ? c.error : 1;
@@ -437,8 +500,20 @@ int cmd_frontier(int argc, char **argv) {
         } else {
             snprintf(bv, sizeof bv, "%s (everywhere)", lo);
         }
-        printf("%-*s  %-*s  %-*s  %" PRIu64 "\n", (int)w0, a.over_key ? a.over_values[i] : "-", (int)strlen(h1), hv,
-               (int)strlen(h2), bv, c.runs);
+        if (h3) {
+            char hs[64] = "-", bs[64] = "-";
+            if (res.status == SIM_FRONTIER_FOUND || res.status == SIM_FRONTIER_HOLDS_EVERYWHERE)
+                format_share(&c, res.status == SIM_FRONTIER_FOUND ? res.holds : r->hi, hs, sizeof hs);
+            if (res.status == SIM_FRONTIER_FOUND || res.status != SIM_FRONTIER_HOLDS_EVERYWHERE)
+                format_share(&c, res.status == SIM_FRONTIER_FOUND ? res.breaks : r->lo, bs, sizeof bs);
+            if (!hs[0]) snprintf(hs, sizeof hs, "-");
+            if (!bs[0]) snprintf(bs, sizeof bs, "-");
+            printf("%-*s  %-*s  %-*s  %-*s  %-*s  %" PRIu64 "\n", (int)w0, a.over_key ? a.over_values[i] : "-",
+                   (int)strlen(h1), hv, (int)strlen(h2), bv, (int)strlen(h3), hs, (int)strlen(h4), bs, c.runs);
+        } else {
+            printf("%-*s  %-*s  %-*s  %" PRIu64 "\n", (int)w0, a.over_key ? a.over_values[i] : "-", (int)strlen(h1),
+                   hv, (int)strlen(h2), bv, c.runs);
+        }
         fflush(stdout);
     }
     printf("total runs: %" PRIu64 "; results in %s\n", c.total_runs, a.out);

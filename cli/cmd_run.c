@@ -206,8 +206,12 @@ static void print_byzantine(const mdl_verifiers *vs) {
 }
 
 static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t run_id,
-                          const mdl_world_summary *s, const mdl_verifiers *vs, double wall_s) {
+                          const mdl_world_summary *s, const mdl_verifiers *vs, double wall_s, mdl_world *w) {
     printf("xrsim run: scenario '%s', seed %" PRIu64 "\n", scn->name, scn->seed);
+    if (scn->profile) {
+        printf("  protocol    %s: power from %s; %s\n", scn->profile->name, scn->profile->power_source,
+               scn->profile->slashing ? "offences slashed" : "no slashing (offences only logged)");
+    }
     printf("  simulated   %.1f s in %.2f s wall (%.0fx real time), %" PRIu64 " events (%.2f M/s)\n",
            (double)s->sim_ns / 1e9, wall_s, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0,
            s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
@@ -255,13 +259,20 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         for (int i = 0; i < 2; i++) {
             const mdl_finality *f = lv[i];
             if (f->emitted == 0) continue;
-            printf("  %-10s  %" PRIu64 " of %" PRIu64 " messages executed; emitted to executed", names[i],
-                   f->executed, f->emitted);
+            double frac = 100.0 * (double)f->executed / (double)f->emitted;
+            printf("  %-10s  %" PRIu64 " of %" PRIu64 " messages executed (%.1f%%); emitted to executed", names[i],
+                   f->executed, f->emitted, frac);
             if (f->executed) {
+                /* a percentile over the executed messages alone hides the missing ones:
+                ** each carries the share it is taken over */
                 print_s("p50", f->p50_ns);
+                printf(" (of %.1f%%)", frac);
                 print_s("p90", f->p90_ns);
+                printf(" (of %.1f%%)", frac);
                 print_s("p99", f->p99_ns);
+                printf(" (of %.1f%%)", frac);
                 print_s("max", f->max_ns);
+                printf(" (of %.1f%%)", frac);
                 printf("; cost %.0f gas, %.3g ETH per message",
                        (double)f->gas_used_sum / (double)f->executed,
                        (double)f->fee_wei_sum / (double)f->executed / 1e18);
@@ -295,11 +306,30 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
             else printf("n/a");
             printf(" (SELECT * FROM v_approaches)\n");
         }
+        if (v->att_stalls) {
+            printf("              %zu attestation stall%s; longest %.2f s on chain %" PRIu64 " (%s) from %.1f s"
+                   " (SELECT * FROM attestation_stalls)\n",
+                   v->att_stalls, v->att_stalls == 1 ? "" : "s", (double)v->att_stall_ns / 1e9, v->att_stall_chain,
+                   v->att_stall_level == XR_CONF_FINALIZED ? "finalized" : "latest",
+                   (double)v->att_stall_from_ns / 1e9);
+        }
         if (x->coalitions) {
             printf("  attackers   %zu coalition%s, P&L %+.6g ETH in all, %" PRIu64
                    " profitable (SELECT * FROM v_attack_economics)\n",
                    x->coalitions, x->coalitions == 1 ? "" : "s", (double)x->coalition_pnl_gwei / 1e9,
                    x->coalitions_profitable);
+            mdl_xchain *xc = mdl_world_xchain(w);
+            const mdl_adversary *adv = xc ? mdl_xchain_adversary(xc) : NULL;
+            for (size_t k = 0; adv && k < mdl_adversary_count(adv); k++) {
+                mdl_coalition_result r;
+                mdl_adversary_result(adv, k, s->sim_ns, &r);
+                /* actual power, not the requested fraction (a prefix of verifiers) */
+                printf("              %s: %" PRIu32 " member%s, %.4g of the power at genesis", scn->xchain.adversary.items[k].name,
+                       r.members, r.members == 1 ? "" : "s", r.stake_fraction);
+                if (r.requested_fraction >= 0) printf(" (asked for %.4g)", r.requested_fraction);
+                if (r.acting_power_share >= 0) printf(", %.4g when acting", r.acting_power_share);
+                printf("; P&L %+.6g ETH\n", (double)r.pnl_gwei / 1e9);
+            }
         }
     }
     printf("  results     %s (run %" PRId64, a->out, run_id);
@@ -395,7 +425,7 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
-    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, mdl_world_verifiers(w), wall_s);
+    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, mdl_world_verifiers(w), wall_s, w);
     rc = 0;
 done:
     if (rec && sim_rec_close(rec) != 0 && rc == 0) {

@@ -80,7 +80,10 @@
     X(XR_ERR_RESTAKE_DUPLICATE, -510, "offence already has a slash request") \
     X(XR_ERR_RESTAKE_CLOSED, -511, "slash request already executed or vetoed") \
     X(XR_ERR_RESTAKE_WINDOW, -512, "veto window closed") \
-    X(XR_ERR_RESTAKE_LEDGER, -513, "restaking ledger inconsistent (a bug)")
+    X(XR_ERR_RESTAKE_LEDGER, -513, "restaking ledger inconsistent (a bug)") \
+    X(XR_ERR_RESTAKE_NOT_SLASHABLE, -514, "operator left the slashable window (deregistered for longer than the deallocation delay)") \
+    X(XR_ERR_RESTAKE_PENDING, -515, "an allocation change is already pending") \
+    X(XR_ERR_RESTAKE_NO_SLASHING, -516, "the service has no slashing path (Omni mainnet V1)")
 
 typedef enum xr_err {
 #define XR_ERR_ENUM_(name, code, msg) name = code,

@@ -34,6 +34,11 @@ typedef struct op_rec {
     uint64_t slashed_gwei;
     uint64_t registered_ns;
     uint64_t deregistered_ns;
+    uint64_t registered_until_ns;  /* deregistered: slashable while now < this */
+    uint32_t mag_ppm;              /* allocated magnitude (share of its stake) in effect */
+    uint32_t pending_ppm;          /* the magnitude a pending change will set */
+    bool pending_change;
+    uint64_t pending_effect_ns;    /* when the pending change takes effect */
 } op_rec;
 
 typedef struct staker_rec {
@@ -50,7 +55,7 @@ typedef struct wd_rec {
     uint32_t op;                   /* NIL: queued undelegated, never slashed */
     uint32_t prev, next;           /* in ops[op]'s list; next is also the free list */
     uint64_t amount_gwei, remaining_gwei;
-    uint64_t queued_ns, completable_ns;
+    uint64_t queued_ns, slashable_until_ns; /* queued + delay: slashable while now <= this */
 } wd_rec;
 
 typedef struct req_rec {
@@ -91,6 +96,13 @@ static uint64_t mul_ppm(uint64_t x, uint32_t ppm) {
     return q * ppm + rem * ppm / XR_RESTAKE_PPM;
 }
 
+/* ceil(x * ppm / 1e6) for x <= 1e6 (AllocationManager rounds the slashed
+** magnitude up: mulWadRoundUp). */
+static uint32_t mul_ppm_up(uint32_t x, uint32_t ppm) {
+    uint64_t p = (uint64_t)x * ppm;
+    return (uint32_t)((p + XR_RESTAKE_PPM - 1u) / XR_RESTAKE_PPM);
+}
+
 static bool addr_zero(const xr_address *a) {
     for (int i = 0; i < 20; i++)
         if (a->bytes[i]) return false;
@@ -115,7 +127,8 @@ static bool cfg_ok(const xr_restake_cfg *c) {
     uint32_t caps[4] = {c->max_operators, c->max_stakers, c->max_withdrawals, c->max_slashings};
     for (int i = 0; i < 4; i++)
         if (caps[i] == 0 || caps[i] > XR_RESTAKE_MAX_CAP) return false;
-    return c->slash_ppm >= 1 && c->slash_ppm <= XR_RESTAKE_PPM;
+    return c->slash_ppm >= 1 && c->slash_ppm <= XR_RESTAKE_PPM &&
+           c->genesis_magnitude_ppm <= XR_RESTAKE_PPM;
 }
 
 /* ---- memory layout ------------------------------------------------------- */
@@ -168,6 +181,10 @@ void xr_restake_cfg_default(xr_restake_cfg *c) {
     c->slash_ppm = XR_RESTAKE_PPM;
     c->eject_on_slash = true;
     c->freeze_on_request = false;
+    c->deallocation_delay_ns = 14ull * 24u * 3600u * 1000000000ull;
+    c->allocation_delay_ns = 0;
+    c->genesis_magnitude_ppm = XR_RESTAKE_PPM;
+    c->slashing = true;
 }
 
 size_t xr_restake_mem_size(const xr_restake_cfg *c) {
@@ -263,6 +280,37 @@ static int req_lookup(const xr_restake *r, uint64_t id, uint32_t *idx) {
     return 0;
 }
 
+/* ---- operator state at a time ---------------------------------------------- */
+
+/* AllocationManager._isRegistered: registered, or deregistered less than the
+** deallocation delay ago (block.number < registeredUntil). */
+static bool op_slashable(const op_rec *o, uint64_t now_ns) {
+    return o->registered || now_ns < o->registered_until_ns;
+}
+
+/* The allocated magnitude in effect at now (AllocationManager
+** _getUpdatedAllocation: a pending change counts from its effect block). */
+static uint32_t op_mag(const op_rec *o, uint64_t now_ns) {
+    return o->pending_change && now_ns >= o->pending_effect_ns ? o->pending_ppm : o->mag_ppm;
+}
+
+static void op_settle(op_rec *o, uint64_t now_ns) {
+    if (o->pending_change && now_ns >= o->pending_effect_ns) {
+        o->mag_ppm = o->pending_ppm;
+        o->pending_change = false;
+        o->pending_ppm = 0;
+        o->pending_effect_ns = 0;
+    }
+}
+
+static void op_leave(xr_restake *r, op_rec *o, uint64_t now_ns) {
+    XR_ASSERT(o->registered);
+    o->registered = false;
+    o->deregistered_ns = now_ns;
+    /* deregisterFromOperatorSets: registeredUntil = block.number + DEALLOCATION_DELAY */
+    o->registered_until_ns = sat_add(now_ns, r->cfg.deallocation_delay_ns);
+}
+
 /* ---- list plumbing --------------------------------------------------------- */
 
 static void staker_link(xr_restake *r, uint32_t si, uint32_t oi) {
@@ -314,7 +362,7 @@ static uint64_t wd_queue(xr_restake *r, uint32_t si, uint64_t amount, uint64_t n
     w->op = s->op;
     w->amount_gwei = w->remaining_gwei = amount;
     w->queued_ns = now_ns;
-    w->completable_ns = sat_add(now_ns, r->cfg.withdrawal_delay_ns);
+    w->slashable_until_ns = sat_add(now_ns, r->cfg.withdrawal_delay_ns);
     w->prev = w->next = NIL;
     s->active_gwei -= amount;
     s->queued_gwei += amount;
@@ -356,6 +404,9 @@ int xr_restake_register_operator(xr_restake *r, const xr_address *op, uint64_t n
     o->registered = true;
     o->registered_ns = now_ns;
     o->staker_head = o->wd_head = NIL;
+    /* the model's operators join with all their stake allocated to the
+    ** service (allocated before the run; xr_restake_allocate changes it) */
+    o->mag_ppm = r->cfg.genesis_magnitude_ppm;
     memmove(r->op_sorted + pos + 1, r->op_sorted + pos, sizeof(uint32_t) * (oi - pos));
     r->op_sorted[pos] = oi;
     return 0;
@@ -367,8 +418,32 @@ int xr_restake_deregister_operator(xr_restake *r, const xr_address *op, uint64_t
     if (oi == NIL) return XR_ERR_RESTAKE_UNKNOWN;
     op_rec *o = &r->ops[oi];
     if (!o->registered) return XR_ERR_RESTAKE_NOT_REGISTERED;
-    o->registered = false;
-    o->deregistered_ns = now_ns;
+    op_leave(r, o, now_ns);
+    return 0;
+}
+
+int xr_restake_allocate(xr_restake *r, const xr_address *op, uint32_t magnitude_ppm, uint64_t now_ns) {
+    XR_ASSERT(r != NULL && op != NULL);
+    uint32_t oi = op_find(r, op, NULL);
+    if (oi == NIL) return XR_ERR_RESTAKE_UNKNOWN;
+    if (magnitude_ppm > XR_RESTAKE_PPM) return XR_ERR_BAD_VALUE;
+    op_rec *o = &r->ops[oi];
+    /* modifyAllocations: ModificationAlreadyPending, SameMagnitude */
+    if (o->pending_change && now_ns < o->pending_effect_ns) return XR_ERR_RESTAKE_PENDING;
+    uint32_t cur = op_mag(o, now_ns);
+    if (magnitude_ppm == cur) return XR_ERR_BAD_VALUE;
+    op_settle(o, now_ns);
+    uint64_t delay;
+    if (magnitude_ppm > cur) delay = r->cfg.allocation_delay_ns;   /* slashable after the operator's delay */
+    else if (op_slashable(o, now_ns)) delay = r->cfg.deallocation_delay_ns; /* stays slashable meanwhile */
+    else delay = 0;                                                 /* not slashable: at once */
+    if (delay == 0) {
+        o->mag_ppm = magnitude_ppm;
+    } else {
+        o->pending_change = true;
+        o->pending_ppm = magnitude_ppm;
+        o->pending_effect_ns = sat_add(now_ns, delay);
+    }
     return 0;
 }
 
@@ -451,7 +526,9 @@ int xr_restake_complete_withdrawal(xr_restake *r, uint64_t id, uint64_t now_ns,
     int rc = wd_lookup(r, id, &wi);
     if (rc) return rc;
     wd_rec *w = &r->wds[wi];
-    if (now_ns < w->completable_ns) return XR_ERR_RESTAKE_NOT_READY;
+    /* DelegationManager._completeQueuedWithdrawal: require(block.number >
+    ** startBlock + MIN_WITHDRAWAL_DELAY_BLOCKS) */
+    if (now_ns <= w->slashable_until_ns) return XR_ERR_RESTAKE_NOT_READY;
     if (r->cfg.freeze_on_request && w->op != NIL && r->ops[w->op].pending > 0)
         return XR_ERR_RESTAKE_FROZEN;
     uint64_t pay = w->remaining_gwei;
@@ -481,8 +558,11 @@ int xr_restake_complete_withdrawal(xr_restake *r, uint64_t id, uint64_t now_ns,
 int xr_restake_slash_request(xr_restake *r, const xr_address *op, const uint8_t key[32],
                              uint64_t now_ns, uint64_t *req_out) {
     XR_ASSERT(r != NULL && op != NULL && key != NULL);
+    if (!r->cfg.slashing) return XR_ERR_RESTAKE_NO_SLASHING;
     uint32_t oi = op_find(r, op, NULL);
     if (oi == NIL) return XR_ERR_RESTAKE_UNKNOWN;
+    /* slashOperator: require(isRegistered, NotMemberOfSet()) */
+    if (!op_slashable(&r->ops[oi], now_ns)) return XR_ERR_RESTAKE_NOT_SLASHABLE;
     uint32_t slot;
     if (req_find(r, key, &slot) != NIL) return XR_ERR_RESTAKE_DUPLICATE;
     if (r->req_count == r->cfg.max_slashings) return XR_ERR_CAPACITY;
@@ -525,11 +605,27 @@ int xr_restake_slash_execute(xr_restake *r, uint64_t req, uint64_t now_ns,
     if (q->state != XR_RESTAKE_REQ_PENDING) return XR_ERR_RESTAKE_CLOSED;
     if (now_ns < q->executable_ns) return XR_ERR_RESTAKE_NOT_READY;
     op_rec *o = &r->ops[q->op];
-    uint32_t ppm = r->cfg.slash_ppm;
+    q->closed_ns = now_ns;
+    XR_ASSERT(o->pending > 0);
+    o->pending--;
+    if (!op_slashable(o, now_ns)) {
+        /* the veto window outlasted the operator's slashable window */
+        q->state = XR_RESTAKE_REQ_LAPSED;
+        q->slashed_gwei = 0;
+        if (slashed_gwei) *slashed_gwei = 0;
+        return 0;
+    }
+    op_settle(o, now_ns);
+    /* AllocationManager.slashOperator: slashedMagnitude =
+    ** currentMagnitude.mulWadRoundUp(wadToSlash), and every share delegated
+    ** to the operator (active, or queued within its window) loses
+    ** slashedMagnitude / maxMagnitude of itself. */
+    uint32_t a = o->mag_ppm;
+    uint32_t sm = mul_ppm_up(a, r->cfg.slash_ppm);
     uint64_t total = 0;
     for (uint32_t si = o->staker_head; si != NIL; si = r->stakers[si].next) {
         staker_rec *s = &r->stakers[si];
-        uint64_t cut = mul_ppm(s->active_gwei, ppm);
+        uint64_t cut = mul_ppm(s->active_gwei, sm);
         s->active_gwei -= cut;
         s->slashed_gwei += cut;
         o->delegated_gwei -= cut;
@@ -538,8 +634,11 @@ int xr_restake_slash_execute(xr_restake *r, uint64_t req, uint64_t now_ns,
     }
     for (uint32_t wi = o->wd_head; wi != NIL; wi = r->wds[wi].next) {
         wd_rec *w = &r->wds[wi];
+        /* slashable only until start + delay (DelegationManager: the slashing
+        ** factor is read at slashableUntil), completed or not */
+        if (now_ns > w->slashable_until_ns) continue;
         staker_rec *s = &r->stakers[w->staker];
-        uint64_t cut = mul_ppm(w->remaining_gwei, ppm);
+        uint64_t cut = mul_ppm(w->remaining_gwei, sm);
         w->remaining_gwei -= cut;
         s->queued_gwei -= cut;
         s->slashed_gwei += cut;
@@ -547,16 +646,31 @@ int xr_restake_slash_execute(xr_restake *r, uint64_t req, uint64_t now_ns,
         r->tot.queued -= cut;
         total += cut;
     }
+    /* the magnitudes, rescaled to the operator's new maximum (max - sm);
+    ** a pending deallocation shrinks with the slash, a pending allocation
+    ** does not (slashOperator step 4) */
+    if (sm > 0) {
+        uint64_t rest = XR_RESTAKE_PPM - sm;
+        if (o->pending_change) {
+            uint64_t p = o->pending_ppm, target;
+            if (p < a) {
+                uint64_t d = a - p;
+                uint64_t back = mul_ppm_up((uint32_t)d, r->cfg.slash_ppm);
+                target = (uint64_t)(a - sm) >= d - back ? (uint64_t)(a - sm) - (d - back) : 0;
+            } else {
+                target = p - sm;
+            }
+            o->pending_ppm = rest == 0 ? 0 : (uint32_t)(target * XR_RESTAKE_PPM / rest);
+            if (o->pending_ppm > XR_RESTAKE_PPM) o->pending_ppm = XR_RESTAKE_PPM;
+        }
+        o->mag_ppm = rest == 0 ? 0 : (uint32_t)((uint64_t)(a - sm) * XR_RESTAKE_PPM / rest);
+    }
     o->slashed_gwei += total;
     r->tot.slashed += total;
     q->slashed_gwei = total;
     q->state = XR_RESTAKE_REQ_EXECUTED;
-    q->closed_ns = now_ns;
-    XR_ASSERT(o->pending > 0);
-    o->pending--;
     if (r->cfg.eject_on_slash) {
-        if (o->registered) o->deregistered_ns = now_ns;
-        o->registered = false;
+        if (o->registered) op_leave(r, o, now_ns);
         o->ejected = true;
     }
     if (slashed_gwei) *slashed_gwei = total;
@@ -588,22 +702,27 @@ int xr_restake_submit_evidence(xr_restake *r, const uint8_t *ev, size_t len,
 
 /* ---- queries --------------------------------------------------------------- */
 
-uint64_t xr_restake_operator_power(const xr_restake *r, const xr_address *op) {
-    XR_ASSERT(r != NULL && op != NULL);
-    uint32_t oi = op_find(r, op, NULL);
-    if (oi == NIL || !r->ops[oi].registered) return 0;
-    return r->ops[oi].delegated_gwei;
+static uint64_t op_power(const op_rec *o, uint64_t now_ns) {
+    return o->registered ? mul_ppm(o->delegated_gwei, op_mag(o, now_ns)) : 0;
 }
 
-int xr_restake_powers(const xr_restake *r, xr_validator *out, uint32_t cap, uint32_t *count) {
+uint64_t xr_restake_operator_power(const xr_restake *r, const xr_address *op, uint64_t now_ns) {
+    XR_ASSERT(r != NULL && op != NULL);
+    uint32_t oi = op_find(r, op, NULL);
+    return oi == NIL ? 0 : op_power(&r->ops[oi], now_ns);
+}
+
+int xr_restake_powers(const xr_restake *r, uint64_t now_ns, xr_validator *out, uint32_t cap,
+                      uint32_t *count) {
     XR_ASSERT(r != NULL && count != NULL && (out != NULL || cap == 0));
     uint32_t n = 0;
     for (uint32_t k = 0; k < r->op_count; k++) {
         const op_rec *o = &r->ops[r->op_sorted[k]];
-        if (!o->registered || o->delegated_gwei == 0) continue;
+        uint64_t p = op_power(o, now_ns);
+        if (p == 0) continue;
         if (n < cap) {
             out[n].addr = o->addr;
-            out[n].power = o->delegated_gwei;
+            out[n].power = p;
         }
         n++;
     }
@@ -634,6 +753,11 @@ int xr_restake_operator_get(const xr_restake *r, const xr_address *op,
     out->pending_requests = o->pending;
     out->registered_ns = o->registered_ns;
     out->deregistered_ns = o->deregistered_ns;
+    out->registered_until_ns = o->registered ? UINT64_MAX : o->registered_until_ns;
+    out->magnitude_ppm = o->mag_ppm;
+    out->pending_change = o->pending_change;
+    out->pending_ppm = o->pending_ppm;
+    out->pending_effect_ns = o->pending_effect_ns;
     return 0;
 }
 
@@ -670,7 +794,8 @@ int xr_restake_withdrawal_get(const xr_restake *r, uint64_t id, xr_restake_withd
     out->remaining_gwei = w->remaining_gwei;
     out->slashed_gwei = w->amount_gwei - w->remaining_gwei;
     out->queued_ns = w->queued_ns;
-    out->completable_ns = w->completable_ns;
+    out->slashable_until_ns = w->slashable_until_ns;
+    out->completable_ns = sat_add(w->slashable_until_ns, 1);
     return 0;
 }
 
@@ -725,6 +850,7 @@ static bool check_ops(const xr_restake *r, uint64_t *op_slashed, uint32_t *pendi
     for (uint32_t oi = 0; oi < r->op_count; oi++) {
         const op_rec *o = &r->ops[oi];
         if (op_find(r, &o->addr, NULL) != oi || (o->registered && o->ejected)) return false;
+        if (o->mag_ppm > XR_RESTAKE_PPM || o->pending_ppm > XR_RESTAKE_PPM) return false;
         uint64_t sum = 0;
         uint32_t n = 0, prev = NIL;
         for (uint32_t si = o->staker_head; si != NIL; si = r->stakers[si].next) {
@@ -810,7 +936,8 @@ static bool check_reqs(const xr_restake *r, uint64_t *slashed, uint32_t *pending
             if (q->slashed_gwei != 0) return false;
         } else if (q->state == XR_RESTAKE_REQ_EXECUTED) {
             if (!add_ok(slashed, q->slashed_gwei)) return false;
-        } else if (q->state != XR_RESTAKE_REQ_VETOED || q->slashed_gwei != 0) {
+        } else if ((q->state != XR_RESTAKE_REQ_VETOED && q->state != XR_RESTAKE_REQ_LAPSED) ||
+                   q->slashed_gwei != 0) {
             return false;
         }
     }

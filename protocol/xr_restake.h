@@ -24,9 +24,23 @@
 **    re-registers a voluntarily deregistered operator; registering twice is
 **    XR_ERR_RESTAKE_REGISTERED; an operator ejected by a slash can never
 **    register again (XR_ERR_RESTAKE_EJECTED).  Deregistering a registered
-**    operator only removes its power: its stakers stay delegated and its
-**    positions stay slashable -- deregistering is no escape from an offence
-**    committed before; a slash request may name any operator ever registered.
+**    operator (or ejecting it) removes its power at once; its stakers stay
+**    delegated and its positions stay slashable for the deallocation delay
+**    after it left, then no more (EigenLayer's AllocationManager:
+**    deregisterFromOperatorSets sets registeredUntil = block +
+**    DEALLOCATION_DELAY, and slashOperator requires _isRegistered, i.e.
+**    registered || block < registeredUntil).  A slash request after that is
+**    XR_ERR_RESTAKE_NOT_SLASHABLE; a request whose execution (after a veto
+**    window) falls after it lapses (slashes 0, state XR_RESTAKE_REQ_LAPSED).
+**  - Allocation (AllocationManager.modifyAllocations): only the magnitude
+**    the operator allocated to this service -- a share of its delegated
+**    stake, in ppm -- is slashable and counts as power.  An operator joins
+**    with genesis_magnitude_ppm allocated (1e6 by default).  xr_restake_allocate raises it after
+**    allocation_delay (not slashable before), or lowers it after
+**    deallocation_delay (slashable until then), or at once while the
+**    operator is not slashable; one change pending at a time
+**    (XR_ERR_RESTAKE_PENDING), and a change to the magnitude in effect is
+**    XR_ERR_BAD_VALUE.
 **  - Stakers: deposit creates the record (XR_ERR_CAPACITY when full) and adds
 **    to active stake; a staker delegated to an operator that has since
 **    deregistered or been ejected may still deposit: the stake is delegated
@@ -40,10 +54,12 @@
 **  - Withdrawals move active stake (XR_ERR_RESTAKE_INSUFFICIENT beyond it)
 **    into a queue entry that remembers the operator the staker was delegated
 **    to then (none if undelegated: such entries are never slashed).  An
-**    entry stays slashable for that operator until it is completed -- also
-**    after its delay ended, if the staker has not completed it yet.
-**    Completion needs now >= queued + withdrawal_delay
-**    (XR_ERR_RESTAKE_NOT_READY), and with freeze_on_request no pending slash
+**    entry is slashable for that operator while now <= queued +
+**    withdrawal_delay and never after, completed or not (DelegationManager:
+**    slashableUntil = startBlock + MIN_WITHDRAWAL_DELAY_BLOCKS, the slashing
+**    factor read at that block).  Completion needs now > queued +
+**    withdrawal_delay (XR_ERR_RESTAKE_NOT_READY; _completeQueuedWithdrawal:
+**    block.number > slashableUntil), and with freeze_on_request no pending slash
 **    request against the entry's operator (XR_ERR_RESTAKE_FROZEN); it pays
 **    what slashing left (possibly 0) and frees the entry.  Withdrawal ids are
 **    opaque and non-zero: generation * max_withdrawals + slot + 1, so the
@@ -57,11 +73,15 @@
 **    before); a veto is accepted only before that time
 **    (XR_ERR_RESTAKE_WINDOW after; with a zero window no veto is possible).
 **    Executed or vetoed requests are closed (XR_ERR_RESTAKE_CLOSED).
-**    Executing slashes floor(x * slash_ppm / 1e6) of every position still
-**    slashable for the operator, each rounded down on its own, and records
-**    the exact sum; an operator with nothing left is slashed 0, which is a
-**    success.  With eject_on_slash an executed request ejects the operator
-**    (deregistered for good) even when 0 was slashed.
+**    Executing (slashOperator; it takes effect at once, the veto window is
+**    a model option, 0 by default) slashes the magnitude sm =
+**    ceil(magnitude * slash_ppm / 1e6) and takes floor(x * sm / 1e6) of
+**    every position still slashable for the operator, each rounded down on
+**    its own, and records the exact sum; the magnitudes are then rescaled to
+**    the operator's smaller maximum.  An operator with nothing left is
+**    slashed 0, which is a success.  With eject_on_slash an executed request
+**    ejects the operator (deregistered for good, slashable for the
+**    deallocation delay) even when 0 was slashed.
 **  - Times: the host's L1 nanoseconds, not required to be monotonic; times
 **    derived by adding a delay saturate at UINT64_MAX (never reached).
 **
@@ -100,17 +120,27 @@ typedef struct xr_restake_cfg {
     bool eject_on_slash;           /* executed slash deregisters the operator for good */
     bool freeze_on_request;        /* a pending request blocks completion of that operator's
                                    ** stakers' withdrawals until executed or vetoed */
+    uint64_t deallocation_delay_ns; /* deregistration or deallocation -> no longer slashable
+                                   ** (EigenLayer DEALLOCATION_DELAY, 100,800 blocks ~ 14 d) */
+    uint64_t allocation_delay_ns;  /* allocation -> slashable (the operator's own
+                                   ** setAllocationDelay; 0 by default) */
+    uint32_t genesis_magnitude_ppm; /* what a new operator has allocated when it registers
+                                   ** (allocated before the simulated time began), <= 1e6 */
+    bool slashing;                 /* false: no slashing path at all (Omni mainnet V1's AVS);
+                                   ** every slash request is XR_ERR_RESTAKE_NO_SLASHING */
 } xr_restake_cfg;
 
 typedef struct xr_restake xr_restake;
 
 /* 4096 operators, 65536 stakers, 65536 withdrawals, 4096 slashings, a
 ** 14-day withdrawal delay, no veto window, slash everything (1e6 ppm),
-** eject on slash, no freeze. */
+** eject on slash, no freeze, a 14-day deallocation delay, no allocation
+** delay, operators join fully allocated. */
 void xr_restake_cfg_default(xr_restake_cfg *c);
 
 /* Bytes xr_restake_init needs for c; 0 when c is unusable (a capacity of 0
-** or above XR_RESTAKE_MAX_CAP, slash_ppm outside 1..1e6). */
+** or above XR_RESTAKE_MAX_CAP, slash_ppm outside 1..1e6, a genesis magnitude
+** above 1e6). */
 size_t xr_restake_mem_size(const xr_restake_cfg *c);
 
 /* Build an empty contract in mem (16-byte aligned, len >= mem_size; the
@@ -126,6 +156,11 @@ int xr_restake_register_operator(xr_restake *r, const xr_address *op, uint64_t n
 /* Returns 0, XR_ERR_RESTAKE_UNKNOWN or XR_ERR_RESTAKE_NOT_REGISTERED (also
 ** for an ejected operator). */
 int xr_restake_deregister_operator(xr_restake *r, const xr_address *op, uint64_t now_ns);
+/* Set the magnitude (ppm of its delegated stake) op allocates to the
+** service, effective as the rules above say.  Returns 0,
+** XR_ERR_RESTAKE_UNKNOWN, XR_ERR_BAD_VALUE (above 1e6, or the magnitude in
+** effect) or XR_ERR_RESTAKE_PENDING. */
+int xr_restake_allocate(xr_restake *r, const xr_address *op, uint32_t magnitude_ppm, uint64_t now_ns);
 /* Add amount to the staker's active stake (and to its operator's delegated
 ** stake).  Returns 0, XR_ERR_BAD_VALUE, XR_ERR_CAPACITY or XR_ERR_OVERFLOW. */
 int xr_restake_deposit(xr_restake *r, const xr_address *staker, uint64_t amount_gwei,
@@ -162,18 +197,22 @@ int xr_restake_complete_withdrawal(xr_restake *r, uint64_t id, uint64_t now_ns,
 
 /* Opens a slash request against `op` for offence `key` (xr_evidence_offence_key),
 ** executable at now + veto_window.  Returns 0 and *req_out (may be NULL),
-** XR_ERR_RESTAKE_UNKNOWN (op never registered), XR_ERR_RESTAKE_DUPLICATE
+** XR_ERR_RESTAKE_NO_SLASHING (cfg.slashing false),
+** XR_ERR_RESTAKE_UNKNOWN (op never registered), XR_ERR_RESTAKE_NOT_SLASHABLE
+** (deregistered for the deallocation delay or longer), XR_ERR_RESTAKE_DUPLICATE
 ** (a request for key exists) or XR_ERR_CAPACITY. */
 int xr_restake_slash_request(xr_restake *r, const xr_address *op, const uint8_t key[32],
                              uint64_t now_ns, uint64_t *req_out);
 /* Cancel a pending request before its executable time.  Returns 0,
 ** XR_ERR_RESTAKE_UNKNOWN, XR_ERR_RESTAKE_CLOSED or XR_ERR_RESTAKE_WINDOW. */
 int xr_restake_veto(xr_restake *r, uint64_t req, uint64_t now_ns);
-/* At or after its executable time: slashes floor(x * slash_ppm / 1e6) of
-** every position still slashable for op -- each delegated staker's active
-** stake and every queued, not yet completed withdrawal delegated to op --
-** and writes the total (*slashed_gwei; may be NULL).  0 slashed is a
-** success.  Returns 0, XR_ERR_RESTAKE_UNKNOWN, XR_ERR_RESTAKE_CLOSED or
+/* At or after its executable time: slashes floor(x * sm / 1e6) (sm the
+** slashed magnitude, above) of every position still slashable for op --
+** each delegated staker's active stake and every queued withdrawal
+** delegated to op still inside its window -- and writes the total
+** (*slashed_gwei; may be NULL).  0 slashed is a success; so is a request
+** that lapsed (op left its slashable window: 0 slashed, state LAPSED).
+** Returns 0, XR_ERR_RESTAKE_UNKNOWN, XR_ERR_RESTAKE_CLOSED or
 ** XR_ERR_RESTAKE_NOT_READY. */
 int xr_restake_slash_execute(xr_restake *r, uint64_t req, uint64_t now_ns,
                              uint64_t *slashed_gwei);
@@ -192,12 +231,14 @@ int xr_restake_submit_evidence(xr_restake *r, const uint8_t *ev, size_t len,
 
 /* ---- queries --------------------------------------------------------------- */
 
-/* Registered: active delegated gwei; otherwise (or unknown) 0. */
-uint64_t xr_restake_operator_power(const xr_restake *r, const xr_address *op);
-/* Registered operators with power > 0, sorted by address (for the epoch's
-** validator set).  Writes min(cap, n) entries and *count = n.  Returns 0, or
-** XR_ERR_CAPACITY when n > cap.  out may be NULL when cap is 0. */
-int xr_restake_powers(const xr_restake *r, xr_validator *out, uint32_t cap, uint32_t *count);
+/* Registered: its allocated stake at now, floor(active delegated gwei x
+** magnitude in effect / 1e6); otherwise (or unknown) 0. */
+uint64_t xr_restake_operator_power(const xr_restake *r, const xr_address *op, uint64_t now_ns);
+/* Registered operators with power > 0 at now, sorted by address (for the
+** epoch's validator set).  Writes min(cap, n) entries and *count = n.
+** Returns 0, or XR_ERR_CAPACITY when n > cap.  out may be NULL when cap is 0. */
+int xr_restake_powers(const xr_restake *r, uint64_t now_ns, xr_validator *out, uint32_t cap,
+                      uint32_t *count);
 
 typedef struct xr_restake_totals {
     uint64_t deposited, active, queued, withdrawn, slashed;
@@ -221,6 +262,11 @@ typedef struct xr_restake_operator_info {
     uint32_t pending_requests;
     uint64_t registered_ns;        /* last registration */
     uint64_t deregistered_ns;      /* last deregistration or ejection; 0 if none */
+    uint64_t registered_until_ns;  /* slashable while now < this; UINT64_MAX while registered */
+    uint32_t magnitude_ppm;        /* allocated magnitude last settled (see pending_*) */
+    bool pending_change;
+    uint32_t pending_ppm;          /* the magnitude from pending_effect_ns on */
+    uint64_t pending_effect_ns;
 } xr_restake_operator_info;
 /* Returns 0 or XR_ERR_RESTAKE_UNKNOWN. */
 int xr_restake_operator_get(const xr_restake *r, const xr_address *op,
@@ -245,7 +291,8 @@ typedef struct xr_restake_withdrawal_info {
     uint64_t remaining_gwei;       /* what completion would pay now */
     uint64_t slashed_gwei;
     uint64_t queued_ns;
-    uint64_t completable_ns;
+    uint64_t slashable_until_ns;   /* queued + delay: slashable while now <= this */
+    uint64_t completable_ns;       /* slashable_until + 1: the first time it completes */
 } xr_restake_withdrawal_info;
 /* A queued (not completed) withdrawal.  Returns 0, XR_ERR_RESTAKE_UNKNOWN or
 ** XR_ERR_RESTAKE_DONE. */
@@ -254,6 +301,7 @@ int xr_restake_withdrawal_get(const xr_restake *r, uint64_t id, xr_restake_withd
 #define XR_RESTAKE_REQ_PENDING 1u
 #define XR_RESTAKE_REQ_EXECUTED 2u
 #define XR_RESTAKE_REQ_VETOED 3u
+#define XR_RESTAKE_REQ_LAPSED 4u     /* executed after op left its slashable window: 0 slashed */
 
 typedef struct xr_restake_request_info {
     uint64_t id;

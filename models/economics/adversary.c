@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "xr_attest.h"
+#include "xr_bft.h"
 #include "xr_err.h"
 
 #define NEVER UINT64_MAX
@@ -56,11 +57,9 @@ static bool load_target(const sim_ynode *it, const mdl_verifier_config *vc, mdl_
         }
         return ok;
     }
-    double f = 0;
-    if (!sim_ynode_fraction(fn, 1e-6, 1.0, &f, d)) return false;
+    /* exact ratios (2/3) like consensus.quorum; decimals and percentages too */
+    if (!mdl_verifier_config_ratio(fn, "stake_fraction", &b->fraction_num, &b->fraction_den, d)) return false;
     b->by_fraction = true;
-    b->fraction_num = (uint64_t)llround(f * PPM);
-    b->fraction_den = PPM;
     bool fixed = vc->stake_model == MDL_STAKE_EQUAL || (vc->stake_model == MDL_STAKE_LIST && vc->stakes_gwei);
     if (fixed) {
         uint64_t *st = malloc((size_t)vc->count * sizeof *st);
@@ -194,10 +193,13 @@ static bool load_coalition(const sim_ynode *it, size_t k, const mdl_rollups_conf
 
 bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_config *rollups,
                                mdl_verifier_config *vc, mdl_adversary_config *out, sim_diag *d) {
-    static const char *const keys[] = {"delay_bound", "finalized_delay_bound", "coalitions", NULL};
+    static const char *const keys[] = {"delay_bound", "finalized_delay_bound", "stall_bound", "coalitions", NULL};
     memset(out, 0, sizeof *out);
     out->delay_bound_ns = UINT64_C(60) * 1000000000;
     out->finalized_delay_bound_ns = UINT64_C(3600) * 1000000000;
+    /* approvals follow a block by a few seconds (PROTOCOL.md: CometBFT
+    ** blocks every ~1-2 s, votes of height H approved in H+1) */
+    out->stall_bound_ns = UINT64_C(10) * 1000000000;
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     if (!sim_ymap_check(section, "adversary", keys, d)) return false;
     size_t before = sim_diag_errors(d);
@@ -205,6 +207,8 @@ bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_confi
                            UINT64_C(365) * 86400 * 1000000000, &out->delay_bound_ns, d);
     sim_yfield_duration_ns(section, "finalized_delay_bound", false, out->finalized_delay_bound_ns, 1000000,
                            UINT64_C(365) * 86400 * 1000000000, &out->finalized_delay_bound_ns, d);
+    sim_yfield_duration_ns(section, "stall_bound", false, out->stall_bound_ns, 1000000,
+                           UINT64_C(365) * 86400 * 1000000000, &out->stall_bound_ns, d);
     const sim_ynode *cs = sim_ymap_get(section, "coalitions");
     if (cs == NULL || cs->kind == SIM_Y_NULL) return sim_diag_errors(d) == before;
     if (cs->kind != SIM_Y_SEQ) {
@@ -275,6 +279,7 @@ typedef struct coal {
     uint64_t acted_ns, withdraw_queued_ns;
     uint64_t forged_msgs, forged_approved, forged_executed, value_gwei;
     uint64_t gas_wei;            /* the colluding relayer's fees for its forged XBlocks */
+    uint64_t acting_power, acting_total; /* members' power in the set in force when it acted */
 } coal;
 
 struct mdl_adversary {
@@ -349,6 +354,13 @@ static void acted(mdl_adversary *a, size_t k, uint64_t now_ns) {
     coal *c = &a->c[k];
     if (c->acted_ns != NEVER) return;
     c->acted_ns = now_ns;
+    /* the actual share when acting: the consensus set in force now (every
+    ** core switches sets at the same height, so any verifier's will do) */
+    const xr_valset *set = xr_bft_valset(mdl_verifiers_bft(a->ctx.vs, 0));
+    c->acting_total = set->total_power;
+    c->acting_power = 0;
+    for (uint32_t i = 0; i < c->member_count; i++)
+        c->acting_power += xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[i]));
     if (c->cfg->withdraw && c->cfg->withdraw_after &&
         sim_schedule_at(a->ctx.engine, now_ns + c->cfg->withdraw_ns, a->kind, 0, k) == 0) {
         fail(a, "out of memory");
@@ -619,6 +631,71 @@ static int delayed(const mdl_adversary_config *c, const mdl_msg_life *l, uint64_
     return l->emitted_ns + bound <= end_ns ? 1 : -1;
 }
 
+static int cmp_stream(const void *x, const void *y) {
+    const mdl_msg_life *a = *(const mdl_msg_life *const *)x, *b = *(const mdl_msg_life *const *)y;
+    if (a->source_chain != b->source_chain) return a->source_chain < b->source_chain ? -1 : 1;
+    if (a->conf_level != b->conf_level) return a->conf_level < b->conf_level ? -1 : 1;
+    if (a->attest_offset != b->attest_offset) return a->attest_offset < b->attest_offset ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+size_t mdl_adversary_stalls(const mdl_adversary *a, uint64_t end_ns, mdl_att_stall **out) {
+    *out = NULL;
+    size_t n = mdl_messages_count(a->ctx.msgs), m = 0, len = 0, cap = 0;
+    const mdl_msg_life **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const mdl_msg_life *l = mdl_messages_at(a->ctx.msgs, i);
+        /* an XBlock waits once its source block reached the level */
+        if (l->live && l->source_level_ns != MDL_NEVER && l->attest_offset != MDL_NEVER) v[m++] = l;
+    }
+    qsort(v, m, sizeof *v, cmp_stream);
+    mdl_att_stall *st = NULL;
+    uint64_t bound = a->cfg->stall_bound_ns;
+    for (size_t i = 0; i < m;) {
+        uint64_t chain = v[i]->source_chain;
+        uint8_t level = v[i]->conf_level;
+        uint64_t last_appr = 0;
+        bool open = false;              /* st[len - 1] belongs to this stream */
+        while (i < m && v[i]->source_chain == chain && v[i]->conf_level == level) {
+            uint64_t off = v[i]->attest_offset, ready = MDL_NEVER, appr = MDL_NEVER;
+            for (; i < m && v[i]->source_chain == chain && v[i]->conf_level == level && v[i]->attest_offset == off; i++) {
+                if (v[i]->source_level_ns < ready) ready = v[i]->source_level_ns;
+                if (v[i]->approved_ns < appr) appr = v[i]->approved_ns;
+            }
+            uint64_t s = ready > last_appr ? ready : last_appr, e = appr == MDL_NEVER ? end_ns : appr;
+            if (appr != MDL_NEVER && appr > last_appr) last_appr = appr;
+            if (e <= s || e - s <= bound || e < a->ctx.warmup_ns) continue;
+            if (open && s <= (st[len - 1].end_ns == MDL_NEVER ? end_ns : st[len - 1].end_ns)) {
+                mdl_att_stall *p = &st[len - 1];   /* the same wait, one more offset */
+                uint64_t pe = p->end_ns == MDL_NEVER ? end_ns : p->end_ns;
+                if (e > pe) p->end_ns = appr == MDL_NEVER ? MDL_NEVER : e;
+                p->last_offset = off;
+                p->length_ns = (p->end_ns == MDL_NEVER ? end_ns : p->end_ns) - p->start_ns;
+                continue;
+            }
+            if (len == cap) {
+                size_t nc = cap ? 2 * cap : 8;
+                mdl_att_stall *ns = realloc(st, nc * sizeof *ns);
+                if (!ns) {
+                    free(st);
+                    free(v);
+                    return SIZE_MAX;
+                }
+                st = ns;
+                cap = nc;
+            }
+            st[len++] = (mdl_att_stall){.chain = chain, .conf_level = level, .start_ns = s,
+                                        .end_ns = appr == MDL_NEVER ? MDL_NEVER : e, .length_ns = e - s,
+                                        .first_offset = off, .last_offset = off};
+            open = true;
+        }
+    }
+    free(v);
+    *out = st;
+    return len;
+}
+
 void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary *cs, uint64_t end_ns,
                             mdl_verdicts *out) {
     memset(out, 0, sizeof *out);
@@ -634,8 +711,23 @@ void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary 
         if (!l->live || l->emitted_ns < a->ctx.warmup_ns) continue;
         out->delayed += delayed(a->cfg, l, end_ns) == 1;
     }
+    mdl_att_stall *st = NULL;
+    size_t ns = mdl_adversary_stalls(a, end_ns, &st);
+    if (ns != SIZE_MAX) {
+        out->att_stalls = ns;
+        for (size_t k = 0; k < ns; k++) {
+            if (st[k].length_ns <= out->att_stall_ns) continue;
+            out->att_stall_ns = st[k].length_ns;
+            out->att_stall_chain = st[k].chain;
+            out->att_stall_level = st[k].conf_level;
+            out->att_stall_from_ns = st[k].start_ns;
+        }
+    }
+    free(st);
     out->unsafe = out->forged_executed > 0 || out->conflicts > 0;
-    out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns;
+    /* a stream that stopped longer than its bound is a stall even when
+    ** every message executed within delay_bound in the end */
+    out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns || out->att_stalls > 0;
 }
 
 void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl_coalition_result *out) {
@@ -646,6 +738,12 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
     out->members = c->member_count;
     out->stake_gwei = c->stake_gwei;
     out->stake_fraction = a->total_stake ? (double)c->stake_gwei / (double)a->total_stake : 0.0;
+    out->total_stake_gwei = a->total_stake;
+    const mdl_byzantine_cfg *b = &mdl_verifiers_config(a->ctx.vs)->byzantine[cf->byz_entry];
+    out->requested_fraction = b->by_fraction ? (double)b->fraction_num / (double)b->fraction_den : -1.0;
+    out->acting_power_share = c->acted_ns != NEVER && c->acting_total
+                                  ? (double)c->acting_power / (double)c->acting_total
+                                  : -1.0;
     out->acted_ns = c->acted_ns;
     out->withdraw_queued_ns = c->withdraw_queued_ns;
     out->withdraw_completed_ns = NEVER;
@@ -737,6 +835,21 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
         rc = sim_rec_insert(rec, st, v, 27);
         free(members);
     }
+    if (rc == 0 && a->n) {
+        rc = sim_rec_prepare(rec,
+                             "INSERT INTO coalition_power (run_id, coalition, requested_fraction, genesis_power_share,"
+                             " acting_power_share) VALUES (?,?,?,?,?)",
+                             &st);
+    }
+    for (size_t k = 0; rc == 0 && k < a->n; k++) {
+        mdl_coalition_result r;
+        mdl_adversary_result(a, k, end_ns, &r);
+        sim_rec_val v[5] = {sim_rec_int(run), sim_rec_u64(k),
+                            r.requested_fraction < 0 ? sim_rec_null() : sim_rec_real(r.requested_fraction),
+                            sim_rec_real(r.stake_fraction),
+                            r.acting_power_share < 0 ? sim_rec_null() : sim_rec_real(r.acting_power_share)};
+        rc = sim_rec_insert(rec, st, v, 5);
+    }
     if (rc == 0) {
         rc = sim_rec_prepare(rec,
                              "INSERT INTO verdicts (run_id, forged_executed_count, forged_value_gwei,"
@@ -758,6 +871,35 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
                              sim_rec_int(vd.unsafe),
                              sim_rec_int(vd.stalled)};
         rc = sim_rec_insert(rec, st, v, 10);
+        if (rc == 0) {
+            rc = sim_rec_prepare(rec,
+                                 "INSERT INTO stall_verdicts (run_id, attestation_stall_count,"
+                                 " longest_attestation_stall_ns, stall_bound_ns) VALUES (?,?,?,?)",
+                                 &st);
+        }
+        if (rc == 0) {
+            sim_rec_val w[4] = {sim_rec_int(run), sim_rec_u64(vd.att_stalls), sim_rec_u64(vd.att_stall_ns),
+                                sim_rec_u64(a->cfg->stall_bound_ns)};
+            rc = sim_rec_insert(rec, st, w, 4);
+        }
     }
+    mdl_att_stall *sv = NULL;
+    size_t ns = rc == 0 ? mdl_adversary_stalls(a, end_ns, &sv) : 0;
+    if (ns == SIZE_MAX) rc = SIM_REC_ERR_NOMEM;
+    if (rc == 0 && ns > 0) {
+        rc = sim_rec_prepare(rec,
+                             "INSERT INTO attestation_stalls (run_id, seq, source_chain, level, start_ns, end_ns,"
+                             " length_ns, first_offset, last_offset) VALUES (?,?,?,?,?,?,?,?,?)",
+                             &st);
+    }
+    for (size_t k = 0; rc == 0 && k < ns && ns != SIZE_MAX; k++) {
+        const mdl_att_stall *s = &sv[k];
+        sim_rec_val v[9] = {sim_rec_int(run), sim_rec_u64(k), sim_rec_u64(s->chain),
+                            sim_rec_text(s->conf_level == XR_CONF_FINALIZED ? "finalized" : "latest"),
+                            sim_rec_u64(s->start_ns), opt(s->end_ns), sim_rec_u64(s->length_ns),
+                            sim_rec_u64(s->first_offset), sim_rec_u64(s->last_offset)};
+        rc = sim_rec_insert(rec, st, v, 9);
+    }
+    free(sv);
     return rc;
 }

@@ -5,6 +5,8 @@
 **   adversary:
 **     delay_bound: 60s             # verdict: a fast message not executed this long after emission is delayed
 **     finalized_delay_bound: 1h    # the same for finalized messages (they wait for L1 finality)
+**     stall_bound: 10s             # verdict: an attestation stream (source chain, level) that
+**                                  #   approves nothing this long while an XBlock waits is stalled
 **     coalitions:
 **       - name: forgers
 **         verifiers: [0, 1, 2]     # or stake_fraction: 0.7 (the prefix rule of verifiers.byzantine)
@@ -96,6 +98,7 @@ typedef struct mdl_coalition_cfg {
 typedef struct mdl_adversary_config {
     uint64_t delay_bound_ns;         /* 60 s: fast (latest) messages */
     uint64_t finalized_delay_bound_ns; /* 1 h: finalized messages */
+    uint64_t stall_bound_ns;         /* 10 s: an attestation stream's stall */
     mdl_coalition_cfg *items;
     size_t count;
 } mdl_adversary_config;
@@ -150,8 +153,28 @@ typedef struct mdl_verdicts {
     uint64_t forged_executed, forged_value_gwei;
     uint64_t conflicts, longest_stall_ns;
     uint64_t delay_bound_ns, delayed;
+    /* the longest attestation stall (mdl_adversary_stalls) and where */
+    uint64_t att_stall_ns, att_stall_chain, att_stall_from_ns;
+    uint8_t att_stall_level;
+    size_t att_stalls;
     bool unsafe, stalled;
 } mdl_verdicts;
+
+/* An attestation stall: stream (source chain, conf level) approved nothing
+** from start_ns to end_ns (MDL_NEVER: still at the end of the run) while an
+** XBlock that had reached its level waited, for longer than stall_bound.
+** Seen through the XBlocks' messages: for each attest offset in order, the
+** stream waits from max(its messages reached their level, the previous
+** approval) to its approval; overlapping waits merge. */
+typedef struct mdl_att_stall {
+    uint64_t chain;
+    uint8_t conf_level;
+    uint64_t start_ns, end_ns, length_ns;
+    uint64_t first_offset, last_offset;  /* the attest offsets that waited */
+} mdl_att_stall;
+/* The stalls at end_ns (malloc'd array in *out, to free; NULL when none).
+** Returns the count, or SIZE_MAX when out of memory. */
+size_t mdl_adversary_stalls(const mdl_adversary *a, uint64_t end_ns, mdl_att_stall **out);
 /* The verdicts at end_ns (consensus summary `cs` gives conflicts and the stall). */
 void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary *cs, uint64_t end_ns,
                             mdl_verdicts *out);
@@ -160,7 +183,10 @@ void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary 
 typedef struct mdl_coalition_result {
     uint32_t members;
     uint64_t stake_gwei;             /* voting stake (delegated to the members) */
-    double stake_fraction;
+    double stake_fraction;           /* actual share of the genesis power */
+    uint64_t total_stake_gwei;       /* all genesis power: stake_fraction = stake / this */
+    double requested_fraction;       /* the scenario's stake_fraction; < 0: members were listed */
+    double acting_power_share;       /* actual share of the set in force when it acted; < 0: never */
     uint64_t own_stake_gwei;         /* of it, the members' operators' own */
     uint64_t acted_ns, withdraw_queued_ns, withdraw_completed_ns; /* UINT64_MAX: never */
     uint64_t forged_msgs, forged_approved, forged_executed, value_extracted_gwei;

@@ -99,6 +99,9 @@ void mdl_restaking_config_default(mdl_restaking_config *c) {
     c->evidence_gas = 250000;
     c->evidence_tip_wei = 2 * GWEI;
     c->operator_share_ppm = PPM;
+    c->allocation_ppm = PPM;
+    c->deallocation_delay_ns = UINT64_C(14) * 86400 * 1000000000;
+    c->allocation_delay_ns = 0;
     c->slashing = true;
 }
 
@@ -106,7 +109,7 @@ bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c
     static const char *const keys[] = {"withdrawal_delay", "veto_window", "veto_probability",
                                        "slash_fraction", "eject_on_slash", "freeze_on_request",
                                        "reporter_delay", "evidence_gas", "evidence_tip", "operator_share",
-                                       NULL};
+                                       "allocation", "allocation_delay", "deallocation_delay", NULL};
     mdl_restaking_config_default(c);
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     size_t before = sim_diag_errors(d);
@@ -136,6 +139,14 @@ bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c
     if (sim_yfield_fraction(section, "operator_share", false, 1.0, 1e-6, 1.0, &share, d)) {
         c->operator_share_ppm = (uint32_t)(share * PPM + 0.5);
     }
+    double alloc = 1.0;
+    if (sim_yfield_fraction(section, "allocation", false, 1.0, 0.0, 1.0, &alloc, d)) {
+        c->allocation_ppm = (uint32_t)(alloc * PPM + 0.5);
+    }
+    sim_yfield_duration_ns(section, "allocation_delay", false, c->allocation_delay_ns, 0, year,
+                           &c->allocation_delay_ns, d);
+    sim_yfield_duration_ns(section, "deallocation_delay", false, c->deallocation_delay_ns, 0, year,
+                           &c->deallocation_delay_ns, d);
     return sim_diag_errors(d) == before;
 }
 
@@ -237,7 +248,12 @@ static void queue_withdrawal(mdl_restaking *r, uint32_t i, uint64_t amount, uint
         fail(r, "out of memory");
         return;
     }
-    uint64_t at = now_ns + r->cfg.withdrawal_delay_ns;
+    xr_restake_withdrawal_info wi;
+    if (xr_restake_withdrawal_get(r->core, id, &wi) != 0) {
+        fail(r, "restaking: a queued withdrawal vanished");
+        return;
+    }
+    uint64_t at = wi.completable_ns; /* the first instant after queued + delay */
     r->wds[r->wd_len] = (wd){.id = id, .verifier = i, .amount_gwei = amount, .queued_ns = now_ns,
                              .completable_ns = at, .completed_ns = NEVER, .paid_gwei = 0};
     if (sim_schedule_at(r->engine, at, r->kind, EV_COMPLETE, r->wd_len) == 0) fail(r, "out of memory");
@@ -357,7 +373,9 @@ static offence *offence_new(mdl_restaking *r, uint8_t kind, uint32_t offender, c
 /* The offence is provable now: the reporter sends it after its delay. */
 static void report(mdl_restaking *r, size_t k, uint64_t now_ns) {
     r->off[k].info.provable_ns = now_ns;
-    if (!r->cfg.slashing) return; /* verification `external`: nobody to report to */
+    /* no slashing path (verification `external`, protocol.profile omni-mainnet):
+    ** logged up to provable, never sent */
+    if (!r->cfg.slashing) return;
     if (sim_schedule_at(r->engine, now_ns + r->cfg.reporter_delay_ns, r->kind, EV_SUBMIT, k) == 0) {
         fail(r, "out of memory");
     }
@@ -507,6 +525,8 @@ static void on_evidence_included(mdl_restaking *r, size_t k, const mdl_l1_receip
                   ? xr_restake_submit_evidence(r->core, o->ev, o->ev_len, mdl_verifiers_sig(r->vs), set, cp,
                                                rc->included_ns, &ev, &req)
                   : XR_ERR_INVALID_ARG;
+    /* an operator out of its slashable window (NotMemberOfSet) is recorded
+    ** as rejected with reason XR_ERR_RESTAKE_NOT_SLASHABLE */
     if (rc2 == XR_ERR_RESTAKE_DUPLICATE) {
         o->info.outcome = MDL_OFFENCE_DUPLICATE;
         return;
@@ -555,6 +575,13 @@ static void execute(mdl_restaking *r, size_t k, uint64_t now_ns) {
     }
     o->info.executed_ns = now_ns;
     o->info.slashed_gwei = slashed;
+    xr_restake_request_info qi;
+    if (xr_restake_request_get(r->core, o->request, &qi) == 0 && qi.state == XR_RESTAKE_REQ_LAPSED) {
+        /* the veto window outlasted the operator's slashable window */
+        o->info.outcome = MDL_OFFENCE_REJECTED;
+        o->info.reject_rc = XR_ERR_RESTAKE_NOT_SLASHABLE;
+        return;
+    }
     o->info.outcome = slashed                                 ? MDL_OFFENCE_SLASHED
                       : r->slashed_gwei[o->info.offender] > 0 ? MDL_OFFENCE_ALREADY
                                                               : MDL_OFFENCE_WITHDRAWN;
@@ -628,6 +655,10 @@ mdl_restaking *mdl_restaking_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, m
     rc.slash_ppm = c->slash_ppm;
     rc.eject_on_slash = c->eject_on_slash;
     rc.freeze_on_request = c->freeze_on_request;
+    rc.deallocation_delay_ns = c->deallocation_delay_ns;
+    rc.allocation_delay_ns = c->allocation_delay_ns;
+    rc.genesis_magnitude_ppm = c->allocation_ppm;
+    rc.slashing = c->slashing;
     size_t mem = xr_restake_mem_size(&rc);
     r->mem = mem ? aligned_alloc(16, (mem + 15) & ~(size_t)15) : NULL;
     r->stake_gwei = calloc(r->n ? r->n : 1, sizeof *r->stake_gwei);
@@ -705,7 +736,7 @@ void mdl_restaking_set_valsets(mdl_restaking *r,
 
 uint64_t mdl_restaking_power(const mdl_restaking *r, uint32_t verifier) {
     assert(verifier < r->n);
-    return xr_restake_operator_power(r->core, mdl_verifiers_address(r->vs, verifier));
+    return xr_restake_operator_power(r->core, mdl_verifiers_address(r->vs, verifier), sim_now_ns(r->engine));
 }
 
 uint64_t mdl_restaking_slashed_gwei(const mdl_restaking *r, uint32_t verifier) {
@@ -733,7 +764,7 @@ uint64_t mdl_restaking_withdrawn_ns(const mdl_restaking *r, uint32_t verifier) {
     return r->withdrawn_ns[verifier];
 }
 
-uint32_t mdl_restaking_slash_ppm(const mdl_restaking *r) { return r->cfg.slash_ppm; }
+uint32_t mdl_restaking_slash_ppm(const mdl_restaking *r) { return r->cfg.slashing ? r->cfg.slash_ppm : 0; }
 size_t mdl_restaking_offence_count(const mdl_restaking *r) { return r->off_len; }
 
 void mdl_restaking_offence(const mdl_restaking *r, size_t k, mdl_offence_info *out) {

@@ -17,6 +17,13 @@
 **     evidence_tip: 2 gwei       # its priority fee (max fee 3 x base fee + tip)
 **     operator_share: 100%       # of each verifier's stake, what its operator put up itself;
 **                                #   the rest comes from stakers who delegated to it
+**     allocation: 100%           # of its delegated stake, what each operator allocated to this
+**                                #   service (EigenLayer magnitude): only that is slashable and
+**                                #   counts as power
+**     allocation_delay: 0s       # allocation -> slashable (the operator's setAllocationDelay)
+**     deallocation_delay: 14d    # deregistered or ejected -> no longer slashable; a lowered
+**                                #   allocation stays slashable this long (EigenLayer
+**                                #   DEALLOCATION_DELAY, 100,800 blocks)
 **
 ** Genesis.  Each verifier is an operator registered with the service; its
 ** `verifiers.stake` is what is delegated to it: operator_share of it a
@@ -29,8 +36,11 @@
 ** (stake up) or queues a withdrawal of it from the operator's own stake
 ** (stake down; 0 leaves when the operator holds it all).
 ** Queued stake stops counting as power at once but stays slashable until
-** its delay ends; the staker completes each withdrawal at the first L1 block
-** at or after its completable time (retrying each block while frozen).
+** its delay ends (queued + delay, inclusive) and not after, completed or
+** not; the staker completes each withdrawal at the first L1 block after
+** that (retrying each block while frozen).  An ejected operator stays
+** slashable for the deallocation delay; an offence included later is
+** rejected with reason XR_ERR_RESTAKE_NOT_SLASHABLE.
 **
 ** Validator sets.  models/valsync.c reads the powers here at each L1 epoch
 ** boundary (mdl_restaking_power) and makes a new set when they changed --
@@ -95,10 +105,13 @@ typedef struct mdl_restaking_config {
     uint64_t evidence_tip_wei;
     uint32_t operator_share_ppm;     /* of each verifier's stake, the operator's own */
     /* Not a YAML key: false under verification approach `external` (a
-    ** committee nobody can slash).  Offences are still found and recorded,
-    ** up to provable; none is submitted (outcome pending, reason
-    ** 'no slashing'). */
+    ** committee nobody can slash) and under protocol.profile omni-mainnet.
+    ** Offences are still found and recorded, up to provable; none is
+    ** submitted (outcome pending, reason 'no slashing'). */
     bool slashing;
+    uint32_t allocation_ppm;         /* magnitude each operator allocated to the service */
+    uint64_t allocation_delay_ns;
+    uint64_t deallocation_delay_ns;
 } mdl_restaking_config;
 
 void mdl_restaking_config_default(mdl_restaking_config *c);

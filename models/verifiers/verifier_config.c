@@ -128,6 +128,11 @@ static bool load_ratio(const sim_ynode *n, const char *what, bool zero_ok, uint6
     return true;
 }
 
+bool mdl_verifier_config_ratio(const sim_ynode *n, const char *what, uint64_t *num, uint64_t *den,
+                               sim_diag *d) {
+    return load_ratio(n, what, false, num, den, d);
+}
+
 /* `heights:` / `rounds:` -- a list of values or {from: A, to: B}. */
 static bool load_ranges(const sim_ynode *n, const char *what, uint64_t min, uint64_t max,
                         mdl_range **out, uint32_t *count, sim_diag *d) {

@@ -261,6 +261,11 @@ const mdl_byzantine_cfg *mdl_verifier_config_byzantine_of(const mdl_verifier_con
 ** count when num >= den).  Shared by the loader and the verifier host. */
 uint32_t mdl_verifier_config_fraction_prefix(const uint64_t *stakes, uint32_t count, uint64_t num,
                                              uint64_t den);
+/* A stake fraction scalar (a/b exactly, 0.34 or 34%) in (0, 1], as
+** `byzantine[].stake_fraction` reads it; errors at n.  Shared with the
+** adversary's coalitions. */
+bool mdl_verifier_config_ratio(const sim_ynode *n, const char *what, uint64_t *num, uint64_t *den,
+                               sim_diag *d);
 
 /* "always", or the trigger in words, e.g. "from 30s until 60s; probability
 ** 1/2; heights 5,7-9; rounds 0" (times in the shortest exact unit).  Writes

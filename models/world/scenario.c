@@ -144,7 +144,7 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     check_top_level(root, d);
     if (root->kind != SIM_Y_MAP) return false;
     /* Unknown keys (with a suggestion for near misses). */
-    static const char *const all_keys[] = {"name", "description", "run", "network", "probes",
+    static const char *const all_keys[] = {"name", "description", "protocol", "run", "network", "probes",
                                            "verifiers", "consensus", "rollups", "l1", "workload",
                                            "relayers", "restaking", "adversary", "sweep", "expect",
                                            "verification", NULL};
@@ -178,6 +178,7 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     /* coalitions add verifiers.byzantine entries: after the verifiers, before the world */
     mdl_adversary_config_load(sim_ymap_get(root, "adversary"), &s->xchain.rollups, &s->verifiers,
                               &s->xchain.adversary, d);
+    s->profile = mdl_profile_load_apply(root, s, d);
     if (sim_ymap_get(root, "restaking") && s->xchain.rollups.count == 0) {
         sim_diag_error(d, sim_ymap_get(root, "restaking"),
                        "the restaking contract lives on the L1 and slashes through it: add rollups");

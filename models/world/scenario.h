@@ -4,7 +4,7 @@
 ** it finds (file:line:column) before giving up, so `xrsim validate` shows
 ** them all at once; nothing is run from a scenario that had an error.
 **
-** Sections: name, description, run, network, probes, verifiers, consensus,
+** Sections: name, description, protocol (profile.h), run, network, probes, verifiers, consensus,
 ** l1, rollups, workload, relayers, restaking (restaking.h), adversary
 ** (adversary.h), expect (expect.h), sweep (sweep.h).  Unknown sections are
 ** errors, not silently ignored: a scenario never asks for something the
@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "world/expect.h"
+#include "world/profile.h"
 #include "net_config.h"
 #include "sweep.h"
 #include "world/xchain.h"
@@ -53,6 +54,7 @@ typedef struct mdl_scenario {
     mdl_xchain_config xchain;      /* rollups.count 0: no chains */
     mdl_expect_config expect;      /* bounds for `xrsim check` (models/expect.h) */
     sim_sweep_config sweep;        /* grid x seeds for `xrsim sweep` (models/sweep.h) */
+    const mdl_profile *profile;    /* protocol.profile (world/profile.h); never NULL once loaded */
 } mdl_scenario;
 
 /* Loads `path`, applies `sets` (each "key.path=value") in order and checks

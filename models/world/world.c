@@ -278,6 +278,12 @@ int mdl_world_record(mdl_world *w) {
         sim_rec_val v[3] = {sim_rec_int(run), sim_rec_u64(w->scn->warmup_ns), sim_rec_u64(w->scn->duration_ns)};
         rc = sim_rec_insert(w->rec, st, v, 3);
     }
+    if (rc == 0) rc = sim_rec_prepare(w->rec, "INSERT INTO run_profile (run_id, profile) VALUES (?,?)", &st);
+    if (rc == 0) {
+        const mdl_profile *p = w->scn->profile ? w->scn->profile : mdl_profile_default();
+        sim_rec_val v[2] = {sim_rec_int(run), sim_rec_text(p->name)};
+        rc = sim_rec_insert(w->rec, st, v, 2);
+    }
     if (rc == 0 && w->verifiers) rc = mdl_verifiers_record(w->verifiers, w->rec, sim_now_ns(w->engine));
     if (rc == 0 && w->xchain) rc = mdl_xchain_record(w->xchain, w->rec);
     return rc;

@@ -286,10 +286,11 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     if (!x->valsync) goto fail;
     mdl_relayer_source src = {.xblock_get = source_xblock, .valset_get = source_valset, .ctx = x};
     mdl_relayers_set_source(x->relayers, &src);
-    /* an approach without slashing (external) keeps the contract's stake
+    /* an approach without slashing (external), or protocol.profile
+    ** omni-mainnet (c->restaking.slashing false), keeps the contract's stake
     ** but never submits evidence */
     mdl_restaking_config rcfg = c->restaking;
-    rcfg.slashing = mdl_approach_get(c->verification.approach)->slashing;
+    rcfg.slashing = c->restaking.slashing && mdl_approach_get(c->verification.approach)->slashing;
     x->restaking = mdl_restaking_new(e, x->l1, vs, x->rs, &rcfg, seed, why);
     if (!x->restaking) goto fail;
     mdl_restaking_set_valsets(x->restaking, member_valset, x);

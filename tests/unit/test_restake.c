@@ -163,7 +163,7 @@ static void test_restake_cfg_and_init(void **state) {
     xr_restake_totals_get(r, &t);
     assert_int_equal(t.deposited + t.active + t.queued + t.withdrawn + t.slashed, 0);
     uint32_t n = 7;
-    assert_int_equal(xr_restake_powers(r, NULL, 0, &n), 0);
+    assert_int_equal(xr_restake_powers(r, 0, NULL, 0, &n), 0);
     assert_int_equal(n, 0);
     assert_int_equal(xr_restake_check(r), 0);
     free(mem);
@@ -200,7 +200,7 @@ static void test_restake_operator_errors(void **state) {
     assert_int_equal(oi.registered_ns, 30);
     assert_int_equal(oi.deregistered_ns, 20);
     assert_int_equal(xr_restake_operator_get(t.r, &o3, &oi), XR_ERR_RESTAKE_UNKNOWN);
-    assert_int_equal(xr_restake_operator_power(t.r, &o3), 0);
+    assert_int_equal(xr_restake_operator_power(t.r, &o3, 0), 0);
     rs_free(&t);
 }
 
@@ -242,8 +242,8 @@ static void test_restake_staker_and_withdrawal_errors(void **state) {
     EXPECT_OK(&t, xr_restake_register_operator(t.r, &o1, 3));
     EXPECT_ERR(&t, xr_restake_delegate(t.r, &s0, &o1, 3), XR_ERR_RESTAKE_DELEGATED);
     EXPECT_OK(&t, xr_restake_delegate(t.r, &s1, &o1, 3));
-    assert_int_equal(xr_restake_operator_power(t.r, &o0), 100);
-    assert_int_equal(xr_restake_operator_power(t.r, &o1), 50);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 100);
+    assert_int_equal(xr_restake_operator_power(t.r, &o1, 0), 50);
     /* withdrawals */
     EXPECT_ERR(&t, xr_restake_queue_withdrawal(t.r, &s0, 0, 5, &id), XR_ERR_BAD_VALUE);
     EXPECT_ERR(&t, xr_restake_queue_withdrawal(t.r, &s4, 1, 5, &id), XR_ERR_RESTAKE_UNKNOWN);
@@ -255,16 +255,20 @@ static void test_restake_staker_and_withdrawal_errors(void **state) {
     assert_true(w0 != 0 && w1 != 0 && w2 != 0 && w0 != w1 && w1 != w2 && w0 != w2);
     EXPECT_ERR(&t, xr_restake_queue_withdrawal(t.r, &s0, 10, 8, &id), XR_ERR_CAPACITY);
     EXPECT_ERR(&t, xr_restake_undelegate(t.r, &s0, 8, &id), XR_ERR_CAPACITY);
-    assert_int_equal(xr_restake_operator_power(t.r, &o0), 80);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 80);
     /* completion */
     EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, 0, 5000, &paid), XR_ERR_RESTAKE_UNKNOWN);
     EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, UINT64_MAX, 5000, &paid), XR_ERR_RESTAKE_UNKNOWN);
     EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w2 + 3 * c.max_withdrawals, 5000, &paid),
                XR_ERR_RESTAKE_UNKNOWN);
+    /* queued at 5 with a 1000 delay: slashable through 1005, completable
+    ** strictly after (DelegationManager._completeQueuedWithdrawal:
+    ** block.number > startBlock + MIN_WITHDRAWAL_DELAY_BLOCKS) */
     EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1004, &paid), XR_ERR_RESTAKE_NOT_READY);
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w0, 1005, &paid));
+    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1005, &paid), XR_ERR_RESTAKE_NOT_READY);
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w0, 1006, &paid));
     assert_int_equal(paid, 10);
-    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1006, &paid), XR_ERR_RESTAKE_DONE);
+    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1007, &paid), XR_ERR_RESTAKE_DONE);
     xr_restake_withdrawal_info wi;
     assert_int_equal(xr_restake_withdrawal_get(t.r, w0, &wi), XR_ERR_RESTAKE_DONE);
     /* the freed slot is reused under a new id; the old id stays done */
@@ -274,7 +278,8 @@ static void test_restake_staker_and_withdrawal_errors(void **state) {
     assert_int_equal(xr_restake_withdrawal_get(t.r, id, &wi), 0);
     assert_int_equal(wi.amount_gwei, 5);
     assert_int_equal(wi.queued_ns, 1100);
-    assert_int_equal(wi.completable_ns, 2100);
+    assert_int_equal(wi.slashable_until_ns, 2100);
+    assert_int_equal(wi.completable_ns, 2101);
     assert_true(wi.delegated);
     assert_memory_equal(wi.op.bytes, o0.bytes, 20);
     /* slash requests */
@@ -282,19 +287,19 @@ static void test_restake_staker_and_withdrawal_errors(void **state) {
     uint64_t q = 0, sl = 0;
     key_n(1, k);
     xr_address o2 = opa(2);
-    EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o2, k, 1200, &q), XR_ERR_RESTAKE_UNKNOWN);
-    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o1, k, 1200, &q));
+    EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o2, k, 1000, &q), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o1, k, 1000, &q));
     assert_int_equal(q, 1);
-    EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o0, k, 1200, &q), XR_ERR_RESTAKE_DUPLICATE);
+    EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o0, k, 1000, &q), XR_ERR_RESTAKE_DUPLICATE);
     /* frozen: w2 is o1's, and o1 has a pending request */
     EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w2, 5000, &paid), XR_ERR_RESTAKE_FROZEN);
-    EXPECT_ERR(&t, xr_restake_veto(t.r, 0, 1200), XR_ERR_RESTAKE_UNKNOWN);
-    EXPECT_ERR(&t, xr_restake_veto(t.r, 2, 1200), XR_ERR_RESTAKE_UNKNOWN);
-    EXPECT_ERR(&t, xr_restake_veto(t.r, 1, 1200), XR_ERR_RESTAKE_WINDOW); /* zero window */
-    EXPECT_ERR(&t, xr_restake_slash_execute(t.r, 0, 1200, &sl), XR_ERR_RESTAKE_UNKNOWN);
-    EXPECT_ERR(&t, xr_restake_slash_execute(t.r, 9, 1200, &sl), XR_ERR_RESTAKE_UNKNOWN);
-    EXPECT_OK(&t, xr_restake_slash_execute(t.r, 1, 1200, &sl));
-    assert_int_equal(sl, 20 + 5); /* half of s1's active 40 and of w2's 10 */
+    EXPECT_ERR(&t, xr_restake_veto(t.r, 0, 1000), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_ERR(&t, xr_restake_veto(t.r, 2, 1000), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_ERR(&t, xr_restake_veto(t.r, 1, 1000), XR_ERR_RESTAKE_WINDOW); /* zero window */
+    EXPECT_ERR(&t, xr_restake_slash_execute(t.r, 0, 1000, &sl), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_ERR(&t, xr_restake_slash_execute(t.r, 9, 1000, &sl), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, 1, 1000, &sl));
+    assert_int_equal(sl, 20 + 5); /* half of s1's active 40 and of w2's 10 (slashable to 1007) */
     EXPECT_ERR(&t, xr_restake_slash_execute(t.r, 1, 1300, &sl), XR_ERR_RESTAKE_CLOSED);
     EXPECT_ERR(&t, xr_restake_veto(t.r, 1, 1300), XR_ERR_RESTAKE_CLOSED);
     EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w2, 5000, &paid));
@@ -314,7 +319,7 @@ static void test_restake_staker_and_withdrawal_errors(void **state) {
     assert_int_equal(xr_restake_request_get(t.r, 1, &ri), 0);
     assert_int_equal(ri.state, XR_RESTAKE_REQ_EXECUTED);
     assert_int_equal(ri.slashed_gwei, 25);
-    assert_int_equal(ri.closed_ns, 1200);
+    assert_int_equal(ri.closed_ns, 1000);
     assert_memory_equal(ri.op.bytes, o1.bytes, 20);
     xr_restake_staker_info si;
     assert_int_equal(xr_restake_staker_get(t.r, &s4, &si), XR_ERR_RESTAKE_UNKNOWN);
@@ -347,54 +352,54 @@ static void test_restake_delegation_and_powers(void **state) {
     EXPECT_OK(&t, xr_restake_delegate(t.r, &s2, &o2, 2));
     /* deposits after delegation follow it */
     EXPECT_OK(&t, xr_restake_deposit(t.r, &s2, 3, 3));
-    assert_int_equal(xr_restake_operator_power(t.r, &o0), 300);
-    assert_int_equal(xr_restake_operator_power(t.r, &o1), 0);
-    assert_int_equal(xr_restake_operator_power(t.r, &o2), 210);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 300);
+    assert_int_equal(xr_restake_operator_power(t.r, &o1, 0), 0);
+    assert_int_equal(xr_restake_operator_power(t.r, &o2, 0), 210);
     /* powers: registered with power > 0, ascending by address */
     xr_validator v[3];
     uint32_t n = 0;
-    assert_int_equal(xr_restake_powers(t.r, v, 3, &n), 0);
+    assert_int_equal(xr_restake_powers(t.r, 0, v, 3, &n), 0);
     assert_int_equal(n, 2);
     assert_true(memcmp(v[0].addr.bytes, v[1].addr.bytes, 20) < 0);
     assert_memory_equal(v[0].addr.bytes, o2.bytes, 20); /* o2 sorts first */
     assert_int_equal(v[0].power, 210);
     assert_int_equal(v[1].power, 300);
-    assert_int_equal(xr_restake_powers(t.r, v, 1, &n), XR_ERR_CAPACITY);
+    assert_int_equal(xr_restake_powers(t.r, 0, v, 1, &n), XR_ERR_CAPACITY);
     assert_int_equal(n, 2);
     assert_int_equal(v[0].power, 210);
     /* a valid validator set can be built from it */
     xr_validator store[3];
     xr_valset vs;
     xr_valset_init(&vs, store, 3);
-    assert_int_equal(xr_restake_powers(t.r, v, 3, &n), 0);
+    assert_int_equal(xr_restake_powers(t.r, 0, v, 3, &n), 0);
     assert_int_equal(xr_valset_set(&vs, 1, v, n), 0);
     assert_int_equal(vs.total_power, 510);
     /* deregistered: no power, stakers stay delegated, deposits still follow */
     EXPECT_OK(&t, xr_restake_deregister_operator(t.r, &o2, 4));
-    assert_int_equal(xr_restake_operator_power(t.r, &o2), 0);
+    assert_int_equal(xr_restake_operator_power(t.r, &o2, 0), 0);
     EXPECT_OK(&t, xr_restake_deposit(t.r, &s1, 100, 5));
     xr_restake_operator_info oi;
     assert_int_equal(xr_restake_operator_get(t.r, &o2, &oi), 0);
     assert_int_equal(oi.delegated_gwei, 310);
     assert_int_equal(oi.staker_count, 2);
-    assert_int_equal(xr_restake_powers(t.r, v, 3, &n), 0);
+    assert_int_equal(xr_restake_powers(t.r, 0, v, 3, &n), 0);
     assert_int_equal(n, 1);
     EXPECT_OK(&t, xr_restake_register_operator(t.r, &o2, 6));
-    assert_int_equal(xr_restake_operator_power(t.r, &o2), 310);
+    assert_int_equal(xr_restake_operator_power(t.r, &o2, 0), 310);
     /* undelegate queues everything and frees the staker to move */
     uint64_t id = 0;
     EXPECT_OK(&t, xr_restake_undelegate(t.r, &s1, 7, &id));
     assert_true(id != 0);
-    assert_int_equal(xr_restake_operator_power(t.r, &o2), 10);
+    assert_int_equal(xr_restake_operator_power(t.r, &o2, 0), 10);
     xr_restake_withdrawal_info wi;
     assert_int_equal(xr_restake_withdrawal_get(t.r, id, &wi), 0);
     assert_int_equal(wi.amount_gwei, 300);
     assert_true(wi.delegated);
     assert_memory_equal(wi.op.bytes, o2.bytes, 20);
     EXPECT_OK(&t, xr_restake_delegate(t.r, &s1, &o1, 8));
-    assert_int_equal(xr_restake_operator_power(t.r, &o1), 0);
+    assert_int_equal(xr_restake_operator_power(t.r, &o1, 0), 0);
     EXPECT_OK(&t, xr_restake_deposit(t.r, &s1, 40, 9));
-    assert_int_equal(xr_restake_operator_power(t.r, &o1), 40);
+    assert_int_equal(xr_restake_operator_power(t.r, &o1, 0), 40);
     /* undelegating with nothing active queues nothing */
     EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s1, 40, 10, &id));
     uint64_t id2 = 99;
@@ -410,7 +415,12 @@ static void test_restake_delegation_and_powers(void **state) {
 
 /* ---- slashing of queued stake ---------------------------------------------- */
 
-static void test_restake_queued_stake_slashable_until_completion(void **state) {
+/* DelegationManager (EigenLayer, slashing release): a queued withdrawal is
+** slashable only until slashableUntil = startBlock +
+** MIN_WITHDRAWAL_DELAY_BLOCKS (inclusive: _completeQueuedWithdrawal reads
+** the slashing factor at that block and requires block.number > it), not
+** until it is completed. */
+static void test_restake_queued_stake_slashable_until_start_plus_delay(void **state) {
     (void)state;
     xr_restake_cfg c;
     small_cfg(&c);
@@ -429,10 +439,10 @@ static void test_restake_queued_stake_slashable_until_completion(void **state) {
     EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s1, 400, 0, &wu));
     EXPECT_OK(&t, xr_restake_delegate(t.r, &s0, &o0, 0));
     EXPECT_OK(&t, xr_restake_delegate(t.r, &s1, &o0, 0));
-    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 100, &wa)); /* completable 1100 */
-    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 200, &wb)); /* completable 1200 */
-    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 300, &wc)); /* completable 1300 */
-    assert_int_equal(xr_restake_operator_power(t.r, &o0), 1000 + 400);
+    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 100, &wa)); /* slashable to 1100 */
+    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 200, &wb)); /* slashable to 1200 */
+    EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 1000, 300, &wc)); /* slashable to 1300 */
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 1000 + 400);
     /* a slash inside the delay reaches active and queued stake alike */
     key_n(1, k);
     EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 500, &q));
@@ -442,20 +452,30 @@ static void test_restake_queued_stake_slashable_until_completion(void **state) {
     assert_int_equal(xr_restake_withdrawal_get(t.r, wa, &wi), 0);
     assert_int_equal(wi.remaining_gwei, 750);
     assert_int_equal(wi.slashed_gwei, 250);
+    assert_int_equal(wi.slashable_until_ns, 100 + 1000);
+    assert_int_equal(wi.completable_ns, 100 + 1000 + 1);
     assert_int_equal(xr_restake_withdrawal_get(t.r, wu, &wi), 0);
     assert_int_equal(wi.remaining_gwei, 400);
     /* wa completes after its delay and leaves the slashable set */
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, wa, 1100, &paid));
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, wa, 1101, &paid));
     assert_int_equal(paid, 750);
-    /* wb's delay is over but it is not completed: still slashable (the
-    ** documented rule); wc is still inside its delay */
+    /* at 1200 wb is at its last slashable instant; wc inside its delay */
+    key_n(4, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 1200, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 1200, &sl));
+    /* a quarter of: active s0 750 and s1 300, wb 750, wc 750 */
+    assert_int_equal(sl, 187 + 75 + 187 + 187);
+    /* at 1250 wb's delay is over and it is not completed: no longer
+    ** slashable, completed or not; wc (to 1300) still is */
     key_n(2, k);
     EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 1250, &q));
     EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 1250, &sl));
-    /* active s0 750 -> 187, s1 300 -> 75, wb 750 -> 187, wc 750 -> 187 */
-    assert_int_equal(sl, 187 + 75 + 187 + 187);
+    /* a quarter of: active s0 563 and s1 225, wc 563; wb untouched */
+    assert_int_equal(sl, 140 + 56 + 140);
+    assert_int_equal(xr_restake_withdrawal_get(t.r, wb, &wi), 0);
+    assert_int_equal(wi.remaining_gwei, 563);
     EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, wb, 1250, &paid));
-    assert_int_equal(paid, 750 - 187);
+    assert_int_equal(paid, 563);
     EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, wu, 1250, &paid));
     assert_int_equal(paid, 400);
     /* after completion nothing of it is touched by later slashes */
@@ -472,6 +492,152 @@ static void test_restake_queued_stake_slashable_until_completion(void **state) {
     assert_int_equal(si.withdrawn_gwei, 750 + 563);
     assert_int_equal(si.deposited_gwei,
                      si.active_gwei + si.queued_gwei + si.withdrawn_gwei + si.slashed_gwei);
+    totals_sum_ok(t.r);
+    rs_free(&t);
+}
+
+/* ---- EigenLayer's slashing rules (AllocationManager) ----------------------------- */
+
+/* AllocationManager.deregisterFromOperatorSets sets registeredUntil = block
+** + DEALLOCATION_DELAY; slashOperator requires _isRegistered (registered ||
+** block < registeredUntil).  A deregistered or ejected operator is
+** slashable for the deallocation delay, then not; a request whose veto
+** window outlasts it lapses. */
+static void test_restake_deregistered_slashable_for_deallocation_delay(void **state) {
+    (void)state;
+    xr_restake_cfg c;
+    small_cfg(&c);
+    c.max_slashings = 8;
+    c.deallocation_delay_ns = 500;
+    c.slash_ppm = 500000;
+    rs t;
+    rs_new(&t, &c);
+    xr_address o0 = opa(0), o1 = opa(1), s0 = sta(0), s1 = sta(1);
+    uint8_t k[32];
+    uint64_t q, sl;
+    EXPECT_OK(&t, xr_restake_register_operator(t.r, &o0, 0));
+    EXPECT_OK(&t, xr_restake_register_operator(t.r, &o1, 0));
+    EXPECT_OK(&t, xr_restake_deposit(t.r, &s0, 1000, 0));
+    EXPECT_OK(&t, xr_restake_deposit(t.r, &s1, 1000, 0));
+    EXPECT_OK(&t, xr_restake_delegate(t.r, &s0, &o0, 0));
+    EXPECT_OK(&t, xr_restake_delegate(t.r, &s1, &o1, 0));
+    EXPECT_OK(&t, xr_restake_deregister_operator(t.r, &o0, 100)); /* slashable while now < 600 */
+    xr_restake_operator_info oi;
+    assert_int_equal(xr_restake_operator_get(t.r, &o0, &oi), 0);
+    assert_int_equal(oi.registered_until_ns, 600);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 100), 0); /* no power at once */
+    key_n(1, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 599, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 599, &sl));
+    assert_int_equal(sl, 500);
+    key_n(2, k);
+    EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o0, k, 600, &q), XR_ERR_RESTAKE_NOT_SLASHABLE);
+    /* ejection by a slash starts the same window */
+    c.eject_on_slash = true;
+    rs_free(&t);
+    c.veto_window_ns = 300;
+    rs_new(&t, &c);
+    EXPECT_OK(&t, xr_restake_register_operator(t.r, &o0, 0));
+    EXPECT_OK(&t, xr_restake_deposit(t.r, &s0, 1000, 0));
+    EXPECT_OK(&t, xr_restake_delegate(t.r, &s0, &o0, 0));
+    key_n(1, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 0, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 300, &sl)); /* ejected at 300: until 800 */
+    assert_int_equal(sl, 500);
+    key_n(2, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 700, &q)); /* executable 1000 */
+    key_n(3, k);
+    uint64_t q3;
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 400, &q3)); /* executable 700 */
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q3, 700, &sl));
+    assert_int_equal(sl, 250);
+    /* the veto window outlasted the slashable window: the request lapses */
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 1000, &sl));
+    assert_int_equal(sl, 0);
+    xr_restake_request_info ri;
+    assert_int_equal(xr_restake_request_get(t.r, q, &ri), 0);
+    assert_int_equal(ri.state, XR_RESTAKE_REQ_LAPSED);
+    EXPECT_ERR(&t, xr_restake_slash_execute(t.r, q, 1000, &sl), XR_ERR_RESTAKE_CLOSED);
+    totals_sum_ok(t.r);
+    rs_free(&t);
+}
+
+/* AllocationManager.modifyAllocations and slashOperator: only the magnitude
+** allocated to the operator set is slashable (and counts as power); an
+** increase is slashable only after the operator's allocation delay; a
+** decrease stays slashable for DEALLOCATION_DELAY (at once when the
+** operator is not slashable); slashOperator takes effect at once (no veto
+** in the core contracts: the model's window is 0 by default) and rescales
+** the magnitudes to the smaller maximum. */
+static void test_restake_only_allocated_magnitude_slashable(void **state) {
+    (void)state;
+    xr_restake_cfg c;
+    small_cfg(&c);
+    c.max_slashings = 8;
+    c.slash_ppm = 500000;
+    c.allocation_delay_ns = 100;
+    c.deallocation_delay_ns = 1000;
+    c.genesis_magnitude_ppm = 400000; /* 40% allocated */
+    rs t;
+    rs_new(&t, &c);
+    assert_int_equal(c.veto_window_ns, 0);
+    xr_address o0 = opa(0), o1 = opa(1), s0 = sta(0);
+    uint8_t k[32];
+    uint64_t q, sl;
+    EXPECT_OK(&t, xr_restake_register_operator(t.r, &o0, 0));
+    EXPECT_OK(&t, xr_restake_deposit(t.r, &s0, 10000, 0));
+    EXPECT_OK(&t, xr_restake_delegate(t.r, &s0, &o0, 0));
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 4000);
+    /* errors */
+    EXPECT_ERR(&t, xr_restake_allocate(t.r, &o1, 1000, 0), XR_ERR_RESTAKE_UNKNOWN);
+    EXPECT_ERR(&t, xr_restake_allocate(t.r, &o0, 1000001, 0), XR_ERR_BAD_VALUE);
+    EXPECT_ERR(&t, xr_restake_allocate(t.r, &o0, 400000, 0), XR_ERR_BAD_VALUE); /* SameMagnitude */
+    /* raise to 100%: slashable (and power) only after the allocation delay */
+    EXPECT_OK(&t, xr_restake_allocate(t.r, &o0, 1000000, 10));
+    EXPECT_ERR(&t, xr_restake_allocate(t.r, &o0, 500000, 50), XR_ERR_RESTAKE_PENDING);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 109), 4000);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 110), 10000);
+    key_n(1, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 50, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 50, &sl)); /* at once */
+    /* half of the 40% allocated: 20% of the stake */
+    assert_int_equal(sl, 2000);
+    /* magnitudes over the new maximum 0.8: 0.2 / 0.8 in effect, and the
+    ** pending raise to 1.0 becomes (1.0 - 0.2) / 0.8 = 1.0 */
+    xr_restake_operator_info oi;
+    assert_int_equal(xr_restake_operator_get(t.r, &o0, &oi), 0);
+    assert_int_equal(oi.magnitude_ppm, 250000);
+    assert_true(oi.pending_change);
+    assert_int_equal(oi.pending_ppm, 1000000);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 60), 2000);   /* 8000 x 0.25 */
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 110), 8000);
+    /* lower to 10%: stays slashable at 100% until the deallocation delay */
+    EXPECT_OK(&t, xr_restake_allocate(t.r, &o0, 100000, 200));
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 1199), 8000);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 1200), 800);
+    key_n(2, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 300, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 300, &sl));
+    assert_int_equal(sl, 4000); /* half of everything (magnitude 1.0) */
+    assert_int_equal(xr_restake_operator_get(t.r, &o0, &oi), 0);
+    /* max 0.5 after slashing 0.5; the pending 0.1 shrank by half: 0.05 / 0.5 */
+    assert_int_equal(oi.magnitude_ppm, 1000000);
+    assert_int_equal(oi.pending_ppm, 100000);
+    key_n(3, k);
+    EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 1300, &q));
+    EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 1300, &sl));
+    assert_int_equal(sl, 200); /* half of the 10% allocated of 4000 */
+    /* a deregistered operator past its window deallocates at once */
+    EXPECT_OK(&t, xr_restake_deregister_operator(t.r, &o0, 1400));
+    EXPECT_OK(&t, xr_restake_allocate(t.r, &o0, 50000, 1500)); /* still slashable: pending */
+    assert_int_equal(xr_restake_operator_get(t.r, &o0, &oi), 0);
+    assert_true(oi.pending_change);
+    EXPECT_OK(&t, xr_restake_register_operator(t.r, &o0, 2600));
+    EXPECT_OK(&t, xr_restake_deregister_operator(t.r, &o0, 2600)); /* until 3600 */
+    EXPECT_OK(&t, xr_restake_allocate(t.r, &o0, 0, 3600));
+    assert_int_equal(xr_restake_operator_get(t.r, &o0, &oi), 0);
+    assert_false(oi.pending_change);
+    assert_int_equal(oi.magnitude_ppm, 0);
     totals_sum_ok(t.r);
     rs_free(&t);
 }
@@ -510,7 +676,7 @@ static void test_restake_veto_window(void **state) {
     EXPECT_ERR(&t, xr_restake_veto(t.r, q1, 1099), XR_ERR_RESTAKE_CLOSED);
     /* a veto is final: the same offence cannot be requested again */
     EXPECT_ERR(&t, xr_restake_slash_request(t.r, &o0, k1, 3000, &q2), XR_ERR_RESTAKE_DUPLICATE);
-    assert_int_equal(xr_restake_operator_power(t.r, &o0), 1000);
+    assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 1000);
     EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k2, 2000, &q2));
     EXPECT_ERR(&t, xr_restake_veto(t.r, q2, 2100), XR_ERR_RESTAKE_WINDOW);
     EXPECT_OK(&t, xr_restake_slash_execute(t.r, q2, 2100, &sl));
@@ -553,25 +719,27 @@ static void test_restake_freeze(void **state) {
     EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s2, 40, 0, &w2)); /* undelegated */
     key_n(1, k);
     EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 900, &q));
-    /* o0's staker is frozen; o1's and the undelegated one are not */
-    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1000, &paid), XR_ERR_RESTAKE_FROZEN);
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w1, 1000, &paid));
+    /* o0's staker is frozen; o1's and the undelegated one are not (queued
+    ** at 0: completable from 1001) */
+    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1001, &paid), XR_ERR_RESTAKE_FROZEN);
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w1, 1001, &paid));
     assert_int_equal(paid, 40);
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w2, 1000, &paid));
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w2, 1001, &paid));
     assert_int_equal(paid, 40);
     /* a veto unfreezes */
     EXPECT_OK(&t, xr_restake_veto(t.r, q, 920));
     EXPECT_OK(&t, xr_restake_queue_withdrawal(t.r, &s0, 10, 930, &w1));
     key_n(2, k);
     EXPECT_OK(&t, xr_restake_slash_request(t.r, &o0, k, 950, &q));
-    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1000, &paid), XR_ERR_RESTAKE_FROZEN);
-    /* execution unfreezes, after slashing the frozen entry */
+    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w0, 1001, &paid), XR_ERR_RESTAKE_FROZEN);
+    /* execution unfreezes, after slashing the frozen entry (at 1000 still
+    ** inside its window; the host's times need not be monotonic) */
     EXPECT_OK(&t, xr_restake_slash_execute(t.r, q, 1000, &sl));
     assert_int_equal(sl, 25 + 20 + 5);
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w0, 1000, &paid));
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w0, 1001, &paid));
     assert_int_equal(paid, 20);
-    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w1, 1929, &paid), XR_ERR_RESTAKE_NOT_READY);
-    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w1, 1930, &paid));
+    EXPECT_ERR(&t, xr_restake_complete_withdrawal(t.r, w1, 1930, &paid), XR_ERR_RESTAKE_NOT_READY);
+    EXPECT_OK(&t, xr_restake_complete_withdrawal(t.r, w1, 1931, &paid));
     assert_int_equal(paid, 5);
     totals_sum_ok(t.r);
     rs_free(&t);
@@ -606,7 +774,7 @@ static void test_restake_eject(void **state) {
             assert_false(oi.registered);
             assert_true(oi.ejected);
             assert_int_equal(oi.deregistered_ns, 10);
-            assert_int_equal(xr_restake_operator_power(t.r, &o0), 0);
+            assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 0);
             EXPECT_ERR(&t, xr_restake_register_operator(t.r, &o0, 20), XR_ERR_RESTAKE_EJECTED);
             EXPECT_ERR(&t, xr_restake_deregister_operator(t.r, &o0, 20), XR_ERR_RESTAKE_NOT_REGISTERED);
             EXPECT_ERR(&t, xr_restake_delegate(t.r, &s1, &o0, 20), XR_ERR_RESTAKE_EJECTED);
@@ -620,13 +788,13 @@ static void test_restake_eject(void **state) {
             EXPECT_OK(&t, xr_restake_undelegate(t.r, &s0, 40, &id));
             EXPECT_OK(&t, xr_restake_delegate(t.r, &s0, &o1, 40));
             EXPECT_OK(&t, xr_restake_deposit(t.r, &s0, 5, 40));
-            assert_int_equal(xr_restake_operator_power(t.r, &o1), 5);
+            assert_int_equal(xr_restake_operator_power(t.r, &o1, 0), 5);
         } else {
             assert_true(oi.registered);
             assert_false(oi.ejected);
-            assert_int_equal(xr_restake_operator_power(t.r, &o0), 900);
+            assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 900);
             EXPECT_OK(&t, xr_restake_delegate(t.r, &s1, &o0, 20));
-            assert_int_equal(xr_restake_operator_power(t.r, &o0), 1900);
+            assert_int_equal(xr_restake_operator_power(t.r, &o0, 0), 1900);
         }
         /* slashing an operator with nothing left: 0, a success */
         key_n(9, k);
@@ -883,7 +1051,7 @@ typedef struct ref_wd {
     bool used;
     uint64_t id;
     int st, op;
-    uint64_t rem, completable_ns;
+    uint64_t rem, until_ns;        /* slashable while now <= until; completes after */
 } ref_wd;
 
 typedef struct ref_req {
@@ -894,6 +1062,10 @@ typedef struct ref_req {
 typedef struct refm {
     xr_restake_cfg c;
     int ost[P_OPS];                /* 0 unknown, 1 registered, 2 deregistered, 3 ejected */
+    uint64_t until[P_OPS];         /* deregistered or ejected: slashable while now < until */
+    uint64_t mag[P_OPS];           /* allocated magnitude (ppm), and a pending change */
+    bool pend[P_OPS];
+    uint64_t pmag[P_OPS], peff[P_OPS];
     int nops;
     bool known[P_STAKERS];
     int nst;
@@ -931,7 +1103,25 @@ static int ref_free_wd(const refm *m) {
     return -1;
 }
 
-static void ref_compare(const refm *m, const xr_restake *r) {
+static uint64_t sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+static bool ref_slashable(const refm *m, int o, uint64_t now) {
+    return m->ost[o] == 1 || (m->ost[o] >= 2 && now < m->until[o]);
+}
+
+static uint64_t ref_mag(const refm *m, int o, uint64_t now) {
+    return m->pend[o] && now >= m->peff[o] ? m->pmag[o] : m->mag[o];
+}
+
+static void ref_settle(refm *m, int o, uint64_t now) {
+    if (m->pend[o] && now >= m->peff[o]) m->mag[o] = m->pmag[o], m->pend[o] = false;
+}
+
+static void ref_leave(refm *m, int o, uint64_t now) {
+    if (m->ost[o] == 1) m->until[o] = sat(now, m->c.deallocation_delay_ns);
+}
+
+static void ref_compare(const refm *m, const xr_restake *r, uint64_t now) {
     assert_int_equal(xr_restake_check(r), 0);
     xr_restake_totals t;
     xr_restake_totals_get(r, &t);
@@ -951,13 +1141,13 @@ static void ref_compare(const refm *m, const xr_restake *r) {
         for (int s = 0; s < P_STAKERS; s++)
             if (m->dl[s] == o) p += m->act[s];
         xr_address a = opa((uint32_t)o);
-        uint64_t want = m->ost[o] == 1 ? p : 0;
-        assert_int_equal(xr_restake_operator_power(r, &a), want);
+        uint64_t want = m->ost[o] == 1 ? (uint64_t)((u128)p * ref_mag(m, o, now) / 1000000u) : 0;
+        assert_int_equal(xr_restake_operator_power(r, &a, now), want);
         if (want > 0) want_n++;
     }
     xr_validator v[P_OPS];
     uint32_t n = 0;
-    assert_int_equal(xr_restake_powers(r, v, P_OPS, &n), 0);
+    assert_int_equal(xr_restake_powers(r, now, v, P_OPS, &n), 0);
     assert_int_equal(n, want_n);
     for (uint32_t i = 1; i < n; i++) assert_true(memcmp(v[i - 1].addr.bytes, v[i].addr.bytes, 20) < 0);
 }
@@ -985,14 +1175,32 @@ static void ref_step(refm *m, rs *t, uint64_t *rng, uint64_t now) {
         rc = xr_restake_register_operator(t->r, &oa, now);
         assert_int_equal(rc, want);
         if (!rc) {
-            if (m->ost[o] == 0) m->nops++;
+            if (m->ost[o] == 0) m->nops++, m->mag[o] = m->c.genesis_magnitude_ppm;
             m->ost[o] = 1;
         }
     } else if (kind < 9) { /* deregister */
         want = m->ost[o] == 0 ? XR_ERR_RESTAKE_UNKNOWN : m->ost[o] != 1 ? XR_ERR_RESTAKE_NOT_REGISTERED : 0;
         rc = xr_restake_deregister_operator(t->r, &oa, now);
         assert_int_equal(rc, want);
-        if (!rc) m->ost[o] = 2;
+        if (!rc) ref_leave(m, o, now), m->ost[o] = 2;
+    } else if (kind < 14) { /* allocate: AllocationManager.modifyAllocations */
+        uint64_t z = prng(rng);
+        uint32_t newm = z % 4 == 0 ? 1000000u : z % 4 == 1 ? 0u : (uint32_t)((z >> 8) % 1000002u);
+        if (z % 9 == 0) newm = (uint32_t)ref_mag(m, o, now);
+        uint64_t cur = m->ost[o] == 0 ? 0 : ref_mag(m, o, now);
+        want = m->ost[o] == 0 ? XR_ERR_RESTAKE_UNKNOWN
+             : newm > 1000000u ? XR_ERR_BAD_VALUE
+             : (m->pend[o] && now < m->peff[o]) ? XR_ERR_RESTAKE_PENDING
+             : newm == cur ? XR_ERR_BAD_VALUE : 0;
+        rc = xr_restake_allocate(t->r, &oa, newm, now);
+        assert_int_equal(rc, want);
+        if (!rc) {
+            ref_settle(m, o, now);
+            uint64_t d = newm > cur ? m->c.allocation_delay_ns
+                       : ref_slashable(m, o, now) ? m->c.deallocation_delay_ns : 0;
+            if (d == 0) m->mag[o] = newm;
+            else m->pend[o] = true, m->pmag[o] = newm, m->peff[o] = sat(now, d);
+        }
     } else if (kind < 30) { /* deposit */
         want = amt == 0 ? XR_ERR_BAD_VALUE
              : (!m->known[s] && m->nst == (int)m->c.max_stakers) ? XR_ERR_CAPACITY
@@ -1034,9 +1242,7 @@ static void ref_step(refm *m, rs *t, uint64_t *rng, uint64_t now) {
         if (!rc && qamt > 0) {
             assert_true(id != 0 && ref_find_wd(m, id) < 0);
             for (int i = 0; i < m->ndone; i++) assert_true(m->done[i] != id);
-            m->w[slot] = (ref_wd){true, id, s, m->dl[s], qamt,
-                                  now > UINT64_MAX - m->c.withdrawal_delay_ns
-                                      ? UINT64_MAX : now + m->c.withdrawal_delay_ns};
+            m->w[slot] = (ref_wd){true, id, s, m->dl[s], qamt, sat(now, m->c.withdrawal_delay_ns)};
             m->act[s] -= qamt;
             m->nw++;
         } else if (!rc) {
@@ -1059,7 +1265,7 @@ static void ref_step(refm *m, rs *t, uint64_t *rng, uint64_t now) {
         bool is_done = false;
         for (int i = 0; i < m->ndone; i++) is_done |= m->done[i] == id;
         if (wi < 0) want = is_done ? XR_ERR_RESTAKE_DONE : XR_ERR_RESTAKE_UNKNOWN;
-        else if (now < m->w[wi].completable_ns) want = XR_ERR_RESTAKE_NOT_READY;
+        else if (now <= m->w[wi].until_ns) want = XR_ERR_RESTAKE_NOT_READY;
         else if (m->c.freeze_on_request && m->w[wi].op >= 0 && m->pending[m->w[wi].op] > 0)
             want = XR_ERR_RESTAKE_FROZEN;
         else want = 0;
@@ -1078,6 +1284,7 @@ static void ref_step(refm *m, rs *t, uint64_t *rng, uint64_t now) {
         bool dup = false;
         for (int i = 0; i < m->nq; i++) dup |= m->q[i].key == k;
         want = m->ost[o] == 0 ? XR_ERR_RESTAKE_UNKNOWN
+             : !ref_slashable(m, o, now) ? XR_ERR_RESTAKE_NOT_SLASHABLE
              : dup ? XR_ERR_RESTAKE_DUPLICATE
              : m->nq == (int)m->c.max_slashings ? XR_ERR_CAPACITY : 0;
         uint8_t key[32];
@@ -1104,30 +1311,58 @@ static void ref_step(refm *m, rs *t, uint64_t *rng, uint64_t now) {
         assert_int_equal(rc, want);
         if (!rc) {
             ref_req *q = &m->q[id - 1];
-            m->pending[q->op]--;
+            int op = q->op;
+            m->pending[op]--;
             q->state = veto ? XR_RESTAKE_REQ_VETOED : XR_RESTAKE_REQ_EXECUTED;
-            if (!veto) {
+            if (!veto && !ref_slashable(m, op, now)) {
+                /* the operator left its slashable window meanwhile */
+                assert_int_equal(sl, 0);
+                q->state = XR_RESTAKE_REQ_LAPSED;
+            } else if (!veto) {
+                ref_settle(m, op, now);
+                uint64_t a = m->mag[op];
+                /* slashOperator: magnitude slashed rounds up; shares lose sm / max */
+                uint64_t sm = (uint64_t)(((u128)a * m->c.slash_ppm + 999999u) / 1000000u);
                 uint64_t total = 0;
                 for (int i = 0; i < P_STAKERS; i++)
-                    if (m->dl[i] == q->op) {
-                        uint64_t c = cut_of(m->act[i], m->c.slash_ppm);
+                    if (m->dl[i] == op) {
+                        uint64_t c = cut_of(m->act[i], (uint32_t)sm);
                         m->act[i] -= c;
                         total += c;
                     }
                 for (int i = 0; i < P_WCAP; i++)
-                    if (m->w[i].used && m->w[i].op == q->op) {
-                        uint64_t c = cut_of(m->w[i].rem, m->c.slash_ppm);
+                    if (m->w[i].used && m->w[i].op == op && now <= m->w[i].until_ns) {
+                        uint64_t c = cut_of(m->w[i].rem, (uint32_t)sm);
                         m->w[i].rem -= c;
                         total += c;
                     }
                 assert_int_equal(sl, total);
                 m->slashed += total;
-                if (m->c.eject_on_slash) m->ost[q->op] = 3;
+                /* magnitudes over the new maximum 1e6 - sm (old units) */
+                if (sm > 0) {
+                    uint64_t rest = 1000000u - sm;
+                    if (m->pend[op]) {
+                        int64_t diff = (int64_t)m->pmag[op] - (int64_t)a;
+                        if (diff < 0) /* a pending deallocation shrinks by the slashed share */
+                            diff += (int64_t)(((u128)(uint64_t)(-diff) * m->c.slash_ppm + 999999u) / 1000000u);
+                        int64_t target = (int64_t)(a - sm) + diff;
+                        if (target < 0) target = 0;
+                        m->pmag[op] = rest == 0 ? 0 : (uint64_t)target * 1000000u / rest;
+                        if (m->pmag[op] > 1000000u) m->pmag[op] = 1000000u;
+                    }
+                    m->mag[op] = rest == 0 ? 0 : (a - sm) * 1000000u / rest;
+                }
+                if (m->c.eject_on_slash) ref_leave(m, op, now), m->ost[op] = 3;
             }
+            uint64_t st = 0;
+            xr_restake_request_info qi;
+            assert_int_equal(xr_restake_request_get(t->r, id, &qi), 0);
+            st = qi.state;
+            assert_int_equal(st, (uint64_t)q->state);
         }
     }
     if (rc) assert_int_equal(memcmp(t->snap, t->mem, t->len), 0);
-    ref_compare(m, t->r);
+    ref_compare(m, t->r, now);
 }
 
 static void test_restake_conservation_random(void **state) {
@@ -1150,6 +1385,9 @@ static void test_restake_conservation_random(void **state) {
                                              : ppms[prng(&rng) % 5];
         m.c.eject_on_slash = prng(&rng) % 2;
         m.c.freeze_on_request = prng(&rng) % 2;
+        m.c.deallocation_delay_ns = delays[prng(&rng) % 3];
+        m.c.allocation_delay_ns = delays[prng(&rng) % 3];
+        m.c.genesis_magnitude_ppm = prng(&rng) % 3 == 0 ? (uint32_t)(prng(&rng) % 1000001u) : 1000000u;
         for (int s = 0; s < P_STAKERS; s++) m.dl[s] = -1;
         rs t;
         rs_new(&t, &m.c);
@@ -1169,7 +1407,9 @@ int main(void) {
         cmocka_unit_test(test_restake_operator_errors),
         cmocka_unit_test(test_restake_staker_and_withdrawal_errors),
         cmocka_unit_test(test_restake_delegation_and_powers),
-        cmocka_unit_test(test_restake_queued_stake_slashable_until_completion),
+        cmocka_unit_test(test_restake_queued_stake_slashable_until_start_plus_delay),
+        cmocka_unit_test(test_restake_deregistered_slashable_for_deallocation_delay),
+        cmocka_unit_test(test_restake_only_allocated_magnitude_slashable),
         cmocka_unit_test(test_restake_veto_window),
         cmocka_unit_test(test_restake_freeze),
         cmocka_unit_test(test_restake_eject),
