@@ -66,7 +66,8 @@ int an_outfile_begin(an_outfile *o, const char *path, char *err, size_t err_len)
         if (fd < 0 && errno != EEXIST) break;
     }
     if (fd < 0) {
-        code = fail(err, err_len, AN_OUTFILE_ERR_IO, "cannot create '%s': %s", o->tmp_path, strerror(errno));
+        code = fail(err, err_len, AN_OUTFILE_ERR_IO, "cannot write '%s' (its temporary '%s'): %s", path, o->tmp_path,
+                    strerror(errno));
         free(o->tmp_path);
         o->tmp_path = NULL;
         return code;
