@@ -5,7 +5,8 @@
 #   2. a reader holding a transaction while a run finishes: the run waits
 #      and is kept;
 #   4. SIGHUP stops a run like SIGTERM (recorded as interrupted, no
-#      journal); `run` exits 1 when its summary cannot be written;
+#      journal); `run` exits 1 when its summary cannot be written; the
+#      workload out of memory is a failed run (exit 1), not an interrupt;
 #   5. a dropped column or a planted trigger is refused on open, before
 #      simulating, by run, export and merge, the file unchanged;
 #   7. a new file on a read-only filesystem says so; read-only commands
@@ -63,6 +64,22 @@ out=$("$XRSIM" run "$small" --out "$db" 2>&1 > /dev/full); rc=$?
 [ $rc = 1 ] || fail "summary to /dev/full: exit $rc: $out"
 echo "$out" | grep -q "writing the summary failed" || fail "summary message: $out"
 ok "SIGHUP recorded as interrupted; an unwritable summary exits 1"
+# The workload out of memory (no relayer drains the outboxes; 100 MB of
+# address space): a failed run naming the workload, exit 1 -- not
+# "interrupted by a signal", exit 130, which a sweep would retry for ever.
+# Not under ASan, which reserves far more address space than that.
+if ldd "$XRSIM" 2>/dev/null | grep -q libasan; then
+  echo "skip: the out-of-memory run under ASan"
+else
+  grep -v "relayers\|sweep:\|grid:\|consensus.quorum\|seeds:" "$DATA/sweep.yaml" > "$TMP/wl.yaml"
+  echo "relayers: {count: 0}" >> "$TMP/wl.yaml"
+  out=$( (ulimit -v 100000; "$XRSIM" run "$TMP/wl.yaml" --out "$TMP/oom.db" --quiet --set run.duration=6h \
+           --set workload.all_pairs.rate=5000/s --set workload.all_pairs.stop=6h) 2>&1); rc=$?
+  [ $rc = 1 ] || fail "workload out of memory: exit $rc, want 1: $out"
+  [ "$(q "$TMP/oom.db" "SELECT status FROM runs")" = failed ] || fail "workload out of memory not recorded as failed"
+  q "$TMP/oom.db" "SELECT error FROM runs" | grep -q "workload" || fail "the error does not name the workload: $out"
+  ok "the workload out of memory: failed, exit 1, naming the workload"
+fi
 
 # 5 ----------------------------------------------------------------------
 cp "$db" "$TMP/dropped.db"
