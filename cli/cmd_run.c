@@ -303,6 +303,15 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
+    /* From the start: a signal while the scenario loads still ends in a
+    ** run recorded as interrupted (exit 130), not in a silent death. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
     if (!mdl_scenario_load(&scn, a.file, a.sets, a.set_count, d)) {
         sim_diag_print(d, stderr);
         size_t n = sim_diag_errors(d);
@@ -335,13 +344,6 @@ int cmd_run(int argc, char **argv) {
         goto done;
     }
     cmdline = cli_join_argv(argc, argv);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
 
     progress prog = {.end_ns = scn.duration_ns};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
