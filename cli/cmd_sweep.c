@@ -1072,6 +1072,9 @@ int cmd_sweep(int argc, char **argv) {
         free(a.sets);
         return rc < 0 ? 0 : rc;
     }
+    /* From the start: a signal while the points load (or MPI starts) stops
+    ** the sweep as one during the runs does (exit 130), not silently. */
+    catch_signals();
     long launched = cli_mpi_launcher_size();
     if (!cli_mpi_built_in() && launched > 1) {
         fprintf(stderr,

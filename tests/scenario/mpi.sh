@@ -132,15 +132,19 @@ grep -q "^xrsim sweep: interrupted on rank 1$" "$TMP/int.err" || fail "interrupt
 no_parts "interrupt"
 ok "SIGINT on rank 1: exit 130, rank 0's run kept"
 
+if ldd "$XRSIM" 2>/dev/null | grep -q libasan; then
+  echo "skip: kill -9 of the ranks under ASan (the release build runs it; this test's time is spent)"
+  exit 0
+fi
 # kill -9 of every rank and of mpirun (a Slurm job past its time limit):
 # the points each rank finished stay committed in its part files, and the
 # next mpirun adopts them before it plans, running only what is missing.
 out=$TMP/kill.db
-sets="--set sweep.seeds=8 --set run.duration=300s --set workload.all_pairs.stop=300s"
+sets="--set sweep.seeds=3 --set run.duration=200s --set workload.all_pairs.stop=200s"
 # shellcheck disable=SC2086
 mpi 2 sweep "$scn" --out "$out" --jobs 1 $sets > "$TMP/kill1" 2>&1 &
 for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do grep -q "to run" "$TMP/kill1" && break; sleep 0.4; done
-sleep 1.5
+sleep 1
 pids=$(pgrep -f -- "--out $out ")
 [ -n "$pids" ] || fail "no rank to kill: $(cat "$TMP/kill1")"
 # shellcheck disable=SC2086
@@ -157,8 +161,8 @@ done
 # shellcheck disable=SC2086
 res=$(mpi 2 sweep "$scn" --out "$out" --jobs 1 $sets 2>&1) || fail "mpirun resume after kill -9: $res"
 echo "$res" | grep -q "; $committed already done in" || fail "resume did not adopt the $committed finished points: $res"
-[ "$(q "$out" "SELECT count(*) FROM runs WHERE status = 'ok'")" = 16 ] || fail "not 16 ok runs after the resume"
-[ "$(q "$out" "SELECT count(DISTINCT params_json || seed) FROM runs WHERE status = 'ok'")" = 16 ] || fail "a point twice"
+[ "$(q "$out" "SELECT count(*) FROM runs WHERE status = 'ok'")" = 6 ] || fail "not 6 ok runs after the resume"
+[ "$(q "$out" "SELECT count(DISTINCT params_json || seed) FROM runs WHERE status = 'ok'")" = 6 ] || fail "a point twice"
 no_parts "kill -9 of the ranks, then resume"
 ok "kill -9 of every rank: $committed finished points adopted, the rest run on resume"
 exit 0

@@ -57,12 +57,22 @@ ls "$TMP" | grep -q "part-\|journal" && fail "stale files left: $(ls "$TMP")"
 ok "5 kill -9 then resume: each point once, only the points running at a kill were run again"
 
 # A time limit: SIGTERM (Slurm), then SIGHUP (a closed terminal).
+args="--jobs 2 --set sweep.seeds=3 --set run.duration=600s --set workload.all_pairs.stop=600s"
 for sig in TERM HUP; do
   out=$TMP/$sig.db
   "$XRSIM" sweep "$scn" --out "$out" $args > "$TMP/$sig.out" 2>&1 &
   pid=$!
-  for t in 1 2 3 4 5 6 7 8 9 10; do grep -q "to run" "$TMP/$sig.out" && break; sleep 0.2; done
-  sleep 0.8
+  # a worker's run has begun once its file, schema written (not empty), has
+  # a journal again: the run's transaction
+  running() {
+    for j in "$out".part-*-journal; do
+      [ -e "$j" ] && [ -s "${j%-journal}" ] && return 0
+    done
+    return 1
+  }
+  t=0
+  while [ $t -lt 300 ] && ! running; do sleep 0.2; t=$((t + 1)); done
+  sleep 0.3
   kill -$sig $pid
   wait $pid; rc=$?
   [ $rc = 130 ] || fail "SIG$sig: exit $rc, want 130: $(cat "$TMP/$sig.out")"
