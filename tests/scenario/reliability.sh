@@ -64,9 +64,10 @@ out=$("$XRSIM" run "$small" --out "$db" 2>&1 > /dev/full); rc=$?
 [ $rc = 1 ] || fail "summary to /dev/full: exit $rc: $out"
 echo "$out" | grep -q "writing the summary failed" || fail "summary message: $out"
 ok "SIGHUP recorded as interrupted; an unwritable summary exits 1"
-# The workload out of memory (no relayer drains the outboxes; 100 MB of
-# address space): a failed run naming the workload, exit 1 -- not
-# "interrupted by a signal", exit 130, which a sweep would retry for ever.
+# Out of memory with a workload no relayer drains (100 MB of address
+# space): a failed run, exit 1 -- on the build this was written against the
+# workload ran out first, which used to end as "interrupted by a signal",
+# exit 130, a failure a sweep would retry for ever.
 # Not under ASan, which reserves far more address space than that.
 if ldd "$XRSIM" 2>/dev/null | grep -q libasan; then
   echo "skip: the out-of-memory run under ASan"
@@ -75,10 +76,15 @@ else
   echo "relayers: {count: 0}" >> "$TMP/wl.yaml"
   out=$( (ulimit -v 100000; "$XRSIM" run "$TMP/wl.yaml" --out "$TMP/oom.db" --quiet --set run.duration=6h \
            --set workload.all_pairs.rate=5000/s --set workload.all_pairs.stop=6h) 2>&1); rc=$?
-  [ $rc = 1 ] || fail "workload out of memory: exit $rc, want 1: $out"
-  [ "$(q "$TMP/oom.db" "SELECT status FROM runs")" = failed ] || fail "workload out of memory not recorded as failed"
-  q "$TMP/oom.db" "SELECT error FROM runs" | grep -q "workload" || fail "the error does not name the workload: $out"
-  ok "the workload out of memory: failed, exit 1, naming the workload"
+  # which model runs out first depends on the build; never an interrupt
+  if [ $rc = 2 ] && echo "$out" | grep -q "memory"; then
+    echo "skip: the run was refused before it began (a memory estimate): $out"
+  else
+    [ $rc = 1 ] || fail "out of memory: exit $rc, want 1: $out"
+    [ "$(q "$TMP/oom.db" "SELECT status FROM runs")" = failed ] || fail "out of memory not recorded as failed: $out"
+    q "$TMP/oom.db" "SELECT error FROM runs" | grep -q "signal" && fail "out of memory called a signal: $out"
+    ok "out of memory: failed, exit 1 ($(q "$TMP/oom.db" "SELECT error FROM runs"))"
+  fi
 fi
 
 # 5 ----------------------------------------------------------------------
