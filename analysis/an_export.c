@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "an_schema.h"
+#include "../sim/sqlite_guard.h"
 
 #define NAME_MAX_BYTES 64
 #define NAMES_MAX 128
@@ -48,11 +49,47 @@ static int pragma_int(sqlite3 *db, const char *sql, int64_t *value) {
     return rc != SQLITE_OK ? rc : frc;
 }
 
+/* The schema objects that sections 1..version of the embedded schema
+** create, as sqlg_schema_lines describes them (*out malloc'd). */
+static int reference_schema(int64_t version, char **out) {
+    *out = NULL;
+    char marker[48];
+    snprintf(marker, sizeof marker, "\n-- @version %" PRId64 "\n", version + 1);
+    const char *end = strstr(an_schema_sql, marker);
+    size_t len = end ? (size_t)(end - an_schema_sql) + 1 : strlen(an_schema_sql);
+    char *text = malloc(len + 1);
+    if (!text) return SQLITE_NOMEM;
+    memcpy(text, an_schema_sql, len);
+    text[len] = '\0';
+    sqlite3 *ref = NULL;
+    int rc = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) rc = sqlg_harden(ref);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(ref, text, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlg_schema_lines(ref, out);
+    sqlite3_close(ref);
+    free(text);
+    return rc;
+}
+
+/* A writer killed mid-transaction (a merge, a run) leaves a hot journal
+** that only a read-write connection may roll back; until something does,
+** every read-only open fails.  This lets SQLite do its own recovery, the
+** one write any SQLite client makes on first read, then closes again. */
+static void recover_hot_journal(const char *path) {
+    sqlite3 *rw = NULL;
+    if (sqlite3_open_v2(path, &rw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sqlg_harden(rw) == SQLITE_OK) {
+        int64_t ignored = 0;
+        (void)pragma_int(rw, "PRAGMA schema_version", &ignored); /* the first read rolls the journal back */
+    }
+    sqlite3_close(rw);
+}
+
 int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
     assert(path != NULL && db != NULL);
     *db = NULL;
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlg_harden(h);
     if (rc != SQLITE_OK) {
         int code = fail(err, err_len, AN_EXPORT_ERR_OPEN, "cannot open '%s': %s", path,
                         h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -61,6 +98,14 @@ int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
     }
     int64_t app_id = 0, version = 0, objects = 0;
     rc = pragma_int(h, "PRAGMA application_id", &app_id);
+    if (rc != SQLITE_OK && sqlite3_extended_errcode(h) == SQLITE_READONLY_ROLLBACK) {
+        sqlite3_close(h);
+        h = NULL;
+        recover_hot_journal(path);
+        rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
+        if (rc == SQLITE_OK) rc = sqlg_harden(h);
+        if (rc == SQLITE_OK) rc = pragma_int(h, "PRAGMA application_id", &app_id);
+    }
     if (rc == SQLITE_OK) rc = pragma_int(h, "PRAGMA user_version", &version);
     if (rc == SQLITE_OK) rc = pragma_int(h, "SELECT count(*) FROM sqlite_master", &objects);
     int code = 0;
@@ -95,6 +140,22 @@ int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
         code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN, "'%s' has no results schema (user_version %" PRId64 ")",
                     path, version);
     }
+    char *want = NULL, *have = NULL;
+    if (code == 0) {
+        rc = reference_schema(version, &want);
+        if (rc == SQLITE_OK) rc = sqlg_schema_lines(h, &have);
+        char what[160];
+        if (rc != SQLITE_OK) {
+            code = fail(err, err_len, rc == SQLITE_NOMEM ? AN_EXPORT_ERR_NOMEM : AN_EXPORT_ERR_SQL,
+                        "reading the schema of '%s': %s", path, sqlite3_errmsg(h));
+        } else if (sqlg_schema_differs(want, have, what, sizeof what)) {
+            code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN,
+                        "'%s' does not have the xrsim results schema (version %" PRId64 "): %s; refusing to read it",
+                        path, version, what);
+        }
+    }
+    free(want);
+    free(have);
     if (code != 0) {
         sqlite3_close(h);
         return code;

@@ -226,11 +226,24 @@ static int copy_rows(sqlite3 *in, sqlite3 *out, const table_copy *t, int64_t fro
     return rc;
 }
 
-static int copy_input(sqlite3 *in, sqlite3 *out, const table_copy *t, size_t tn, an_merge_stats *st) {
+/* Whether run `id` of input `src` is in skip[0..n). */
+static bool skipped(const run_key *skip, size_t n, size_t src, int64_t id) {
+    for (size_t i = 0; i < n; i++) {
+        if (skip[i].src == src && skip[i].run_id == id) return true;
+    }
+    return false;
+}
+
+static int copy_input(sqlite3 *in, size_t src, sqlite3 *out, const table_copy *t, size_t tn, const run_key *skip,
+                      size_t skip_n, an_merge_stats *st) {
     sqlite3_stmt *ids = NULL;
     int rc = sqlite3_prepare_v2(in, "SELECT id FROM runs ORDER BY id", -1, &ids, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(ids)) == SQLITE_ROW) {
         int64_t from = (int64_t)sqlite3_column_int64(ids, 0), to = 0;
+        if (skipped(skip, skip_n, src, from)) {
+            st->skipped++;
+            continue;
+        }
         rc = copy_rows(in, out, &t[0], from, 0, &to, &st->rows);
         for (size_t k = 1; k < tn && rc == SQLITE_OK; k++) rc = copy_rows(in, out, &t[k], from, to, NULL, &st->rows);
         if (rc == SQLITE_OK) st->runs++;
@@ -243,8 +256,16 @@ static int copy_input(sqlite3 *in, sqlite3 *out, const table_copy *t, size_t tn,
 
 int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed, an_merge_stats *stats,
              char *err, size_t err_len) {
+    return an_merge_ex(out, inputs, n, allow_mixed ? AN_MERGE_ALLOW_MIXED : 0, stats, err, err_len);
+}
+
+int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flags, an_merge_stats *stats,
+                char *err, size_t err_len) {
     assert(out && (inputs || n == 0));
-    an_merge_stats st = {0, 0};
+    const bool allow_mixed = (flags & AN_MERGE_ALLOW_MIXED) != 0;
+    an_merge_stats st = {0, 0, 0};
+    run_key *skip = NULL;
+    size_t skip_n = 0;
     sqlite3 **in = calloc(n + 1, sizeof *in);
     key_list keys = {0}, shas = {0};
     table_copy *tables = NULL;
@@ -292,6 +313,7 @@ int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed
         for (size_t k = 1; k < keys.count; k++) {
             const run_key *a = &keys.v[k - 1], *b = &keys.v[k];
             if (strcmp(a->key, b->key) != 0 || (a->src == n && b->src == n)) continue;
+            if (flags & AN_MERGE_SKIP_DONE) continue; /* handled group by group below */
             const char *seed = strchr(a->key, '\x1f') + 1;
             code = fail(err, err_len, AN_MERGE_ERR_DUPLICATE,
                         "duplicate run: scenario %.12s, seed %.*s, same parameters in %s (run %" PRId64
@@ -299,6 +321,25 @@ int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed
                         a->key, (int)strcspn(seed, "\x1f"), seed, src_name(inputs, n, a->src), a->run_id,
                         src_name(inputs, n, b->src), b->run_id);
             break;
+        }
+    }
+    if (code == 0 && (flags & AN_MERGE_SKIP_DONE)) {
+        /* groups of one key: keep the output's run (sorted last), else the first input's */
+        for (size_t g = 0; g < keys.count && code == 0;) {
+            size_t e = g + 1;
+            while (e < keys.count && strcmp(keys.v[e].key, keys.v[g].key) == 0) e++;
+            bool in_out = keys.v[e - 1].src == n;
+            for (size_t k = in_out ? g : g + 1; k < e && code == 0; k++) {
+                if (keys.v[k].src == n) continue;
+                run_key *grown = realloc(skip, (skip_n + 1) * sizeof *skip);
+                if (!grown) {
+                    code = fail(err, err_len, AN_MERGE_ERR_NOMEM, "out of memory");
+                } else {
+                    skip = grown;
+                    skip[skip_n++] = keys.v[k];
+                }
+            }
+            g = e;
         }
     }
     if (code == 0 && !allow_mixed) {
@@ -315,7 +356,7 @@ int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed
         int rc = list_tables(out, &tables, &table_count);
         if (rc == SQLITE_OK && (table_count == 0 || strcmp(tables[0].name, "runs") != 0)) rc = SQLITE_CORRUPT;
         for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
-            rc = copy_input(in[i], out, tables, table_count, &st);
+            rc = copy_input(in[i], i, out, tables, table_count, skip, skip_n, &st);
             if (rc != SQLITE_OK) {
                 code = fail(err, err_len, rc == SQLITE_NOMEM ? AN_MERGE_ERR_NOMEM : AN_MERGE_ERR_SQL,
                             "copying %s: %s / %s", inputs[i], sqlite3_errmsg(in[i]), sqlite3_errmsg(out));
@@ -330,6 +371,7 @@ int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed
     }
     if (code != 0 && began) sqlite3_exec(out, "ROLLBACK", NULL, NULL, NULL);
     free_tables(tables, table_count);
+    free(skip); /* its keys belong to `keys` */
     free_keys(&keys);
     free_keys(&shas);
     for (size_t i = 0; i < n; i++) sqlite3_close(in[i]);

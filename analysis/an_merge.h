@@ -42,7 +42,12 @@
 typedef struct an_merge_stats {
     size_t runs;        /* runs copied */
     size_t rows;        /* per-run rows copied (all tables but runs) */
+    size_t skipped;     /* ok runs not copied (AN_MERGE_SKIP_DONE) */
 } an_merge_stats;
+
+/* Flags of an_merge_ex. */
+#define AN_MERGE_ALLOW_MIXED 1u /* runs of several scenarios may meet */
+#define AN_MERGE_SKIP_DONE   2u /* an ok run already in the output (or in an earlier input) is skipped, not refused */
 
 /*
 ** Copies every run of the files inputs[0..n) into `out` (see above).  `out`
@@ -53,5 +58,13 @@ typedef struct an_merge_stats {
 */
 int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed, an_merge_stats *stats,
              char *err, size_t err_len);
+
+/* an_merge with AN_MERGE_* flags.  With AN_MERGE_SKIP_DONE, as `xrsim
+** sweep` adopts the results files of an earlier, killed attempt, which
+** may already have been gathered: of several ok runs of one point the
+** output's is kept, else the first input's, and the others are counted
+** in stats->skipped. */
+int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flags, an_merge_stats *stats,
+                char *err, size_t err_len);
 
 #endif

@@ -22,6 +22,7 @@
 ** leave SQLite in ETH (gwei / 1e9): no gwei reaches a table or a plot.
 */
 #include "an_report.h"
+#include "an_outfile.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -1855,22 +1856,9 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
 
 int an_report_write_html_file(const an_report *r, const char *html_path, char *err, size_t err_len) {
     assert(r != NULL && html_path != NULL);
-    size_t len = strlen(html_path) + 5;
-    char *tmp = malloc(len);
-    if (!tmp) return fail(err, err_len, AN_REPORT_ERR_NOMEM, "out of memory");
-    snprintf(tmp, len, "%s.tmp", html_path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int rc = fail(err, err_len, AN_REPORT_ERR_IO, "cannot write '%s'", tmp);
-        free(tmp);
-        return rc;
-    }
-    int rc = an_report_write_html(r, f, err, err_len);
-    if (fclose(f) != 0 && rc == 0) rc = fail(err, err_len, AN_REPORT_ERR_IO, "writing '%s' failed", tmp);
-    if (rc == 0 && rename(tmp, html_path) != 0) {
-        rc = fail(err, err_len, AN_REPORT_ERR_IO, "cannot rename '%s' to '%s'", tmp, html_path);
-    }
-    if (rc) remove(tmp);
-    free(tmp);
+    an_outfile o;
+    if (an_outfile_begin(&o, html_path, err, err_len) != 0) return AN_REPORT_ERR_IO;
+    int rc = an_report_write_html(r, o.f, err, err_len);
+    if (an_outfile_end(&o, rc == 0, rc == 0 ? err : NULL, rc == 0 ? err_len : 0) != 0 && rc == 0) rc = AN_REPORT_ERR_IO;
     return rc;
 }

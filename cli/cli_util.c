@@ -39,6 +39,15 @@ double cli_since(const struct timespec *t0) {
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
+/* Tells the user why a finished run has not ended yet. */
+static void say_waiting(void *ctx, const char *path, double waited_s) {
+    (void)ctx;
+    fprintf(stderr,
+            "xrsim: the run has finished; waiting for readers of %s to end their transactions so that it can be"
+            " committed (%.0f s so far; it is kept however long this takes)\n",
+            path, waited_s);
+}
+
 cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_world *w, const char *file,
                                  const char *cmdline, volatile sig_atomic_t *stop, const cli_run_hooks *hooks,
                                  mdl_world_summary *sum, double *wall_s, int64_t *run_id, char *why,
@@ -76,6 +85,12 @@ cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_worl
                                .event_count = sum->events,
                                .event_digest = sum->digest};
     const char *err = mdl_world_error(w);
+    if (err == NULL && rr == SIM_RUN_STOPPED && (stop == NULL || *stop == 0)) {
+        /* Stopped early, yet no signal came: a model gave up without
+        ** saying why.  Never call that an interruption (a sweep would
+        ** retry it for ever). */
+        err = "the simulation stopped early without a signal (a model failed without an error message)";
+    }
     if (err == NULL && rr == SIM_RUN_STOPPED) {
         sim_rec_run_fail(rec, *run_id, SIM_REC_INTERRUPTED, "interrupted by a signal", &stats);
         snprintf(why, why_len, "interrupted by a signal");
@@ -85,7 +100,9 @@ cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_worl
         err = sim_rec_errmsg(rec);
     }
     if (err == NULL && mdl_world_record(w) != 0) err = sim_rec_errmsg(rec);
-    if (err == NULL && sim_rec_run_end(rec, *run_id, &stats) != 0) err = sim_rec_errmsg(rec);
+    if (err == NULL && sim_rec_run_end_waiting(rec, *run_id, &stats, say_waiting, NULL) != 0) {
+        err = sim_rec_errmsg(rec);
+    }
     if (err != NULL) {
         snprintf(why, why_len, "%s", err);
         sim_rec_run_fail(rec, *run_id, SIM_REC_FAILED, why, &stats);

@@ -270,6 +270,7 @@ int cmd_check(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* like SIGTERM */
 
     size_t failed = 0;
     for (size_t i = 0; i < a.file_count; i++) {

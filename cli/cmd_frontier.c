@@ -432,6 +432,7 @@ int cmd_frontier(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* like SIGTERM */
 
     const sim_frontier_range *r = &a.range;
     double tol = a.tolerance > 0 ? a.tolerance : (r->hi - r->lo) / 64.0;

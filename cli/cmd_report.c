@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "an_outfile.h"
 #include "an_report.h"
 #include "cmds.h"
 
@@ -64,6 +65,10 @@ int cmd_report(int argc, char **argv) {
     }
     if (!db_path) return usage_error("needs a results file FILE.db", NULL);
     char err[4096];
+    if (html_path && an_outfile_check(html_path, err, sizeof err) != 0) {
+        fprintf(stderr, "xrsim report: %s; nothing was written\n", err);
+        return 2;
+    }
     an_report *r = NULL;
     int rc = an_report_load(db_path, stall_s, &r, err, sizeof err);
     if (rc != 0) {

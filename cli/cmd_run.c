@@ -6,8 +6,10 @@
 ** Order matters for the promise that bad input never touches results: the
 ** scenario is loaded and the world built (every reference checked) before
 ** the results file is opened; the run's rows go into one transaction that
-** commits only when the run completed.  Ctrl-C (SIGINT) or SIGTERM stops
-** the engine between events; the run is then recorded as interrupted.
+** commits only when the run completed.  Ctrl-C (SIGINT), SIGTERM or SIGHUP
+** stops the engine between events; the run is then recorded as
+** interrupted.  The exit status is 1 when the summary could not be
+** written to stdout (the run itself is recorded).
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -360,6 +362,15 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
+    /* From the start: a signal while the scenario loads still ends in a
+    ** run recorded as interrupted (exit 130), not in a silent death. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
     if (!mdl_scenario_load(&scn, a.file, a.sets, a.set_count, d)) {
         sim_diag_print(d, stderr);
         size_t n = sim_diag_errors(d);
@@ -392,12 +403,6 @@ int cmd_run(int argc, char **argv) {
         goto done;
     }
     cmdline = cli_join_argv(argc, argv);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 
     progress prog = {.end_ns = scn.duration_ns};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
@@ -425,8 +430,15 @@ int cmd_run(int argc, char **argv) {
         rc = 1;
         goto done;
     }
-    if (!a.quiet) print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, mdl_world_verifiers(w), wall_s, w);
     rc = 0;
+    if (!a.quiet) {
+        print_summary(&scn, &a, sim_rec_last_run_id(rec), &sum, mdl_world_verifiers(w), wall_s, w);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "xrsim run: writing the summary failed: %s (run %" PRId64 " is recorded in %s)\n",
+                    strerror(errno), sim_rec_last_run_id(rec), a.out);
+            rc = 1;
+        }
+    }
 done:
     if (rec && sim_rec_close(rec) != 0 && rc == 0) {
         fprintf(stderr, "xrsim run: closing %s failed\n", a.out);

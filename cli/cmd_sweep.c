@@ -7,8 +7,15 @@
 **   1. Every point of the shard is loaded and its world built before
 **      anything runs or the results file is opened: bad input (exit 2)
 **      writes nothing.
-**   2. Resume: a point whose (scenario_sha256, params_json, seed) already
-**      has an `ok` run in --out is skipped.
+**   2. Resume: first the results files that killed earlier attempts left
+**      next to --out (<out>.part-*, whose sweep process is gone) are
+**      adopted: merged into --out, skipping runs already there, and
+**      removed.  Then a point whose (scenario_sha256, params_json, seed)
+**      already has an `ok` run in --out is skipped.  As each worker
+**      commits every point into its own file when the point ends, a
+**      kill -9 (or a Slurm job killed at its time limit) loses only the
+**      points that were running; workers die with their parent
+**      (PR_SET_PDEATHSIG), so no orphan keeps writing.
 **   3. Workers (fork) take the pending points round-robin; each writes its
 **      own temporary results file next to --out (<out>.part-<pid>-<w>), so
 **      no two processes write one file.  Each finished point sends one
@@ -18,8 +25,8 @@
 **      (analysis/an_merge.h) and removes them; if that merge fails they
 **      are kept and named.
 ** A failed point is reported and recorded as failed; the others go on
-** (exit 1 at the end).  Ctrl-C stops every worker between events; the
-** points run so far are kept (exit 130).  Each run records its point's
+** (exit 1 at the end).  Ctrl-C, SIGTERM or SIGHUP stops every worker
+** between events; the points run so far are kept (exit 130).  Each run records its point's
 ** overrides in params_json (the effective scenario) and, in command_line,
 ** the `xrsim run` that reproduces it.
 **
@@ -51,7 +58,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdbool.h>
 #include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -378,6 +390,7 @@ static void catch_signals(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
 }
 
 /*
@@ -405,11 +418,18 @@ static void run_pending(const sweep_args *a, point *const *pending, size_t pendi
         t->worker_failed = true;
         return;
     }
+    const pid_t parent = getpid();
+    (void)parent;
     for (size_t w = 0; w < jobs; w++) {
         remove_part(parts[w]);
         fflush(NULL);
         pids[w] = fork();
         if (pids[w] == 0) {
+#ifdef __linux__
+            /* A parent killed with SIGKILL takes its workers with it, so
+            ** that the next attempt adopts files nobody writes any more. */
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(2);
+#endif
             close(fds[0]);
             worker(a, pending, pending_count, w, jobs, parts[w], fds[1]);
         }
@@ -461,11 +481,12 @@ static int gather(const char *out, const char *const *inputs, size_t n) {
     char err[1024];
     sim_rec *rec = NULL;
     int mrc = -1;
-    an_merge_stats ms = {0, 0};
+    an_merge_stats ms = {0, 0, 0};
     if (n == 0) return 0;
     snprintf(err, sizeof err, "out of memory");
     if (sim_rec_open(&rec, out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) == 0) {
-        mrc = an_merge(sim_rec_db(rec), inputs, n, true, &ms, err, sizeof err);
+        mrc = an_merge_ex(sim_rec_db(rec), inputs, n, AN_MERGE_ALLOW_MIXED | AN_MERGE_SKIP_DONE, &ms, err,
+                          sizeof err);
         if (sim_rec_close(rec) != 0 && mrc == 0) {
             mrc = -1;
             snprintf(err, sizeof err, "closing %s failed", out);
@@ -499,6 +520,101 @@ static char **part_names(const char *out, const char *tag, size_t jobs) {
 static void free_names(char **names, size_t n) {
     for (size_t i = 0; names && i < n; i++) free(names[i]);
     free(names);
+}
+
+/* Whether process `pid` exists on this machine. */
+static bool alive(long pid) { return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM); }
+
+/*
+** Adopts what earlier attempts of a sweep into `out` finished: every
+** "<out>.part-<pid>-..." file next to it whose sweep process (<pid>, the
+** parent, or rank 0 under MPI) is gone -- killed, or stopped at a time
+** limit -- is opened (SQLite rolls back the point that was running at the
+** kill), merged into `out` skipping runs already there (an attempt killed
+** between its gather and the removal of its files), and removed with its
+** journal.  A part whose sweep is still running is left to it.  Returns
+** 0, or -1 when a part could not be read or merged (named; kept).
+*/
+static int adopt_parts(const char *out, bool quiet) {
+    const char *slash = strrchr(out, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (slash == out ? 1 : (int)(slash - out)) : 1, slash ? out : ".");
+    const char *base = slash ? slash + 1 : out;
+    char prefix[1100];
+    snprintf(prefix, sizeof prefix, "%s.part-", base);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(dir);
+    if (!d) return 0; /* no directory yet: nothing to adopt */
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *nm = e->d_name;
+        size_t len = strlen(nm);
+        if (strncmp(nm, prefix, plen) != 0) continue;
+        if (len > 8 && strcmp(nm + len - 8, "-journal") == 0) continue;
+        char *end;
+        long pid = strtol(nm + plen, &end, 10);
+        if (end == nm + plen || *end != '-') continue; /* not a name this command makes */
+        if (pid == (long)getpid() || alive(pid)) {
+            if (!quiet) fprintf(stderr, "xrsim sweep: %sleaving %s/%s to its sweep (process %ld), still running\n", who, dir, nm, pid);
+            continue;
+        }
+        char **grown = realloc(names, (n + 1) * sizeof *names);
+        size_t need = strlen(dir) + len + 2;
+        char *path = grown ? malloc(need) : NULL;
+        if (!path) {
+            free(grown ? grown : names);
+            names = NULL;
+            n = 0;
+            rc = -1;
+            fprintf(stderr, "xrsim sweep: %sadopting earlier results: out of memory\n", who);
+            break;
+        }
+        names = grown;
+        snprintf(path, need, "%s/%s", dir, nm);
+        names[n++] = path;
+    }
+    closedir(d);
+    /* Open each as a writer would: SQLite rolls back a run cut short, and
+    ** the file's schema is checked. */
+    const char **inputs = calloc(n + 1, sizeof *inputs);
+    size_t nin = 0;
+    for (size_t i = 0; i < n && inputs; i++) {
+        sim_rec *rec = NULL;
+        char err[1024];
+        if (sim_rec_open(&rec, names[i], an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
+            fprintf(stderr, "xrsim sweep: %scannot adopt %s, kept: %s\n", who, names[i], err);
+            rc = -1;
+            continue;
+        }
+        sqlite3_stmt *st = NULL;
+        int64_t runs = 0;
+        if (sqlite3_prepare_v2(sim_rec_db(rec), "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            runs = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        sim_rec_close(rec);
+        if (runs == 0) {
+            remove_part(names[i]); /* a worker killed before its first point ended */
+            continue;
+        }
+        inputs[nin++] = names[i];
+    }
+    if (!inputs && n) rc = -1;
+    if (nin) {
+        if (!quiet) {
+            printf("xrsim sweep: %sadopting the finished runs of %zu results file%s left by an earlier attempt\n", who,
+                   nin, nin == 1 ? "" : "s");
+            fflush(stdout);
+        }
+        if (gather(out, inputs, nin) != 0) rc = -1;
+    }
+    free(inputs);
+    free_names(names, n);
+    return rc;
 }
 
 /* Exit status from what the points came to (both paths). */
@@ -541,6 +657,11 @@ static int sweep_local(sweep_args *a) {
     size_t total = sim_sweep_point_count(&base.sweep);
 
     cli_make_parent_dir(a->out);
+    if (adopt_parts(a->out, a->quiet) != 0) {
+        fprintf(stderr, "xrsim sweep: the results of an earlier attempt could not all be adopted; nothing was run\n");
+        rc = 2;
+        goto done;
+    }
     if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
         fprintf(stderr, "xrsim sweep: %s\n", err);
         rc = 2;
@@ -766,8 +887,11 @@ static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
     if (rank == 0) {
         sim_rec *rec = NULL;
         cli_make_parent_dir(a->out);
-        if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
-                         sizeof err) != 0) {
+        if (adopt_parts(a->out, a->quiet) != 0) {
+            fprintf(stderr, "xrsim sweep: %sthe results of an earlier attempt could not all be adopted\n", who);
+            head[0] = 2;
+        } else if (sim_rec_open(&rec, a->out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err,
+                                sizeof err) != 0) {
             fprintf(stderr, "xrsim sweep: %s%s\n", who, err);
             head[0] = 2;
         } else if (!done_keys(rec, sha, &keys, &nkeys)) {
@@ -948,6 +1072,9 @@ int cmd_sweep(int argc, char **argv) {
         free(a.sets);
         return rc < 0 ? 0 : rc;
     }
+    /* From the start: a signal while the points load (or MPI starts) stops
+    ** the sweep as one during the runs does (exit 130), not silently. */
+    catch_signals();
     long launched = cli_mpi_launcher_size();
     if (!cli_mpi_built_in() && launched > 1) {
         fprintf(stderr,

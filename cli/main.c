@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
         {"sweep", cmd_sweep},
         {"frontier", cmd_frontier},
         {"merge", cmd_merge},
+        {"swarm", cmd_swarm},
         {"bench", cmd_bench},
         {"help", cmd_help},
     };

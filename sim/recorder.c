@@ -24,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sha256.h"
+#include "sqlite_guard.h"
 
 #define REC_ERR_MAX 512
 #define REC_CACHE_KIB 32768 /* page cache per connection: fewer spills in a big run */
@@ -251,10 +253,15 @@ static int schema_apply(sqlite3 *db, const char *schema, const schema_section *s
 ** magic (an empty file is an empty database to SQLite: accepted). */
 static int probe_file(const char *path, bool *exists, char *err, size_t err_len) {
     *exists = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT) {
             return SIM_REC_OK;
+        }
+        if (errno == ELOOP) {
+            return fail_to(err, err_len, SIM_REC_ERR_OPEN,
+                           "results file '%s' is a symbolic link; refusing to follow it (name the file itself)",
+                           path);
         }
         return fail_to(err, err_len, SIM_REC_ERR_OPEN, "cannot open results file '%s': %s", path,
                        strerror(errno));
@@ -456,17 +463,80 @@ static int create_or_migrate(sqlite3 *db, const char *path, const char *schema, 
     return code;
 }
 
+/* ------------------------------------------------- the whole schema */
+
+/* SQLite's defensive settings (sqlite_guard.h) on a new connection. */
+static int harden(sqlite3 *db, char *err, size_t err_len) {
+    int rc = sqlg_harden(db);
+    if (rc != SQLITE_OK) {
+        return fail_to(err, err_len, code_of(rc), "cannot apply SQLite's defensive settings: %s", sqlite3_errstr(rc));
+    }
+    return SIM_REC_OK;
+}
+
+/* Checks that the file's schema objects are exactly those that sections
+** 1..version of the schema create (no more, no fewer, none altered). */
+static int check_schema(sqlite3 *db, const char *path, const char *schema, const schema_section *secs, int version,
+                        char *err, size_t err_len) {
+    sqlite3 *ref = NULL;
+    char *want = NULL, *have = NULL;
+    int code = SIM_REC_OK;
+    int rc = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        code = fail_to(err, err_len, code_of(rc), "cannot open an in-memory database: %s", sqlite3_errstr(rc));
+    }
+    if (code == SIM_REC_OK) {
+        code = harden(ref, err, err_len);
+    }
+    for (int v = 1; v <= version && code == SIM_REC_OK; v++) {
+        code = schema_apply(ref, schema, &secs[v - 1], v, err, err_len);
+    }
+    if (code == SIM_REC_OK && (rc = sqlg_schema_lines(ref, &want)) != SQLITE_OK) {
+        code = fail_to(err, err_len, code_of(rc), "reading the reference schema: %s", sqlite3_errstr(rc));
+    }
+    if (code == SIM_REC_OK && (rc = sqlg_schema_lines(db, &have)) != SQLITE_OK) {
+        code = fail_to(err, err_len, code_of(rc), "reading the schema of '%s': %s", path, sqlite3_errmsg(db));
+    }
+    char what[160];
+    if (code == SIM_REC_OK && sqlg_schema_differs(want, have, what, sizeof what)) {
+        code = fail_to(err, err_len, SIM_REC_ERR_FOREIGN,
+                       "'%s' does not have the xrsim results schema (version %d): %s; refusing to use it", path,
+                       version, what);
+    }
+    free(want);
+    free(have);
+    sqlite3_close(ref);
+    return code;
+}
+
 /* ------------------------------------------------------------ open/close */
 
-/* "cannot create" message for a failed sqlite3_open_v2. */
+/* "cannot create" message for a failed sqlite3_open_v2: names a missing
+** directory, a read-only filesystem or a directory without write access
+** before falling back to the system's or SQLite's message. */
 static int open_failed(sqlite3 *db, const char *path, bool exists, int rc, char *err, size_t err_len) {
     int sys = db ? sqlite3_system_errno(db) : 0;
-    if (!exists && sys == ENOENT) {
+    if (!exists) {
         const char *slash = strrchr(path, '/');
-        int dir_len = slash == NULL || slash == path ? 1 : (int)(slash - path);
-        return fail_to(err, err_len, SIM_REC_ERR_OPEN,
-                       "cannot create results file '%s': directory '%.*s' does not exist", path, dir_len,
-                       slash ? path : ".");
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+                 slash ? path : ".");
+        struct stat sb;
+        struct statvfs vfs;
+        if (stat(dir, &sb) != 0 && errno == ENOENT) {
+            return fail_to(err, err_len, SIM_REC_ERR_OPEN,
+                           "cannot create results file '%s': directory '%s' does not exist", path, dir);
+        }
+        if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) {
+            return fail_to(err, err_len, SIM_REC_ERR_OPEN,
+                           "cannot create results file '%s': directory '%s' is on a read-only filesystem", path,
+                           dir);
+        }
+        if (access(dir, W_OK) != 0) {
+            return fail_to(err, err_len, SIM_REC_ERR_OPEN,
+                           "cannot create results file '%s': directory '%s' is not writable (%s)", path, dir,
+                           strerror(errno));
+        }
     }
     return fail_to(err, err_len, rc == SQLITE_NOMEM ? SIM_REC_ERR_NOMEM : SIM_REC_ERR_OPEN,
                    "cannot %s results file '%s': %s", exists ? "open" : "create", path,
@@ -505,10 +575,13 @@ int sim_rec_open(sim_rec **out, const char *path, const char *schema_sql, int sc
         code = probe_file(path, &exists, err, err_len);
     }
     if (code == SIM_REC_OK) {
-        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE);
+        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+                    (exists ? 0 : SQLITE_OPEN_CREATE);
         int rc = sqlite3_open_v2(path, &db, flags, NULL);
         if (rc != SQLITE_OK) {
             code = open_failed(db, path, exists, rc, err, err_len);
+        } else if ((code = harden(db, err, err_len)) != SIM_REC_OK) {
+            /* the message is in err */
         } else if (sqlite3_db_readonly(db, "main") == 1) {
             code = fail_to(err, err_len, SIM_REC_ERR_OPEN, "results file '%s' is read-only", path);
         }
@@ -530,8 +603,15 @@ int sim_rec_open(sim_rec **out, const char *path, const char *schema_sql, int sc
         snprintf(sql, sizeof sql, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d", REC_CACHE_KIB);
         code = exec_sql(db, sql, err, err_len);
     }
+    if (code == SIM_REC_OK && act != ACT_CREATE) {
+        /* Before anything is written to it: a migration runs SQL on it. */
+        code = check_schema(db, path, schema_sql, secs, st.user_version, err, err_len);
+    }
     if (code == SIM_REC_OK && act != ACT_READY) {
         code = create_or_migrate(db, path, schema_sql, secs, schema_version, application_id, err, err_len);
+        if (code == SIM_REC_OK) {
+            code = check_schema(db, path, schema_sql, secs, schema_version, err, err_len);
+        }
     }
     if (code == SIM_REC_ERR_NOT_SQLITE) {
         /* Whichever step met it, say it the same way. */
@@ -678,9 +758,7 @@ static int copy_info(run_copy *c, const sim_rec_run_info *info) {
     sim_sha256_hex(info->scenario_text, strlen(info->scenario_text), c->scenario_sha256);
     if (info->started_at != NULL) {
         snprintf(c->started_at, sizeof c->started_at, "%s", info->started_at);
-    } else {
-        utc_now_iso(c->started_at, sizeof c->started_at);
-    }
+    } /* else stamped once the write lock is held (sim_rec_run_begin) */
     if (oom) {
         run_copy_free(c);
         return SIM_REC_ERR_NOMEM;
@@ -836,6 +914,10 @@ int sim_rec_run_begin(sim_rec *rec, const sim_rec_run_info *info, int64_t *run_i
                 "lock until it ends, so parallel runs should write separate files",
                 rec->path, rec->busy_timeout_ms);
     }
+    if (code == SIM_REC_OK && info->started_at == NULL) {
+        /* After the lock wait: started_at is when the run itself began. */
+        utc_now_iso(rec->run.started_at, sizeof rec->run.started_at);
+    }
     if (code == SIM_REC_OK) {
         insert_args a = {0, "running", NULL, NULL, NULL};
         code = run_once(rec, RUNS_INSERT, bind_insert, &a, "recording the start of the run");
@@ -909,6 +991,25 @@ int sim_rec_run_end(sim_rec *rec, int64_t run_id, const sim_rec_run_stats *stats
     }
     end_run_state(rec, run_id);
     return SIM_REC_OK;
+}
+
+int sim_rec_run_end_waiting(sim_rec *rec, int64_t run_id, const sim_rec_run_stats *stats,
+                            sim_rec_wait_fn on_wait, void *ctx) {
+    assert(rec != NULL && stats != NULL);
+    struct timespec t0;
+    if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0) {
+        memset(&t0, 0, sizeof t0);
+    }
+    for (;;) {
+        int code = sim_rec_run_end(rec, run_id, stats);
+        if (code != SIM_REC_ERR_BUSY || rec->broken || rec->run_id != run_id) {
+            return code;
+        }
+        /* A finished run is not given up for a reader: wait again. */
+        if (on_wait != NULL) {
+            on_wait(ctx, rec->path, seconds_since(&t0));
+        }
+    }
 }
 
 int sim_rec_run_fail(sim_rec *rec, int64_t run_id, sim_rec_status status, const char *error,

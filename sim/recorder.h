@@ -10,7 +10,12 @@
 ** results file (migrating an older schema version forward).  It refuses,
 ** without writing to it, a file that is not SQLite, an SQLite file written
 ** by something else (another application_id, or tables but no application
-** id), and a file of a newer schema version.
+** id), a file of a newer schema version, a symbolic link, and a file
+** whose whole schema -- every table and its columns, index, view and
+** trigger -- is not exactly what the schema text creates at its version
+** (a dropped column, a planted trigger).  Every connection runs with
+** SQLite's defensive settings (sim/sqlite_guard.h: DEFENSIVE,
+** trusted_schema off, double-quoted strings off).
 **
 ** Runs.  sim_rec_run_begin takes the file's write lock (BEGIN IMMEDIATE),
 ** inserts the `runs` row with status 'running' and sets a savepoint; the
@@ -31,8 +36,9 @@
 ** writes once (new pages go straight to the file) while WAL writes every
 ** page twice (log, then checkpoint), and (3) the file is self-contained
 ** after every commit, with no -wal/-shm side files to copy along.  The
-** cost: a reader blocks the commit of a run until it finishes (busy
-** timeout), and vice versa during the short commit.  An existing file that
+** cost: a reader blocks the commit of a run until it finishes, and vice
+** versa during the short commit; sim_rec_run_end_waiting keeps waiting
+** (and says so) rather than lose a finished run to a reader.  An existing file that
 ** somebody switched to WAL is left in WAL.
 **
 ** Concurrency: a run holds the write lock from sim_rec_run_begin to its
@@ -158,6 +164,18 @@ int sim_rec_run_begin(sim_rec *rec, const sim_rec_run_info *info, int64_t *run_i
 ** SIM_REC_ERR_BUSY when readers kept the commit waiting past the busy
 ** timeout, SIM_REC_ERR_SQLITE. */
 int sim_rec_run_end(sim_rec *rec, int64_t run_id, const sim_rec_run_stats *stats);
+
+/* Called while sim_rec_run_end_waiting waits for readers of `path`, once
+** per busy timeout, with the seconds waited so far. */
+typedef void (*sim_rec_wait_fn)(void *ctx, const char *path, double waited_s);
+
+/* sim_rec_run_end, repeated for as long as readers keep the commit
+** waiting (SIM_REC_ERR_BUSY): a finished run is never given up because
+** somebody holds a read transaction on the file.  on_wait (may be NULL)
+** hears of each wait.  Returns what the last sim_rec_run_end returned
+** other than SIM_REC_ERR_BUSY. */
+int sim_rec_run_end_waiting(sim_rec *rec, int64_t run_id, const sim_rec_run_stats *stats,
+                            sim_rec_wait_fn on_wait, void *ctx);
 
 /* Ends the run in progress (`run_id`, asserted) unsuccessfully: discards
 ** all of its rows and commits only its `runs` row with `status`, `error`

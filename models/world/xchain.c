@@ -338,6 +338,7 @@ const char *mdl_xchain_error(const mdl_xchain *x) {
     if (mdl_adversary_error(x->adversary)) return mdl_adversary_error(x->adversary);
     if (mdl_relayers_error(x->relayers)) return mdl_relayers_error(x->relayers);
     if (mdl_rollups_failed(x->rs)) return "a rollup model failed (out of memory)";
+    if (x->wl && mdl_workload_failed(x->wl)) return "the workload model failed (out of memory, or a rollup outbox full)";
     if (mdl_l1_failed(x->l1)) return "the L1 model failed (out of memory)";
     return NULL;
 }

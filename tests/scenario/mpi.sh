@@ -5,7 +5,8 @@
 # nothing to run); ranks that disagree on the sweep, or an --out that is not
 # an xrsim file, stop every rank with exit 2 and nothing written; SIGINT to
 # rank 1 alone makes every rank exit 130 naming rank 1, with rank 0's run
-# kept.  A build without MPI is only checked to refuse to run under a
+# kept; kill -9 of every rank keeps the points they finished, which the next
+# mpirun adopts (issue 19).  A build without MPI is only checked to refuse to run under a
 # launcher, then the test reports SKIP (exit 77).
 . "$(dirname "$0")/lib.sh"
 scn=$DATA/sweep.yaml
@@ -130,4 +131,38 @@ grep -q "^xrsim sweep: interrupted on rank 1$" "$TMP/int.err" || fail "interrupt
   || fail "rank 1's run not interrupted: $(q "$TMP/int.db" "SELECT id, status, sim_s FROM runs")"
 no_parts "interrupt"
 ok "SIGINT on rank 1: exit 130, rank 0's run kept"
+
+if ldd "$XRSIM" 2>/dev/null | grep -q libasan; then
+  echo "skip: kill -9 of the ranks under ASan (the release build runs it; this test's time is spent)"
+  exit 0
+fi
+# kill -9 of every rank and of mpirun (a Slurm job past its time limit):
+# the points each rank finished stay committed in its part files, and the
+# next mpirun adopts them before it plans, running only what is missing.
+out=$TMP/kill.db
+sets="--set sweep.seeds=3 --set run.duration=200s --set workload.all_pairs.stop=200s"
+# shellcheck disable=SC2086
+mpi 2 sweep "$scn" --out "$out" --jobs 1 $sets > "$TMP/kill1" 2>&1 &
+for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do grep -q "to run" "$TMP/kill1" && break; sleep 0.4; done
+sleep 1
+pids=$(pgrep -f -- "--out $out ")
+[ -n "$pids" ] || fail "no rank to kill: $(cat "$TMP/kill1")"
+# shellcheck disable=SC2086
+kill -KILL $pids 2>/dev/null
+wait
+sleep 0.5
+committed=0
+for f in "$out".part-*; do
+  case $f in *-journal) continue ;; esac
+  [ -f "$f" ] || continue
+  committed=$((committed + $(q "$f" "SELECT count(*) FROM runs WHERE status = 'ok'")))
+done
+[ -e "$out" ] && committed=$((committed + $(q "$out" "SELECT count(*) FROM runs WHERE status = 'ok'")))
+# shellcheck disable=SC2086
+res=$(mpi 2 sweep "$scn" --out "$out" --jobs 1 $sets 2>&1) || fail "mpirun resume after kill -9: $res"
+echo "$res" | grep -q "; $committed already done in" || fail "resume did not adopt the $committed finished points: $res"
+[ "$(q "$out" "SELECT count(*) FROM runs WHERE status = 'ok'")" = 6 ] || fail "not 6 ok runs after the resume"
+[ "$(q "$out" "SELECT count(DISTINCT params_json || seed) FROM runs WHERE status = 'ok'")" = 6 ] || fail "a point twice"
+no_parts "kill -9 of the ranks, then resume"
+ok "kill -9 of every rank: $committed finished points adopted, the rest run on resume"
 exit 0

@@ -14,12 +14,15 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "an_schema.h"
@@ -660,6 +663,79 @@ static void test_recorder_commit_waits_for_readers(void **state) {
     assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
 }
 
+static void count_wait(void *ctx, const char *path, double waited_s) {
+    (void)path;
+    assert_true(waited_s >= 0.0);
+    (*(int *)ctx)++;
+}
+
+/* A reader on another thread: holds a read transaction for 600 ms. */
+typedef struct slow_reader {
+    sqlite3 *db;
+} slow_reader;
+
+static void *hold_then_release(void *arg) {
+    slow_reader *r = arg;
+    struct timespec nap = {0, 600 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    int rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? arg : NULL;
+}
+
+static void test_recorder_run_end_waiting_keeps_the_run(void **state) {
+    fixture *f = *state;
+    sim_rec *rec = open_ok(f->path);
+    sim_rec_set_busy_timeout(rec, 50);
+    int64_t run = begin_ok(rec, 1);
+    insert_rows(rec, run, 20);
+    slow_reader r = {0};
+    assert_int_equal(sqlite3_open_v2(f->path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(r.db, "BEGIN; SELECT count(*) FROM runs", NULL, NULL, NULL), SQLITE_OK);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, hold_then_release, &r), 0);
+    int waits = 0;
+    sim_rec_run_stats st = stats_of(20);
+    assert_int_equal(sim_rec_run_end_waiting(rec, run, &st, count_wait, &waits), SIM_REC_OK);
+    void *res = NULL;
+    assert_int_equal(pthread_join(t, &res), 0);
+    assert_ptr_equal(res, &r);
+    if (waits < 2) fail_msg("waited %d times", waits);
+    assert_int_equal(query_int(sim_rec_db(rec), "SELECT count(*) FROM runs WHERE status = 'ok'"), 1);
+    assert_int_equal(query_int(sim_rec_db(rec), "SELECT count(*) FROM net_deliveries WHERE run_id = 1"), 20);
+    assert_int_equal(sqlite3_close(r.db), SQLITE_OK);
+    assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
+}
+
+/* Files with the right application id and version but a schema that is not
+** exactly xrsim's are refused before anything is written. */
+static void test_recorder_refuses_altered_schema(void **state) {
+    fixture *f = *state;
+    static const char *const changes[] = {
+        "CREATE TRIGGER evil AFTER INSERT ON runs BEGIN DELETE FROM runs WHERE id < NEW.id; END",
+        "ALTER TABLE nodes DROP COLUMN region",
+        "CREATE TABLE extra (x)",
+        "DROP VIEW v_runs; CREATE VIEW v_runs AS SELECT 1 AS id",
+        "DROP INDEX runs_by_scenario",
+    };
+    static const char *const says[] = {"unexpected trigger evil", "its table nodes differs", "unexpected table extra",
+                                       "its view v_runs differs", "lacks index runs_by_scenario"};
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        unlink(f->path);
+        sim_rec *rec = open_ok(f->path);
+        end_ok(rec, begin_ok(rec, 1), 1);
+        assert_int_equal(sim_rec_close(rec), SIM_REC_OK);
+        sqlite3 *db = raw_open(f->path);
+        xrtest_sql_exec(db, changes[i]);
+        assert_int_equal(sqlite3_close(db), SQLITE_OK);
+        char err[512];
+        rec = NULL;
+        int rc = open_with(&rec, f->path, an_schema_sql, AN_SCHEMA_VERSION, err, sizeof err);
+        assert_int_equal(rc, SIM_REC_ERR_FOREIGN);
+        assert_null(rec);
+        if (strstr(err, says[i]) == NULL) fail_msg("change %zu: %s", i, err);
+    }
+}
+
 static void test_recorder_foreign_key_rejects_unknown_run(void **state) {
     fixture *f = *state;
     sim_rec *rec = open_ok(f->path);
@@ -924,6 +1000,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_recorder_broken_run_cannot_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorder_lost_transaction_still_records_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorder_commit_waits_for_readers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recorder_run_end_waiting_keeps_the_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recorder_refuses_altered_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorder_foreign_key_rejects_unknown_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorder_rejects_invalid_params_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorder_second_writer_waits_then_fails, setup, teardown),

@@ -1,0 +1,352 @@
+/*
+** `xrsim swarm [--seeds N | --time D] [--from S] [--seed S [--show]]`: random
+** scenarios, seed after seed, in the spirit of TigerBeetle's VOPR.  Each seed
+** draws a whole scenario (scenario_for): 4 to 10 verifiers of equal stake,
+** a random Byzantine mix strictly below 1/3 of them (crashed, silent,
+** equivocating, delayed, conflicting_attestations, censor, lazy, forge, each
+** for a window or for good), network partitions, message loss, rollup
+** reorgs, two rollups with a workload and a relayer.  Every fault that heals
+** (partitions, windows with an end) has healed by `heal`; the run goes on
+** SWARM_LIVE_S after that.  After each run the invariants are checked:
+**   - no conflicting honest commit (two honest verifiers committing
+**     different blocks at one height, or approving different roots);
+**   - no forged message executed on a destination portal;
+**   - the ledger balances and no model failed (the world's own checks,
+**     e.g. the restaking ledger's, end a run with an error);
+**   - no consensus action was lost to a full buffer;
+**   - liveness: honest commits continue after the last fault heals (the
+**     committed height grows between `heal` and the end) -- judged unless,
+**     at the heal, the verifiers that can still take part (honest, at most
+**     commit_history heights behind) hold no more than the quorum: a node
+**     further behind cannot rejoin, as block sync is not modelled
+**     (models/verifiers/verifier.h); such seeds are counted and reported.
+** A failure prints the seed, what broke and the command that reproduces it
+** (`xrsim swarm --seed S --show` prints the scenario too; the build's commit
+** is printed, as a seed reproduces on the same build).  Exit 0 when every
+** seed passed, 1 when one failed, 2 on bad usage.
+*/
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "cmds.h"
+#include "xr_bft.h"
+#include "rng.h"
+#include "world/scenario.h"
+#include "verifiers/verifier.h"
+#include "world/world.h"
+
+#define SWARM_LIVE_S 40u    /* simulated seconds after the last heal in which commits must continue */
+#define SWARM_RNG_KIND 0x5357u /* "SW": the generator's own stream, apart from the run's */
+#define YAML_CAP 8192
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_flag = 1;
+}
+
+typedef struct text {
+    char buf[YAML_CAP];
+    size_t len;
+} text;
+
+__attribute__((format(printf, 2, 3))) static void put(text *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0) t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
+}
+
+static const char *const behaviours[] = {"crashed", "silent", "equivocating", "delayed",
+                                         "conflicting_attestations", "censor", "lazy", "forge"};
+
+/* The scenario of `seed` as YAML into *t; *heal_s is when its last healing
+** fault ends (seconds). */
+static void scenario_for(uint64_t seed, text *t, uint32_t *heal_s) {
+    gsl_rng *r = sim_rng_new(seed, SWARM_RNG_KIND, 0, 0);
+    uint32_t n = 4 + (uint32_t)sim_rng_below(r, 7);
+    uint32_t f = (uint32_t)sim_rng_below(r, (n - 1) / 3 + 1); /* 3f < n */
+    uint32_t heal = 0;
+    t->len = 0;
+    put(t, "# xrsim swarm --seed %" PRIu64 "\nname: swarm-%" PRIu64 "\n", seed, seed);
+    text faults = {.len = 0};
+    /* partitions: 0 to 2, each splitting the verifiers in two */
+    uint32_t parts = (uint32_t)sim_rng_below(r, 3);
+    double loss = sim_rng_below(r, 3) == 0 ? (double)sim_rng_below(r, 20) / 10.0 : 0.0;
+    put(t, "network:\n  latency: {model: matrix, jitter: {model: lognormal, median: 2ms, sigma: 0.5}}\n");
+    if (loss > 0) put(t, "  loss: %.1f%%\n", loss);
+    if (parts) put(t, "  partitions:\n");
+    for (uint32_t p = 0; p < parts; p++) {
+        uint32_t from = 5 + (uint32_t)sim_rng_below(r, 30), len = 1 + (uint32_t)sim_rng_below(r, 25);
+        uint32_t cut = 1 + (uint32_t)sim_rng_below(r, n - 1);
+        put(t, "    - from: %us\n      until: %us\n      between:\n        - [", from, from + len);
+        for (uint32_t i = 0; i < cut; i++) put(t, "%s\"verifiers[%u]\"", i ? ", " : "", i);
+        put(t, "]\n        - [");
+        for (uint32_t i = cut; i < n; i++) put(t, "%s\"verifiers[%u]\"", i > cut ? ", " : "", i);
+        put(t, "]\n");
+        if (from + len > heal) heal = from + len;
+    }
+    /* the Byzantine verifiers: f distinct ones */
+    uint32_t idx[16];
+    for (uint32_t i = 0; i < n; i++) idx[i] = i;
+    for (uint32_t i = 0; i < f; i++) {
+        uint32_t j = i + (uint32_t)sim_rng_below(r, n - i);
+        uint32_t x = idx[i];
+        idx[i] = idx[j];
+        idx[j] = x;
+    }
+    put(t, "verifiers:\n  count: %u\n  stake: 32 ETH\n", n);
+    if (f) put(t, "  byzantine:\n");
+    for (uint32_t i = 0; i < f; i++) {
+        const char *b = behaviours[sim_rng_below(r, sizeof behaviours / sizeof behaviours[0])];
+        uint32_t from = (uint32_t)sim_rng_below(r, 30);
+        put(t, "    - {verifiers: [%u], behaviour: %s, from: %us", idx[i], b, from);
+        if (sim_rng_below(r, 2)) {
+            uint32_t until = from + 1 + (uint32_t)sim_rng_below(r, 30);
+            put(t, ", until: %us", until);
+            if (until > heal) heal = until;
+        }
+        if (strcmp(b, "delayed") == 0) put(t, ", delay: %ums", 100 + (unsigned)sim_rng_below(r, 4000));
+        if (strcmp(b, "censor") == 0) put(t, ", chain: %s", sim_rng_below(r, 2) ? "42161" : "10");
+        put(t, "}\n");
+    }
+    (void)faults;
+    if (heal < 10) heal = 10;
+    uint32_t reorg_pct = (uint32_t)sim_rng_below(r, 4); /* 0..3 % of blocks */
+    put(t, "run: {duration: %us, seed: %" PRIu64 ", warmup: 0s}\n", heal + SWARM_LIVE_S, seed);
+    put(t, "consensus: {quorum: 2/3, signatures: fast}\n");
+    put(t, "l1: {slot: 2s, epoch_slots: 4, finality_epochs: 1}\n");
+    put(t, "rollups:\n  - {name: arb, chain_id: 42161, preset: arbitrum, batch_interval: 10s");
+    if (reorg_pct) put(t, ",\n     reorg: {probability: 0.0%u, depth: {min: 1, max: 3}}", reorg_pct);
+    put(t, "}\n  - {name: op, chain_id: 10, preset: op, batch_interval: 10s}\n");
+    put(t, "workload:\n  all_pairs: {rate: %u/s, size: 200 B, gas_limit: 150000, value: 1 ETH, stop: %us}\n",
+        1 + (unsigned)sim_rng_below(r, 3), heal + SWARM_LIVE_S / 2);
+    put(t, "relayers: {count: 1, delay: 200ms}\n");
+    gsl_rng_free(r);
+    *heal_s = heal;
+}
+
+/* Whether liveness cannot be asked of the run at heal time: the verifiers
+** that can still take part -- honest ones no more than commit_history
+** heights behind the most advanced (a node further behind cannot rejoin:
+** block sync is not modelled, models/verifiers/verifier.h) -- hold no more
+** than the quorum of the current validator set. */
+static bool beyond_catch_up(const mdl_verifiers *vs) {
+    xr_bft_cfg cfg;
+    xr_bft_cfg_default(&cfg);
+    uint32_t n = mdl_verifiers_count(vs), top = 0;
+    uint64_t max_h = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t h = xr_bft_height(mdl_verifiers_bft(vs, i));
+        if (h > max_h) {
+            max_h = h;
+            top = i;
+        }
+    }
+    const xr_valset *set = xr_bft_valset(mdl_verifiers_bft(vs, top));
+    uint64_t live = 0; /* <= total power, which the core keeps below 2^60 */
+    bool stranded = false;
+    for (uint32_t m = 0; m < set->count; m++) {
+        for (uint32_t i = 0; i < n; i++) {
+            if (memcmp(mdl_verifiers_address(vs, i)->bytes, set->members[m].addr.bytes, 20) != 0) continue;
+            bool behind = xr_bft_height(mdl_verifiers_bft(vs, i)) + cfg.commit_history < max_h;
+            stranded |= behind;
+            if (!behind && mdl_verifiers_is_honest(vs, i)) live += set->members[m].power;
+        }
+    }
+    return stranded && !xr_quorum_reached(cfg.quorum, live, set->total_power);
+}
+
+/* Runs seed's scenario and checks the invariants.  Returns 0 when they
+** hold, 1 with what broke in why, 2 when interrupted, 3 when they hold
+** but liveness could not be judged (beyond_catch_up; why says so). */
+static int run_seed(uint64_t seed, bool show, char *why, size_t why_len) {
+    text t;
+    uint32_t heal_s = 0;
+    scenario_for(seed, &t, &heal_s);
+    if (show) fputs(t.buf, stdout);
+    char path[4096];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/xrsim-swarm-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(why, why_len, "cannot write the scenario: %s", strerror(errno));
+        return 1;
+    }
+    bool written = write(fd, t.buf, t.len) == (ssize_t)t.len;
+    close(fd);
+    sim_diag *d = sim_diag_new();
+    mdl_scenario scn;
+    memset(&scn, 0, sizeof scn);
+    mdl_world *w = NULL;
+    int rc = 1;
+    if (!written || !d) {
+        snprintf(why, why_len, "cannot write the scenario (or out of memory)");
+        goto done;
+    }
+    if (!mdl_scenario_load(&scn, path, NULL, 0, d) || (w = mdl_world_new(&scn, d)) == NULL) {
+        snprintf(why, why_len, "the generated scenario does not load (a swarm bug):");
+        sim_diag_print(d, stderr);
+        goto done;
+    }
+    sim_engine *e = mdl_world_engine(w);
+    mdl_verifiers *vs = mdl_world_verifiers(w);
+    uint64_t heal_ns = (uint64_t)heal_s * UINT64_C(1000000000);
+    sim_run_result rr = sim_engine_run(e, heal_ns, &stop_flag);
+    mdl_consensus_summary at_heal;
+    mdl_verifiers_summary(vs, heal_ns, &at_heal);
+    bool unjudged = beyond_catch_up(vs);
+    if (rr != SIM_RUN_STOPPED) rr = mdl_world_run(w, &stop_flag, NULL, NULL);
+    if (stop_flag) {
+        snprintf(why, why_len, "interrupted");
+        rc = 2;
+        goto done;
+    }
+    mdl_world_summary sum;
+    mdl_world_summary_get(w, &sum);
+    const char *err = mdl_world_error(w);
+    const mdl_consensus_summary *c = &sum.consensus;
+    if (err) {
+        snprintf(why, why_len, "the run failed: %s", err);
+    } else if (rr == SIM_RUN_STOPPED) {
+        snprintf(why, why_len, "the run stopped early without an error");
+    } else if (c->conflicts || c->approval_conflicts) {
+        snprintf(why, why_len, "SAFETY: %" PRIu64 " conflicting honest commits, %" PRIu64 " conflicting approvals",
+                 c->conflicts, c->approval_conflicts);
+    } else if (sum.has_xchain && sum.xchain.verdicts.forged_executed) {
+        snprintf(why, why_len, "SAFETY: %" PRIu64 " forged messages executed", sum.xchain.verdicts.forged_executed);
+    } else if (c->actions_dropped) {
+        snprintf(why, why_len, "%" PRIu64 " consensus actions lost to a full buffer", c->actions_dropped);
+    } else if (c->heights_committed <= at_heal.heights_committed && unjudged) {
+        snprintf(why, why_len, "liveness not judged: at the heal, verifiers beyond catch-up left no quorum");
+        rc = 3;
+    } else if (c->heights_committed <= at_heal.heights_committed) {
+        snprintf(why, why_len,
+                 "LIVENESS: no honest commit in the %u s after the last fault healed at %u s (height %" PRIu64 ")",
+                 SWARM_LIVE_S, heal_s, c->last_height);
+    } else {
+        rc = 0;
+    }
+done:
+    mdl_world_free(w);
+    mdl_scenario_free(&scn);
+    sim_diag_free(d);
+    unlink(path);
+    return rc;
+}
+
+static int usage_error(const char *msg, const char *arg) {
+    fprintf(stderr, "xrsim swarm: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fputs(cli_usage("swarm"), stderr);
+    return 2;
+}
+
+/* "90s", "10min", "1h", "2d" -> seconds; false when malformed or not > 0. */
+static bool parse_duration_s(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v > 0)) return false;
+    if (strcmp(end, "s") == 0 || *end == '\0') *out = v;
+    else if (strcmp(end, "min") == 0) *out = v * 60;
+    else if (strcmp(end, "h") == 0) *out = v * 3600;
+    else if (strcmp(end, "d") == 0) *out = v * 86400;
+    else return false;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || !*s || s[0] == '-') return false;
+    *out = v;
+    return true;
+}
+
+int cmd_swarm(int argc, char **argv) {
+    uint64_t seeds = 100, from = 1, one = 0;
+    bool have_one = false, show = false, quiet = false;
+    double time_s = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool next = i + 1 < argc;
+        if (strcmp(a, "--seeds") == 0) {
+            if (!next || !parse_u64(argv[++i], &seeds) || seeds == 0) return usage_error("--seeds wants a count", NULL);
+        } else if (strcmp(a, "--from") == 0) {
+            if (!next || !parse_u64(argv[++i], &from)) return usage_error("--from wants a seed", NULL);
+        } else if (strcmp(a, "--seed") == 0) {
+            if (!next || !parse_u64(argv[++i], &one)) return usage_error("--seed wants a seed", NULL);
+            have_one = true;
+        } else if (strcmp(a, "--time") == 0) {
+            if (!next || !parse_duration_s(argv[++i], &time_s))
+                return usage_error("--time wants a duration like 90s, 10min or 1h", NULL);
+        } else if (strcmp(a, "--show") == 0) {
+            show = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(cli_usage("swarm"), stdout);
+            return 0;
+        } else {
+            return usage_error("unknown argument", a);
+        }
+    }
+    if (show && !have_one) return usage_error("--show goes with --seed S", NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t first = have_one ? one : from, count = have_one ? 1 : seeds, done = 0, failed = 0, unjudged = 0;
+    if (time_s > 0 && !have_one) count = UINT64_MAX - first; /* until the time is up */
+    char why[1024];
+    for (uint64_t s = first; done < count && !stop_flag; s++) {
+        if (time_s > 0 && !have_one && cli_since(&t0) >= time_s) break;
+        int rc = run_seed(s, show, why, sizeof why);
+        if (rc == 2) break;
+        done++;
+        if (rc == 3) {
+            unjudged++;
+            if (have_one) fprintf(show ? stderr : stdout, "xrsim swarm: seed %" PRIu64 ": %s\n", s, why);
+            rc = 0;
+        }
+        if (rc != 0) {
+            failed++;
+            fprintf(show ? stderr : stdout,
+                    "xrsim swarm: seed %" PRIu64 " FAILED: %s\n  reproduce: xrsim swarm --seed %" PRIu64
+                    " --show   (build %s)\n",
+                    s, why, s, XRSIM_GIT_COMMIT);
+            fflush(stdout);
+        } else if (have_one) {
+            fprintf(show ? stderr : stdout, "xrsim swarm: seed %" PRIu64 " passed\n", s);
+        }
+        if (!quiet && !have_one && done % 100 == 0) {
+            fprintf(stderr, "xrsim swarm: %" PRIu64 " seeds from %" PRIu64 ", %" PRIu64 " failed, %.0f s\n", done, first,
+                    failed, cli_since(&t0));
+        }
+    }
+    if (!have_one) {
+        printf("xrsim swarm: %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 ") in %.1f s: %" PRIu64 " failed; liveness not"
+               " judged in %" PRIu64 " (a verifier fell beyond catch-up, leaving no quorum)%s\n",
+               done, first, done ? first + done - 1 : first, cli_since(&t0), failed, unjudged,
+               stop_flag ? " (interrupted)" : "");
+    }
+    if (stop_flag) return 130;
+    return failed ? 1 : 0;
+}
