@@ -348,7 +348,7 @@ typedef struct mdl_xcall {
     uint8_t conf_level;         /* XR_CONF_LATEST or XR_CONF_FINALIZED */
     uint32_t data_len;          /* payload bytes (contents from the pool) */
     uint64_t gas_limit;
-    uint64_t fee_wei;           /* msg.value paid: >= feeFor, excess refunded */
+    uint64_t fee_wei;           /* msg.value paid: >= feeFor, all kept by the portal */
     uint64_t value_gwei;        /* economic value carried (recorded only) */
     xr_address sender, to;
 } mdl_xcall;
