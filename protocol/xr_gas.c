@@ -178,6 +178,34 @@ uint64_t xr_gas_receipt_log(uint64_t error_len_bytes) {
     return xr_gas_log(XR_GAS_RECEIPT_TOPICS, data);
 }
 
+uint64_t xr_gas_l1_fee_op_ecotone(const xr_gas_calldata *cd, uint64_t l1_base_fee_wei,
+                                  uint64_t blob_base_fee_wei, uint64_t base_fee_scalar,
+                                  uint64_t blob_base_fee_scalar) {
+    XR_ASSERT(cd != NULL);
+    uint64_t l1_gas = sat_add(xr_gas_calldata_standard(cd),
+                              (uint64_t)XR_GAS_OP_TX_OVERHEAD_BYTES * XR_GAS_CALLDATA_NONZERO);
+    /* scaled = 16 x bfs x base + bbfs x blob: each product < 2^128 / 4 */
+    u128 scaled = (u128)16 * base_fee_scalar * l1_base_fee_wei;
+    if (blob_base_fee_scalar && blob_base_fee_wei) {
+        u128 blob = (u128)blob_base_fee_scalar * blob_base_fee_wei;
+        scaled = scaled > ~(u128)0 - blob ? ~(u128)0 : scaled + blob;
+    }
+    u128 denom = (u128)16 * XR_GAS_OP_SCALAR_DECIMALS_POW;
+    u128 per_gas = scaled / denom, rem = scaled % denom;
+    /* l1_gas x scaled / denom without overflow: split scaled = q d + r */
+    u128 hi = (u128)l1_gas * per_gas;
+    if (per_gas && hi / per_gas != l1_gas) return UINT64_MAX;
+    u128 fee = hi + (u128)l1_gas * rem / denom;
+    return fee > UINT64_MAX ? UINT64_MAX : (uint64_t)fee;
+}
+
+uint64_t xr_gas_l1_fee_arbitrum(const xr_gas_calldata *cd, uint64_t price_per_unit_wei) {
+    XR_ASSERT(cd != NULL);
+    uint64_t bytes = sat_add(cd->nonzero_bytes, cd->zero_bytes / 4 + (cd->zero_bytes % 4 != 0));
+    uint64_t units = sat_mul(sat_add(bytes, XR_GAS_ARB_TX_FIXED_BYTES), XR_GAS_ARB_UNITS_PER_BYTE);
+    return sat_mul(units, price_per_unit_wei);
+}
+
 uint64_t xr_gas_base_fee_next(uint64_t base_fee_wei, uint64_t gas_used, uint64_t gas_limit) {
     XR_ASSERT(gas_limit >= XR_GAS_ELASTICITY_MULTIPLIER);
     uint64_t target = gas_limit / XR_GAS_ELASTICITY_MULTIPLIER;

@@ -67,8 +67,8 @@
     X(PORTAL_CONFIG_WARM_SLOADS,   1, "OmniPortal.xsubmit: valSetTotalPower[id] read again for Quorum.verify") \
     X(PORTAL_MSG_WARM_SLOADS,      3, "OmniPortal._exec: warm reads besides the stream offsets (_xmsg before its delete, xreceiptMaxErrorSize, cchain id)") \
     X(PORTAL_MAPPING_KECCAKS,      2, "keccak256 over 64 bytes per level of inXMsgOffset / inXBlockOffset[chain][shard] (Solidity mapping slots)") \
-    X(PORTAL_FIXED_EXEC,       5709,             "fitted to tests/vectors/portal_gas.csv: dispatch, ABI decoding of the submission head, Quorum / XBlockMerkleProof set-up, stack work") \
-    X(PORTAL_SIG_EXEC,         2745,             "fitted: per signature, Quorum.verify's loop (order checks, SigTuple decoding, ECDSA.recover's s / v checks)") \
+    X(PORTAL_FIXED_EXEC,       5718,             "fitted to tests/vectors/portal_gas.csv: dispatch, ABI decoding of the submission head, Quorum / XBlockMerkleProof set-up, stack work") \
+    X(PORTAL_SIG_EXEC,         2744,             "fitted: per signature, Quorum.verify's loop (order checks, SigTuple decoding, ECDSA.recover's s / v checks)") \
     X(PORTAL_MSG_EXEC,         8441,             "fitted: per message, _exec's decoding and checks, ExcessivelySafeCall, XReceipt encoding") \
     X(PORTAL_DATA_WORD_EXEC,   73,               "fitted: per 32-byte word of message data, solc's copy loops for abi.encode / abi.encodePacked") \
     X(PORTAL_FLAG_EXEC,        705,              "fitted: per proof flag, MerkleProof.processMultiProofCalldata's loop") \
@@ -77,7 +77,11 @@
     X(PORTAL_MEM_MSG_WORDS,       27, "traced: per message, besides its data and ExcessivelySafeCall's return buffer") \
     X(PORTAL_MEM_DATA_COPIES,      3, "traced: message data sits in memory 3 times (abi.encode, abi.encodePacked, the call's arguments)") \
     X(PORTAL_MEM_FLAG_WORDS,       1, "OpenZeppelin MerkleProof.processMultiProof: hashes[] of one word per flag") \
-    X(PORTAL_PROXY_MEM_MIN_WORDS,  3, "ERC1967Proxy: calldata copied to memory 0 (at least the 3 words Solidity reserves)")
+    X(PORTAL_PROXY_MEM_MIN_WORDS,  3, "ERC1967Proxy: calldata copied to memory 0 (at least the 3 words Solidity reserves)") \
+    X(OP_TX_OVERHEAD_BYTES,       68, "OP Stack GasPriceOracle._getCalldataGas (Ecotone): 68 non-zero bytes for the signature and envelope") \
+    X(OP_SCALAR_DECIMALS_POW,1000000, "OP Stack GasPriceOracle.DECIMALS = 6: scalars are fixed-point x 1e6") \
+    X(ARB_UNITS_PER_BYTE,         16, "Arbitrum ArbGasInfo.getPricesInWei: per L1 calldata unit, a byte (zero or not) is 16 units") \
+    X(ARB_TX_FIXED_BYTES,        140, "Arbitrum Nitro arbos/l1pricing TxFixedCost: bytes of a typical RLP-encoded tx besides its calldata")
 
 
 enum {
@@ -215,6 +219,28 @@ uint64_t xr_gas_hash_pair(void);
 
 /* The XReceipt log of a message with error_len bytes of error. */
 uint64_t xr_gas_receipt_log(uint64_t error_len_bytes);
+
+/* ---- L1 data fee of a rollup transaction -------------------------------
+** What a rollup charges a transaction for posting its bytes to L1, on top
+** of its L2 execution gas (PROTOCOL.md audit, issue 12). */
+
+/* OP Stack since Ecotone (GasPriceOracle.getL1FeeEcotone):
+**   l1_gas = 4 x zero + 16 x non-zero calldata bytes + 68 x 16
+**   fee    = l1_gas x (16 x base_fee_scalar x l1_base_fee
+**                      + blob_base_fee_scalar x blob_base_fee) / (16 x 1e6)
+** Fjord replaced l1_gas by a FastLZ-compressed size through a linear
+** regression; xrsim runs no FastLZ and keeps Ecotone's calldata weights
+** (zero bytes at 1/4, as ABI padding compresses) as its size estimate.
+** Saturates at UINT64_MAX. */
+uint64_t xr_gas_l1_fee_op_ecotone(const xr_gas_calldata *cd, uint64_t l1_base_fee_wei,
+                                  uint64_t blob_base_fee_wei, uint64_t base_fee_scalar,
+                                  uint64_t blob_base_fee_scalar);
+
+/* Arbitrum Nitro's poster fee: price per unit x 16 units per byte of the
+** transaction's Brotli-compressed size plus the 140-byte fixed cost
+** (ArbGasInfo, arbos/l1pricing).  The compressed size is estimated as
+** non-zero bytes + zero bytes / 4 (rounded up): no Brotli here.  Saturates. */
+uint64_t xr_gas_l1_fee_arbitrum(const xr_gas_calldata *cd, uint64_t price_per_unit_wei);
 
 /* ---- EIP-1559 ---------------------------------------------------------- */
 

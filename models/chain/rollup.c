@@ -417,6 +417,21 @@ static bool should_attest(const mdl_rollup *r, uint64_t height, uint32_t msg_cou
     return r->cfg.attest_interval != 0 && height % r->cfg.attest_interval == 0;
 }
 
+/* The L1 data fee of a transaction with this calldata included now: the
+** rollup's formula over the simulated L1's current base and blob fees. */
+static uint64_t l1_data_fee(const mdl_rollup *r, const xr_gas_calldata *cd) {
+    const mdl_l1 *l1 = r->group->l1;
+    switch (r->cfg.l1_data_fee) {
+    case MDL_L1_DATA_OP_ECOTONE:
+        return xr_gas_l1_fee_op_ecotone(cd, mdl_l1_base_fee_wei(l1), mdl_l1_blob_base_fee_wei(l1),
+                                        r->cfg.l1_base_fee_scalar, r->cfg.l1_blob_base_fee_scalar);
+    case MDL_L1_DATA_ARBITRUM:
+        return xr_gas_l1_fee_arbitrum(cd, mdl_l1_base_fee_wei(l1));
+    default:
+        return 0;
+    }
+}
+
 /* Runs one included destination tx; reports it.  Returns its gas used. */
 static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
     mdl_rollups *g = r->group;
@@ -467,10 +482,12 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
         res.gas_used = res.header ? failed_gas : (t->gas_limit < min ? 0 : min);
     }
     res.fee_wei = sat_mul(res.gas_used, res.gas_price_wei);
+    res.l1_fee_wei = l1_data_fee(r, &cd);
     if (rc == 0) r->stats.submissions_ok++;
     else r->stats.submissions_failed++;
     r->stats.submit_gas = sat_add(r->stats.submit_gas, res.gas_used);
     r->stats.submit_fees_wei = sat_add(r->stats.submit_fees_wei, res.fee_wei);
+    r->stats.submit_l1_fees_wei = sat_add(r->stats.submit_l1_fees_wei, res.l1_fee_wei);
     if (g->cb.on_submit) g->cb.on_submit(g->cb.ctx, &res);
     return res.gas_used;
 }

@@ -101,6 +101,29 @@ static void test_gas_memory_refund_and_floor_order(void **state) {
     assert_int_equal(xr_gas_xsubmit_mem_words(7, 2, 4, 1, 256), 33 + 35 + 72 + 12 + 1);
 }
 
+/* L1 data fees of rollup transactions, hand-computed from the formulas of
+** OP Stack's GasPriceOracle (Ecotone) and Arbitrum's ArbGasInfo. */
+static void test_gas_l1_data_fees(void **state) {
+    (void)state;
+    xr_gas_calldata cd = {100, 200};
+    /* Ecotone: l1_gas = 100 x 4 + 200 x 16 + 68 x 16 = 4688; at 10 gwei and
+    ** a 1-wei blob fee with OP Mainnet's scalars 5227 / 1014213:
+    ** 4688 x (16 x 5227 x 1e10 + 1014213 x 1) / (16 x 1e6) */
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, 10000000000ull, 1, 5227, 1014213),
+                     245041760297ull);
+    /* blob-only pricing (base fee scalar 0) at a 1 gwei blob fee */
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, 10000000000ull, 1000000000ull, 0, 1000000),
+                     4688ull * 1000000000ull / 16);
+    /* Arbitrum: (200 + 100 / 4 + 140) bytes x 16 units x 1e10 wei per unit */
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, 10000000000ull), 365ull * 16 * 10000000000ull);
+    cd = (xr_gas_calldata){1, 0}; /* a lone zero byte rounds up to one */
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, 1), 141 * 16);
+    /* saturation */
+    cd = (xr_gas_calldata){0, UINT64_MAX / 8};
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, UINT64_MAX, UINT64_MAX, 1000000, 1000000), UINT64_MAX);
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, UINT64_MAX), UINT64_MAX);
+}
+
 static void test_gas_sstore_cases(void **state) {
     (void)state;
     assert_int_equal(xr_gas_sstore(true, 0, 0, 5), 22100);  /* cold, zero -> non-zero */
@@ -163,6 +186,7 @@ int main(void) {
         cmocka_unit_test(test_gas_calldata_and_floor),
         cmocka_unit_test(test_gas_keccak_log_and_pieces),
         cmocka_unit_test(test_gas_memory_refund_and_floor_order),
+        cmocka_unit_test(test_gas_l1_data_fees),
         cmocka_unit_test(test_gas_sstore_cases),
         cmocka_unit_test(test_gas_base_fee_update),
         cmocka_unit_test(test_gas_saturates),

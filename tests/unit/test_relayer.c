@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "relayer.h"
+#include "relay/relayer.h"
 #include "xr_valset.h"
 
 #define N 10
