@@ -154,6 +154,8 @@ static const char *const metric_sql[AN_REPORT_METRIC_COUNT] = {
     "SELECT run_id, forged_value_gwei / 1e9 FROM verdicts",
     "SELECT run_id, delayed_msg_count FROM verdicts",
     "SELECT run_id, slashed_gwei / 1e9 FROM restaking_summary",
+    "SELECT run_id, SUM(l1_eth_per_msg * executed_count) / NULLIF(SUM(executed_count), 0) FROM v_finality "
+    "GROUP BY run_id",
 };
 
 /* The table each metric needs (read only when the file has it). */
@@ -308,6 +310,11 @@ static int load_values(an_report *r, rrun *runs, size_t n, char *err, size_t err
     for (int m = 0; m < AN_REPORT_METRIC_COUNT; m++) {
         if (metric_table[m]) {
             int has = table_exists(db, metric_table[m]);
+            if (has < 0) return fail(err, err_len, AN_REPORT_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(db));
+            if (!has) continue;
+        }
+        if (m == AN_REPORT_L1_ETH_PER_MSG) { /* files before schema version 3 lack it */
+            int has = column_exists(db, "v_finality", "l1_eth_per_msg");
             if (has < 0) return fail(err, err_len, AN_REPORT_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(db));
             if (!has) continue;
         }
@@ -1162,9 +1169,10 @@ static int build_tables(const an_report *r, tables *ts) {
     static const int fast_m[] = {AN_REPORT_FAST_P50_S, AN_REPORT_FAST_P90_S, AN_REPORT_FAST_P99_S};
     static const char *const fin_h[] = {"finalized p50", "finalized p90", "finalized p99"};
     static const int fin_m[] = {AN_REPORT_FIN_P50_S, AN_REPORT_FIN_P90_S, AN_REPORT_FIN_P99_S};
-    static const char *const cost_h[] = {"gas/msg", "ETH/msg", "height p50 ms", "height p99 ms", "heights"};
-    static const int cost_m[] = {AN_REPORT_GAS_PER_MSG, AN_REPORT_ETH_PER_MSG, AN_REPORT_HEIGHT_P50_MS,
-                                 AN_REPORT_HEIGHT_P99_MS, AN_REPORT_HEIGHTS};
+    static const char *const cost_h[] = {"gas/msg", "ETH/msg", "of which L1 data", "height p50 ms",
+                                         "height p99 ms", "heights"};
+    static const int cost_m[] = {AN_REPORT_GAS_PER_MSG, AN_REPORT_ETH_PER_MSG, AN_REPORT_L1_ETH_PER_MSG,
+                                 AN_REPORT_HEIGHT_P50_MS, AN_REPORT_HEIGHT_P99_MS, AN_REPORT_HEIGHTS};
     int rc = stat_table(ts, SEC_POINTS, r, "fast finality (s): mean over seeds [95% bootstrap CI]", fast_h, fast_m, 3);
     if (rc == 0) {
         rc = stat_table(ts, SEC_POINTS, r, "finalized finality (s): mean over seeds [95% bootstrap CI]", fin_h, fin_m,
@@ -1172,8 +1180,9 @@ static int build_tables(const an_report *r, tables *ts) {
     }
     if (rc == 0) {
         rc = stat_table(ts, SEC_POINTS, r,
-                        "cost per executed message and consensus: mean over seeds [95% bootstrap CI]", cost_h, cost_m,
-                        5);
+                        "cost per executed message (execution + L1 data) and consensus: mean over seeds [95% "
+                        "bootstrap CI]",
+                        cost_h, cost_m, 6);
     }
     if (rc == 0) rc = verdict_table(ts, r);
     if (rc == 0 && r->restaking_runs > 0) rc = slashing_table(ts, r);

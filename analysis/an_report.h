@@ -84,6 +84,7 @@ typedef enum an_report_metric {
     AN_REPORT_FORGED_VALUE_ETH, /* verdicts: their value (ETH) */
     AN_REPORT_DELAYED_MSGS,     /* verdicts: messages not executed within the delay bound */
     AN_REPORT_SLASHED_ETH,      /* restaking_summary: ETH slashed per run */
+    AN_REPORT_L1_ETH_PER_MSG,   /* v_finality: L1 data fee per executed message (ETH) */
     AN_REPORT_METRIC_COUNT
 } an_report_metric;
 

@@ -1259,3 +1259,51 @@ FROM coalitions c JOIN runs r ON r.id = c.run_id
 LEFT JOIN run_profile rp ON rp.run_id = c.run_id
 LEFT JOIN coalition_power cp ON cp.run_id = c.run_id AND cp.coalition = c.coalition
 LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;
+
+-- @version 6
+-- The L1 data fee a rollup charges a destination transaction for posting
+-- its calldata to L1 (OP Stack Ecotone, Arbitrum's poster fee; none on zk
+-- presets): per submission, and each executed message's share of it.
+-- Cost per message in the views is now execution + L1 data.
+ALTER TABLE submissions ADD COLUMN l1_fee_wei INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN dest_l1_fee_wei INTEGER;  -- its share of its submission's L1 data fee
+
+DROP VIEW v_finality;
+CREATE VIEW v_finality AS
+WITH m AS (
+    SELECT msg.run_id, msg.level, msg.executed_ns - msg.emitted_ns AS lat_ns,
+           msg.gas_used, msg.dest_fee_wei, msg.dest_l1_fee_wei
+    FROM messages msg JOIN run_window w ON w.run_id = msg.run_id
+    WHERE msg.emitted_ns >= w.warmup_ns),
+r AS (
+    SELECT run_id, level, lat_ns, gas_used, dest_fee_wei, dest_l1_fee_wei,
+           ROW_NUMBER() OVER (PARTITION BY run_id, level ORDER BY lat_ns NULLS LAST) AS rn,
+           COUNT(lat_ns) OVER (PARTITION BY run_id, level) AS n
+    FROM m)
+SELECT run_id, level,
+       COUNT(*)                                                   AS emitted_count,
+       COUNT(lat_ns)                                              AS executed_count,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 50 + 99) / 100 THEN lat_ns END) / 1e9 AS p50_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 90 + 99) / 100 THEN lat_ns END) / 1e9 AS p90_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 99 + 99) / 100 THEN lat_ns END) / 1e9 AS p99_s,
+       MAX(lat_ns) / 1e9                                          AS max_s,
+       AVG(gas_used)                                              AS gas_per_msg,
+       AVG(dest_fee_wei + COALESCE(dest_l1_fee_wei, 0)) / 1e18    AS eth_per_msg,
+       AVG(dest_fee_wei) / 1e18                                   AS exec_eth_per_msg,
+       AVG(CASE WHEN lat_ns IS NOT NULL THEN COALESCE(dest_l1_fee_wei, 0) END) / 1e18 AS l1_eth_per_msg
+FROM r
+GROUP BY run_id, level;
+
+DROP VIEW v_cost_by_batch;
+CREATE VIEW v_cost_by_batch AS
+SELECT sb.run_id,
+       (SELECT COUNT(*) FROM verifiers v WHERE v.run_id = sb.run_id) AS validators,
+       sb.msg_count                                   AS batch_msgs,
+       COUNT(*)                                       AS submissions,
+       AVG(sb.gas_used * 1.0 / sb.msg_count)          AS gas_per_msg,
+       AVG((sb.fee_wei + sb.l1_fee_wei) * 1.0 / sb.msg_count) / 1e18 AS eth_per_msg,
+       AVG(sb.fee_wei * 1.0 / sb.msg_count) / 1e18    AS exec_eth_per_msg,
+       AVG(sb.l1_fee_wei * 1.0 / sb.msg_count) / 1e18 AS l1_eth_per_msg
+FROM submissions sb
+WHERE sb.result = 'ok' AND sb.msg_count > 0
+GROUP BY sb.run_id, sb.msg_count;

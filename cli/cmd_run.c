@@ -275,9 +275,11 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                 printf(" (of %.1f%%)", frac);
                 print_s("max", f->max_ns);
                 printf(" (of %.1f%%)", frac);
-                printf("; cost %.0f gas, %.3g ETH per message",
+                printf("; cost %.0f gas, %.3g ETH per message (execution %.3g + L1 data %.3g)",
                        (double)f->gas_used_sum / (double)f->executed,
-                       (double)f->fee_wei_sum / (double)f->executed / 1e18);
+                       (double)(f->fee_wei_sum + f->l1_fee_wei_sum) / (double)f->executed / 1e18,
+                       (double)f->fee_wei_sum / (double)f->executed / 1e18,
+                       (double)f->l1_fee_wei_sum / (double)f->executed / 1e18);
             }
             if (f->executed == 0 && i == 1) {
                 printf(" (none yet: finalized waits for the batch on L1 and L1 finality, 13+ min)");

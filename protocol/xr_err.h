@@ -46,6 +46,7 @@
     X(XR_ERR_DATA_TOO_LARGE, -309, "message data too large") \
     X(XR_ERR_UNSUPPORTED_SHARD, -310, "confirmation level not supported") \
     X(XR_ERR_SYSCALL,       -311, "system call rejected") \
+    X(XR_ERR_XCALL_TO_PORTAL, -312, "xcall to the virtual portal address 0") \
     X(XR_ERR_BFT_VERSION,   -400, "unknown consensus encoding version") \
     X(XR_ERR_BFT_POL_ROUND, -401, "proposal POL round not below its round") \
     X(XR_ERR_BFT_NIL_BLOCK, -402, "proposal or commit for the nil block") \

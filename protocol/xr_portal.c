@@ -37,9 +37,11 @@ void xr_portal_config_default(xr_portal_config *cfg, uint64_t chain_id,
     cfg->dest_cap = 64;
     cfg->xmsg_min_gas_limit = 21000;
     cfg->xmsg_max_gas_limit = 5000000;
-    cfg->xmsg_max_data_bytes = 10240;
+    cfg->xmsg_max_data_bytes = 20000;
     cfg->xreceipt_max_error_bytes = XR_MAX_RECEIPT_ERROR_BYTES;
     cfg->fee_base_gas_limit = 100000;
+    cfg->fee_base_bytes = 100;
+    cfg->fee_data_gas_per_byte = 16;
     cfg->fee_protocol_wei = 0;
     cfg->cchain_msg_offset = 0;
 }
@@ -55,6 +57,7 @@ int xr_portal_config_validate(const xr_portal_config *cfg) {
     if (cfg->xmsg_max_data_bytes == 0 || cfg->xmsg_max_data_bytes > XR_MAX_DATA_BYTES)
         return XR_ERR_INVALID_ARG;
     if (cfg->xreceipt_max_error_bytes > XR_MAX_RECEIPT_ERROR_BYTES) return XR_ERR_INVALID_ARG;
+    if (cfg->fee_data_gas_per_byte == 0) return XR_ERR_INVALID_ARG; /* FeeOracleV2: ZeroGasPerByte */
     return 0;
 }
 
@@ -276,6 +279,17 @@ int xr_portal_valset_call_decode(const uint8_t *data, size_t len, uint64_t *id,
 
 /* ---- submission ------------------------------------------------------------ */
 
+const uint8_t xr_portal_xsubmit_selector[4] = {0x66, 0xa1, 0xea, 0xf3};
+
+void xr_portal_xsubmit_calldata(const uint8_t *enc, size_t len, xr_gas_calldata *cd) {
+    XR_ASSERT(cd != NULL);
+    xr_gas_calldata sel;
+    xr_gas_calldata_count(xr_portal_xsubmit_selector, sizeof xr_portal_xsubmit_selector, &sel);
+    xr_gas_calldata_count(enc, len, cd);
+    cd->zero_bytes += sel.zero_bytes;
+    cd->nonzero_bytes += sel.nonzero_bytes;
+}
+
 static bool is_syscall(const xr_xmsg *m) {
     return memcmp(m->to.bytes, zero_address.bytes, 20) == 0;
 }
@@ -294,18 +308,25 @@ static int fail(xr_portal_outcome *out, int rc, int32_t index) {
     return rc;
 }
 
-static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcome *out,
-                  bool commit) {
-    XR_ASSERT(p != NULL && a != NULL && a->sub != NULL && out != NULL);
+/* True if an earlier message of msgs[0..i) calls the same address: the
+** account is then warm (EIP-2929). */
+static bool target_warm(const xr_xmsg *msgs, size_t i) {
+    for (size_t j = 0; j < i; j++)
+        if (memcmp(msgs[j].to.bytes, msgs[i].to.bytes, 20) == 0) return true;
+    return false;
+}
+
+static uint64_t words_of(uint64_t bytes) { return bytes / 32 + (bytes % 32 != 0); }
+
+/* Verification and gas accounting; out->exec_gas holds the execution gas
+** spent so far, so that a rejection can be charged what the reverted
+** transaction used. */
+static int submit_run(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcome *out,
+                      bool commit) {
     const xr_submission *sub = a->sub;
     const xr_xheader *hdr = &sub->header;
     const xr_portal_config *cfg = &p->cfg;
-    out->receipt_count = 0;
-    out->bad_index = -1;
-    out->sigs_checked = 0;
-    out->voted_power = 0;
-    out->exec_gas = 0;
-    out->gas_used = 0;
+    uint64_t *exec = &out->exec_gas;
 
     /* 0. the transaction */
     if (sub->msg_count > XR_MAX_SUBMISSION_MSGS || sub->sig_count > XR_MAX_SIGS ||
@@ -315,6 +336,7 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
         return fail(out, XR_ERR_OUT_OF_GAS, -1);
     /* Gas available to execution before the EIP-7623 floor is applied. */
     uint64_t intrinsic = sat_add(XR_GAS_TX_BASE, xr_gas_calldata_standard(&a->calldata));
+    *exec = xr_gas_xsubmit_fixed(a->calldata.zero_bytes + a->calldata.nonzero_bytes);
 
     /* 1. chain, messages, validator set */
     if (hdr->consensus_chain_id != cfg->consensus_chain_id) return fail(out, XR_ERR_WRONG_CHAIN, -1);
@@ -324,15 +346,15 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
     const xr_valset *vs = NULL;
     int rc = xr_valset_ring_get(&p->valsets, sub->valset_id, &vs);
     if (rc != 0) return fail(out, rc, -1);
-    uint64_t exec = (uint64_t)XR_GAS_SUBMIT_CONFIG_SLOADS * XR_GAS_SLOAD_COLD;
 
-    /* 2. quorum */
+    /* 2. quorum (Quorum.verify: a signer outside the set adds power 0) */
     xr_hash digest;
     xr_attest_sign_digest(&sub->attestation_root, &digest);
     uint64_t voted = 0;
     bool reached = false;
     for (size_t i = 0; i < sub->sig_count && !reached; i++) {
         const xr_sig_tuple *st = &sub->sigs[i];
+        *exec = sat_add(*exec, xr_gas_sig_check());
         if (i > 0) {
             int c = xr_sig_addr_cmp(st->validator.bytes, sub->sigs[i - 1].validator.bytes);
             if (c == 0) return fail(out, XR_ERR_SIG_DUPLICATE, (int32_t)i);
@@ -341,10 +363,7 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
         rc = xr_sig_verify(&p->sig, digest.bytes, st->sig.bytes, st->validator.bytes);
         if (rc != 0) return fail(out, rc, (int32_t)i);
         out->sigs_checked++;
-        exec += xr_gas_sig_check();
-        uint64_t power = xr_valset_power_of(vs, &st->validator);
-        if (power == 0) return fail(out, XR_ERR_SIG_NOT_MEMBER, (int32_t)i);
-        voted += power; /* distinct members: the sum stays <= total power */
+        voted += xr_valset_power_of(vs, &st->validator); /* distinct: sum <= total */
         reached = xr_quorum_reached(cfg->quorum, voted, vs->total_power);
     }
     out->voted_power = voted;
@@ -355,12 +374,20 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
                           sub->proof_flags, sub->proof_flag_count, &sub->attestation_root,
                           p->work, XR_MAX_SUBMISSION_MSGS);
     if (rc != 0) return fail(out, rc, -1);
-    exec += xr_gas_leaf(XR_XHEADER_ENCODED_BYTES) +
-            ((uint64_t)sub->proof_flag_count + 1) * xr_gas_hash_pair();
-    for (size_t i = 0; i < sub->msg_count; i++)
-        exec += xr_gas_leaf(xr_xmsg_encoded_len(&sub->msgs[i]));
+    uint64_t data_words = 0;
+    for (size_t i = 0; i < sub->msg_count; i++) {
+        const xr_xmsg *m = &sub->msgs[i];
+        *exec = sat_add(*exec, xr_gas_xsubmit_leaf(xr_xmsg_encoded_len(m), m->data_len));
+        data_words += words_of(m->data_len);
+    }
+    *exec = sat_add(*exec, (uint64_t)sub->proof_flag_count * xr_gas_xsubmit_flag());
+    /* Memory, whose cost grows with the square of its size: charged once
+    ** here for the whole transaction (an upper bound during the calls). */
+    *exec = sat_add(*exec, xr_gas_memory(xr_gas_xsubmit_mem_words(
+                               out->sigs_checked, sub->msg_count, data_words,
+                               sub->proof_flag_count, cfg->xreceipt_max_error_bytes)));
     /* The EVM would have run out already in the quorum loop or the proof. */
-    if (sat_add(intrinsic, exec) > a->gas_supplied) return fail(out, XR_ERR_OUT_OF_GAS, -1);
+    if (sat_add(intrinsic, *exec) > a->gas_supplied) return fail(out, XR_ERR_OUT_OF_GAS, -1);
 
     /* 4. each message: checks, gas, receipt */
     uint64_t src = hdr->source_chain_id;
@@ -392,12 +419,14 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
                 return fail(out, XR_ERR_CAPACITY, bi);
             new_streams++;
         }
-        /* Storage: inXMsgOffset and inXBlockOffset of the stream. */
+        /* Storage: inXMsgOffset and inXBlockOffset of the stream, _xmsg. */
         bool first = prev == i;
-        uint64_t storage = 2 * xr_gas_sload(first) + xr_gas_sstore(false, stored, last, m->offset);
-        if (first && hdr->offset > stored_block)
-            storage += xr_gas_sstore(false, stored_block, stored_block, hdr->offset);
-        uint64_t leaf = xr_gas_leaf(xr_xmsg_encoded_len(m));
+        uint64_t block_store = first && hdr->offset > stored_block
+                                   ? xr_gas_sstore(false, stored_block, stored_block, hdr->offset)
+                                   : 0;
+        uint64_t storage = xr_gas_xsubmit_msg(first, i == 0,
+                                              xr_gas_sstore(false, stored, last, m->offset),
+                                              block_store);
 
         xr_portal_exec res = {0, true, NULL, 0};
         uint64_t call;
@@ -417,12 +446,12 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
             sys_latest = id;
             call = XR_GAS_CALL_WARM; /* address(this).call */
             res.gas_used = syscall_gas(n);
-            uint64_t spent = sat_add(sat_add(intrinsic, exec), storage + call);
+            uint64_t spent = sat_add(sat_add(intrinsic, *exec), storage + call);
             if (spent > a->gas_supplied || a->gas_supplied - spent < res.gas_used)
                 return fail(out, XR_ERR_OUT_OF_GAS, bi);
         } else {
-            call = XR_GAS_CALL_COLD;
-            uint64_t spent = sat_add(sat_add(intrinsic, exec), storage + call);
+            call = target_warm(sub->msgs, i) ? XR_GAS_CALL_WARM : XR_GAS_CALL_COLD;
+            uint64_t spent = sat_add(sat_add(intrinsic, *exec), storage + call);
             if (spent > a->gas_supplied) return fail(out, XR_ERR_OUT_OF_GAS, bi);
             uint64_t left = a->gas_supplied - spent;
             if (left - left / XR_GAS_CALL_GAS_RETAIN_DIVISOR < m->gas_limit)
@@ -441,8 +470,11 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
         if (res.error_len > err_cap) res.error_len = err_cap;
         uint64_t log = xr_gas_receipt_log(res.error_len);
         uint64_t cost = sat_add(storage + call + log, res.gas_used);
-        uint64_t own = sat_add(leaf, cost);
-        exec = sat_add(exec, cost); /* the leaf is counted with the proof */
+        /* Its own share: leaf, call, receipt and the call's gas; storage
+        ** (whose _xmsg write is mostly refunded) is shared. */
+        uint64_t own = sat_add(xr_gas_xsubmit_leaf(xr_xmsg_encoded_len(m), m->data_len),
+                               sat_add(call + log, res.gas_used));
+        *exec = sat_add(*exec, cost); /* the leaf is counted with the proof */
         own_sum = sat_add(own_sum, own);
         out->receipts[i] = (xr_xreceipt){
             .source_chain_id = src,
@@ -456,14 +488,17 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
         };
         if (out->msg_gas) out->msg_gas[i] = own;
     }
-    uint64_t total = xr_gas_tx_total(&a->calldata, exec);
+    *exec = sat_add(*exec, xr_gas_xsubmit_end());
+    /* The gas limit must cover the gas used before the refund. */
+    if (sat_add(intrinsic, *exec) > a->gas_supplied) return fail(out, XR_ERR_OUT_OF_GAS, -1);
+    uint64_t total = xr_gas_tx_total_refund(&a->calldata, *exec,
+                                            xr_gas_xsubmit_refund(sub->msg_count));
     if (total > a->gas_supplied) return fail(out, XR_ERR_OUT_OF_GAS, -1);
-    out->exec_gas = exec;
     out->gas_used = total;
     out->receipt_count = sub->msg_count;
     if (out->msg_gas) {
-        /* The shared part (base, calldata, signatures, proof) split evenly,
-        ** the remainder to the first messages, so the shares add up. */
+        /* The shared part (base, calldata, signatures, proof, storage) split
+        ** evenly, the remainder to the first messages, so the shares add up. */
         XR_ASSERT(own_sum <= total);
         uint64_t shared = total - own_sum, n = sub->msg_count;
         for (size_t i = 0; i < sub->msg_count; i++)
@@ -490,6 +525,73 @@ static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcom
         }
     }
     return 0;
+}
+
+static int submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcome *out,
+                  bool commit) {
+    XR_ASSERT(p != NULL && a != NULL && a->sub != NULL && out != NULL);
+    out->receipt_count = 0;
+    out->bad_index = -1;
+    out->sigs_checked = 0;
+    out->voted_power = 0;
+    out->exec_gas = 0;
+    out->gas_used = 0;
+    int rc = submit_run(p, a, out, commit);
+    if (rc == 0) return 0;
+    /* What the reverted transaction pays: nothing if it is not a valid
+    ** transaction at all (below the intrinsic gas and the floor); all its
+    ** gas when it ran out; else the gas spent up to the failing check, no
+    ** refund (a revert undoes the refund counter), at least the floor. */
+    uint64_t min = xr_gas_tx_min_limit(&a->calldata);
+    if (a->gas_supplied < min) out->gas_used = 0;
+    else if (rc == XR_ERR_OUT_OF_GAS) out->gas_used = a->gas_supplied;
+    else {
+        uint64_t g = xr_gas_tx_total(&a->calldata, out->exec_gas);
+        out->gas_used = g < a->gas_supplied ? g : a->gas_supplied;
+    }
+    return rc;
+}
+
+uint64_t xr_portal_submit_gas_limit(const xr_submission *s, const xr_gas_calldata *cd,
+                                    uint32_t max_error_bytes) {
+    XR_ASSERT(s != NULL && cd != NULL);
+    XR_ASSERT(s->msgs != NULL || s->msg_count == 0);
+    uint64_t exec = xr_gas_xsubmit_fixed(cd->zero_bytes + cd->nonzero_bytes);
+    exec = sat_add(exec, (uint64_t)s->sig_count * xr_gas_sig_check());
+    exec = sat_add(exec, (uint64_t)s->proof_flag_count * xr_gas_xsubmit_flag());
+    uint64_t data_words = 0, reserve = 0;
+    for (size_t i = 0; i < s->msg_count; i++) {
+        const xr_xmsg *m = &s->msgs[i];
+        data_words += words_of(m->data_len);
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++) first = s->msgs[j].shard_id != m->shard_id;
+        /* a new stream's first offsets are set from zero: the dearest store */
+        uint64_t storage = xr_gas_xsubmit_msg(first, i == 0, first ? XR_GAS_SSTORE_SET
+                                                                   : XR_GAS_SLOAD_WARM,
+                                              first ? XR_GAS_SSTORE_SET : 0);
+        uint64_t call, used;
+        if (is_syscall(m)) {
+            uint64_t n = m->data_len >= xr_portal_valset_call_len(0)
+                             ? (m->data_len - xr_portal_valset_call_len(0)) / 64 : 0;
+            call = XR_GAS_CALL_WARM;
+            used = syscall_gas((uint32_t)(n < UINT32_MAX ? n : UINT32_MAX));
+        } else {
+            call = target_warm(s->msgs, i) ? XR_GAS_CALL_WARM : XR_GAS_CALL_COLD;
+            used = m->gas_limit;
+            uint64_t keep = m->gas_limit / (XR_GAS_CALL_GAS_RETAIN_DIVISOR - 1) + 1;
+            if (keep > reserve) reserve = keep;
+        }
+        exec = sat_add(exec, xr_gas_xsubmit_leaf(xr_xmsg_encoded_len(m), m->data_len));
+        exec = sat_add(exec, sat_add(storage + call + xr_gas_receipt_log(max_error_bytes), used));
+    }
+    exec = sat_add(exec, xr_gas_memory(xr_gas_xsubmit_mem_words(
+                             s->sig_count, s->msg_count, data_words, s->proof_flag_count,
+                             max_error_bytes)));
+    exec = sat_add(exec, xr_gas_xsubmit_end());
+    uint64_t limit = sat_add(sat_add(XR_GAS_TX_BASE, xr_gas_calldata_standard(cd)),
+                             sat_add(exec, reserve));
+    uint64_t min = xr_gas_tx_min_limit(cd);
+    return limit > min ? limit : min;
 }
 
 int xr_portal_submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_outcome *out) {
@@ -549,7 +651,8 @@ int xr_portal_fee_for(const xr_portal *p, uint64_t dest_chain_id, size_t data_le
     u128 exec_fee, data_gas, data_fee;
     u128 gas = (u128)p->cfg.fee_base_gas_limit + gas_limit;
     if (!mul128(gas, exec_gp, &exec_fee)) return XR_ERR_OVERFLOW;
-    if (!mul128((u128)data_len, XR_PORTAL_DATA_GAS_PER_BYTE, &data_gas)) return XR_ERR_OVERFLOW;
+    if (!mul128((u128)p->cfg.fee_base_bytes + data_len, p->cfg.fee_data_gas_per_byte, &data_gas))
+        return XR_ERR_OVERFLOW;
     if (!mul128(data_gas, data_gp, &data_fee)) return XR_ERR_OVERFLOW;
     u128 fee = (u128)p->cfg.fee_protocol_wei;
     if (exec_fee > UINT64_MAX || data_fee > UINT64_MAX) return XR_ERR_OVERFLOW;
@@ -564,6 +667,7 @@ int xr_portal_xcall(xr_portal *p, const xr_portal_xcall_req *req, xr_portal_xcal
     XR_ASSERT(req->data != NULL || req->data_len == 0);
     const xr_portal_config *cfg = &p->cfg;
     if (!dest_find(p, req->dest_chain_id, NULL)) return XR_ERR_UNSUPPORTED_DEST;
+    if (memcmp(req->to.bytes, zero_address.bytes, 20) == 0) return XR_ERR_XCALL_TO_PORTAL;
     if (req->gas_limit > cfg->xmsg_max_gas_limit || req->gas_limit < cfg->xmsg_min_gas_limit)
         return XR_ERR_GAS_LIMIT;
     if (req->data_len > cfg->xmsg_max_data_bytes) return XR_ERR_DATA_TOO_LARGE;
@@ -590,6 +694,6 @@ int xr_portal_xcall(xr_portal *p, const xr_portal_xcall_req *req, xr_portal_xcal
         .gas_limit = req->gas_limit,
     };
     out->fee_wei = fee;
-    out->refund_wei = req->value_wei - fee;
+    out->refund_wei = 0; /* OmniPortal.xcall keeps msg.value whole */
     return 0;
 }

@@ -11,10 +11,12 @@
 **   1. the header's consensus chain id is ours; at least one message; the
 **      validator set is known and within the last `valset_cutoff` sets.
 **   2. quorum (Omni's Quorum.verify): walking the signatures in order, each
-**      must be strictly above the previous by address (equal: duplicate),
-**      recover to its claimed address and belong to the set; their power is
-**      summed and the walk stops as soon as voted * den > total * num --
-**      signatures after that point are not looked at (as on chain).
+**      must be strictly above the previous by address (equal: duplicate)
+**      and recover to its claimed address; its power in the set is summed
+**      -- a signer outside the set adds 0, as `validators[addr]` of an
+**      absent key is 0 on chain (Quorum.sol) -- and the walk stops as soon
+**      as voted * den > total * num: signatures after that point are not
+**      looked at (as on chain).
 **   3. the multi-proof of the messages against the attestation root.
 **   4. each message in order: destination is this chain (or the broadcast
 **      id 0); offset == last + 1 of its (source chain, shard) stream,
@@ -43,20 +45,33 @@
 ** validators), carried on the broadcast shard (Finalized | 0x100, dest 0);
 ** its data is the ABI call (see xr_portal_valset_call_encode).
 **
-** Source side -- xr_portal_xcall checks destination supported, gas limit in
-** [min, max], data size <= max, shard supported (Latest or Finalized), fee
-** paid >= feeFor(dest, data, gasLimit), then assigns the next offset of the
-** (dest, shard) stream and reports the excess as refund.  feeFor follows
-** Omni's FeeOracleV1 in integer wei:
+** Source side -- xr_portal_xcall checks, in OmniPortal.xcall's order,
+** destination supported, `to` not the virtual portal address 0 (system
+** calls come only from the consensus chain), gas limit in [min, max], data
+** size <= max (20,000 bytes by default: Omni's xmsgMaxDataSize), shard
+** supported (Latest or Finalized), fee paid >= feeFor(dest, data,
+** gasLimit), then assigns the next offset of the (dest, shard) stream.  The
+** portal keeps all of msg.value: no refund of an overpayment
+** (OmniPortal.xcall as deployed; refund_wei is always 0).  feeFor follows
+** Omni's FeeOracleV2 (contracts/core/src/xchain/FeeOracleV2.sol) in
+** integer wei:
 **     execGP = exec_gas_price * exec_to_native_rate / 1e6
 **     dataGP = data_gas_price * data_to_native_rate / 1e6
 **     fee    = protocol_fee + (base_gas_limit + gasLimit) * execGP
-**              + 16 * len(data) * dataGP
-** (16 gas per data byte: the oracle assumes non-zero bytes.)
+**              + (base_bytes + len(data)) * gas_per_byte * dataGP
+** (base gas limit 100,000 and base bytes 100 by default; 16 gas per data
+** byte: the oracle assumes non-zero bytes.)
+**
+** Gas is OmniPortal.xsubmit's as an EVM charges it behind the portal's
+** ERC-1967 proxy, term by term (xr_gas.h names each and its source): the
+** proxy, pause checks, reentrancy guard, configuration reads, per checked
+** signature, the proof, per message the stream offsets, the _xmsg slot
+** set and cleared (its refund capped by EIP-3529 at 1/5 of the gas),
+** the call, the receipt, memory (quadratic) and calldata with the EIP-7623
+** floor.  tests/unit/test_portal_gas.c checks it within 3% of the real
+** portal over tests/vectors/portal_gas.csv.
 **
 ** Where this differs from OmniPortal, on purpose:
-**   - a signer outside the set is rejected (XR_ERR_SIG_NOT_MEMBER); Omni
-**     adds its power 0 and carries on;
 **   - validator sets must arrive with increasing ids (Omni accepts an older
 **     id without making it the latest), and only the last `valset_cutoff`
 **     are kept, so an id below the window reports STALE even if it never
@@ -66,8 +81,7 @@
 **     it (gas left <= gasLimit / 63 reverts); the two agree except at the
 **     boundary;
 **   - `to == the portal itself` (a failed receipt on chain) is not
-**     modelled: the portal has no address here; memory expansion, refunds
-**     and calldata copying are left out of the gas (see xr_gas.h).
+**     modelled: the portal has no address here.
 **
 ** Memory: all state lives in one caller-provided block sized by
 ** xr_portal_mem_size (stream tables and validator sets have fixed capacity
@@ -88,11 +102,11 @@
 #include "xr_types.h"
 #include "xr_valset.h"
 
-#define XR_PORTAL_RATE_DENOM 1000000u /* FeeOracleV1.CONVERSION_RATE_DENOM */
-#define XR_PORTAL_DATA_GAS_PER_BYTE 16u
+#define XR_PORTAL_RATE_DENOM 1000000u /* FeeOracleV2.CONVERSION_RATE_DENOM */
 
-/* Fee parameters of one supported destination (FeeOracleV1's
-** ChainFeeParams of the destination and of the chain it posts data to). */
+/* Fee parameters of one supported destination (FeeOracleV2's FeeParams of
+** the destination and DataCostParams of where it posts its data, with the
+** to-native rates of their gas tokens). */
 typedef struct xr_portal_dest {
     uint64_t chain_id;
     uint64_t exec_gas_price_wei;    /* destination gas price, its native wei */
@@ -114,8 +128,10 @@ typedef struct xr_portal_config {
     uint64_t xmsg_max_gas_limit;
     uint32_t xmsg_max_data_bytes;   /* <= XR_MAX_DATA_BYTES */
     uint32_t xreceipt_max_error_bytes; /* <= XR_MAX_RECEIPT_ERROR_BYTES */
-    uint64_t fee_base_gas_limit;    /* FeeOracleV1.baseGasLimit */
-    uint64_t fee_protocol_wei;      /* FeeOracleV1.protocolFee */
+    uint64_t fee_base_gas_limit;    /* FeeOracleV2 FeeParams.baseGasLimit */
+    uint32_t fee_base_bytes;        /* FeeOracleV2 DataCostParams.baseBytes */
+    uint64_t fee_data_gas_per_byte; /* FeeOracleV2 DataCostParams.gasPerByte, > 0 */
+    uint64_t fee_protocol_wei;      /* FeeOracleV2.protocolFee */
     uint64_t cchain_msg_offset;     /* initial last offset of the consensus
                                     ** chain's broadcast stream (cChainXMsgOffset) */
 } xr_portal_config;
@@ -149,8 +165,10 @@ typedef struct xr_portal {
 } xr_portal;
 
 /* Defaults: quorum 2/3, cutoff 10, 1000 validators, 256 streams each way,
-** 64 destinations, gas limit [21000, 5000000], 10 KiB data, 256 error
-** bytes, base gas 100000, protocol fee 0, consensus stream at offset 0. */
+** 64 destinations, gas limit [21000, 5000000], 20,000 data bytes
+** (OmniPortal xmsgMaxDataSize), 256 error bytes, base gas 100000, base
+** bytes 100, 16 gas per data byte (FeeOracleV2 as Omni configures it),
+** protocol fee 0, consensus stream at offset 0. */
 void xr_portal_config_default(xr_portal_config *cfg, uint64_t chain_id,
                               uint64_t consensus_chain_id);
 
@@ -181,13 +199,23 @@ typedef struct xr_portal_exec {
 typedef void (*xr_portal_exec_fn)(void *user, uint64_t source_chain_id, const xr_xmsg *msg,
                                   xr_portal_exec *out);
 
+/* xsubmit's function selector: keccak256("xsubmit((bytes32,uint64,(uint64,
+** uint64,uint8,uint64,uint64,bytes32),(uint64,uint64,uint64,address,address,
+** bytes,uint64)[],bytes32[],bool[],(address,bytes)[]))")[0..4], from the
+** portal's ABI (OmniPortal.sol, solc 0.8.24). */
+extern const uint8_t xr_portal_xsubmit_selector[4];
+
+/* Zero / non-zero bytes of the transaction's calldata for a submission
+** encoded by xr_submission_encode: the selector, then the encoding. */
+void xr_portal_xsubmit_calldata(const uint8_t *enc, size_t len, xr_gas_calldata *cd);
+
 typedef struct xr_portal_submit_args {
     const xr_submission *sub;
     xr_address relayer;         /* msg.sender, recorded in receipts */
     uint64_t gas_supplied;      /* the transaction's gas limit */
     xr_gas_calldata calldata;   /* zero/non-zero bytes of the tx calldata
-                                ** (xr_gas_calldata_count over the encoded
-                                ** submission); all zero = not charged */
+                                ** (xr_portal_xsubmit_calldata over the
+                                ** encoded submission); all zero = not charged */
     xr_portal_exec_fn exec;     /* NULL: uses the whole gas limit, succeeds */
     void *exec_user;
 } xr_portal_submit_args;
@@ -202,8 +230,16 @@ typedef struct xr_portal_outcome {
     int32_t bad_index;          /* offending signature or message, -1 if none */
     uint32_t sigs_checked;      /* signatures the quorum loop verified */
     uint64_t voted_power;
-    uint64_t exec_gas;          /* execution gas (no base, no calldata) */
-    uint64_t gas_used;          /* the whole transaction (EIP-7623 total) */
+    uint64_t exec_gas;          /* execution gas (no base, no calldata, before
+                                ** the refund); on rejection: spent up to the
+                                ** failing check */
+    uint64_t gas_used;          /* the whole transaction: after the refund
+                                ** (EIP-3529), at least the EIP-7623 floor.
+                                ** On rejection what the reverted transaction
+                                ** pays: 0 if gas_supplied is below the
+                                ** intrinsic gas (not a valid transaction),
+                                ** gas_supplied if it ran out, else the gas up
+                                ** to the failing check without refund */
 } xr_portal_outcome;
 
 /* Verify and execute a submission (see the top of this file).  Returns 0;
@@ -211,7 +247,7 @@ typedef struct xr_portal_outcome {
 ** XR_ERR_NOSPACE (receipt_cap), XR_ERR_WRONG_CHAIN, XR_ERR_NO_MSGS,
 ** XR_ERR_VALSET_UNKNOWN, XR_ERR_VALSET_STALE, XR_ERR_SIG_DUPLICATE,
 ** XR_ERR_SIG_UNSORTED, XR_ERR_SIG_MALFORMED, XR_ERR_SIG_INVALID,
-** XR_ERR_SIG_NOT_MEMBER, XR_ERR_NO_QUORUM, XR_ERR_PROOF_MALFORMED,
+** XR_ERR_NO_QUORUM, XR_ERR_PROOF_MALFORMED,
 ** XR_ERR_ROOT_MISMATCH, XR_ERR_WRONG_DEST, XR_ERR_OFFSET_GAP,
 ** XR_ERR_WRONG_SHARD, XR_ERR_SYSCALL, XR_ERR_VALSET_INVALID,
 ** XR_ERR_CAPACITY (stream table full), XR_ERR_OVERFLOW. */
@@ -221,6 +257,17 @@ int xr_portal_submit(xr_portal *p, const xr_portal_submit_args *a, xr_portal_out
 ** submit would return (a relayer's eth_estimateGas).  Changes no state. */
 int xr_portal_submit_check(xr_portal *p, const xr_portal_submit_args *a,
                            xr_portal_outcome *out);
+
+/* The gas limit a relayer sets on a submission, as its gas estimate: the
+** gas xsubmit uses before its refund when every signature given is checked,
+** every message's call uses its whole gas limit (and a failing one returns
+** max_error_bytes of error), each stream's slots are cold and set from zero
+** and each block offset is written -- plus what the last call must leave behind
+** (EIP-150: 1/64) -- and at least the intrinsic gas with the EIP-7623
+** floor.  A pure function of the submission and its calldata (cd from
+** xr_portal_xsubmit_calldata); no portal state is read. */
+uint64_t xr_portal_submit_gas_limit(const xr_submission *s, const xr_gas_calldata *cd,
+                                    uint32_t max_error_bytes);
 
 /* Add validator set `id` directly (genesis, tests, or a host that applies
 ** system calls itself): id must exceed the latest.  All-or-nothing. */
@@ -271,12 +318,13 @@ typedef struct xr_portal_xcall_req {
 
 typedef struct xr_portal_xcall_result {
     xr_xmsg msg;                /* the emitted XMsg (data is the request's view) */
-    uint64_t fee_wei;
-    uint64_t refund_wei;        /* value - fee */
+    uint64_t fee_wei;           /* feeFor */
+    uint64_t refund_wei;        /* always 0: the portal keeps msg.value */
 } xr_portal_xcall_result;
 
 /* Emit an XMsg.  Returns 0; or, with nothing changed:
-** XR_ERR_UNSUPPORTED_DEST, XR_ERR_GAS_LIMIT, XR_ERR_DATA_TOO_LARGE,
+** XR_ERR_UNSUPPORTED_DEST, XR_ERR_XCALL_TO_PORTAL, XR_ERR_GAS_LIMIT,
+** XR_ERR_DATA_TOO_LARGE,
 ** XR_ERR_UNSUPPORTED_SHARD, XR_ERR_FEE_TOO_LOW, XR_ERR_OVERFLOW,
 ** XR_ERR_CAPACITY. */
 int xr_portal_xcall(xr_portal *p, const xr_portal_xcall_req *req, xr_portal_xcall_result *out);

@@ -94,7 +94,8 @@ static bool check_fees(const sim_ynode *map, uint64_t base, uint64_t min, sim_di
 bool mdl_l1_config_load(const sim_ynode *s, mdl_l1_config *c, sim_diag *d) {
     static const char *const keys[] = {"slot", "epoch_slots", "finality_epochs", "gas_limit",
                                        "base_fee", "min_base_fee", "min_tip", "congestion",
-                                       "demand", "inclusion_delay", "missed_slots", NULL};
+                                       "demand", "inclusion_delay", "missed_slots", "blob_base_fee",
+                                       NULL};
     assert(c != NULL && d != NULL);
     mdl_l1_config_default(c);
     if (s == NULL || s->kind == SIM_Y_NULL) return true;
@@ -112,6 +113,7 @@ bool mdl_l1_config_load(const sim_ynode *s, mdl_l1_config *c, sim_diag *d) {
                           &c->min_base_fee_wei, d) && fees;
     if (fees) check_fees(s, c->base_fee_wei, c->min_base_fee_wei, d);
     sim_yfield_wei(s, "min_tip", false, c->min_tip_wei, 0, UINT64_MAX, &c->min_tip_wei, d);
+    sim_yfield_wei(s, "blob_base_fee", false, c->blob_base_fee_wei, 1, UINT64_MAX, &c->blob_base_fee_wei, d);
     load_demand(s, "l1", &c->demand, d);
     dist_field(s, "inclusion_delay", "l1.inclusion_delay", U_DURATION, &c->inclusion_delay, d);
     sim_yfield_fraction(s, "missed_slots", false, c->missed_slot, 0.0, 0.99, &c->missed_slot, d);

@@ -82,6 +82,7 @@ void mdl_l1_config_default(mdl_l1_config *c) {
     c->base_fee_wei = 10ull * 1000000000ull;
     c->min_base_fee_wei = 1;
     c->min_tip_wei = 0;
+    c->blob_base_fee_wei = 1;
     c->demand = (mdl_demand_config){0.5, 0.1, 1.0};
     c->inclusion_delay = sim_lat_constant(0);
     c->missed_slot = 0.0;
@@ -94,6 +95,7 @@ const char *mdl_l1_config_check(const mdl_l1_config *c) {
     if (c->gas_limit < 2) return "gas_limit must be at least 2";
     if (c->min_base_fee_wei == 0) return "min_base_fee must be at least 1 wei";
     if (c->base_fee_wei < c->min_base_fee_wei) return "base_fee is below min_base_fee";
+    if (c->blob_base_fee_wei == 0) return "blob_base_fee must be at least 1 wei";
     if (!(c->demand.congestion >= 0.0 && c->demand.congestion <= 1.0)) return "congestion must be in [0, 1]";
     if (!(c->demand.stddev >= 0.0 && c->demand.stddev <= 1.0)) return "demand stddev must be in [0, 1]";
     if (!(c->demand.elasticity >= 0.0 && c->demand.elasticity <= 10.0)) return "elasticity must be in [0, 10]";
@@ -183,6 +185,7 @@ bool mdl_l1_bump(mdl_l1 *l1, uint64_t tx_id, uint64_t max_fee_wei, uint64_t prio
 }
 
 uint64_t mdl_l1_base_fee_wei(const mdl_l1 *l1) { return l1->base_fee_wei; }
+uint64_t mdl_l1_blob_base_fee_wei(const mdl_l1 *l1) { return l1->cfg.blob_base_fee_wei; }
 const mdl_l1_config *mdl_l1_config_of(const mdl_l1 *l1) { return &l1->cfg; }
 
 uint64_t mdl_l1_slot_at(const mdl_l1 *l1, uint64_t now_ns) { return now_ns / l1->cfg.slot_ns; }

@@ -88,6 +88,10 @@ typedef struct mdl_l1_config {
     uint64_t base_fee_wei;      /* at genesis, and demand's reference: 10 gwei */
     uint64_t min_base_fee_wei;  /* floor, >= 1: 1 wei */
     uint64_t min_tip_wei;       /* builders skip lower effective tips: 0 */
+    uint64_t blob_base_fee_wei; /* EIP-4844 blob base fee, held constant (blob
+                                ** demand is not modelled): 1 wei, EIP-4844's
+                                ** MIN_BASE_FEE_PER_BLOB_GAS, where it sat most of
+                                ** 2024-25; >= 1 */
     mdl_demand_config demand;   /* congestion 0.5, stddev 0.1, elasticity 1 */
     sim_lat_dist inclusion_delay; /* constant 0 */
     double missed_slot;         /* probability per slot: 0 */
@@ -177,6 +181,8 @@ bool mdl_l1_bump(mdl_l1 *l1, uint64_t tx_id, uint64_t max_fee_wei, uint64_t prio
 
 /* The base fee of the next block. */
 uint64_t mdl_l1_base_fee_wei(const mdl_l1 *l1);
+/* The blob base fee (EIP-4844) of the next block. */
+uint64_t mdl_l1_blob_base_fee_wei(const mdl_l1 *l1);
 
 const mdl_l1_config *mdl_l1_config_of(const mdl_l1 *l1);
 

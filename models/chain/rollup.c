@@ -417,13 +417,19 @@ static bool should_attest(const mdl_rollup *r, uint64_t height, uint32_t msg_cou
     return r->cfg.attest_interval != 0 && height % r->cfg.attest_interval == 0;
 }
 
-/* Gas a rejected submission pays (see rollup.h). */
-static uint64_t failed_gas(const xr_gas_calldata *cd, uint64_t gas_limit, uint32_t sigs_checked) {
-    uint64_t min = xr_gas_tx_min_limit(cd);
-    if (gas_limit < min) return 0; /* not a valid transaction: never charged */
-    uint64_t g = sat_add(min, sat_add((uint64_t)sigs_checked * xr_gas_sig_check(),
-                                      (uint64_t)XR_GAS_SUBMIT_CONFIG_SLOADS * XR_GAS_SLOAD_COLD));
-    return g < gas_limit ? g : gas_limit;
+/* The L1 data fee of a transaction with this calldata included now: the
+** rollup's formula over the simulated L1's current base and blob fees. */
+static uint64_t l1_data_fee(const mdl_rollup *r, const xr_gas_calldata *cd) {
+    const mdl_l1 *l1 = r->group->l1;
+    switch (r->cfg.l1_data_fee) {
+    case MDL_L1_DATA_OP_ECOTONE:
+        return xr_gas_l1_fee_op_ecotone(cd, mdl_l1_base_fee_wei(l1), mdl_l1_blob_base_fee_wei(l1),
+                                        r->cfg.l1_base_fee_scalar, r->cfg.l1_blob_base_fee_scalar);
+    case MDL_L1_DATA_ARBITRUM:
+        return xr_gas_l1_fee_arbitrum(cd, mdl_l1_base_fee_wei(l1));
+    default:
+        return 0;
+    }
 }
 
 /* Runs one included destination tx; reports it.  Returns its gas used. */
@@ -431,7 +437,7 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
     mdl_rollups *g = r->group;
     xr_submission sub;
     xr_gas_calldata cd;
-    xr_gas_calldata_count(t->bytes, t->len, &cd);
+    xr_portal_xsubmit_calldata(t->bytes, t->len, &cd);
     mdl_submit_result res = {
         .rollup = r->index,
         .tag = t->tag,
@@ -444,7 +450,7 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
         .gas_price_wei = r->base_fee_wei,
     };
     int rc = xr_submission_decode(t->bytes, t->len, g->sub_store, &sub);
-    uint32_t sigs_checked = 0;
+    uint64_t failed_gas = 0;
     if (rc == 0) {
         res.header = &sub.header;
         xr_portal_submit_args a = {
@@ -459,7 +465,7 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
             .receipts = g->receipts, .receipt_cap = XR_MAX_SUBMISSION_MSGS, .msg_gas = g->msg_gas};
         rc = xr_portal_submit(&r->portal, &a, &out);
         res.bad_index = out.bad_index;
-        sigs_checked = out.sigs_checked;
+        failed_gas = out.gas_used;
         if (rc == 0) {
             res.gas_used = out.gas_used;
             res.receipts = g->receipts;
@@ -468,12 +474,20 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
         }
     }
     res.rc = rc;
-    if (rc != 0) res.gas_used = failed_gas(&cd, t->gas_limit, sigs_checked);
+    /* A rejected submission pays what the reverted transaction used (the
+    ** core's outcome); undecodable calldata reverts in the ABI decoder:
+    ** the intrinsic gas and the floor. */
+    if (rc != 0) {
+        uint64_t min = xr_gas_tx_min_limit(&cd);
+        res.gas_used = res.header ? failed_gas : (t->gas_limit < min ? 0 : min);
+    }
     res.fee_wei = sat_mul(res.gas_used, res.gas_price_wei);
+    res.l1_fee_wei = l1_data_fee(r, &cd);
     if (rc == 0) r->stats.submissions_ok++;
     else r->stats.submissions_failed++;
     r->stats.submit_gas = sat_add(r->stats.submit_gas, res.gas_used);
     r->stats.submit_fees_wei = sat_add(r->stats.submit_fees_wei, res.fee_wei);
+    r->stats.submit_l1_fees_wei = sat_add(r->stats.submit_l1_fees_wei, res.l1_fee_wei);
     if (g->cb.on_submit) g->cb.on_submit(g->cb.ctx, &res);
     return res.gas_used;
 }

@@ -145,6 +145,15 @@ typedef enum mdl_rollup_preset {
     MDL_PRESET_COUNT
 } mdl_rollup_preset;
 
+/* How a rollup charges a transaction for its data posted to L1
+** (xr_gas_l1_fee_*): not at all (the zk preset: pubdata pricing of zk
+** rollups is not modelled), as the OP Stack (Ecotone) or as Arbitrum. */
+typedef enum mdl_l1_data_fee {
+    MDL_L1_DATA_NONE = 0,
+    MDL_L1_DATA_OP_ECOTONE = 1,
+    MDL_L1_DATA_ARBITRUM = 2,
+} mdl_l1_data_fee;
+
 typedef struct mdl_rollup_config {
     char name[MDL_ROLLUP_NAME_MAX];
     uint64_t chain_id;              /* != 0, unique */
@@ -172,6 +181,11 @@ typedef struct mdl_rollup_config {
     uint32_t xmsg_max_data_bytes;   /* <= XR_MAX_DATA_BYTES */
     uint64_t fee_base_gas_limit;    /* FeeOracleV1.baseGasLimit */
     uint64_t fee_protocol_wei;      /* FeeOracleV1.protocolFee */
+    /* L1 data fee of transactions on this rollup (from the simulated L1's
+    ** base fee and blob base fee at inclusion) */
+    mdl_l1_data_fee l1_data_fee;
+    uint64_t l1_base_fee_scalar;       /* OP: GasPriceOracle.baseFeeScalar (x 1e6) */
+    uint64_t l1_blob_base_fee_scalar;  /* OP: GasPriceOracle.blobBaseFeeScalar (x 1e6) */
     uint64_t oracle_interval_ns;    /* > 0 */
     double oracle_markup;           /* [0, 10]: 0.2 quotes 120 % of the price */
 } mdl_rollup_config;
@@ -257,6 +271,8 @@ typedef struct mdl_submit_result {
     uint64_t gas_used;
     uint64_t gas_price_wei;     /* the block's base fee */
     uint64_t fee_wei;           /* gas_used * price */
+    uint64_t l1_fee_wei;        /* its L1 data fee (the rollup's l1_data_fee),
+                                ** paid whether it executed or reverted */
     const xr_xreceipt *receipts; /* [receipt_count], rc == 0 only; views valid during the callback */
     const uint64_t *msg_gas;    /* [receipt_count] each message's share of gas_used */
     size_t receipt_count;
@@ -348,7 +364,7 @@ typedef struct mdl_xcall {
     uint8_t conf_level;         /* XR_CONF_LATEST or XR_CONF_FINALIZED */
     uint32_t data_len;          /* payload bytes (contents from the pool) */
     uint64_t gas_limit;
-    uint64_t fee_wei;           /* msg.value paid: >= feeFor, excess refunded */
+    uint64_t fee_wei;           /* msg.value paid: >= feeFor, all kept by the portal */
     uint64_t value_gwei;        /* economic value carried (recorded only) */
     xr_address sender, to;
 } mdl_xcall;
@@ -404,6 +420,7 @@ typedef struct mdl_rollup_stats {
     uint64_t l1_fees_wei;               /* batches and proofs */
     uint64_t submissions_ok, submissions_failed;
     uint64_t submit_gas, submit_fees_wei;
+    uint64_t submit_l1_fees_wei;        /* L1 data fees of destination txs */
     uint64_t pending_txs;               /* destination txs waiting now */
     uint64_t final_height;              /* highest finalized block */
 } mdl_rollup_stats;

@@ -18,7 +18,11 @@
 **   - no reorgs (probability 0; depth 1..2 when switched on: "sequencer
 **     reorgs of a few blocks", PROTOCOL.md);
 **   - batch tx priority fee 1 gwei (xrsim model: a usual wallet tip);
-**   - L1 gas of batches counts execution only: blob gas is not modelled.
+**   - L1 gas of batches counts execution only: blob gas is not modelled;
+**   - a destination transaction pays an L1 data fee for its calldata:
+**     OP Stack's Ecotone formula with OP Mainnet's scalars, Arbitrum's
+**     poster fee, none on zk (see xr_gas.h for the formulas and what each
+**     approximates).
 */
 #include <assert.h>
 #include <string.h>
@@ -56,6 +60,9 @@ static void common(mdl_rollup_config *c) {
     c->fee_base_gas_limit = pc.fee_base_gas_limit;
     c->fee_protocol_wei = pc.fee_protocol_wei;
     c->oracle_interval_ns = 1 * MIN;
+    c->l1_data_fee = MDL_L1_DATA_NONE;
+    c->l1_base_fee_scalar = 0;
+    c->l1_blob_base_fee_scalar = 0;
     c->oracle_markup = 0.2;
 }
 
@@ -79,6 +86,9 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 150000;
         c->attest_interval = ATTEST_TARGET_S * 4; /* 1 h of 250 ms blocks */
+        /* L1 data: ArbOS's price per calldata unit follows its estimate
+        ** of the L1 base fee (ArbGasInfo.getL1BaseFeeEstimate). */
+        c->l1_data_fee = MDL_L1_DATA_ARBITRUM;
         break;
     case MDL_PRESET_OP:
         /* OP Stack (OP Mainnet, Base): 2 s blocks (OP Stack specs,
@@ -95,6 +105,12 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 21000;
         c->attest_interval = ATTEST_TARGET_S / 2; /* 1 h of 2 s blocks */
+        /* L1 data: OP Mainnet's SystemConfig since Ecotone, baseFeeScalar
+        ** 5227 and blobBaseFeeScalar 1014213 (x 1e6; OP docs, "transaction
+        ** fees", Ecotone fee parameters). */
+        c->l1_data_fee = MDL_L1_DATA_OP_ECOTONE;
+        c->l1_base_fee_scalar = 5227;
+        c->l1_blob_base_fee_scalar = 1014213;
         break;
     case MDL_PRESET_ZK:
         /* zk rollups (zkSync-, Scroll-, Linea-like): blocks every ~1-3 s

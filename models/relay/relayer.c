@@ -17,6 +17,8 @@
 #include "xr_attest.h"
 #include "xr_codec.h"
 #include "xr_limits.h"
+#include "xr_portal.h"
+#include "xr_sig.h"
 
 #define NONE UINT32_MAX
 
@@ -88,6 +90,8 @@ struct mdl_relayers {
     size_t *order;
     xr_hash *proof;
     bool *flags;
+    xr_sig_tuple *sel;     /* the signatures a submission carries */
+    struct mdl_relayer_pick *picks;
     xr_xmsg *msgs;
 };
 
@@ -203,18 +207,47 @@ static void tx_send(mdl_relayers *r, uint32_t t) {
     r->stats[x->relayer].submitted++;
 }
 
-/* Signatures to carry: all, or the shortest address-ordered prefix that
-** passes the quorum of the set that signed. */
-static uint32_t choose_sigs(const mdl_relayers *r, const job *jb) {
+static int pick_by_power_desc(const void *a, const void *b) {
+    const struct mdl_relayer_pick *x = a, *y = b;
+    if (x->power != y->power) return x->power > y->power ? -1 : 1;
+    return xr_sig_addr_cmp(x->sig->validator.bytes, y->sig->validator.bytes);
+}
+
+static int sig_by_address(const void *a, const void *b) {
+    return xr_sig_addr_cmp(((const xr_sig_tuple *)a)->validator.bytes,
+                           ((const xr_sig_tuple *)b)->validator.bytes);
+}
+
+uint32_t mdl_relayer_pick_sigs(const xr_sig_tuple *sigs, uint32_t n, const xr_valset *set,
+                               xr_quorum quorum, struct mdl_relayer_pick *scratch,
+                               xr_sig_tuple *out) {
+    assert(n <= XR_MAX_SIGS); /* an approval carries at most the whole set */
+    assert((sigs || n == 0) && scratch && out);
+    if (set == NULL) {
+        memcpy(out, sigs, n * sizeof *out);
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            scratch[i] = (struct mdl_relayer_pick){xr_valset_power_of(set, &sigs[i].validator), &sigs[i]};
+        qsort(scratch, n, sizeof *scratch, pick_by_power_desc);
+        uint64_t power = 0;
+        uint32_t k = 0;
+        while (k < n && !xr_quorum_reached(quorum, power, set->total_power)) {
+            power += scratch[k].power;
+            out[k] = *scratch[k].sig;
+            k++;
+        }
+        n = k;
+    }
+    qsort(out, n, sizeof *out, sig_by_address);
+    return n;
+}
+
+/* The signatures a submission of jb carries, into r->sel. */
+static uint32_t choose_sigs(mdl_relayers *r, const job *jb) {
     const xr_valset *set = r->valset && r->valset->id == jb->valset_id ? r->valset : NULL;
     if (!set && r->source.valset_get) set = r->source.valset_get(r->source.ctx, jb->valset_id);
-    if (r->cfg.sigs == MDL_RELAYER_SIGS_ALL || set == NULL) return jb->sig_count;
-    uint64_t power = 0;
-    for (uint32_t i = 0; i < jb->sig_count; i++) {
-        power += xr_valset_power_of(set, &jb->sigs[i].validator);
-        if (xr_quorum_reached(r->quorum, power, set->total_power)) return i + 1;
-    }
-    return jb->sig_count;
+    if (r->cfg.sigs == MDL_RELAYER_SIGS_ALL) set = NULL;
+    return mdl_relayer_pick_sigs(jb->sigs, jb->sig_count, set, r->quorum, r->picks, r->sel);
 }
 
 /* The relayer's record of stream (source, dest, shard), created at the
@@ -264,10 +297,9 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
         fail(r, "relayer: an XBlock holds more messages for one stream than a submission can");
         return;
     }
-    uint64_t msg_gas = 0, last_offset = 0, shard = shard_id;
+    uint64_t last_offset = 0, shard = shard_id;
     for (size_t i = 0; i < order_count; i++) {
         r->msgs[i] = xb->msgs[r->order[i]];
-        msg_gas += r->msgs[i].gas_limit;
         if (r->msgs[i].offset > last_offset) last_offset = r->msgs[i].offset;
     }
     ss->offset = last_offset;
@@ -281,7 +313,7 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
         .proof_count = proof_count,
         .proof_flags = r->flags,
         .proof_flag_count = flag_count,
-        .sigs = jb->sigs,
+        .sigs = r->sel,
         .sig_count = choose_sigs(r, jb),
     };
     size_t len = xr_submission_encoded_len(&s);
@@ -297,11 +329,11 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
         fail(r, "out of memory");
         return;
     }
-    /* A generous limit: the relayer pays for gas used, not the limit.
-    ** Calldata at 16/byte, ecrecover and hashing per signature, the
-    ** messages' own limits plus per-message bookkeeping (offset SSTORE,
-    ** receipt LOG, CALL). */
-    uint64_t limit = 100000 + 16 * (uint64_t)len + 6000 * s.sig_count + msg_gas + 60000 * order_count;
+    /* The core's estimate of what xsubmit uses before its refund (every
+    ** call using its whole gas limit); the relayer pays for gas used. */
+    xr_gas_calldata cd;
+    xr_portal_xsubmit_calldata(bytes, len, &cd);
+    uint64_t limit = xr_portal_submit_gas_limit(&s, &cd, XR_MAX_RECEIPT_ERROR_BYTES);
     uint64_t block_limit = mdl_rollup_config_of(mdl_rollups_find(r->rs, dest_chain))->gas_limit;
     if (limit > block_limit) limit = block_limit;
     r->txs[t] = (tx){.relayer = relayer, .dest_chain = dest_chain,
@@ -384,7 +416,10 @@ mdl_relayers *mdl_relayers_new(sim_engine *e, mdl_rollups *rs, const mdl_relayer
     r->proof = calloc(XR_MAX_PROOF_NODES, sizeof *r->proof);
     r->flags = calloc(XR_MAX_PROOF_FLAGS, sizeof *r->flags);
     r->msgs = calloc(XR_MAX_SUBMISSION_MSGS, sizeof *r->msgs);
-    if (!r->stats || !r->node_work || !r->index_work || !r->order || !r->proof || !r->flags || !r->msgs) {
+    r->sel = calloc(XR_MAX_SIGS, sizeof *r->sel);
+    r->picks = calloc(XR_MAX_SIGS, sizeof *r->picks);
+    if (!r->stats || !r->node_work || !r->index_work || !r->order || !r->proof || !r->flags ||
+        !r->msgs || !r->sel || !r->picks) {
         mdl_relayers_free(r);
         return NULL;
     }
@@ -409,6 +444,8 @@ void mdl_relayers_free(mdl_relayers *r) {
     free(r->proof);
     free(r->flags);
     free(r->msgs);
+    free(r->sel);
+    free(r->picks);
     free(r);
 }
 

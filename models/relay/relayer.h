@@ -9,9 +9,11 @@
 **                  its own reaction delay; the first included executes, the
 **                  others revert (offset gap) and pay for it
 **   delay          reaction time after the approval (fixed)
-**   signatures     `minimal`: the shortest prefix, in address order, of the
-**                  quorum's signatures that passes the quorum (less calldata
-**                  and fewer ecrecovers); `all`: every signature
+**   signatures     `minimal`, as Omni's relayer: the signers by descending
+**                  power (ties by address) until the quorum is exceeded,
+**                  then sorted by address as the portal requires (less
+**                  calldata and fewer ecrecovers; with unequal stakes far
+**                  fewer than half the set); `all`: every signature
 **   fee_multiplier max fee = the destination's base fee x this (integer
 **                  per-mille arithmetic)
 **   retries        how often a submission rejected for a reason other than
@@ -37,6 +39,9 @@
 ** are not rollups (the consensus chain's system XBlocks) come from the
 ** source hook (mdl_relayers_set_source) and go to every rollup.
 **
+** Gas limit: the core's estimate (xr_portal_submit_gas_limit: xsubmit
+** before its refund, each call at its whole gas limit), at most the
+** destination's block gas limit.
 ** Gas: each relayer's submissions and their gas and fees are counted;
 ** the world records them per submission (mdl_rollup's on_submit).
 */
@@ -115,6 +120,19 @@ typedef struct mdl_relayer_source {
     void *ctx;
 } mdl_relayer_source;
 void mdl_relayers_set_source(mdl_relayers *r, const mdl_relayer_source *s);
+
+/* The signatures a submission carries, as Omni's relayer picks them: of
+** sigs[0..n) (signers of one approved root), by descending power in `set`
+** (ties by address) until the quorum is exceeded, then sorted by address,
+** into out[]; returns how many.  set NULL: all of them, sorted by address.
+** scratch and out hold n entries (n <= XR_MAX_SIGS). */
+struct mdl_relayer_pick {
+    uint64_t power;
+    const xr_sig_tuple *sig;
+};
+uint32_t mdl_relayer_pick_sigs(const xr_sig_tuple *sigs, uint32_t n, const xr_valset *set,
+                               xr_quorum quorum, struct mdl_relayer_pick *scratch,
+                               xr_sig_tuple *out);
 
 /* Transactions held now, waiting for their destination to learn a set. */
 uint64_t mdl_relayers_held(const mdl_relayers *r);

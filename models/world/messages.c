@@ -255,6 +255,9 @@ void mdl_messages_on_submit(mdl_messages *m, const mdl_submit_result *res, uint6
         l->executed_ns = res->included_ns;
         l->gas_used = res->msg_gas[i];
         l->dest_fee_wei = res->msg_gas[i] * res->gas_price_wei;
+        /* the L1 data fee split evenly, the remainder to the first */
+        uint64_t n = res->receipt_count;
+        l->dest_l1_fee_wei = res->l1_fee_wei / n + (i < res->l1_fee_wei % n ? 1 : 0);
         l->relayer = res->relayer;
     }
 }
@@ -282,15 +285,15 @@ int mdl_messages_record(const mdl_messages *m, sim_rec *rec) {
         "INSERT INTO messages (run_id, msg_id, source_chain, dest_chain, level, shard, stream_offset,"
         " size_bytes, gas_limit, fee_wei, value_gwei, emitted_ns, source_height, source_block_ns,"
         " attest_offset, source_level_ns, first_vote_ns, approved_ns, submitted_ns, included_ns,"
-        " executed_ns, gas_used, relayer, dest_fee_wei)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " executed_ns, gas_used, relayer, dest_fee_wei, dest_l1_fee_wei)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         &st);
     int64_t run = sim_rec_run_id(rec);
     for (size_t i = 0; rc == 0 && i < m->len; i++) {
         const mdl_msg_life *l = &m->msgs[i];
         if (!l->live) continue;
         bool done = l->executed_ns != MDL_NEVER;
-        sim_rec_val v[24] = {
+        sim_rec_val v[25] = {
             sim_rec_int(run), sim_rec_u64(l->id), sim_rec_u64(l->source_chain),
             sim_rec_u64(l->dest_chain), sim_rec_text(l->conf_level == 4 ? "finalized" : "latest"),
             sim_rec_u64(l->shard), sim_rec_u64(l->offset), sim_rec_u64(l->size_bytes),
@@ -301,8 +304,9 @@ int mdl_messages_record(const mdl_messages *m, sim_rec *rec) {
             done ? sim_rec_u64(l->gas_used) : sim_rec_null(),
             l->relayer == UINT32_MAX ? sim_rec_null() : sim_rec_int(l->relayer),
             done ? sim_rec_u64(l->dest_fee_wei) : sim_rec_null(),
+            done ? sim_rec_u64(l->dest_l1_fee_wei) : sim_rec_null(),
         };
-        rc = sim_rec_insert(rec, st, v, 24);
+        rc = sim_rec_insert(rec, st, v, 25);
     }
     return rc;
 }
@@ -319,6 +323,7 @@ void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t f
         out->executed++;
         out->gas_used_sum += l->gas_used;
         out->fee_wei_sum += l->dest_fee_wei;
+        out->l1_fee_wei_sum += l->dest_l1_fee_wei;
         if (lat) lat[n++] = l->executed_ns - l->emitted_ns;
     }
     if (lat && n) {

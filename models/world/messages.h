@@ -35,6 +35,7 @@ typedef struct mdl_msg_life {
     uint64_t first_vote_ns, approved_ns, submitted_ns, included_ns, executed_ns;
     uint64_t gas_used;     /* its share of the submission's gas */
     uint64_t dest_fee_wei; /* that share x the destination's gas price */
+    uint64_t dest_l1_fee_wei; /* its share of the submission's L1 data fee */
     uint32_t relayer;
     bool live; /* a message exists (the xcall succeeded) */
 } mdl_msg_life;
@@ -74,7 +75,8 @@ int mdl_messages_record(const mdl_messages *m, sim_rec *rec);
 typedef struct mdl_finality {
     uint64_t emitted, executed;
     uint64_t p50_ns, p90_ns, p99_ns, max_ns;
-    uint64_t gas_used_sum, fee_wei_sum;
+    uint64_t gas_used_sum, fee_wei_sum; /* fee: destination execution */
+    uint64_t l1_fee_wei_sum;            /* L1 data fee on rollup destinations */
 } mdl_finality;
 void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t from_ns, mdl_finality *out);
 

@@ -38,7 +38,7 @@ typedef struct sub_row {
     bool decoded;
     uint8_t level;
     uint64_t attest_offset, msg_count, submitted_ns, included_ns;
-    uint64_t gas_limit, gas_used, gas_price_wei, fee_wei;
+    uint64_t gas_limit, gas_used, gas_price_wei, fee_wei, l1_fee_wei;
     int rc;
 } sub_row;
 
@@ -178,7 +178,7 @@ static void submitted(void *ctx, const mdl_submit_result *res) {
         .attest_offset = res->header ? res->header->offset : 0, .msg_count = res->receipt_count,
         .submitted_ns = res->submitted_ns, .included_ns = res->included_ns,
         .gas_limit = res->gas_limit, .gas_used = res->gas_used, .gas_price_wei = res->gas_price_wei,
-        .fee_wei = res->fee_wei, .rc = res->rc};
+        .fee_wei = res->fee_wei, .l1_fee_wei = res->l1_fee_wei, .rc = res->rc};
 }
 
 /* ---- beside the path: the consensus and the restaking contract ---------------------------- */
@@ -410,20 +410,21 @@ int mdl_xchain_record(mdl_xchain *x, sim_rec *rec) {
         rc = sim_rec_prepare(rec,
                              "INSERT INTO submissions (run_id, seq, relayer, dest_chain, source_chain, level,"
                              " attest_offset, msg_count, submitted_ns, included_ns, gas_limit, gas_used,"
-                             " gas_price_wei, fee_wei, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             " gas_price_wei, fee_wei, result, l1_fee_wei)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              &st);
     }
     for (size_t i = 0; rc == 0 && i < x->sub_len; i++) {
         const sub_row *s = &x->subs[i];
-        sim_rec_val v[15] = {
+        sim_rec_val v[16] = {
             sim_rec_int(run), sim_rec_u64(i), sim_rec_int(s->relayer), sim_rec_u64(s->dest_chain),
             s->decoded ? sim_rec_u64(s->source_chain) : sim_rec_null(),
             s->decoded ? sim_rec_text(level_name(s->level)) : sim_rec_null(),
             s->decoded ? sim_rec_u64(s->attest_offset) : sim_rec_null(), sim_rec_u64(s->msg_count),
             sim_rec_u64(s->submitted_ns), sim_rec_u64(s->included_ns), sim_rec_u64(s->gas_limit),
             sim_rec_u64(s->gas_used), sim_rec_u64(s->gas_price_wei), sim_rec_u64(s->fee_wei),
-            sim_rec_text(s->rc == 0 ? "ok" : xr_err_name(s->rc))};
-        rc = sim_rec_insert(rec, st, v, 15);
+            sim_rec_text(s->rc == 0 ? "ok" : xr_err_name(s->rc)), sim_rec_u64(s->l1_fee_wei)};
+        rc = sim_rec_insert(rec, st, v, 16);
     }
     if (rc == 0) rc = mdl_messages_record(x->msgs, rec);
     if (rc == 0) rc = mdl_valsync_record(x->valsync, rec);

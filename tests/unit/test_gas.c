@@ -58,10 +58,70 @@ static void test_gas_keccak_log_and_pieces(void **state) {
     assert_int_equal(xr_gas_receipt_log(0), 3155);
     assert_int_equal(xr_gas_receipt_log(1), 375 + 1500 + 8 * 192);
     assert_int_equal(xr_gas_receipt_log(32), 375 + 1500 + 8 * 192);
-    assert_int_equal(xr_gas_sig_check(), 3000 + 2100);
+    /* ecrecover + STATICCALL to the warm precompile + cold valSet read +
+    ** its mapping slot + Quorum.verify's fitted loop */
+    assert_int_equal(xr_gas_sig_check(), 3000 + 100 + 2100 + 42 + XR_GAS_PORTAL_SIG_EXEC);
     assert_int_equal(xr_gas_sload(true), 2100);
     assert_int_equal(xr_gas_sload(false), 100);
     assert_int_equal(xr_gas_bls_pairing(2), 37700 + 2 * 32600);
+}
+
+/* Memory (yellow paper C_mem), the EIP-3529 refund cap and the order of
+** refund and EIP-7623 floor (refund first, as geth does). */
+static void test_gas_memory_refund_and_floor_order(void **state) {
+    (void)state;
+    assert_int_equal(xr_gas_memory(0), 0);
+    assert_int_equal(xr_gas_memory(1), 3);
+    assert_int_equal(xr_gas_memory(512), 3 * 512 + 512);
+    assert_int_equal(xr_gas_memory(40000), 120000 + 40000ull * 40000 / 512);
+    assert_int_equal(xr_gas_refund_capped(19900, 1000000), 19900);
+    assert_int_equal(xr_gas_refund_capped(400800, 963733), 192746); /* capped at 1/5 */
+    xr_gas_calldata cd = {0, 0};
+    /* 21000 + 100000 = 121000; refund 22700 < 24200 */
+    assert_int_equal(xr_gas_tx_total_refund(&cd, 100000, 22700), 121000 - 22700);
+    assert_int_equal(xr_gas_tx_total_refund(&cd, 100000, 50000), 121000 - 24200);
+    /* data-heavy: the floor applies to the gas after the refund */
+    cd = (xr_gas_calldata){0, 1000};  /* standard 16000, floor 40000 */
+    assert_int_equal(xr_gas_tx_total_refund(&cd, 30000, 10000), 21000 + 40000);
+    assert_int_equal(xr_gas_tx_total_refund(&cd, 60000, 10000), 21000 + 16000 + 60000 - 10000);
+    /* the pieces of xsubmit: refund counter and the guard's closing store */
+    assert_int_equal(xr_gas_xsubmit_refund(3), 3 * 19900 + 2800);
+    assert_int_equal(xr_gas_xsubmit_end(), 100);
+    /* one message, first of its stream and of the tx, offset 5 -> 6 and
+    ** block offset 7 -> 8 written: cold reads 2 x 2100, warm 2 x 100 + the
+    ** block read 100, stores 2900 + 2900, 4 mappings x 2 keccaks, _xmsg read
+    ** cold + set 20000 + clear 100, 3 warm reads, the fitted rest */
+    assert_int_equal(xr_gas_xsubmit_msg(true, true, 2900, 2900),
+                     4200 + 300 + 5800 + 8 * 42 + 2100 + 20000 + 100 + 300 + XR_GAS_PORTAL_MSG_EXEC);
+    /* a later message of the same stream: warm, dirty store, no block write */
+    assert_int_equal(xr_gas_xsubmit_msg(false, false, 100, 0),
+                     200 + 200 + 100 + 6 * 42 + 100 + 20000 + 100 + 300 + XR_GAS_PORTAL_MSG_EXEC);
+    /* memory: 33 + 5 per signature + (27 + 1 + 8) per message with a 256-byte
+    ** error buffer + 3 copies of the data + 1 per flag */
+    assert_int_equal(xr_gas_xsubmit_mem_words(7, 2, 4, 1, 256), 33 + 35 + 72 + 12 + 1);
+}
+
+/* L1 data fees of rollup transactions, hand-computed from the formulas of
+** OP Stack's GasPriceOracle (Ecotone) and Arbitrum's ArbGasInfo. */
+static void test_gas_l1_data_fees(void **state) {
+    (void)state;
+    xr_gas_calldata cd = {100, 200};
+    /* Ecotone: l1_gas = 100 x 4 + 200 x 16 + 68 x 16 = 4688; at 10 gwei and
+    ** a 1-wei blob fee with OP Mainnet's scalars 5227 / 1014213:
+    ** 4688 x (16 x 5227 x 1e10 + 1014213 x 1) / (16 x 1e6) */
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, 10000000000ull, 1, 5227, 1014213),
+                     245041760297ull);
+    /* blob-only pricing (base fee scalar 0) at a 1 gwei blob fee */
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, 10000000000ull, 1000000000ull, 0, 1000000),
+                     4688ull * 1000000000ull / 16);
+    /* Arbitrum: (200 + 100 / 4 + 140) bytes x 16 units x 1e10 wei per unit */
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, 10000000000ull), 365ull * 16 * 10000000000ull);
+    cd = (xr_gas_calldata){1, 0}; /* a lone zero byte rounds up to one */
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, 1), 141 * 16);
+    /* saturation */
+    cd = (xr_gas_calldata){0, UINT64_MAX / 8};
+    assert_int_equal(xr_gas_l1_fee_op_ecotone(&cd, UINT64_MAX, UINT64_MAX, 1000000, 1000000), UINT64_MAX);
+    assert_int_equal(xr_gas_l1_fee_arbitrum(&cd, UINT64_MAX), UINT64_MAX);
 }
 
 static void test_gas_sstore_cases(void **state) {
@@ -125,6 +185,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gas_calldata_and_floor),
         cmocka_unit_test(test_gas_keccak_log_and_pieces),
+        cmocka_unit_test(test_gas_memory_refund_and_floor_order),
+        cmocka_unit_test(test_gas_l1_data_fees),
         cmocka_unit_test(test_gas_sstore_cases),
         cmocka_unit_test(test_gas_base_fee_update),
         cmocka_unit_test(test_gas_saturates),

@@ -225,7 +225,10 @@ static void test_portal_accepts_and_executes_in_order(void **state) {
     assert_int_equal(xr_portal_in_block_offset(&fx.portal, SRC, XR_CONF_FINALIZED), 5);
     /* Gas: execution includes the messages' own gas; shares add up to the total. */
     assert_true(r.out.exec_gas > 100000 + 60000 + 70000);
-    assert_int_equal(r.out.gas_used, 21000 + r.out.exec_gas); /* no calldata given */
+    /* No calldata given; the refund (each _xmsg slot set and cleared:
+    ** 19900, the guard restored: 2800) is below its EIP-3529 cap of 1/5. */
+    assert_true(3 * 19900 + 2800 < (21000 + r.out.exec_gas) / 5);
+    assert_int_equal(r.out.gas_used, 21000 + r.out.exec_gas - (3 * 19900 + 2800));
     uint64_t sum = 0;
     for (size_t i = 0; i < 3; i++) sum += r.shares[i];
     assert_int_equal(sum, r.out.gas_used);
@@ -356,7 +359,7 @@ static void m_gas_for_sigs(fixture *fx, built *b, run *r) {
 static void m_gas_for_two(fixture *fx, built *b, run *r) {
     (void)fx; (void)b;
     /* Enough up to the third message's call, not for its 70000 gas limit. */
-    r->args.gas_supplied = 21000 + 300000;
+    r->args.gas_supplied = 21000 + 380000;
 }
 static void m_receipts_small(fixture *fx, built *b, run *r) { (void)fx; (void)b; r->out.receipt_cap = 2; }
 static void m_too_many(fixture *fx, built *b, run *r) { (void)fx; (void)r; b->sub.sig_count = XR_MAX_SIGS + 1; }
@@ -372,7 +375,9 @@ static void test_portal_rejects_each_reason_without_state_change(void **state) {
     expect_reject(m_flip_sig, XR_ERR_SIG_INVALID, 2);
     expect_reject(m_bad_v, XR_ERR_SIG_MALFORMED, 0);
     expect_reject(m_claim_other, XR_ERR_SIG_INVALID, 1);
-    expect_reject(m_non_member, XR_ERR_SIG_NOT_MEMBER, 0);
+    /* Quorum.sol: votedPower += validators[addr], 0 for a non-member: no
+    ** revert, but alone it has no quorum. */
+    expect_reject(m_non_member, XR_ERR_NO_QUORUM, -1);
     expect_reject(m_two_of_four, XR_ERR_NO_QUORUM, -1);
     expect_reject(m_no_sigs, XR_ERR_NO_QUORUM, -1);
     expect_reject(m_new_root, XR_ERR_SIG_INVALID, 0);
@@ -459,6 +464,33 @@ static void test_portal_quorum_stops_early(void **state) {
     assert_int_equal(submit(&fx, &r), 0);
     assert_int_equal(r.out.sigs_checked, 3);
     assert_int_equal(r.out.voted_power, 30);
+    fixture_close(&fx);
+}
+
+/* Omni's Quorum.verify adds validators[addr] for every valid signature:
+** a signer outside the set counts 0 power and is no reason to revert
+** (contracts/core/src/libraries/Quorum.sol; PROTOCOL.md audit). */
+static void test_portal_non_member_signer_counts_zero(void **state) {
+    (void)state;
+    fixture fx;
+    fixture_open(&fx, 8, 8);
+    xr_xheader h;
+    xr_xmsg all[4];
+    std_block(&h, all, 1, 1);
+    built b;
+    /* keys 0, 1 and 4 (4 not in the set): 20 of 40 is no quorum */
+    build(&fx, &h, all, 4, CHAIN, 1, 0x13, &b);
+    run r;
+    run_init(&r, &b);
+    assert_int_equal(submit(&fx, &r), XR_ERR_NO_QUORUM);
+    assert_int_equal(r.out.sigs_checked, 3);
+    assert_int_equal(r.out.voted_power, 20);
+    /* keys 0, 1, 2 and 4: the members' 30 pass, key 4 adds nothing */
+    build(&fx, &h, all, 4, CHAIN, 1, 0x17, &b);
+    run_init(&r, &b);
+    assert_int_equal(submit(&fx, &r), 0);
+    assert_int_equal(r.out.voted_power, 30);
+    assert_int_equal(r.out.receipt_count, 3);
     fixture_close(&fx);
 }
 
@@ -654,9 +686,11 @@ static void test_portal_exec_callback_and_receipts(void **state) {
     uint8_t enc[4096];
     int elen = xr_submission_encode(&b.sub, enc, sizeof enc);
     assert_true(elen > 0);
-    xr_gas_calldata_count(enc, (size_t)elen, &r.args.calldata);
+    xr_portal_xsubmit_calldata(enc, (size_t)elen, &r.args.calldata);
+    assert_int_equal(r.args.calldata.zero_bytes + r.args.calldata.nonzero_bytes, (uint64_t)elen + 4);
     assert_int_equal(submit(&fx, &r), 0);
-    assert_int_equal(r.out.gas_used, xr_gas_tx_total(&r.args.calldata, r.out.exec_gas));
+    assert_int_equal(r.out.gas_used,
+                     xr_gas_tx_total_refund(&r.args.calldata, r.out.exec_gas, 19900 + 2800));
     assert_true(r.out.gas_used > 21000 + xr_gas_calldata_standard(&r.args.calldata));
     fixture_close(&fx);
 }
@@ -683,9 +717,10 @@ static void test_portal_xcall_offsets_and_fees(void **state) {
     fixture_open(&fx, 8, 2);
     fx.portal.cfg.fee_protocol_wei = 1000;
     assert_int_equal(xr_portal_set_dest(&fx.portal, &dest_other), 0);
-    /* Hand-computed: execGP 1e9, dataGP 2e10 * 0.5 = 1e10;
-    ** 1000 + (100000 + 200000) * 1e9 + 10 * 16 * 1e10. */
-    const uint64_t want = 1000 + UINT64_C(300000) * 1000000000 + UINT64_C(160) * 10000000000;
+    /* FeeOracleV2.feeFor (contracts/core/src/xchain/FeeOracleV2.sol),
+    ** hand-computed: execGP 1e9, dataGP 2e10 * 0.5 = 1e10; protocol fee
+    ** + (base gas 100000 + 200000) * 1e9 + (base bytes 100 + 10) * 16 * 1e10. */
+    const uint64_t want = 1000 + UINT64_C(300000) * 1000000000 + UINT64_C(110) * 16 * 10000000000;
     uint64_t fee;
     assert_int_equal(xr_portal_fee_for(&fx.portal, OTHER, 10, 200000, &fee), 0);
     assert_int_equal(fee, want);
@@ -695,7 +730,8 @@ static void test_portal_xcall_offsets_and_fees(void **state) {
     xr_portal_xcall_req req = mk_call(OTHER, XR_CONF_FINALIZED, 10, 200000, want + 5);
     assert_int_equal(xr_portal_xcall(&fx.portal, &req, &res), 0);
     assert_int_equal(res.fee_wei, want);
-    assert_int_equal(res.refund_wei, 5);
+    /* OmniPortal.xcall keeps the whole msg.value: no refund of the 5 wei over */
+    assert_int_equal(res.refund_wei, 0);
     assert_int_equal(res.msg.offset, 1);
     assert_int_equal(res.msg.shard_id, XR_CONF_FINALIZED);
     assert_int_equal(res.msg.dest_chain_id, OTHER);
@@ -720,7 +756,8 @@ static void test_portal_xcall_offsets_and_fees(void **state) {
         {mk_call(CHAIN, XR_CONF_FINALIZED, 10, 200000, want), XR_ERR_UNSUPPORTED_DEST},
         {mk_call(OTHER, XR_CONF_FINALIZED, 10, 20999, want), XR_ERR_GAS_LIMIT},
         {mk_call(OTHER, XR_CONF_FINALIZED, 10, 5000001, UINT64_MAX), XR_ERR_GAS_LIMIT},
-        {mk_call(OTHER, XR_CONF_FINALIZED, 10241, 200000, UINT64_MAX), XR_ERR_DATA_TOO_LARGE},
+        /* xmsgMaxDataSize 20,000 bytes (OmniPortal, PROTOCOL.md audit) */
+        {mk_call(OTHER, XR_CONF_FINALIZED, 20001, 200000, UINT64_MAX), XR_ERR_DATA_TOO_LARGE},
         {mk_call(OTHER, 2, 10, 200000, want), XR_ERR_UNSUPPORTED_SHARD},
         {mk_call(OTHER, 0, 10, 200000, want), XR_ERR_UNSUPPORTED_SHARD},
         {mk_call(OTHER, XR_CONF_FINALIZED, 10, 200000, want - 1), XR_ERR_FEE_TOO_LOW},
@@ -733,8 +770,16 @@ static void test_portal_xcall_offsets_and_fees(void **state) {
         if (rc != bad[i].rc) fail_msg("case %zu: got %s", i, xr_err_name(rc));
         snap_check_and_free(&fx.portal, &s);
     }
+    /* OmniPortal.xcall: require(to != VirtualPortalAddress) -- address 0 is
+    ** the system-call target, never a user's. */
+    req = mk_call(OTHER, XR_CONF_FINALIZED, 10, 200000, want);
+    memset(req.to.bytes, 0, 20);
+    snap s0;
+    snap_take(&fx.portal, &s0);
+    assert_int_equal(xr_portal_xcall(&fx.portal, &req, &res), XR_ERR_XCALL_TO_PORTAL);
+    snap_check_and_free(&fx.portal, &s0);
     /* Limits are inclusive. */
-    req = mk_call(OTHER, XR_CONF_FINALIZED, 10240, 5000000, UINT64_MAX);
+    req = mk_call(OTHER, XR_CONF_FINALIZED, 20000, 5000000, UINT64_MAX);
     assert_int_equal(xr_portal_xcall(&fx.portal, &req, &res), 0);
     assert_int_equal(res.msg.offset, 3);
 
@@ -767,8 +812,9 @@ static void test_portal_fee_overflow_and_dest_rules(void **state) {
     assert_int_equal(xr_portal_set_dest(&fx.portal, &dest_other), 0);
     assert_int_equal(fx.portal.dest_count, 1);
     assert_int_equal(xr_portal_fee_for(&fx.portal, OTHER, 0, 0, &fee), 0);
-    assert_int_equal(fee, UINT64_C(100000) * 1000000000);
-    /* FeeOracleV1's rules: no zero chain id, price or rate; not ourselves. */
+    /* base gas 100000 at 1 gwei + base bytes 100 x 16 at 1e10 (FeeOracleV2) */
+    assert_int_equal(fee, UINT64_C(100000) * 1000000000 + UINT64_C(1600) * 10000000000);
+    /* FeeOracleV2's rules: no zero chain id, price or rate; not ourselves. */
     d = dest_other;
     d.chain_id = 0;
     assert_int_equal(xr_portal_set_dest(&fx.portal, &d), XR_ERR_INVALID_ARG);
@@ -836,6 +882,7 @@ int main(void) {
         cmocka_unit_test(test_portal_rejects_each_reason_without_state_change),
         cmocka_unit_test(test_portal_rejects_message_rules),
         cmocka_unit_test(test_portal_quorum_stops_early),
+        cmocka_unit_test(test_portal_non_member_signer_counts_zero),
         cmocka_unit_test(test_portal_valset_cutoff),
         cmocka_unit_test(test_portal_syscall_adds_valset),
         cmocka_unit_test(test_portal_valset_call_codec),

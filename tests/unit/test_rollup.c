@@ -588,23 +588,27 @@ static void test_rollup_fee_oracle_and_xcall_checks(void **state) {
     fx f;
     fx_open(&f, c, 2, NULL, 0);
     mdl_rollup *a = mdl_rollups_get(f.rs, 0), *b = mdl_rollups_get(f.rs, 1);
-    /* fee = protocol + (base gas + gas limit) * 1.5 * b's base fee + 16 * len * 1.5 * L1 base */
+    /* FeeOracleV2: fee = protocol + (base gas + gas limit) * 1.5 * b's base
+    ** fee + (base bytes 100 + len) * 16 * 1.5 * L1 base */
     uint64_t fee = 0;
     assert_int_equal(mdl_rollup_fee_for(a, 20, 100, 50000, &fee), 0);
     uint64_t exec = mdl_rollup_base_fee_wei(b) * 3 / 2, data = mdl_l1_base_fee_wei(f.l1) * 3 / 2;
-    assert_int_equal(fee, 7 + (100000 + 50000) * exec + 16 * 100 * data);
+    assert_int_equal(fee, 7 + (100000 + 50000) * exec + 16 * (100 + 100) * data);
     assert_int_equal(mdl_rollup_fee_for(a, 99, 100, 50000, &fee), XR_ERR_UNSUPPORTED_DEST);
     assert_int_equal(mdl_rollup_fee_for(a, 10, 100, 50000, &fee), XR_ERR_UNSUPPORTED_DEST);
     mdl_xcall x = {.msg_id = 1, .dest_chain_id = 20, .conf_level = XR_CONF_LATEST, .data_len = 100,
                    .gas_limit = 50000};
     mdl_rollup_fee_for(a, 20, 100, 50000, &x.fee_wei);
+    /* `to` 0 is the virtual portal address: no user xcall there */
+    assert_int_equal(mdl_rollup_xcall(a, &x, &(mdl_xcall_result){0}), XR_ERR_XCALL_TO_PORTAL);
+    memset(x.to.bytes, 0x22, 20);
     x.fee_wei -= 1;
     mdl_xcall_result res;
     assert_int_equal(mdl_rollup_xcall(a, &x, &res), XR_ERR_FEE_TOO_LOW);
     x.fee_wei += 11;
     assert_int_equal(mdl_rollup_xcall(a, &x, &res), 0);
     assert_int_equal(res.offset, 1);
-    assert_int_equal(res.refund_wei, 10);
+    assert_int_equal(res.refund_wei, 0); /* OmniPortal.xcall keeps the 10 wei over */
     assert_int_equal(res.shard_id, XR_SHARD(XR_CONF_LATEST));
     x.gas_limit = 100;
     assert_int_equal(mdl_rollup_xcall(a, &x, &res), XR_ERR_GAS_LIMIT);
@@ -614,12 +618,12 @@ static void test_rollup_fee_oracle_and_xcall_checks(void **state) {
     x.conf_level = XR_CONF_LATEST;
     x.data_len = XR_MAX_DATA_BYTES + 1;
     assert_int_equal(mdl_rollup_xcall(a, &x, &res), XR_ERR_DATA_TOO_LARGE);
-    x.data_len = 20000; /* above the portal's 10 KiB */
+    x.data_len = 20001; /* above the portal's 20,000 (OmniPortal xmsgMaxDataSize) */
     assert_int_equal(mdl_rollup_xcall(a, &x, &res), XR_ERR_DATA_TOO_LARGE);
     mdl_rollup_stats st;
     mdl_rollup_stats_get(a, &st);
     assert_int_equal(st.xcalls, 1);
-    assert_int_equal(st.xcalls_rejected, 5);
+    assert_int_equal(st.xcalls_rejected, 6); /* with the call to address 0 */
     /* the oracle follows b's base fee: make b's base fee move, run past an update */
     sim_engine_run(f.e, 61 * S, NULL);
     assert_int_equal(mdl_rollup_fee_for(a, 20, 0, 0, &fee), 0);
