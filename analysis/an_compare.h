@@ -15,14 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative); see also AN_EXPORT_ERR_*,
-   which an_compare_run passes on for files it cannot open. */
-#define AN_COMPARE_ERR_METRIC  (-20) /* an unknown metric name */
-#define AN_COMPARE_ERR_IGNORE  (-21) /* an --ignore path SQLite's JSON rejects */
-#define AN_COMPARE_ERR_SQL     (-22) /* an SQLite error while reading */
-#define AN_COMPARE_ERR_NOMEM   (-23)
-#define AN_COMPARE_ERR_NOTHING (-24) /* no run of BASE matches one of HEAD */
-#define AN_COMPARE_ERR_GSL     (-25)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h); files it cannot
+   open give an_export_open's codes. */
+#include "an_error.h"
 
 #define AN_COMPARE_RESAMPLES_DEFAULT 4000u
 #define AN_COMPARE_RESAMPLES_MIN 2000u
@@ -62,7 +57,7 @@ const char *an_compare_default_metric_names(void);
 ** draws nx values of x and ny of y with replacement (GSL mt19937 seeded
 ** with `seed`, so the same inputs give the same interval), and returns in
 ** *lo, *hi the 2.5% and 97.5% quantiles of the resampled differences.
-** Needs nx, ny >= 1.  Returns 0, AN_COMPARE_ERR_NOMEM or AN_COMPARE_ERR_GSL.
+** Needs nx, ny >= 1.  Returns 0, AN_ERR_NOMEM or AN_ERR_GSL.
 */
 int an_compare_bootstrap(const double *x, size_t nx, const double *y, size_t ny, uint32_t resamples,
                          unsigned long seed, double *lo, double *hi);

@@ -20,16 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative). */
-#define AN_EXPORT_ERR_OPEN       (-1) /* missing or unreadable file */
-#define AN_EXPORT_ERR_NOT_SQLITE (-2) /* not an SQLite file, or a damaged one */
-#define AN_EXPORT_ERR_FOREIGN    (-3) /* SQLite, but not written by xrsim */
-#define AN_EXPORT_ERR_NEWER      (-4) /* written by a newer xrsim (schema version) */
-#define AN_EXPORT_ERR_NAME       (-5) /* not a table or view of the schema */
-#define AN_EXPORT_ERR_SQL        (-6) /* an SQLite error while reading */
-#define AN_EXPORT_ERR_IO         (-7) /* writing the output failed */
-#define AN_EXPORT_ERR_NOMEM      (-8)
-#define AN_EXPORT_ERR_NO_RUN_COL (-9) /* --run on an object without a run column */
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h). */
+#include "an_error.h"
 
 typedef enum an_export_format { AN_EXPORT_CSV, AN_EXPORT_JSON } an_export_format;
 

@@ -32,12 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Return codes: 0 or one of these (negative). */
-#define AN_MERGE_ERR_INPUT     (-1) /* an input cannot be read or is not an xrsim file of this version */
-#define AN_MERGE_ERR_DUPLICATE (-2) /* the same run twice */
-#define AN_MERGE_ERR_MIXED     (-3) /* runs of different scenarios */
-#define AN_MERGE_ERR_SQL       (-4) /* an SQLite error (busy, I/O, constraint) */
-#define AN_MERGE_ERR_NOMEM     (-5)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h). */
+#include "an_error.h"
 
 typedef struct an_merge_stats {
     size_t runs;        /* runs copied */

@@ -55,13 +55,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative); see also AN_EXPORT_ERR_*,
-   which an_report_load passes on for files it cannot open. */
-#define AN_REPORT_ERR_SQL     (-30) /* an SQLite error while reading */
-#define AN_REPORT_ERR_NOMEM   (-31)
-#define AN_REPORT_ERR_NOTHING (-32) /* the file has no ok run */
-#define AN_REPORT_ERR_IO      (-33) /* writing the output failed */
-#define AN_REPORT_ERR_GSL     (-34)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h); files it cannot
+   open give an_export_open's codes. */
+#include "an_error.h"
 
 #define AN_REPORT_RESAMPLES 4000u
 #define AN_REPORT_BOOTSTRAP_SEED 20240501ul
@@ -182,7 +178,7 @@ typedef struct an_report {
 ** Mean of v[0..n) and the 95% percentile bootstrap interval of the mean
 ** (AN_REPORT_RESAMPLES resamples with GSL mt19937 seeded with `seed`: the
 ** same values give the same interval).  n >= 1; with n == 1 the interval
-** is the value itself.  Returns 0, AN_REPORT_ERR_NOMEM or AN_REPORT_ERR_GSL.
+** is the value itself.  Returns 0, AN_ERR_NOMEM or AN_ERR_GSL.
 */
 int an_report_mean_ci(const double *v, size_t n, unsigned long seed, an_report_stat *out);
 
@@ -209,7 +205,7 @@ void an_report_fmt_duration(double s, char *buf, size_t len);
 
 /* Prints the aligned tables to out; a file without coalitions (or
    without restaking data) gets one line saying so instead of that
-   table.  Returns 0 or AN_REPORT_ERR_IO. */
+   table.  Returns 0 or AN_ERR_IO. */
 int an_report_print(const an_report *r, FILE *out);
 
 /*
@@ -222,7 +218,7 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
 
 /*
 ** an_report_write_html into `html_path`, through `html_path`.tmp renamed
-** into place (removed on failure).  Returns 0 or AN_REPORT_ERR_IO / _SQL /
+** into place (removed on failure).  Returns 0 or AN_ERR_IO / _SQL /
 ** _NOMEM with a message in err.
 */
 int an_report_write_html_file(const an_report *r, const char *html_path, char *err, size_t err_len);

@@ -307,14 +307,14 @@ static void test_an_report_refuses_foreign_and_empty_files(void **state) {
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     an_report *r = NULL;
     char err[512] = "";
-    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), AN_EXPORT_ERR_FOREIGN);
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), AN_ERR_FOREIGN);
     assert_null(r);
     assert_non_null(strstr(err, "not written by xrsim"));
     unlink(f->db);
     db = db_create(f->db);
     add_run(db, 1, "failed", 1, 100, 0, 0);
     db_close(db);
-    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), AN_REPORT_ERR_NOTHING);
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), AN_ERR_NOTHING);
     assert_null(r);
     assert_non_null(strstr(err, "no ok run"));
 }
