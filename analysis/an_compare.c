@@ -23,7 +23,8 @@
 ** which other metrics or groups are present.  A change is reported when
 ** the 95% percentile interval of mean(HEAD) - mean(BASE) excludes 0 and
 ** |mean(HEAD) - mean(BASE)| exceeds tolerance x |mean(BASE)|.  Groups with
-** fewer than 2 values on a side are counted as untested.
+** fewer than 2 values on a side are counted as untested, and those with
+** no value at all (a metric these runs do not produce) as without data.
 */
 #include "an_compare.h"
 
@@ -192,6 +193,30 @@ static int cmp_order(const void *pa, const void *pb) {
     return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
+/* Removes, in place, every member whose value is an empty object from the
+   compact JSON text s (SQLite's json output: no whitespace), repeatedly, so
+   that removing an --ignore'd key from a map that held only it (head
+   --set consensus.timeouts.propose=2s, base without a timeouts map) leaves
+   the same key as the file that never had the map.  Applied to both sides
+   alike; an empty section means the same as an absent one. */
+static void drop_empty_objects(char *s) {
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (char *p = strstr(s, "\":{}"); p; p = strstr(p + 1, "\":{}")) {
+            /* p is the key's closing quote: find its opening quote */
+            char *q = p - 1;
+            while (q > s && !(*q == '"' && q[-1] != '\\')) q--;
+            if (q <= s || *q != '"' || (q[-1] != '{' && q[-1] != ',')) continue;
+            char *end = p + 4; /* just past "{}" */
+            if (q[-1] == ',') q--;               /* ,"k":{}  -> drop with the comma before */
+            else if (*end == ',') end++;         /* {"k":{}, -> drop with the comma after */
+            memmove(q, end, strlen(end) + 1);
+            changed = true;
+            break;
+        }
+    }
+}
+
 static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_len) {
     char sql[4096];
     size_t used = (size_t)snprintf(sql, sizeof sql,
@@ -226,6 +251,7 @@ static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_le
         r->seed = sqlite3_column_int64(st, 1);
         r->sha = dup_text(st, 2);
         r->key = dup_text(st, 3);
+        if (r->key && o->ignore_count) drop_empty_objects(r->key);
         r->digest = dup_text(st, 4);
         r->name = dup_text(st, 5);
         if (!r->sha || !r->key || !r->digest || !r->name) {
@@ -383,6 +409,10 @@ static int compare_one(const side *base, const side *head, const pair *ps, size_
         y[n] = hv;
         n++;
     }
+    if (n == 0) { /* the metric has no value in these runs: nothing to test, but not for want of seeds */
+        res->no_data++;
+        return 0;
+    }
     if (n < 2) {
         res->untested++;
         return 0;
@@ -518,6 +548,7 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
                 res->regressions == 1 ? "" : "s", res->improvements, res->improvements == 1 ? "" : "s",
                 res->comparisons);
         if (res->untested) fprintf(out, "; %zu untested (fewer than 2 seeds)", res->untested);
+        if (res->no_data) fprintf(out, "; %zu without data (no run has a value)", res->no_data);
         fprintf(out, "; %zu digest mismatch%s\n", res->digest_mismatches, res->digest_mismatches == 1 ? "" : "es");
         if (fflush(out) != 0) rc = an_fail(err, err_len, AN_ERR_SQL, "writing the output failed");
     }

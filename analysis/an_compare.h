@@ -37,7 +37,8 @@ typedef struct an_compare_result {
     size_t base_unmatched;    /* ok runs of BASE without a HEAD counterpart */
     size_t head_unmatched;
     size_t comparisons;       /* (group, metric) pairs tested (>= 2 values each side) */
-    size_t untested;          /* (group, metric) pairs with too few values */
+    size_t untested;          /* (group, metric) pairs with 1 value (fewer than 2 seeds with a value) */
+    size_t no_data;           /* (group, metric) pairs where no run has a value (e.g. nothing finalized) */
     size_t regressions;       /* significant and beyond tolerance, in the worse direction */
     size_t improvements;
     size_t digest_mismatches; /* matched runs whose event digests differ */
