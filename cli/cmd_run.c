@@ -25,6 +25,7 @@
 #include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
+#include "stats.h"
 #include "verifiers/byzantine/byzantine.h"
 #include "world/scenario.h"
 #include "world/world.h"
@@ -208,9 +209,10 @@ static void print_byzantine(const mdl_verifiers *vs) {
 static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t run_id,
                           const mdl_world_summary *s, const mdl_verifiers *vs, double wall_s) {
     printf("xrsim run: scenario '%s', seed %" PRIu64 "\n", scn->name, scn->seed);
-    printf("  simulated   %.1f s in %.2f s wall (%.0fx real time), %" PRIu64 " events (%.2f M/s)\n",
-           (double)s->sim_ns / 1e9, wall_s, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0,
-           s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
+    char speed[32];
+    sim_stats_fmt_speedup(speed, sizeof speed, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0);
+    printf("  simulated   %.1f s in %.2f s wall (%s real time), %" PRIu64 " events (%.2f M/s)\n",
+           (double)s->sim_ns / 1e9, wall_s, speed, s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
     printf("  digest      %s\n", s->digest);
     printf("  network     %" PRIu32 " nodes; %" PRIu64 " messages sent, %" PRIu64 " delivered, %" PRIu64
            " lost, %" PRIu64 " cut by partitions, %" PRIu64 " to/at crashed nodes\n",
