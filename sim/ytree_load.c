@@ -217,7 +217,28 @@ static void ld_syntax_error(yloader *ld) {
     default: {
         char pr[SHOW_SIZE];
         ld_mark(ld, p->problem_mark, &line, &col);
-        if (p->context) {
+        /* A tab where indentation or a token should be is libyaml's "found
+           character that cannot start any token" (or a like complaint) with
+           no word of tabs: say so, at the tab. */
+        size_t at = p->problem_mark.index, tab = SIZE_MAX;
+        if (at < ld->len) {
+            size_t b = at;
+            while (b > 0 && ld->text[b - 1] != '\n') b--;
+            for (size_t i = b; i < ld->len && (ld->text[i] == ' ' || ld->text[i] == '\t'); i++) {
+                if (ld->text[i] == '\t') {
+                    tab = i;
+                    break;
+                }
+            }
+            if (tab == SIZE_MAX && ld->text[at] == '\t') tab = at;
+        }
+        if (tab != SIZE_MAX) {
+            yaml_mark_t m = { .index = tab, .line = 0, .column = 0 };
+            ld_pos_at(ld, tab, &m.line, &m.column);
+            ld_mark(ld, m, &line, &col);
+            ld_error_at(ld, line, col, "a tab character: YAML indents with spaces only, never tabs (libyaml: %s)",
+                        sim_yt_show(pr, sizeof pr, problem));
+        } else if (p->context) {
             uint32_t cl, cc;
             ld_mark(ld, p->context_mark, &cl, &cc);
             ld_error_at(ld, line, col, "%s (%s at %s:%" PRIu32 ":%" PRIu32 ")", sim_yt_show(pr, sizeof pr, problem),
