@@ -43,6 +43,9 @@ typedef struct crow {
     int profitable;
 } crow;
 
+/* A parameter value as a number and its unit ("200ms": 200, "ms"); false
+** when it is not one. */
+bool an_report_parse_quantity(const char *s, double *v, char unit[16]);
 /* A malloc'd copy of s; NULL when out of memory. */
 char *an_report_strdup(const char *s);
 /* Per point: statistics, verdict shares, offences, coalitions; and the
@@ -62,12 +65,15 @@ typedef struct an_rtable {
 } an_rtable;
 
 /* The tables, by section; a section without data has no table. */
-typedef enum an_rsection { SEC_POINTS, SEC_VERDICTS, SEC_SLASHING, SEC_ATTACK, SEC_COUNT } an_rsection;
+typedef enum an_rsection { SEC_POINTS, SEC_VERDICTS, SEC_POWER, SEC_SLASHING, SEC_ATTACK, SEC_COUNT } an_rsection;
 enum { TABLE_MAX = 8 };
 typedef struct an_rtables {
     an_rtable t[TABLE_MAX];
     an_rsection sec[TABLE_MAX];
     size_t n;
+    /* the tables left out, each with the one line that says why */
+    const char *omitted[TABLE_MAX];
+    size_t omitted_count;
 } an_rtables;
 
 char *an_report_cell(an_rtable *t, size_t row, size_t col);
@@ -94,6 +100,7 @@ typedef struct an_plot {
     const double *xticks;
     const char (*xtick_labels)[24];
     size_t xtick_count;
+    bool no_yticks;    /* no y grid, ticks or tick labels (bar charts label their own rows) */
 } an_plot;
 
 /* Writes s with <, >, & and " escaped. */
@@ -102,9 +109,14 @@ double an_plot_x(const an_plot *p, double x);
 double an_plot_y(const an_plot *p, double y);
 /* Widens [*lo, *hi] to multiples of a nice step. */
 void an_plot_nice_range(double *lo, double *hi);
+/* A generous estimate of the width (px) of s in the reports' sans-serif
+** font at font_px: what the layout reserves so nothing is clipped. */
+double an_plot_text_width(const char *s, double font_px, bool bold);
+/* The width of the SVG an_plot_open writes: p->w, or wider for the title. */
+double an_plot_width(const an_plot *p, const char *title);
 /* Opens the <svg> with its title, grid, ticks and axis labels. */
 void an_plot_open(FILE *out, const an_plot *p, const char *title, const char *xlabel, const char *ylabel);
-/* Legend entry i (a line in palette colour i and its text) right of the plot. */
-void an_plot_legend(FILE *out, const an_plot *p, size_t i, const char *text);
+/* Legend entry i (a line in `colour` and its text) right of the plot. */
+void an_plot_legend(FILE *out, const an_plot *p, size_t i, const char *text, const char *colour);
 
 #endif

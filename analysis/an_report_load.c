@@ -121,6 +121,7 @@ static void point_free(an_report_point *p, size_t varying_count) {
     free(p->key);
     free(p->name);
     free(p->run_ids);
+    free(p->shares);
     if (p->values) {
         for (size_t i = 0; i < varying_count; i++) free(p->values[i]);
         free(p->values);
@@ -378,6 +379,93 @@ static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out,
     return 0;
 }
 
+/* Per point and Byzantine entry: the power share its targets hold (see
+   an_report_share), from the byzantine and verifiers tables. */
+static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size_t err_len) {
+    int has = table_exists(r->db, "byzantine");
+    if (has < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
+    if (!has) return 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(r->db,
+                                "SELECT b.run_id, b.entry, b.behaviour, b.target_kind, b.target,"
+                                " SUM(v.power) * 1.0 / (SELECT SUM(w.power) FROM verifiers w WHERE w.run_id = b.run_id)"
+                                " FROM byzantine b JOIN verifiers v ON v.run_id = b.run_id AND v.verifier = b.verifier"
+                                " GROUP BY b.run_id, b.entry ORDER BY b.entry, b.run_id",
+                                -1, &st, NULL);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t *pt_of = NULL;
+    int code = v ? 0 : AN_ERR_NOMEM;
+    /* rows come by entry: gather one entry's values per point, then add its stats */
+    int64_t cur = -1;
+    char what[64] = "";
+    size_t *count = calloc(r->point_count ? r->point_count : 1, sizeof *count);
+    double *vals = malloc((n ? n : 1) * sizeof *vals);
+    pt_of = malloc((n ? n : 1) * sizeof *pt_of);
+    if (!count || !vals || !pt_of) code = AN_ERR_NOMEM;
+    size_t k = 0;
+    bool *seen_run = calloc(n ? n : 1, sizeof *seen_run);
+    if (!seen_run) code = AN_ERR_NOMEM;
+    for (;;) {
+        int step = SQLITE_DONE;
+        if (code == 0 && rc == SQLITE_OK) step = sqlite3_step(st);
+        int64_t entry = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : -1;
+        if (k > 0 && (step != SQLITE_ROW || entry != cur)) { /* flush entry `cur` */
+            for (size_t p = 0; code == 0 && p < r->point_count; p++) {
+                size_t m = 0;
+                for (size_t i = 0; i < k; i++) {
+                    if (pt_of[i] == p) v[m++] = vals[i];
+                }
+                if (m == 0) continue;
+                an_report_point *pt = &r->points[p];
+                an_report_share *ns = realloc(pt->shares, (pt->share_count + 1) * sizeof *ns);
+                if (!ns) {
+                    code = AN_ERR_NOMEM;
+                    break;
+                }
+                pt->shares = ns;
+                an_report_share *sh = &pt->shares[pt->share_count++];
+                memset(sh, 0, sizeof *sh);
+                sh->entry = cur;
+                snprintf(sh->what, sizeof sh->what, "%s", what);
+                int brc = an_report_mean_ci(v, m, AN_REPORT_BOOTSTRAP_SEED, &sh->share);
+                if (brc) code = brc;
+            }
+            k = 0;
+        }
+        if (step != SQLITE_ROW || code) {
+            if (code == 0 && step != SQLITE_DONE) rc = step;
+            break;
+        }
+        size_t i = run_find(runs, n, sqlite3_column_int64(st, 0));
+        double share = sqlite3_column_double(st, 5);
+        if (i == SIZE_MAX || !isfinite(share)) continue;
+        if (!seen_run[i]) {
+            seen_run[i] = true;
+            r->byzantine_runs++;
+        }
+        if (k == 0) {
+            cur = entry;
+            const unsigned char *b = sqlite3_column_text(st, 2), *tk = sqlite3_column_text(st, 3),
+                                *tg = sqlite3_column_text(st, 4);
+            snprintf(what, sizeof what, "%.16s, %.16s %.24s", b ? (const char *)b : "?", tk ? (const char *)tk : "?",
+                     tg ? (const char *)tg : "?");
+        }
+        pt_of[k] = runs[i].point;
+        vals[k++] = share;
+    }
+    sqlite3_finalize(st);
+    free(v);
+    free(vals);
+    free(pt_of);
+    free(count);
+    free(seen_run);
+    if (code == 0 && rc != SQLITE_OK && rc != SQLITE_DONE) {
+        return an_fail(err, err_len, AN_ERR_SQL, "reading byzantine of '%s': %s", r->path, sqlite3_errmsg(r->db));
+    }
+    if (code) return an_fail(err, err_len, code, code == AN_ERR_NOMEM ? "out of memory" : "bootstrap failed");
+    return 0;
+}
+
 /* SQLite's json_tree quotes keys with characters other than letters and
    digits (restaking."withdrawal_delay"): unquotes, in place, every quoted
    key that is a plain name (letters, digits, '_', '-'), for display. */
@@ -512,7 +600,7 @@ static int find_varying(an_report *r, char *err, size_t err_len) {
 }
 
 /* "0.75" -> 0.75 unit ""; "200ms" -> 200 unit "ms"; false when not a number. */
-static bool parse_quantity(const char *s, double *v, char unit[16]) {
+bool an_report_parse_quantity(const char *s, double *v, char unit[16]) {
     char *end;
     double x = strtod(s, &end);
     if (end == s || !isfinite(x)) return false;
@@ -544,7 +632,7 @@ static int find_axis(an_report *r) {
     bool numeric = true;
     for (size_t p = 0; p < r->point_count && numeric; p++) {
         char unit[16];
-        numeric = parse_quantity(r->points[p].values[0], &axis[p], unit);
+        numeric = an_report_parse_quantity(r->points[p].values[0], &axis[p], unit);
         if (numeric && p == 0) strcpy(r->axis_unit, unit);
         numeric = numeric && strcmp(unit, r->axis_unit) == 0;
     }
@@ -599,6 +687,7 @@ int an_report_load(const char *path, double stall_s, an_report **out, char *err,
     if (rc == 0) rc = load_values(r, runs, n, err, err_len);
     if (rc == 0) rc = load_coalitions(r, runs, n, &cs, &nc, err, err_len);
     if (rc == 0) rc = an_report_summarise(r, runs, n, cs, nc, err, err_len);
+    if (rc == 0) rc = load_shares(r, runs, n, err, err_len);
     if (rc == 0) rc = find_varying(r, err, err_len);
     if (rc == 0 && find_axis(r) != 0) rc = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     for (size_t p = 0; rc == 0 && p < r->point_count; p++) {

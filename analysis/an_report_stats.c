@@ -149,12 +149,26 @@ static int econ_grid(an_report_econ *e, const an_report *r, size_t scen, int64_t
     e->stakes = malloc((nc ? nc : 1) * sizeof *e->stakes);
     e->delays_s = malloc((nc ? nc : 1) * sizeof *e->delays_s);
     size_t *cell_of = malloc((nc ? nc : 1) * sizeof *cell_of);
-    int rc = e->stakes && e->delays_s && cell_of ? 0 : AN_ERR_NOMEM;
+    /* A row counts under its point's mean stake fraction (over the point's
+       grid rows of this coalition), so the runs of one point -- whose
+       stakes differ when stake is drawn per seed -- make one cell, not one
+       per seed, and a line over stake joins points, not seeds. */
+    double *pstake = calloc(point_count ? point_count : 1, sizeof *pstake);
+    size_t *pcount = calloc(point_count ? point_count : 1, sizeof *pcount);
+    int rc = e->stakes && e->delays_s && cell_of && pstake && pcount ? 0 : AN_ERR_NOMEM;
+    for (size_t i = 0; rc == 0 && i < nc; i++) {
+        if (cs[i].index != index || !grid_row(&cs[i], runs)) continue;
+        pstake[runs[cs[i].run].point] += cs[i].stake_fraction;
+        pcount[runs[cs[i].run].point]++;
+    }
+    for (size_t p = 0; rc == 0 && p < point_count; p++) {
+        if (pcount[p]) pstake[p] /= (double)pcount[p];
+    }
     for (size_t i = 0; rc == 0 && i < nc; i++) {
         if (cs[i].index != index || strcmp(r->points[runs[cs[i].run].point].sha256, sha) != 0) continue;
         if (!e->name && !(e->name = an_report_strdup(cs[i].name))) rc = AN_ERR_NOMEM;
-        if (!grid_row(&cs[i], runs)) continue;
-        set_add(e->stakes, &e->stake_count, cs[i].stake_fraction);
+        if (!grid_row(&cs[i], runs) || !isfinite(pstake[runs[cs[i].run].point])) continue;
+        set_add(e->stakes, &e->stake_count, pstake[runs[cs[i].run].point]);
         set_add(e->delays_s, &e->delay_count, runs[cs[i].run].delay_s);
     }
     size_t cells = e->stake_count * e->delay_count;
@@ -169,11 +183,11 @@ static int econ_grid(an_report_econ *e, const an_report *r, size_t scen, int64_t
     for (size_t i = 0; rc == 0 && i < nc; i++) {
         const rrun *rr = &runs[cs[i].run];
         cell_of[i] = SIZE_MAX;
-        if (cs[i].index != index || !grid_row(&cs[i], runs) ||
+        if (cs[i].index != index || !grid_row(&cs[i], runs) || !isfinite(pstake[rr->point]) ||
             strcmp(r->points[rr->point].sha256, sha) != 0) {
             continue;
         }
-        cell_of[i] = set_find(e->stakes, e->stake_count, cs[i].stake_fraction) * e->delay_count +
+        cell_of[i] = set_find(e->stakes, e->stake_count, pstake[rr->point]) * e->delay_count +
                      set_find(e->delays_s, e->delay_count, rr->delay_s);
         assert(cell_of[i] < cells);
     }
@@ -197,6 +211,8 @@ static int econ_grid(an_report_econ *e, const an_report *r, size_t scen, int64_t
     }
     free(mark);
     free(cell_of);
+    free(pstake);
+    free(pcount);
     return rc;
 }
 

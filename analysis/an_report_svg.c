@@ -52,10 +52,22 @@ void an_plot_nice_range(double *lo, double *hi) {
     *hi = ceil(*hi / s - 1e-9) * s;
 }
 
+double an_plot_text_width(const char *s, double font_px, bool bold) {
+    size_t n = 0;
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) n += (*u & 0xC0) != 0x80; /* UTF-8 characters */
+    return (double)n * font_px * (bold ? 0.68 : 0.62);
+}
+
+double an_plot_width(const an_plot *p, const char *title) {
+    return fmax(p->w, an_plot_text_width(title, 12.0, true) + 16.0);
+}
+
 void an_plot_open(FILE *out, const an_plot *p, const char *title, const char *xlabel, const char *ylabel) {
-    fprintf(out, "<svg width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\">\n", p->w, p->h, p->w, p->h);
-    fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" fill=\"#fff\"/>\n", p->w, p->h);
-    fprintf(out, "<text x=\"%g\" y=\"18\" text-anchor=\"middle\" font-weight=\"bold\">", (p->ml + p->w - p->mr) / 2);
+    /* the title starts at the left edge; a title wider than the plot widens the SVG to the right */
+    double w = an_plot_width(p, title);
+    fprintf(out, "<svg width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\">\n", w, p->h, w, p->h);
+    fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" fill=\"#fff\"/>\n", w, p->h);
+    fputs("<text x=\"8\" y=\"18\" font-weight=\"bold\">", out);
     an_report_html_text(out, title);
     fputs("</text>\n", out);
     double sx = an_plot_nice_step(p->x1 - p->x0), sy = an_plot_nice_step(p->y1 - p->y0);
@@ -77,7 +89,7 @@ void an_plot_open(FILE *out, const an_plot *p, const char *title, const char *xl
                     fabs(x) < 1e-12 * sx ? 0.0 : x);
         }
     }
-    for (double y = ceil(p->y0 / sy - 1e-9) * sy; y <= p->y1 + 1e-9 * sy; y += sy) {
+    for (double y = ceil(p->y0 / sy - 1e-9) * sy; !p->no_yticks && y <= p->y1 + 1e-9 * sy; y += sy) {
         double Y = an_plot_y(p, y);
         fprintf(out, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>", p->ml, Y,
                 p->w - p->mr, Y);
@@ -96,10 +108,10 @@ void an_plot_open(FILE *out, const an_plot *p, const char *title, const char *xl
     fputs("</text>\n", out);
 }
 
-void an_plot_legend(FILE *out, const an_plot *p, size_t i, const char *text) {
+void an_plot_legend(FILE *out, const an_plot *p, size_t i, const char *text, const char *colour) {
     double x = p->w - p->mr + 12, y = p->mt + 10 + 18.0 * (double)i;
     fprintf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"2\"/>", x, y, x + 20, y,
-            an_report_palette[i % AN_REPORT_PALETTE_COUNT]);
+            colour);
     fprintf(out, "<text x=\"%g\" y=\"%g\" font-size=\"11\">", x + 26, y + 4);
     an_report_html_text(out, text);
     fputs("</text>\n", out);

@@ -192,6 +192,45 @@ static int slashing_table(an_rtables *ts, const an_report *r) {
     return 0;
 }
 
+/* The power each Byzantine entry and each coalition actually holds per
+   point: what a target written as a stake fraction came to. */
+static int power_table(an_rtables *ts, const an_report *r) {
+    static const char *const heads[] = {"who", "what", "runs", "power share"};
+    an_rtable *t = tables_add(ts, SEC_POWER,
+                              "actual power share of the Byzantine targets and coalitions: their verifiers' genesis "
+                              "power over all genesis power, mean over seeds [95% bootstrap CI]",
+                              r, heads, sizeof heads / sizeof heads[0]);
+    if (!t) return AN_ERR_NOMEM;
+    size_t lead = 2 + r->varying_count;
+    for (size_t p = 0; p < r->point_count; p++) {
+        const an_report_point *pt = &r->points[p];
+        for (size_t i = 0; i < pt->share_count; i++) {
+            const an_report_share *sh = &pt->shares[i];
+            size_t row = point_row(t, r, pt);
+            if (row == SIZE_MAX) return AN_ERR_NOMEM;
+            snprintf(an_report_cell(t, row, lead), CELL, "byzantine[%" PRId64 "]", sh->entry);
+            snprintf(an_report_cell(t, row, lead + 1), CELL, "%s", sh->what);
+            snprintf(an_report_cell(t, row, lead + 2), CELL, "%zu", sh->share.n);
+            an_report_stat pct = sh->share;
+            pct.mean *= 100.0;
+            pct.lo *= 100.0;
+            pct.hi *= 100.0;
+            fmt_stat(&pct, an_report_cell(t, row, lead + 3), CELL - 1);
+            strcat(an_report_cell(t, row, lead + 3), "%");
+        }
+        for (size_t c = 0; c < pt->coalition_count; c++) {
+            const an_report_coalition *co = &pt->coalitions[c];
+            size_t row = point_row(t, r, pt);
+            if (row == SIZE_MAX) return AN_ERR_NOMEM;
+            snprintf(an_report_cell(t, row, lead), CELL, "coalition #%" PRId64, co->index);
+            snprintf(an_report_cell(t, row, lead + 1), CELL, "%.40s, %s", co->name, co->attack);
+            snprintf(an_report_cell(t, row, lead + 2), CELL, "%zu", co->runs);
+            an_report_fmt_pct(co->stake_fraction, an_report_cell(t, row, lead + 3), CELL);
+        }
+    }
+    return 0;
+}
+
 static int attack_table(an_rtables *ts, const an_report *r) {
     static const char *const heads[] = {"coalition",       "attack",        "stake",        "seeds",
                                         "P&L (ETH)",       "profitable",    "value extracted (ETH)",
@@ -226,6 +265,30 @@ static int attack_table(an_rtables *ts, const an_report *r) {
     return 0;
 }
 
+/* Whether any point has a value of metric m. */
+static bool any_value(const an_report *r, int m) {
+    for (size_t p = 0; p < r->point_count; p++) {
+        if (r->points[p].stat[m].n > 0) return true;
+    }
+    return false;
+}
+
+/* Whether any run found an offence or lost stake. */
+static bool any_slashing(const an_report *r) {
+    for (size_t p = 0; p < r->point_count; p++) {
+        const an_report_point *pt = &r->points[p];
+        if (pt->offence_count > 0 || (pt->stat[AN_REPORT_SLASHED_ETH].n > 0 && pt->stat[AN_REPORT_SLASHED_ETH].mean != 0.0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void omit(an_rtables *ts, const char *why) {
+    assert(ts->omitted_count < TABLE_MAX);
+    ts->omitted[ts->omitted_count++] = why;
+}
+
 int an_report_tables_build(const an_report *r, an_rtables *ts) {
     static const char *const fast_h[] = {"fast p50", "fast p90", "fast p99"};
     static const int fast_m[] = {AN_REPORT_FAST_P50_S, AN_REPORT_FAST_P90_S, AN_REPORT_FAST_P99_S};
@@ -234,10 +297,19 @@ int an_report_tables_build(const an_report *r, an_rtables *ts) {
     static const char *const cost_h[] = {"gas/msg", "ETH/msg", "height p50 ms", "height p99 ms", "heights"};
     static const int cost_m[] = {AN_REPORT_GAS_PER_MSG, AN_REPORT_ETH_PER_MSG, AN_REPORT_HEIGHT_P50_MS,
                                  AN_REPORT_HEIGHT_P99_MS, AN_REPORT_HEIGHTS};
-    int rc = stat_table(ts, SEC_POINTS, r, "fast finality (s): mean over seeds [95% bootstrap CI]", fast_h, fast_m, 3);
-    if (rc == 0) {
+    int rc = 0;
+    if (any_value(r, AN_REPORT_FAST_P50_S)) {
+        rc = stat_table(ts, SEC_POINTS, r, "fast finality (s): mean over seeds [95% bootstrap CI]", fast_h, fast_m, 3);
+    } else {
+        omit(ts, "fast finality: no message emitted after the warm-up was executed at the fast level (latest) in "
+                 "this file: no table");
+    }
+    if (rc == 0 && any_value(r, AN_REPORT_FIN_P50_S)) {
         rc = stat_table(ts, SEC_POINTS, r, "finalized finality (s): mean over seeds [95% bootstrap CI]", fin_h, fin_m,
                         3);
+    } else if (rc == 0) {
+        omit(ts, "finalized finality: no message emitted after the warm-up was executed at the finalized level in "
+                 "this file (runs shorter than the source chains' L1 finality have none): no table");
     }
     if (rc == 0) {
         rc = stat_table(ts, SEC_POINTS, r,
@@ -245,8 +317,12 @@ int an_report_tables_build(const an_report *r, an_rtables *ts) {
                         5);
     }
     if (rc == 0) rc = verdict_table(ts, r);
-    if (rc == 0 && r->restaking_runs > 0) rc = slashing_table(ts, r);
+    if (rc == 0 && (r->byzantine_runs > 0 || r->coalition_runs > 0)) rc = power_table(ts, r);
+    if (rc == 0 && r->restaking_runs > 0 && any_slashing(r)) rc = slashing_table(ts, r);
+    else if (rc == 0 && r->restaking_runs > 0) omit(ts, "slashing: no offence found and nothing slashed in this file: no slashing table");
+    else if (rc == 0) omit(ts, "slashing: no restaking data in this file: no slashing table");
     if (rc == 0 && r->coalition_runs > 0) rc = attack_table(ts, r);
+    else if (rc == 0) omit(ts, "attackers: no coalition in this file: no attacker section");
     return rc;
 }
 

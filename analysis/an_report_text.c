@@ -50,9 +50,9 @@ int an_report_print(const an_report *r, FILE *out) {
             fputc('\n', out);
             table_print(&ts.t[t], out);
         }
-        if (r->restaking_runs == 0) fputs("\nslashing: no restaking data in this file: no slashing table\n", out);
-        if (r->coalition_runs == 0) fputs("\nattackers: no coalition in this file: no attacker section\n", out);
-        else fputs("P&L = value extracted + payment - slashed - gas - bribes; slashed: the members' own stake "
+        if (ts.omitted_count) fputc('\n', out);
+        for (size_t i = 0; i < ts.omitted_count; i++) fprintf(out, "%s\n", ts.omitted[i]);
+        if (r->coalition_runs > 0) fputs("P&L = value extracted + payment - slashed - gas - bribes; slashed: the members' own stake "
                    "slashed; cost of corruption = the members' own stake x slash fraction + bribes; profit from "
                    "corruption = value extracted + payment\n",
                    out);
