@@ -130,6 +130,7 @@ int cmd_validate(int argc, char **argv) {
         if (fits) w = mdl_world_new(&scn, d);
     }
     if (loaded && (w || !fits)) {
+        sim_diag_print(d, stderr); /* warnings, with their place */
         if (w)
             printf("%s: ok (scenario '%s', %" PRIu32 " nodes, %.3f s simulated, seed %" PRIu64 ")\n", a.file,
                    scn.name, sim_net_node_count(mdl_world_net(w)), (double)scn.duration_ns / 1e9, scn.seed);
@@ -342,6 +343,7 @@ int cmd_run(int argc, char **argv) {
         rc = 2;
         goto done;
     }
+    sim_diag_print(d, stderr); /* warnings, with their place */
 
     char err[512];
     cli_make_parent_dir(a.out);
