@@ -397,11 +397,11 @@ static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size
     int code = v ? 0 : AN_ERR_NOMEM;
     /* rows come by entry: gather one entry's values per point, then add its stats */
     int64_t cur = -1;
-    char what[64] = "";
     size_t *count = calloc(r->point_count ? r->point_count : 1, sizeof *count);
     double *vals = malloc((n ? n : 1) * sizeof *vals);
     pt_of = malloc((n ? n : 1) * sizeof *pt_of);
-    if (!count || !vals || !pt_of) code = AN_ERR_NOMEM;
+    char(*whats)[64] = malloc((n ? n : 1) * sizeof *whats); /* per row: the entry as that run wrote it */
+    if (!count || !vals || !pt_of || !whats) code = AN_ERR_NOMEM;
     size_t k = 0;
     bool *seen_run = calloc(n ? n : 1, sizeof *seen_run);
     if (!seen_run) code = AN_ERR_NOMEM;
@@ -411,9 +411,11 @@ static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size
         int64_t entry = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : -1;
         if (k > 0 && (step != SQLITE_ROW || entry != cur)) { /* flush entry `cur` */
             for (size_t p = 0; code == 0 && p < r->point_count; p++) {
-                size_t m = 0;
+                size_t m = 0, first = 0;
                 for (size_t i = 0; i < k; i++) {
-                    if (pt_of[i] == p) v[m++] = vals[i];
+                    if (pt_of[i] != p) continue;
+                    if (m == 0) first = i;
+                    v[m++] = vals[i];
                 }
                 if (m == 0) continue;
                 an_report_point *pt = &r->points[p];
@@ -426,7 +428,7 @@ static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size
                 an_report_share *sh = &pt->shares[pt->share_count++];
                 memset(sh, 0, sizeof *sh);
                 sh->entry = cur;
-                snprintf(sh->what, sizeof sh->what, "%s", what);
+                snprintf(sh->what, sizeof sh->what, "%s", whats[first]);
                 int brc = an_report_mean_ci(v, m, AN_REPORT_BOOTSTRAP_SEED, &sh->share);
                 if (brc) code = brc;
             }
@@ -443,13 +445,11 @@ static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size
             seen_run[i] = true;
             r->byzantine_runs++;
         }
-        if (k == 0) {
-            cur = entry;
-            const unsigned char *b = sqlite3_column_text(st, 2), *tk = sqlite3_column_text(st, 3),
-                                *tg = sqlite3_column_text(st, 4);
-            snprintf(what, sizeof what, "%.16s, %.16s %.24s", b ? (const char *)b : "?", tk ? (const char *)tk : "?",
-                     tg ? (const char *)tg : "?");
-        }
+        if (k == 0) cur = entry;
+        const unsigned char *b = sqlite3_column_text(st, 2), *tk = sqlite3_column_text(st, 3),
+                            *tg = sqlite3_column_text(st, 4);
+        snprintf(whats[k], sizeof whats[k], "%.16s, %.16s %.24s", b ? (const char *)b : "?", tk ? (const char *)tk : "?",
+                 tg ? (const char *)tg : "?");
         pt_of[k] = runs[i].point;
         vals[k++] = share;
     }
@@ -457,6 +457,7 @@ static int load_shares(an_report *r, const rrun *runs, size_t n, char *err, size
     free(v);
     free(vals);
     free(pt_of);
+    free(whats);
     free(count);
     free(seen_run);
     if (code == 0 && rc != SQLITE_OK && rc != SQLITE_DONE) {

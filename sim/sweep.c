@@ -125,8 +125,18 @@ static bool load_axis(sim_sweep_axis *a, const sim_ynode *key, const sim_ynode *
     bool ok = true;
     for (size_t i = 0; i < val->count; i++) {
         const sim_ynode *v = val->items[i];
+        if (v->kind == SIM_Y_SEQ || v->kind == SIM_Y_MAP) { /* a list or mapping: its flow YAML */
+            char *flow = sim_ynode_to_flow(v);
+            bool pushed = flow && axis_push(a, fmt_set(a->key, flow, false), v);
+            free(flow);
+            if (!pushed) {
+                sim_diag_error(d, v, "out of memory");
+                return false;
+            }
+            continue;
+        }
         if (v->kind != SIM_Y_SCALAR) {
-            sim_diag_error(d, v, "a grid value is a single scalar (number, quantity or string)");
+            sim_diag_error(d, v, "a grid value is a scalar (number, quantity, string, none), a list or a mapping");
             ok = false;
             continue;
         }

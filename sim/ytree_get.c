@@ -678,3 +678,7 @@ bool sim_yfield_rate_per_s(const sim_ynode *map, const char *key, bool required,
                            double min, double max, double *out, sim_diag *d) {
     FIELD_BODY(sim_ynode_rate_per_s(n, min, max, out, d));
 }
+
+bool sim_ynode_is_none(const sim_ynode *n) {
+    return n && n->kind == SIM_Y_SCALAR && !n->quoted && strcmp(n->str, "none") == 0;
+}

@@ -117,3 +117,57 @@ char *sim_ydoc_to_json(const sim_ydoc *doc) {
     }
     return b.p;
 }
+
+/* A plain scalar that reads back as the same plain scalar inside flow
+   YAML: no flow indicators, no ": " or " #", no leading indicator. */
+static bool flow_plain_ok(const char *s) {
+    if (!s[0] || strchr("-?:,[]{}#&*!|>'\"%@`", s[0])) return s[0] == '-' && s[1] && s[1] != ' ';
+    for (const char *p = s; *p; p++) {
+        if (strchr(",[]{}", *p) || (*p == ':' && (p[1] == ' ' || !p[1])) || (*p == '#' && p > s && p[-1] == ' ') ||
+            (unsigned char)*p < 0x20) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void flow_node(sim_ybuf *b, const sim_ynode *n) {
+    switch (n->kind) {
+    case SIM_Y_NULL:
+        sim_ybuf_put(b, "null", 4);
+        break;
+    case SIM_Y_SCALAR:
+        if (!n->quoted && flow_plain_ok(n->str)) sim_ybuf_puts(b, n->str);
+        else json_string(b, n->str); /* a JSON string is a YAML double-quoted scalar */
+        break;
+    case SIM_Y_SEQ:
+        sim_ybuf_put(b, "[", 1);
+        for (size_t i = 0; i < n->count && !b->oom; i++) {
+            if (i) sim_ybuf_put(b, ", ", 2);
+            flow_node(b, n->items[i]);
+        }
+        sim_ybuf_put(b, "]", 1);
+        break;
+    case SIM_Y_MAP:
+        sim_ybuf_put(b, "{", 1);
+        for (size_t i = 0; i < n->count && !b->oom; i++) {
+            if (i) sim_ybuf_put(b, ", ", 2);
+            flow_node(b, n->keys[i]);
+            sim_ybuf_put(b, ": ", 2);
+            flow_node(b, n->items[i]);
+        }
+        sim_ybuf_put(b, "}", 1);
+        break;
+    }
+}
+
+char *sim_ynode_to_flow(const sim_ynode *n) {
+    assert(n);
+    sim_ybuf b = {0};
+    flow_node(&b, n);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}

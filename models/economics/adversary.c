@@ -206,7 +206,7 @@ bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_confi
     sim_yfield_duration_ns(section, "finalized_delay_bound", false, out->finalized_delay_bound_ns, 1000000,
                            UINT64_C(365) * 86400 * 1000000000, &out->finalized_delay_bound_ns, d);
     const sim_ynode *cs = sim_ymap_get(section, "coalitions");
-    if (cs == NULL || cs->kind == SIM_Y_NULL) return sim_diag_errors(d) == before;
+    if (cs == NULL || cs->kind == SIM_Y_NULL || sim_ynode_is_none(cs)) return sim_diag_errors(d) == before;
     if (cs->kind != SIM_Y_SEQ) {
         sim_diag_error(d, cs, "expected a list of coalitions");
         return false;

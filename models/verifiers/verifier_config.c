@@ -268,9 +268,9 @@ static void behaviour_list(char *out, size_t cap) {
 static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
     const char *keys[64];
     entry_keys(keys, sizeof keys / sizeof keys[0]);
-    if (n->kind == SIM_Y_NULL) return true;
+    if (n->kind == SIM_Y_NULL || sim_ynode_is_none(n)) return true; /* `none`: no entry (a sweep's 0%) */
     if (n->kind != SIM_Y_SEQ) {
-        sim_diag_error(d, n, "expected a list for verifiers.byzantine, e.g. "
+        sim_diag_error(d, n, "expected a list (or none) for verifiers.byzantine, e.g. "
                              "[{verifiers: [0, 1], behaviour: silent, from: 30s, until: 60s}]");
         return false;
     }
