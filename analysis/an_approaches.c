@@ -31,7 +31,7 @@ static int push(acc *a, int k, double x) {
         size_t cap = a->cap ? a->cap * 2 : 16;
         for (int j = 0; j < V_COUNT; j++) {
             double *p = realloc(a->v[j], cap * sizeof *p);
-            if (!p) return AN_REPORT_ERR_NOMEM;
+            if (!p) return AN_ERR_NOMEM;
             a->v[j] = p;
         }
         a->cap = cap;
@@ -57,7 +57,7 @@ int an_approaches_load(sqlite3 *db, an_approaches *out) {
         " a.supported_count FROM approach_runs a JOIN runs r ON r.id = a.run_id WHERE r.status = 'ok'"
         " ORDER BY CASE a.approach WHEN 'native' THEN 0 WHEN 'local' THEN 1 WHEN 'optimistic' THEN 2"
         " WHEN 'external' THEN 3 WHEN 'external_native_stake' THEN 4 ELSE 5 END, a.run_id";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return AN_REPORT_ERR_SQL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return AN_ERR_SQL;
     acc accs[AN_APPROACHES_MAX];
     memset(accs, 0, sizeof accs);
     int rc = 0, step;
@@ -86,7 +86,7 @@ int an_approaches_load(sqlite3 *db, an_approaches *out) {
         int64_t emitted = sqlite3_column_int64(st, 9);
         if (rc == 0 && emitted > 0) rc = push(a, V_GEN, (double)sqlite3_column_int64(st, 10) / (double)emitted);
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = AN_REPORT_ERR_SQL;
+    if (rc == 0 && step != SQLITE_DONE) rc = AN_ERR_SQL;
     sqlite3_finalize(st);
     for (size_t i = 0; rc == 0 && i < out->count; i++) {
         an_approach_row *row = &out->rows[i];

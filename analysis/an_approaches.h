@@ -42,8 +42,8 @@ typedef struct an_approaches {
 } an_approaches;
 
 /* Fills *out from `db` (read-only).  Returns 0 (count 0 when the file has no
-** approach_runs table or one approach only) or AN_REPORT_ERR_SQL /
-** AN_REPORT_ERR_NOMEM. */
+** approach_runs table or one approach only) or AN_ERR_SQL /
+** AN_ERR_NOMEM. */
 int an_approaches_load(sqlite3 *db, an_approaches *out);
 /* The text table (nothing when count is 0). */
 void an_approaches_print(const an_approaches *a, FILE *out);

@@ -23,7 +23,8 @@
 ** which other metrics or groups are present.  A change is reported when
 ** the 95% percentile interval of mean(HEAD) - mean(BASE) excludes 0 and
 ** |mean(HEAD) - mean(BASE)| exceeds tolerance x |mean(BASE)|.  Groups with
-** fewer than 2 values on a side are counted as untested.
+** fewer than 2 values on a side are counted as untested, and those with
+** no value at all (a metric these runs do not produce) as without data.
 */
 #include "an_compare.h"
 
@@ -73,17 +74,6 @@ static const metric metrics[] = {
 };
 #define METRIC_COUNT (sizeof metrics / sizeof metrics[0])
 
-__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_len, int code, const char *fmt,
-                                                      ...) {
-    if (err && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 static const metric *metric_find(const char *name) {
     for (size_t i = 0; i < METRIC_COUNT; i++) {
         if (strcmp(metrics[i].name, name) == 0) return &metrics[i];
@@ -128,7 +118,7 @@ int an_compare_bootstrap(const double *x, size_t nx, const double *y, size_t ny,
     if (!diffs || !rng) {
         free(diffs);
         if (rng) gsl_rng_free(rng);
-        return AN_COMPARE_ERR_NOMEM;
+        return AN_ERR_NOMEM;
     }
     gsl_rng_set(rng, seed);
     for (uint32_t r = 0; r < resamples; r++) {
@@ -142,7 +132,7 @@ int an_compare_bootstrap(const double *x, size_t nx, const double *y, size_t ny,
     *hi = gsl_stats_quantile_from_sorted_data(diffs, 1, resamples, 0.975);
     gsl_rng_free(rng);
     free(diffs);
-    return isfinite(*lo) && isfinite(*hi) ? 0 : AN_COMPARE_ERR_GSL;
+    return isfinite(*lo) && isfinite(*hi) ? 0 : AN_ERR_GSL;
 }
 
 /* ---- loading runs ------------------------------------------------------------------ */
@@ -203,6 +193,30 @@ static int cmp_order(const void *pa, const void *pb) {
     return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
+/* Removes, in place, every member whose value is an empty object from the
+   compact JSON text s (SQLite's json output: no whitespace), repeatedly, so
+   that removing an --ignore'd key from a map that held only it (head
+   --set consensus.timeouts.propose=2s, base without a timeouts map) leaves
+   the same key as the file that never had the map.  Applied to both sides
+   alike; an empty section means the same as an absent one. */
+static void drop_empty_objects(char *s) {
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (char *p = strstr(s, "\":{}"); p; p = strstr(p + 1, "\":{}")) {
+            /* p is the key's closing quote: find its opening quote */
+            char *q = p - 1;
+            while (q > s && !(*q == '"' && q[-1] != '\\')) q--;
+            if (q <= s || *q != '"' || (q[-1] != '{' && q[-1] != ',')) continue;
+            char *end = p + 4; /* just past "{}" */
+            if (q[-1] == ',') q--;               /* ,"k":{}  -> drop with the comma before */
+            else if (*end == ',') end++;         /* {"k":{}, -> drop with the comma after */
+            memmove(q, end, strlen(end) + 1);
+            changed = true;
+            break;
+        }
+    }
+}
+
 static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_len) {
     char sql[4096];
     size_t used = (size_t)snprintf(sql, sizeof sql,
@@ -210,7 +224,7 @@ static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_le
                                    "coalesce(json_remove(params_json, '$.run.seed'");
     for (size_t i = 0; i < o->ignore_count; i++) {
         used += (size_t)snprintf(sql + used, sizeof sql - used, ", ?%zu", i + 1);
-        if (used >= sizeof sql - 200) return fail(err, err_len, AN_COMPARE_ERR_IGNORE, "too many --ignore paths");
+        if (used >= sizeof sql - 200) return an_fail(err, err_len, AN_ERR_IGNORE, "too many --ignore paths");
     }
     snprintf(sql + used, sizeof sql - used,
              "), ''), coalesce(event_digest, ''), scenario_name FROM runs WHERE status = 'ok' ORDER BY id");
@@ -228,7 +242,7 @@ static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_le
             crun *nr = realloc(s->runs, cap * sizeof *nr);
             if (!nr) {
                 sqlite3_finalize(st);
-                return fail(err, err_len, AN_COMPARE_ERR_NOMEM, "out of memory");
+                return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
             }
             s->runs = nr;
         }
@@ -237,24 +251,25 @@ static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_le
         r->seed = sqlite3_column_int64(st, 1);
         r->sha = dup_text(st, 2);
         r->key = dup_text(st, 3);
+        if (r->key && o->ignore_count) drop_empty_objects(r->key);
         r->digest = dup_text(st, 4);
         r->name = dup_text(st, 5);
         if (!r->sha || !r->key || !r->digest || !r->name) {
             sqlite3_finalize(st);
-            return fail(err, err_len, AN_COMPARE_ERR_NOMEM, "out of memory");
+            return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
         }
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_DONE) {
         const char *msg = sqlite3_errmsg(s->db);
-        int code = o->ignore_count && strstr(msg, "JSON path") ? AN_COMPARE_ERR_IGNORE : AN_COMPARE_ERR_SQL;
-        code = fail(err, err_len, code, "reading runs of '%s': %s", s->path, msg);
+        int code = o->ignore_count && strstr(msg, "JSON path") ? AN_ERR_IGNORE : AN_ERR_SQL;
+        code = an_fail(err, err_len, code, "reading runs of '%s': %s", s->path, msg);
         sqlite3_finalize(st);
         return code;
     }
     sqlite3_finalize(st);
     s->order = malloc((s->n ? s->n : 1) * sizeof *s->order);
-    if (!s->order) return fail(err, err_len, AN_COMPARE_ERR_NOMEM, "out of memory");
+    if (!s->order) return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < s->n; i++) s->order[i] = i;
     sort_side = s;
     qsort(s->order, s->n, sizeof *s->order, cmp_order);
@@ -274,7 +289,7 @@ static size_t run_index(const side *s, int64_t id) {
 
 static int load_values(side *s, const metric *const *ms, size_t mc, char *err, size_t err_len) {
     s->vals = malloc((s->n ? s->n : 1) * mc * sizeof *s->vals);
-    if (!s->vals) return fail(err, err_len, AN_COMPARE_ERR_NOMEM, "out of memory");
+    if (!s->vals) return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < s->n * mc; i++) s->vals[i] = NAN;
     for (size_t m = 0; m < mc; m++) {
         sqlite3_stmt *st = NULL;
@@ -286,7 +301,7 @@ static int load_values(side *s, const metric *const *ms, size_t mc, char *err, s
             s->vals[i * mc + m] = sqlite3_column_double(st, 1);
         }
         if (rc != SQLITE_DONE) {
-            int code = fail(err, err_len, AN_COMPARE_ERR_SQL, "reading %s from '%s': %s", ms[m]->name, s->path,
+            int code = an_fail(err, err_len, AN_ERR_SQL, "reading %s from '%s': %s", ms[m]->name, s->path,
                             sqlite3_errmsg(s->db));
             sqlite3_finalize(st);
             return code;
@@ -307,7 +322,7 @@ static int table_add(table *t, const char *const cells[COLS]) {
     if (t->rows == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 16;
         char(*nc)[COLS][64] = realloc(t->cells, cap * sizeof *nc);
-        if (!nc) return AN_COMPARE_ERR_NOMEM;
+        if (!nc) return AN_ERR_NOMEM;
         t->cells = nc;
         t->cap = cap;
     }
@@ -347,7 +362,7 @@ static double mean_of(const double *v, size_t n) {
 
 static int match_runs(const side *base, const side *head, pair **out_pairs, an_compare_result *res) {
     pair *pairs = malloc((base->n ? base->n : 1) * sizeof *pairs);
-    if (!pairs) return AN_COMPARE_ERR_NOMEM;
+    if (!pairs) return AN_ERR_NOMEM;
     size_t i = 0, j = 0, np = 0, groups = 0;
     const crun *last = NULL;
     while (i < base->n && j < head->n) {
@@ -394,6 +409,10 @@ static int compare_one(const side *base, const side *head, const pair *ps, size_
         y[n] = hv;
         n++;
     }
+    if (n == 0) { /* the metric has no value in these runs: nothing to test, but not for want of seeds */
+        res->no_data++;
+        return 0;
+    }
     if (n < 2) {
         res->untested++;
         return 0;
@@ -420,7 +439,7 @@ static int compare_one(const side *base, const side *head, const pair *ps, size_
     fmt_num(hi, h, sizeof h, true);
     snprintf(ci, sizeof ci, "[%s, %s]", l, h);
     const char *cells[COLS] = {grp, mt->name, seeds, bs, hs, ch, ci, worse ? "WORSE" : "better"};
-    return table_add(t, cells) ? AN_COMPARE_ERR_NOMEM : 0;
+    return table_add(t, cells) ? AN_ERR_NOMEM : 0;
 }
 
 static int open_side(side *s, const char *path, const an_compare_opts *o, const metric *const *ms, size_t mc,
@@ -462,7 +481,7 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
         for (size_t i = 0; i < o.metric_count; i++) {
             const metric *mt = metric_find(o.metrics[i]);
             if (!mt) {
-                return fail(err, err_len, AN_COMPARE_ERR_METRIC, "unknown metric '%s'; known: %s", o.metrics[i],
+                return an_fail(err, err_len, AN_ERR_METRIC, "unknown metric '%s'; known: %s", o.metrics[i],
                             an_compare_metric_names());
             }
             bool dup = false;
@@ -478,7 +497,7 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
     if (rc == 0) rc = open_side(&head, head_path, &o, ms, mc, err, err_len);
     if (rc == 0) rc = match_runs(&base, &head, &pairs, res);
     if (rc == 0 && res->pairs == 0) {
-        rc = fail(err, err_len, AN_COMPARE_ERR_NOTHING,
+        rc = an_fail(err, err_len, AN_ERR_NOTHING,
                   "nothing to compare: none of the %zu ok runs of '%s' matches one of the %zu of '%s' by "
                   "(scenario, parameters, seed) (to compare two settings of a parameter, --ignore it)",
                   base.n, base_path, head.n, head_path);
@@ -486,7 +505,7 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
     if (rc == 0) {
         x = malloc(res->pairs * sizeof *x);
         y = malloc(res->pairs * sizeof *y);
-        if (!x || !y) rc = fail(err, err_len, AN_COMPARE_ERR_NOMEM, "out of memory");
+        if (!x || !y) rc = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     }
     if (rc == 0) {
         fprintf(out, "compare: BASE %s (%zu ok runs), HEAD %s (%zu ok runs)\n", base_path, base.n, head_path,
@@ -499,7 +518,7 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
                 o.resamples, 100.0 * o.tolerance);
         const char *head_cells[COLS] = {"group", "metric", "seeds", "base", "head", "change",
                                         "95% CI of head-base", "verdict"};
-        rc = table_add(&t, head_cells) ? AN_COMPARE_ERR_NOMEM : 0;
+        rc = table_add(&t, head_cells) ? AN_ERR_NOMEM : 0;
     }
     for (size_t k = 0; rc == 0 && k < res->pairs;) {
         size_t e = k;
@@ -529,8 +548,9 @@ int an_compare_run(const char *base_path, const char *head_path, const an_compar
                 res->regressions == 1 ? "" : "s", res->improvements, res->improvements == 1 ? "" : "s",
                 res->comparisons);
         if (res->untested) fprintf(out, "; %zu untested (fewer than 2 seeds)", res->untested);
+        if (res->no_data) fprintf(out, "; %zu without data (no run has a value)", res->no_data);
         fprintf(out, "; %zu digest mismatch%s\n", res->digest_mismatches, res->digest_mismatches == 1 ? "" : "es");
-        if (fflush(out) != 0) rc = fail(err, err_len, AN_COMPARE_ERR_SQL, "writing the output failed");
+        if (fflush(out) != 0) rc = an_fail(err, err_len, AN_ERR_SQL, "writing the output failed");
     }
     free(x);
     free(y);

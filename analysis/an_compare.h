@@ -15,14 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative); see also AN_EXPORT_ERR_*,
-   which an_compare_run passes on for files it cannot open. */
-#define AN_COMPARE_ERR_METRIC  (-20) /* an unknown metric name */
-#define AN_COMPARE_ERR_IGNORE  (-21) /* an --ignore path SQLite's JSON rejects */
-#define AN_COMPARE_ERR_SQL     (-22) /* an SQLite error while reading */
-#define AN_COMPARE_ERR_NOMEM   (-23)
-#define AN_COMPARE_ERR_NOTHING (-24) /* no run of BASE matches one of HEAD */
-#define AN_COMPARE_ERR_GSL     (-25)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h); files it cannot
+   open give an_export_open's codes. */
+#include "an_error.h"
 
 #define AN_COMPARE_RESAMPLES_DEFAULT 4000u
 #define AN_COMPARE_RESAMPLES_MIN 2000u
@@ -42,7 +37,8 @@ typedef struct an_compare_result {
     size_t base_unmatched;    /* ok runs of BASE without a HEAD counterpart */
     size_t head_unmatched;
     size_t comparisons;       /* (group, metric) pairs tested (>= 2 values each side) */
-    size_t untested;          /* (group, metric) pairs with too few values */
+    size_t untested;          /* (group, metric) pairs with 1 value (fewer than 2 seeds with a value) */
+    size_t no_data;           /* (group, metric) pairs where no run has a value (e.g. nothing finalized) */
     size_t regressions;       /* significant and beyond tolerance, in the worse direction */
     size_t improvements;
     size_t digest_mismatches; /* matched runs whose event digests differ */
@@ -62,7 +58,7 @@ const char *an_compare_default_metric_names(void);
 ** draws nx values of x and ny of y with replacement (GSL mt19937 seeded
 ** with `seed`, so the same inputs give the same interval), and returns in
 ** *lo, *hi the 2.5% and 97.5% quantiles of the resampled differences.
-** Needs nx, ny >= 1.  Returns 0, AN_COMPARE_ERR_NOMEM or AN_COMPARE_ERR_GSL.
+** Needs nx, ny >= 1.  Returns 0, AN_ERR_NOMEM or AN_ERR_GSL.
 */
 int an_compare_bootstrap(const double *x, size_t nx, const double *y, size_t ny, uint32_t resamples,
                          unsigned long seed, double *lo, double *hi);
@@ -73,7 +69,7 @@ int an_compare_bootstrap(const double *x, size_t nx, const double *y, size_t ny,
 ** aligned, every significant change beyond the tolerance with its
 ** direction, one line per matched run whose event digests differ, and a
 ** summary.  Fills *res.  Returns 0 (the caller decides the exit status
-** from res->regressions) or a negative AN_EXPORT_ERR_* / AN_COMPARE_ERR_*
+** from res->regressions) or a negative AN_ERR_* / AN_ERR_*
 ** with a message in err; nothing is printed to out on an input error
 ** detected before the comparison starts.
 */

@@ -21,17 +21,6 @@
 #define NAME_MAX_BYTES 64
 #define NAMES_MAX 128
 
-__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_len, int code, const char *fmt,
-                                                      ...) {
-    if (err && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* ---- opening --------------------------------------------------------------- */
 
 /* Runs a one-value integer PRAGMA; returns the SQLite code of the failure. */
@@ -91,7 +80,7 @@ int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) rc = sqlg_harden(h);
     if (rc != SQLITE_OK) {
-        int code = fail(err, err_len, AN_EXPORT_ERR_OPEN, "cannot open '%s': %s", path,
+        int code = an_fail(err, err_len, AN_ERR_OPEN, "cannot open '%s': %s", path,
                         h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);
         return code;
@@ -110,34 +99,34 @@ int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
     if (rc == SQLITE_OK) rc = pragma_int(h, "SELECT count(*) FROM sqlite_master", &objects);
     int code = 0;
     if ((rc & 0xff) == SQLITE_NOTADB) {
-        code = fail(err, err_len, AN_EXPORT_ERR_NOT_SQLITE, "'%s' is not an xrsim results database (not SQLite)",
+        code = an_fail(err, err_len, AN_ERR_NOT_SQLITE, "'%s' is not an xrsim results database (not SQLite)",
                     path);
     } else if ((rc & 0xff) == SQLITE_CORRUPT) {
-        code = fail(err, err_len, AN_EXPORT_ERR_NOT_SQLITE, "'%s' is a damaged SQLite file: %s", path,
+        code = an_fail(err, err_len, AN_ERR_NOT_SQLITE, "'%s' is a damaged SQLite file: %s", path,
                     sqlite3_errmsg(h));
     } else if (rc != SQLITE_OK) {
-        code = fail(err, err_len, AN_EXPORT_ERR_OPEN, "cannot read '%s': %s", path, sqlite3_errmsg(h));
+        code = an_fail(err, err_len, AN_ERR_OPEN, "cannot read '%s': %s", path, sqlite3_errmsg(h));
     } else if ((uint32_t)app_id != AN_SCHEMA_APPLICATION_ID) {
         if (app_id == 0 && objects == 0) {
-            code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN, "'%s' is not an xrsim results database (empty)",
+            code = an_fail(err, err_len, AN_ERR_FOREIGN, "'%s' is not an xrsim results database (empty)",
                         path);
         } else if (app_id == 0) {
-            code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN,
+            code = an_fail(err, err_len, AN_ERR_FOREIGN,
                         "'%s' is an SQLite database that was not written by xrsim (no xrsim application_id; "
                         "%" PRId64 " schema objects)",
                         path, objects);
         } else {
-            code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN,
+            code = an_fail(err, err_len, AN_ERR_FOREIGN,
                         "'%s' is an SQLite database that was not written by xrsim (application_id 0x%08x)", path,
                         (unsigned)(uint32_t)app_id);
         }
     } else if (version > AN_SCHEMA_VERSION) {
-        code = fail(err, err_len, AN_EXPORT_ERR_NEWER,
+        code = an_fail(err, err_len, AN_ERR_NEWER,
                     "'%s' has results schema version %" PRId64 ", newer than this xrsim reads (%d): "
                     "use a newer xrsim",
                     path, version, AN_SCHEMA_VERSION);
     } else if (version < 1) {
-        code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN, "'%s' has no results schema (user_version %" PRId64 ")",
+        code = an_fail(err, err_len, AN_ERR_FOREIGN, "'%s' has no results schema (user_version %" PRId64 ")",
                     path, version);
     }
     char *want = NULL, *have = NULL;
@@ -146,10 +135,10 @@ int an_export_open(const char *path, sqlite3 **db, char *err, size_t err_len) {
         if (rc == SQLITE_OK) rc = sqlg_schema_lines(h, &have);
         char what[160];
         if (rc != SQLITE_OK) {
-            code = fail(err, err_len, rc == SQLITE_NOMEM ? AN_EXPORT_ERR_NOMEM : AN_EXPORT_ERR_SQL,
+            code = an_fail(err, err_len, rc == SQLITE_NOMEM ? AN_ERR_NOMEM : AN_ERR_SQL,
                         "reading the schema of '%s': %s", path, sqlite3_errmsg(h));
         } else if (sqlg_schema_differs(want, have, what, sizeof what)) {
-            code = fail(err, err_len, AN_EXPORT_ERR_FOREIGN,
+            code = an_fail(err, err_len, AN_ERR_FOREIGN,
                         "'%s' does not have the xrsim results schema (version %" PRId64 "): %s; refusing to read it",
                         path, version, what);
         }
@@ -326,7 +315,7 @@ int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t
     if (!an_export_name_known(name)) {
         char names[4096];
         an_export_names(names, sizeof names);
-        return fail(err, err_len, AN_EXPORT_ERR_NAME, "unknown table or view '%s'; known: %s", name, names);
+        return an_fail(err, err_len, AN_ERR_NAME, "unknown table or view '%s'; known: %s", name, names);
     }
     /* name is one of the schema's identifiers, so it can be spliced in. */
     char sql[256];
@@ -334,7 +323,7 @@ int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        return fail(err, err_len, AN_EXPORT_ERR_SQL, "cannot read '%s' (a file with an older schema?): %s", name,
+        return an_fail(err, err_len, AN_ERR_SQL, "cannot read '%s' (a file with an older schema?): %s", name,
                     sqlite3_errmsg(db));
     }
     if (run_id >= 0) {
@@ -346,7 +335,7 @@ int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t
         sqlite3_finalize(st);
         st = NULL;
         if (!col) {
-            return fail(err, err_len, AN_EXPORT_ERR_NO_RUN_COL, "'%s' has no run_id column: --run does not apply",
+            return an_fail(err, err_len, AN_ERR_NO_RUN_COL, "'%s' has no run_id column: --run does not apply",
                         name);
         }
         snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE \"%s\" = ?1", name, col);
@@ -354,7 +343,7 @@ int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t
         if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 1, run_id);
         if (rc != SQLITE_OK) {
             sqlite3_finalize(st);
-            return fail(err, err_len, AN_EXPORT_ERR_SQL, "cannot read '%s': %s", name, sqlite3_errmsg(db));
+            return an_fail(err, err_len, AN_ERR_SQL, "cannot read '%s': %s", name, sqlite3_errmsg(db));
         }
     }
     int cols = sqlite3_column_count(st);
@@ -390,14 +379,14 @@ int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t
         rows++;
     }
     if (rc != SQLITE_DONE) {
-        int code = fail(err, err_len, AN_EXPORT_ERR_SQL, "reading '%s': %s", name, sqlite3_errmsg(db));
+        int code = an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", name, sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return code;
     }
     sqlite3_finalize(st);
     if (fmt == AN_EXPORT_JSON) fputs(rows ? "\n]\n" : "]\n", out);
     if (fflush(out) != 0 || ferror(out)) {
-        return fail(err, err_len, AN_EXPORT_ERR_IO, "writing the output failed");
+        return an_fail(err, err_len, AN_ERR_IO, "writing the output failed");
     }
     return 0;
 }

@@ -20,23 +20,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative). */
-#define AN_EXPORT_ERR_OPEN       (-1) /* missing or unreadable file */
-#define AN_EXPORT_ERR_NOT_SQLITE (-2) /* not an SQLite file, or a damaged one */
-#define AN_EXPORT_ERR_FOREIGN    (-3) /* SQLite, but not written by xrsim */
-#define AN_EXPORT_ERR_NEWER      (-4) /* written by a newer xrsim (schema version) */
-#define AN_EXPORT_ERR_NAME       (-5) /* not a table or view of the schema */
-#define AN_EXPORT_ERR_SQL        (-6) /* an SQLite error while reading */
-#define AN_EXPORT_ERR_IO         (-7) /* writing the output failed */
-#define AN_EXPORT_ERR_NOMEM      (-8)
-#define AN_EXPORT_ERR_NO_RUN_COL (-9) /* --run on an object without a run column */
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h). */
+#include "an_error.h"
 
 typedef enum an_export_format { AN_EXPORT_CSV, AN_EXPORT_JSON } an_export_format;
 
 /*
 ** Opens the results file `path` read-only into *db and checks that it is
 ** an xrsim results database this build can read.  Returns 0 (the caller
-** closes *db with sqlite3_close) or a negative AN_EXPORT_ERR_* with a
+** closes *db with sqlite3_close) or a negative AN_ERR_* with a
 ** message naming the file in err (*db is then NULL).  Never writes to or
 ** creates the file.
 */
@@ -60,7 +52,7 @@ size_t an_export_names(char *buf, size_t buf_len);
 ** per row, integers and reals as JSON numbers (non-finite reals as null),
 ** text as strings, NULL as null, blobs as hex strings.  With run_id >= 0
 ** only that run's rows (column run_id, or id for runs and v_runs).
-** Returns 0 or a negative AN_EXPORT_ERR_* with a message in err.
+** Returns 0 or a negative AN_ERR_* with a message in err.
 */
 int an_export_write(sqlite3 *db, const char *name, an_export_format fmt, int64_t run_id, FILE *out,
                     char *err, size_t err_len);

@@ -14,16 +14,6 @@
 #include "an_export.h"
 #include "an_schema.h"
 
-__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_len, int code, const char *fmt, ...) {
-    if (err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* One run's identity: "sha \x1f seed \x1f params" and where it came from. */
 typedef struct run_key {
     char *key;
@@ -272,11 +262,11 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
     size_t table_count = 0;
     bool began = false;
     int code = 0;
-    if (!in) return fail(err, err_len, AN_MERGE_ERR_NOMEM, "out of memory");
+    if (!in) return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n && code == 0; i++) {
         char e[512];
         if (an_export_open(inputs[i], &in[i], e, sizeof e) != 0) {
-            code = fail(err, err_len, AN_MERGE_ERR_INPUT, "%s", e);
+            code = an_fail(err, err_len, AN_ERR_INPUT, "%s", e);
             break;
         }
         sqlite3_stmt *v = NULL;
@@ -286,7 +276,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
         }
         sqlite3_finalize(v);
         if (version != AN_SCHEMA_VERSION) {
-            code = fail(err, err_len, AN_MERGE_ERR_INPUT,
+            code = an_fail(err, err_len, AN_ERR_INPUT,
                         "%s: schema version %" PRId64 ", this xrsim merges only version %d (run it through"
                         " a current `xrsim run` file first)",
                         inputs[i], version, AN_SCHEMA_VERSION);
@@ -294,7 +284,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
     }
     if (code == 0) {
         if (sqlite3_exec(out, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-            code = fail(err, err_len, AN_MERGE_ERR_SQL, "output: %s", sqlite3_errmsg(out));
+            code = an_fail(err, err_len, AN_ERR_SQL, "output: %s", sqlite3_errmsg(out));
         } else {
             began = true;
             sqlite3_exec(out, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
@@ -304,7 +294,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
     for (size_t i = 0; i <= n && code == 0; i++) {
         int rc = collect(i < n ? in[i] : out, i, &keys, &shas);
         if (rc != 0) {
-            code = fail(err, err_len, rc == SQLITE_NOMEM ? AN_MERGE_ERR_NOMEM : AN_MERGE_ERR_SQL, "%s: %s",
+            code = an_fail(err, err_len, rc == SQLITE_NOMEM ? AN_ERR_NOMEM : AN_ERR_SQL, "%s: %s",
                         src_name(inputs, n, i), sqlite3_errmsg(i < n ? in[i] : out));
         }
     }
@@ -315,7 +305,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
             if (strcmp(a->key, b->key) != 0 || (a->src == n && b->src == n)) continue;
             if (flags & AN_MERGE_SKIP_DONE) continue; /* handled group by group below */
             const char *seed = strchr(a->key, '\x1f') + 1;
-            code = fail(err, err_len, AN_MERGE_ERR_DUPLICATE,
+            code = an_fail(err, err_len, AN_ERR_DUPLICATE,
                         "duplicate run: scenario %.12s, seed %.*s, same parameters in %s (run %" PRId64
                         ") and %s (run %" PRId64 ")",
                         a->key, (int)strcspn(seed, "\x1f"), seed, src_name(inputs, n, a->src), a->run_id,
@@ -333,7 +323,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
                 if (keys.v[k].src == n) continue;
                 run_key *grown = realloc(skip, (skip_n + 1) * sizeof *skip);
                 if (!grown) {
-                    code = fail(err, err_len, AN_MERGE_ERR_NOMEM, "out of memory");
+                    code = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
                 } else {
                     skip = grown;
                     skip[skip_n++] = keys.v[k];
@@ -345,7 +335,7 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
     if (code == 0 && !allow_mixed) {
         for (size_t k = 1; k < shas.count; k++) {
             if (strcmp(shas.v[0].key, shas.v[k].key) == 0) continue;
-            code = fail(err, err_len, AN_MERGE_ERR_MIXED,
+            code = an_fail(err, err_len, AN_ERR_MIXED,
                         "mixed scenarios: %s has scenario %.12s, %s has %.12s (--allow-mixed to merge anyway)",
                         src_name(inputs, n, shas.v[0].src), shas.v[0].key, src_name(inputs, n, shas.v[k].src),
                         shas.v[k].key);
@@ -358,16 +348,16 @@ int an_merge_ex(sqlite3 *out, const char *const *inputs, size_t n, unsigned flag
         for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
             rc = copy_input(in[i], i, out, tables, table_count, skip, skip_n, &st);
             if (rc != SQLITE_OK) {
-                code = fail(err, err_len, rc == SQLITE_NOMEM ? AN_MERGE_ERR_NOMEM : AN_MERGE_ERR_SQL,
+                code = an_fail(err, err_len, rc == SQLITE_NOMEM ? AN_ERR_NOMEM : AN_ERR_SQL,
                             "copying %s: %s / %s", inputs[i], sqlite3_errmsg(in[i]), sqlite3_errmsg(out));
             }
         }
         if (rc != SQLITE_OK && code == 0) {
-            code = fail(err, err_len, AN_MERGE_ERR_SQL, "output: %s", sqlite3_errmsg(out));
+            code = an_fail(err, err_len, AN_ERR_SQL, "output: %s", sqlite3_errmsg(out));
         }
     }
     if (code == 0 && sqlite3_exec(out, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        code = fail(err, err_len, AN_MERGE_ERR_SQL, "output: commit failed: %s", sqlite3_errmsg(out));
+        code = an_fail(err, err_len, AN_ERR_SQL, "output: commit failed: %s", sqlite3_errmsg(out));
     }
     if (code != 0 && began) sqlite3_exec(out, "ROLLBACK", NULL, NULL, NULL);
     free_tables(tables, table_count);

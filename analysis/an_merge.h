@@ -32,12 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Return codes: 0 or one of these (negative). */
-#define AN_MERGE_ERR_INPUT     (-1) /* an input cannot be read or is not an xrsim file of this version */
-#define AN_MERGE_ERR_DUPLICATE (-2) /* the same run twice */
-#define AN_MERGE_ERR_MIXED     (-3) /* runs of different scenarios */
-#define AN_MERGE_ERR_SQL       (-4) /* an SQLite error (busy, I/O, constraint) */
-#define AN_MERGE_ERR_NOMEM     (-5)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h). */
+#include "an_error.h"
 
 typedef struct an_merge_stats {
     size_t runs;        /* runs copied */
@@ -53,7 +49,7 @@ typedef struct an_merge_stats {
 ** Copies every run of the files inputs[0..n) into `out` (see above).  `out`
 ** is a read-write connection to an xrsim results file at this build's
 ** schema version with no transaction open.  On success returns 0 and fills
-** *stats (may be NULL); otherwise a negative AN_MERGE_ERR_* with a
+** *stats (may be NULL); otherwise a negative AN_ERR_* with a
 ** one-line message in err naming the file (and nothing written).
 */
 int an_merge(sqlite3 *out, const char *const *inputs, size_t n, bool allow_mixed, an_merge_stats *stats,

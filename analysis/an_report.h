@@ -28,25 +28,33 @@
 ** index: mean P&L, value extracted, stake slashed, cost of corruption and
 ** profit from corruption in ETH with intervals, and the share of runs
 ** profitable.  Per scenario and coalition index: mean P&L per
-** (coalition stake fraction, withdrawal delay) cell, with the values read
-** from coalitions.stake_fraction and restaking_summary.withdrawal_delay_ns
-** (not from parameter names), pooling every run with those values.
+** (coalition stake fraction, withdrawal delay) cell, with the stake read
+** from coalitions.stake_fraction as the mean over a parameter point's runs
+** (so a point whose stake is drawn per seed is one cell, not one per seed)
+** and the delay from restaking_summary.withdrawal_delay_ns (not from
+** parameter names), pooling every run with those values.  Per point and
+** Byzantine entry: the power share its targets actually hold (byzantine,
+** verifiers).
 **
 ** Parameters whose values differ between points of the same scenario (a
 ** diff of the points' params_json leaves) are shown as columns.
 **
 ** Output: aligned fixed-width tables on a FILE, and optionally one
 ** self-contained HTML file (inline CSS and SVG; no scripts, no external
-** references) with the same tables and plots: the finality CDF per level,
-** one curve per point; when exactly one parameter varies and it is
-** numeric, fast p99 finality and time per height p50 against it with the
-** confidence band; and per coalition, attacker P&L as a heat map over
-** stake x withdrawal delay when both vary, or against the one that varies
-** with its confidence band.  Sections appear only when the file has their
-** data.  The results file is opened read-only (an_export_open; files of
-** schema 1 are read without their version-2 sections); the HTML is
-** written to a temporary file renamed into place, so a failure leaves no
-** partial file.
+** references) that leads with the answer: what varies, then the plot that
+** answers the question -- the attacker P&L heat map over stake x withdrawal
+** delay (or P&L against the one that varies) for a coalition sweep, fast
+** p99 finality against the swept key when one numeric parameter varies,
+** small multiples (the metric against one key, a panel per value of the
+** other) when two do -- marked id="answer".  Then the tables (wide ones
+** scroll), where the time goes (stage breakdown per point and level,
+** stacked), the finality CDF per level and the other plots.  Stalled
+** points are marked, never silently missing.  A table that does not apply
+** (no message executed at a level, nothing slashed, no coalition) is left
+** out with one line saying why, in both outputs.  The results file is
+** opened read-only (an_export_open; files of schema 1 are read without
+** their version-2 sections); the HTML is written to a temporary file
+** renamed into place, so a failure leaves no partial file.
 */
 #ifndef AN_REPORT_H
 #define AN_REPORT_H
@@ -55,13 +63,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Return codes: 0 or one of these (negative); see also AN_EXPORT_ERR_*,
-   which an_report_load passes on for files it cannot open. */
-#define AN_REPORT_ERR_SQL     (-30) /* an SQLite error while reading */
-#define AN_REPORT_ERR_NOMEM   (-31)
-#define AN_REPORT_ERR_NOTHING (-32) /* the file has no ok run */
-#define AN_REPORT_ERR_IO      (-33) /* writing the output failed */
-#define AN_REPORT_ERR_GSL     (-34)
+/* Return codes: 0 or a negative AN_ERR_* (an_error.h); files it cannot
+   open give an_export_open's codes. */
+#include "an_error.h"
 
 #define AN_REPORT_RESAMPLES 4000u
 #define AN_REPORT_BOOTSTRAP_SEED 20240501ul
@@ -139,6 +143,17 @@ typedef struct an_report_econ {
     size_t *points;        /* parameter points pooled per cell */
 } an_report_econ;
 
+/* The power share one Byzantine entry (verifiers.byzantine[entry] of the
+   scenario) actually holds: the genesis power of the verifiers it picked
+   over all genesis power (verifiers.power), per run; mean over a point's
+   runs.  A target written as a stake fraction picks whole verifiers, so
+   this is what it came to. */
+typedef struct an_report_share {
+    int64_t entry;         /* byzantine.entry */
+    char what[64];         /* "silent, stake_fraction 0.2" */
+    an_report_stat share;  /* fraction of all power */
+} an_report_share;
+
 typedef struct an_report_point {
     char *sha256;          /* scenario */
     char *key;             /* params_json without $.run.seed */
@@ -158,6 +173,8 @@ typedef struct an_report_point {
     an_report_coalition *coalitions; /* ascending index */
     size_t coalition_count;
     char **values;         /* per varying parameter: its value here ("-" when absent) */
+    an_report_share *shares; /* per Byzantine entry, ascending entry */
+    size_t share_count;
 } an_report_point;
 
 typedef struct an_report {
@@ -174,6 +191,7 @@ typedef struct an_report {
     size_t verdict_runs;   /* runs (counted in points) with a verdicts row */
     size_t restaking_runs; /* ... with a restaking summary */
     size_t coalition_runs; /* ... with at least one coalition row */
+    size_t byzantine_runs; /* ... with at least one byzantine row */
     an_report_econ *econ;  /* per coalition index, ascending */
     size_t econ_count;
     void *db;              /* sqlite3 *, open read-only (for the CDF query) */
@@ -183,7 +201,7 @@ typedef struct an_report {
 ** Mean of v[0..n) and the 95% percentile bootstrap interval of the mean
 ** (AN_REPORT_RESAMPLES resamples with GSL mt19937 seeded with `seed`: the
 ** same values give the same interval).  n >= 1; with n == 1 the interval
-** is the value itself.  Returns 0, AN_REPORT_ERR_NOMEM or AN_REPORT_ERR_GSL.
+** is the value itself.  Returns 0, AN_ERR_NOMEM or AN_ERR_GSL.
 */
 int an_report_mean_ci(const double *v, size_t n, unsigned long seed, an_report_stat *out);
 
@@ -194,7 +212,7 @@ int an_report_mean_ci(const double *v, size_t n, unsigned long seed, an_report_s
 ** varying parameter when numeric_axis), computes every point's statistics
 ** with liveness rule `stall_s` (> 0), and finds the varying parameters.
 ** Returns 0 with *out set (free with an_report_free) or a negative
-** AN_EXPORT_ERR_* / AN_REPORT_ERR_* with a message in err.
+** AN_ERR_* / AN_ERR_* with a message in err.
 */
 int an_report_load(const char *path, double stall_s, an_report **out, char *err, size_t err_len);
 
@@ -208,22 +226,21 @@ const char *an_report_outcome_name(an_report_outcome o);
    significant digits). */
 void an_report_fmt_duration(double s, char *buf, size_t len);
 
-/* Prints the aligned tables to out; a file without coalitions (or
-   without restaking data) gets one line saying so instead of that
-   table.  Returns 0 or AN_REPORT_ERR_IO. */
+/* Prints the aligned tables to out; a table that does not apply gets one
+   line saying why instead.  Returns 0 or AN_ERR_IO. */
 int an_report_print(const an_report *r, FILE *out);
 
 /*
 ** Writes the HTML report to out (the tables, the CDF per level, with
 ** numeric_axis the metric-vs-parameter plots, and per coalition whose
 ** stake or withdrawal delay varies the P&L heat map or line plot).  Returns 0 or a negative
-** AN_REPORT_ERR_* with a message in err.
+** AN_ERR_* with a message in err.
 */
 int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_len);
 
 /*
 ** an_report_write_html into `html_path`, through `html_path`.tmp renamed
-** into place (removed on failure).  Returns 0 or AN_REPORT_ERR_IO / _SQL /
+** into place (removed on failure).  Returns 0 or AN_ERR_IO / _SQL /
 ** _NOMEM with a message in err.
 */
 int an_report_write_html_file(const an_report *r, const char *html_path, char *err, size_t err_len);

@@ -1307,3 +1307,24 @@ SELECT sb.run_id,
 FROM submissions sb
 WHERE sb.result = 'ok' AND sb.msg_count > 0
 GROUP BY sb.run_id, sb.msg_count;
+
+-- @version 7
+
+-- v_stage_breakdown counts only messages emitted at or after the warm-up,
+-- as v_finality does (version 1 counted every executed message, so the two
+-- views disagreed on the same run).
+DROP VIEW v_stage_breakdown;
+CREATE VIEW v_stage_breakdown AS
+SELECT s.run_id, s.level, COUNT(*) AS executed_count,
+       AVG(source_inclusion_ms) AS source_inclusion_ms,
+       AVG(source_level_ms)     AS source_level_ms,
+       AVG(first_vote_ms)       AS first_vote_ms,
+       AVG(approval_ms)         AS approval_ms,
+       AVG(relay_ms)            AS relay_ms,
+       AVG(dest_inclusion_ms)   AS dest_inclusion_ms,
+       AVG(total_ms)            AS total_ms
+FROM v_message_stages s
+JOIN messages m ON m.run_id = s.run_id AND m.msg_id = s.msg_id
+JOIN run_window w ON w.run_id = s.run_id
+WHERE s.total_ms IS NOT NULL AND m.emitted_ns >= w.warmup_ns
+GROUP BY s.run_id, s.level;

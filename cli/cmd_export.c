@@ -65,7 +65,7 @@ int cmd_export(int argc, char **argv) {
     sqlite3_close(db);
     if (rc != 0) {
         fprintf(stderr, "xrsim export: %s\n", err);
-        return rc == AN_EXPORT_ERR_IO ? 1 : 2;
+        return rc == AN_ERR_IO ? 1 : 2;
     }
     return 0;
 }

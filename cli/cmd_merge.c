@@ -71,7 +71,7 @@ int cmd_merge(int argc, char **argv) {
         if (!existed) unlink(out);
         fprintf(stderr, "xrsim merge: %s; nothing was written\n", err);
         free(inputs);
-        return rc == AN_MERGE_ERR_SQL || rc == AN_MERGE_ERR_NOMEM ? 1 : 2;
+        return rc == AN_ERR_SQL || rc == AN_ERR_NOMEM ? 1 : 2;
     }
     if (closed != 0) {
         fprintf(stderr, "xrsim merge: closing %s failed\n", out);

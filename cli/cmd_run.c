@@ -27,6 +27,7 @@
 #include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
+#include "stats.h"
 #include "verifiers/byzantine/byzantine.h"
 #include "world/scenario.h"
 #include "world/world.h"
@@ -131,6 +132,7 @@ int cmd_validate(int argc, char **argv) {
         if (fits) w = mdl_world_new(&scn, d);
     }
     if (loaded && (w || !fits)) {
+        sim_diag_print(d, stderr); /* warnings, with their place */
         if (w)
             printf("%s: ok (scenario '%s', %" PRIu32 " nodes, %.3f s simulated, seed %" PRIu64 ")\n", a.file,
                    scn.name, sim_net_node_count(mdl_world_net(w)), (double)scn.duration_ns / 1e9, scn.seed);
@@ -214,9 +216,10 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         printf("  protocol    %s: power from %s; %s\n", scn->profile->name, scn->profile->power_source,
                scn->profile->slashing ? "offences slashed" : "no slashing (offences only logged)");
     }
-    printf("  simulated   %.1f s in %.2f s wall (%.0fx real time), %" PRIu64 " events (%.2f M/s)\n",
-           (double)s->sim_ns / 1e9, wall_s, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0,
-           s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
+    char speed[32];
+    sim_stats_fmt_speedup(speed, sizeof speed, wall_s > 0 ? (double)s->sim_ns / 1e9 / wall_s : 0.0);
+    printf("  simulated   %.1f s in %.2f s wall (%s real time), %" PRIu64 " events (%.2f M/s)\n",
+           (double)s->sim_ns / 1e9, wall_s, speed, s->events, wall_s > 0 ? (double)s->events / wall_s / 1e6 : 0.0);
     printf("  digest      %s\n", s->digest);
     printf("  network     %" PRIu32 " nodes; %" PRIu64 " messages sent, %" PRIu64 " delivered, %" PRIu64
            " lost, %" PRIu64 " cut by partitions, %" PRIu64 " to/at crashed nodes\n",
@@ -394,6 +397,7 @@ int cmd_run(int argc, char **argv) {
         rc = 2;
         goto done;
     }
+    sim_diag_print(d, stderr); /* warnings, with their place */
 
     char err[512];
     cli_make_parent_dir(a.out);

@@ -3,11 +3,16 @@
 # when they are all present already.  Used by `make run` and `make test`.
 # OpenMPI (openmpi-bin, libopenmpi-dev) is for the MPI build of
 # `xrsim sweep` that `make` turns on when it finds mpicc; XRSIM_NO_MPI=1
-# leaves it out (the build is then without MPI).
+# leaves it out (the build is then without MPI).  Chromium (headless) and a
+# font are for the browser test of the HTML reports (tests/browser);
+# XRSIM_NO_BROWSER=1 leaves them out (that test then reports itself skipped).
 set -eu
 PKGS="cmake make gcc pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcmocka-dev libsecp256k1-dev sqlite3"
 if [ "${XRSIM_NO_MPI:-0}" != 1 ]; then
     PKGS="$PKGS openmpi-bin libopenmpi-dev"
+fi
+if [ "${XRSIM_NO_BROWSER:-0}" != 1 ]; then
+    PKGS="$PKGS chromium fonts-dejavu-core"
 fi
 missing=""
 for p in $PKGS; do

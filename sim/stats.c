@@ -4,6 +4,8 @@
 #include "stats.h"
 
 #include <assert.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static int cmp_u64(const void *a, const void *b) {
@@ -21,4 +23,10 @@ uint64_t sim_stats_percentile(const uint64_t *sorted, size_t n, unsigned p) {
     if (n == 0) return 0;
     size_t rank = (n * p + 99) / 100;
     return sorted[rank ? rank - 1 : 0];
+}
+
+void sim_stats_fmt_speedup(char *buf, size_t len, double speed) {
+    if (!(speed > 0.0) || !isfinite(speed)) snprintf(buf, len, "%.0fx", isfinite(speed) && speed > 0.0 ? speed : 0.0);
+    else if (speed >= 10.0) snprintf(buf, len, "%.0fx", speed);
+    else snprintf(buf, len, "%.2gx", speed);
 }

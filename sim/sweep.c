@@ -57,12 +57,12 @@ static bool range_number(const sim_ynode *n, double *out, bool *percent, sim_dia
 }
 
 static bool load_range(sim_sweep_axis *a, const sim_ynode *m, sim_diag *d) {
-    if (!sim_ymap_check(m, "a sweep range", range_keys, d)) return false;
+    bool keys_ok = sim_ymap_check(m, "a sweep range", range_keys, d); /* values checked too */
     const sim_ynode *nodes[3] = {sim_ymap_get(m, "from"), sim_ymap_get(m, "to"), sim_ymap_get(m, "step")};
     static const char *const names[3] = {"from", "to", "step"};
     double v[3] = {0, 0, 0};
     bool pct[3] = {false, false, false};
-    bool ok = true;
+    bool ok = keys_ok;
     for (int i = 0; i < 3; i++) {
         if (nodes[i] == NULL) {
             sim_diag_error(d, m, "missing required key '%s' in a sweep range", names[i]);
@@ -125,8 +125,18 @@ static bool load_axis(sim_sweep_axis *a, const sim_ynode *key, const sim_ynode *
     bool ok = true;
     for (size_t i = 0; i < val->count; i++) {
         const sim_ynode *v = val->items[i];
+        if (v->kind == SIM_Y_SEQ || v->kind == SIM_Y_MAP) { /* a list or mapping: its flow YAML */
+            char *flow = sim_ynode_to_flow(v);
+            bool pushed = flow && axis_push(a, fmt_set(a->key, flow, false), v);
+            free(flow);
+            if (!pushed) {
+                sim_diag_error(d, v, "out of memory");
+                return false;
+            }
+            continue;
+        }
         if (v->kind != SIM_Y_SCALAR) {
-            sim_diag_error(d, v, "a grid value is a single scalar (number, quantity or string)");
+            sim_diag_error(d, v, "a grid value is a scalar (number, quantity, string, none), a list or a mapping");
             ok = false;
             continue;
         }
@@ -200,8 +210,8 @@ bool sim_sweep_config_load(const sim_ynode *node, sim_sweep_config *c, sim_diag 
     if (node == NULL) return true;
     c->present = true;
     size_t before = sim_diag_errors(d);
-    if (!sim_ymap_check(node, "sweep", sweep_keys, d)) return false;
-    if (node->kind != SIM_Y_MAP) return true; /* `sweep:` with nothing: one point */
+    sim_ymap_check(node, "sweep", sweep_keys, d); /* an unknown key is one error: the values are checked too */
+    if (node->kind != SIM_Y_MAP) return sim_diag_errors(d) == before; /* `sweep:` with nothing: one point */
     const sim_ynode *grid = sim_ymap_get(node, "grid");
     const sim_ynode *seeds = sim_ymap_get(node, "seeds");
     if (grid && grid->kind != SIM_Y_NULL) {

@@ -126,6 +126,18 @@ bool sim_ydoc_set(sim_ydoc *doc, const char *assignment, sim_diag *d);
 ** out of memory. */
 char *sim_ydoc_to_json(const sim_ydoc *doc);
 
+/* The node as one line of flow YAML ("[{behaviour: silent, stake_fraction:
+** 10%}]") that loads back as the same tree: plain scalars stay plain (so
+** quantities keep their units), quoted ones are double-quoted.  What a
+** sweep grid value that is a list or mapping becomes in its `--set`.
+** The caller frees it; NULL when out of memory. */
+char *sim_ynode_to_flow(const sim_ynode *n);
+
+/* True for a plain `none`: what a list-valued key (verifiers.byzantine,
+** adversary.coalitions) takes for an empty list, so a sweep grid can hold
+** "no entry" beside lists. */
+bool sim_ynode_is_none(const sim_ynode *n);
+
 /* ---- maps ---------------------------------------------------------------- */
 /* The value for `key`, or NULL when absent (or `map` is not a map). */
 const sim_ynode *sim_ymap_get(const sim_ynode *map, const char *key);

@@ -102,7 +102,13 @@ bool mdl_l1_config_load(const sim_ynode *s, mdl_l1_config *c, sim_diag *d) {
     size_t before = sim_diag_errors(d);
     if (!check_map(s, "l1", keys, d)) return false;
     uint64_t v;
-    sim_yfield_duration_ns(s, "slot", false, c->slot_ns, 1000000, 3600ull * 1000000000ull, &c->slot_ns, d);
+    if (sim_yfield_duration_ns(s, "slot", false, c->slot_ns, 1000000, 3600ull * 1000000000ull, &c->slot_ns, d) &&
+        sim_ymap_get(s, "slot") && c->slot_ns < 1000000000ull) {
+        /* Ethereum's slot is 12 s (consensus specs, SECONDS_PER_SLOT); below a second is a unit slip */
+        sim_diag_warning(d, sim_ymap_get(s, "slot"),
+                         "l1.slot of %.3g ms is implausibly short for an L1 (Ethereum's is 12s): check the unit",
+                         (double)c->slot_ns / 1e6);
+    }
     v = c->epoch_slots;
     if (sim_yfield_u64(s, "epoch_slots", false, v, 1, 100000, &v, d)) c->epoch_slots = (uint32_t)v;
     v = c->finality_epochs;

@@ -98,16 +98,16 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
     static const char *const forge_keys[] = {"from", "to", "level", "at", "value", "xblocks", NULL};
     static const char *const censor_keys[] = {"from", "to", "chain", "at", "until", NULL};
     static const char *const levels[] = {"latest", "finalized", NULL};
-    if (!sim_ymap_check(an, "attack", kinds, d)) return false;
+    size_t before = sim_diag_errors(d);
+    sim_ymap_check(an, "attack", kinds, d); /* an unknown key is one error: the values are checked too */
     const sim_ynode *f = sim_ymap_get(an, "forge"), *cs = sim_ymap_get(an, "censor");
     if ((f == NULL) == (cs == NULL)) {
         sim_diag_error(d, an, "an attack is exactly one of 'forge: {...}' or 'censor: {...}'");
         return false;
     }
     const uint64_t max_ns = UINT64_C(100) * 365 * 86400 * 1000000000;
-    size_t before = sim_diag_errors(d);
     if (f) {
-        if (!sim_ymap_check(f, "forge", forge_keys, d)) return false;
+        sim_ymap_check(f, "forge", forge_keys, d);
         c->attack = MDL_ATTACK_FORGE;
         b->behaviour = MDL_BEHAVIOUR_FORGE;
         load_rollup(f, "from", rollups, true, &c->from_chain, d);
@@ -121,7 +121,7 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
         if (sim_yfield_u64(f, "xblocks", false, 1, 1, 1000, &xb, d)) c->xblocks = (uint32_t)xb;
         c->until_ns = SIM_NET_NEVER;
     } else {
-        if (!sim_ymap_check(cs, "censor", censor_keys, d)) return false;
+        sim_ymap_check(cs, "censor", censor_keys, d);
         c->attack = MDL_ATTACK_CENSOR;
         b->behaviour = MDL_BEHAVIOUR_CENSOR;
         const sim_ynode *ch = sim_ymap_get(cs, "chain");
@@ -158,8 +158,8 @@ static bool load_coalition(const sim_ynode *it, size_t k, const mdl_rollups_conf
                               "{from: a, to: b}}}");
         return false;
     }
-    if (!sim_ymap_check(it, "a coalition", keys, d)) return false;
     size_t before = sim_diag_errors(d);
+    sim_ymap_check(it, "a coalition", keys, d); /* an unknown key is one error: the values are checked too */
     const char *name = NULL;
     sim_yfield_str(it, "name", false, NULL, &name, d);
     if (name) snprintf(c->name, sizeof c->name, "%s", name);
@@ -201,8 +201,8 @@ bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_confi
     ** blocks every ~1-2 s, votes of height H approved in H+1) */
     out->stall_bound_ns = UINT64_C(10) * 1000000000;
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
-    if (!sim_ymap_check(section, "adversary", keys, d)) return false;
     size_t before = sim_diag_errors(d);
+    sim_ymap_check(section, "adversary", keys, d); /* an unknown key is one error: the values are checked too */
     sim_yfield_duration_ns(section, "delay_bound", false, out->delay_bound_ns, 1000000,
                            UINT64_C(365) * 86400 * 1000000000, &out->delay_bound_ns, d);
     sim_yfield_duration_ns(section, "finalized_delay_bound", false, out->finalized_delay_bound_ns, 1000000,
@@ -210,7 +210,7 @@ bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_confi
     sim_yfield_duration_ns(section, "stall_bound", false, out->stall_bound_ns, 1000000,
                            UINT64_C(365) * 86400 * 1000000000, &out->stall_bound_ns, d);
     const sim_ynode *cs = sim_ymap_get(section, "coalitions");
-    if (cs == NULL || cs->kind == SIM_Y_NULL) return sim_diag_errors(d) == before;
+    if (cs == NULL || cs->kind == SIM_Y_NULL || sim_ynode_is_none(cs)) return sim_diag_errors(d) == before;
     if (cs->kind != SIM_Y_SEQ) {
         sim_diag_error(d, cs, "expected a list of coalitions");
         return false;

@@ -113,7 +113,7 @@ bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c
     mdl_restaking_config_default(c);
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     size_t before = sim_diag_errors(d);
-    if (!sim_ymap_check(section, "restaking", keys, d)) return false;
+    sim_ymap_check(section, "restaking", keys, d); /* an unknown key is one error: the values are checked too */
     const uint64_t year = UINT64_C(365) * 86400 * 1000000000;
     sim_yfield_duration_ns(section, "withdrawal_delay", false, c->withdrawal_delay_ns, 0, year,
                            &c->withdrawal_delay_ns, d);

@@ -112,9 +112,13 @@ bool mdl_relayer_config_load(const sim_ynode *section, mdl_relayer_config *c, si
     mdl_relayer_config_default(c);
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     size_t before = sim_diag_errors(d);
-    if (!sim_ymap_check(section, "relayers", keys, d)) return false;
+    sim_ymap_check(section, "relayers", keys, d); /* an unknown key is one error: the values are checked too */
     uint64_t v = c->count;
     if (sim_yfield_u64(section, "count", false, 1, 0, 64, &v, d)) c->count = (uint32_t)v;
+    if (c->count == 0 && sim_ymap_get(section, "count")) {
+        sim_diag_warning(d, sim_ymap_get(section, "count"),
+                         "relayers.count: 0 -- no relayer submits anything, so no cross-rollup message executes");
+    }
     sim_yfield_duration_ns(section, "delay", false, c->delay_ns, 0, 3600000000000ull, &c->delay_ns, d);
     int s = MDL_RELAYER_SIGS_MINIMAL;
     if (sim_yfield_enum(section, "signatures", false, s, sig_names, &s, d)) c->sigs = (mdl_relayer_sigs)s;

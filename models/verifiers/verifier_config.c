@@ -6,6 +6,7 @@
 #include "verifiers/verifier_config.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,16 @@ static bool load_stake(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) 
     c->stake_model = MDL_STAKE_EQUAL;
     c->stake_gwei = 32u * GWEI_PER_ETH;
     if (n == NULL) return true;
-    if (n->kind == SIM_Y_SCALAR)
-        return sim_ynode_gwei(n, 1, MAX_STAKE_GWEI, &c->stake_gwei, d);
+    if (n->kind == SIM_Y_SCALAR) {
+        if (!sim_ynode_gwei(n, 1, MAX_STAKE_GWEI, &c->stake_gwei, d)) return false;
+        /* restaked stake is counted in ETH (32 ETH per Ethereum validator, consensus specs
+           MAX_EFFECTIVE_BALANCE); under 1 ETH per verifier is a unit slip ("32 gwei") */
+        if (c->stake_gwei < GWEI_PER_ETH) {
+            sim_diag_warning(d, n, "a stake of %" PRIu64 " gwei (%.3g ETH) per verifier is implausibly small: "
+                                   "did you mean ETH?", c->stake_gwei, (double)c->stake_gwei / (double)GWEI_PER_ETH);
+        }
+        return true;
+    }
     if (n->kind == SIM_Y_MAP) return load_stake_map(n, c, d);
     if (n->kind != SIM_Y_SEQ) {
         sim_diag_error(d, n, "expected a stake (e.g. 32 ETH), a list of stakes or "
@@ -138,9 +147,9 @@ static bool load_ranges(const sim_ynode *n, const char *what, uint64_t min, uint
                         mdl_range **out, uint32_t *count, sim_diag *d) {
     static const char *const keys[] = {"from", "to", NULL};
     if (n->kind == SIM_Y_MAP) {
-        if (!sim_ymap_check(n, what, keys, d)) return false;
+        bool keys_ok = sim_ymap_check(n, what, keys, d); /* an unknown key is one error: values checked too */
         mdl_range r = {0, 0};
-        bool ok = sim_yfield_u64(n, "from", true, 0, min, max, &r.lo, d);
+        bool ok = sim_yfield_u64(n, "from", true, 0, min, max, &r.lo, d) && keys_ok;
         ok = sim_yfield_u64(n, "to", true, 0, min, max, &r.hi, d) && ok;
         if (!ok) return false;
         if (r.hi < r.lo) {
@@ -264,9 +273,9 @@ static void behaviour_list(char *out, size_t cap) {
 static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
     const char *keys[64];
     entry_keys(keys, sizeof keys / sizeof keys[0]);
-    if (n->kind == SIM_Y_NULL) return true;
+    if (n->kind == SIM_Y_NULL || sim_ynode_is_none(n)) return true; /* `none`: no entry (a sweep's 0%) */
     if (n->kind != SIM_Y_SEQ) {
-        sim_diag_error(d, n, "expected a list for verifiers.byzantine, e.g. "
+        sim_diag_error(d, n, "expected a list (or none) for verifiers.byzantine, e.g. "
                              "[{verifiers: [0, 1], behaviour: silent, from: 30s, until: 60s}]");
         return false;
     }
@@ -533,7 +542,7 @@ static bool load_watcher(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d
     c->watcher_min_ns = 50u * NS_PER_MS;
     c->watcher_max_ns = 300u * NS_PER_MS;
     if (n == NULL) return true;
-    if (!sim_ymap_check(n, "verifiers.watcher_delay", keys, d)) return false;
+    bool keys_ok = sim_ymap_check(n, "verifiers.watcher_delay", keys, d); /* values checked too */
     bool ok = sim_yfield_duration_ns(n, "min", false, c->watcher_min_ns, 0, MAX_TIMEOUT_NS,
                                      &c->watcher_min_ns, d);
     ok = sim_yfield_duration_ns(n, "max", false, c->watcher_max_ns, 0, MAX_TIMEOUT_NS,
@@ -543,7 +552,7 @@ static bool load_watcher(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d
                        "watcher_delay max must not be below min");
         ok = false;
     }
-    return ok;
+    return ok && keys_ok;
 }
 
 bool mdl_verifier_config_load(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
@@ -702,8 +711,7 @@ static bool load_timeouts(const sim_ynode *n, xr_bft_timeouts *t, sim_diag *d) {
     static const char *const keys[] = {"propose",   "propose_delta",   "prevote",    "prevote_delta",
                                        "precommit", "precommit_delta", "retransmit", "catchup", NULL};
     if (n == NULL) return true;
-    if (!sim_ymap_check(n, "consensus.timeouts", keys, d)) return false;
-    bool ok = true;
+    bool ok = sim_ymap_check(n, "consensus.timeouts", keys, d); /* an unknown key is one error: values checked too */
     ok = sim_yfield_duration_ns(n, "propose", false, t->propose_ns, 1, MAX_TIMEOUT_NS, &t->propose_ns, d) && ok;
     ok = sim_yfield_duration_ns(n, "propose_delta", false, t->propose_delta_ns, 0, MAX_TIMEOUT_NS,
                                 &t->propose_delta_ns, d) && ok;
@@ -725,9 +733,9 @@ static bool load_synthetic(const sim_ynode *n, mdl_xblock_synth_cfg *s, sim_diag
     static const char *const levels[] = {"latest", "finalized", NULL};
     memset(s, 0, sizeof *s);
     if (n == NULL || n->kind == SIM_Y_NULL) return true;
-    if (!sim_ymap_check(n, "consensus.synthetic_xblocks", keys, d)) return false;
+    bool keys_ok = sim_ymap_check(n, "consensus.synthetic_xblocks", keys, d); /* values checked too */
     uint64_t v = 0;
-    bool ok = sim_yfield_u64(n, "chains", true, 0, 1, 64, &v, d);
+    bool ok = sim_yfield_u64(n, "chains", true, 0, 1, 64, &v, d) && keys_ok;
     s->chains = (uint32_t)v;
     ok = sim_yfield_duration_ns(n, "interval", false, 2u * NS_PER_S, NS_PER_MS, MAX_TIMEOUT_NS,
                                 &s->interval_ns, d) && ok;

@@ -48,7 +48,7 @@ static void load_run(mdl_scenario *s, const sim_ynode *run, sim_diag *d) {
         sim_diag_error(d, sim_ydoc_root(s->doc), "missing required section 'run'");
         return;
     }
-    if (!sim_ymap_check(run, "run", run_keys, d)) return;
+    sim_ymap_check(run, "run", run_keys, d); /* an unknown key is one error: the values are checked too */
     sim_yfield_duration_ns(run, "duration", true, 0, 1, MAX_DURATION_NS, &s->duration_ns, d);
     sim_yfield_u64(run, "seed", false, 1, 0, UINT64_MAX, &s->seed, d);
     sim_yfield_duration_ns(run, "warmup", false, 0, 0, MAX_DURATION_NS, &s->warmup_ns, d);
@@ -62,7 +62,7 @@ static void load_probes(mdl_scenario *s, const sim_ynode *p, sim_diag *d) {
     mdl_probe_config *c = &s->probes;
     memset(c, 0, sizeof *c);
     if (p == NULL) return;
-    if (!sim_ymap_check(p, "probes", probe_keys, d)) return;
+    sim_ymap_check(p, "probes", probe_keys, d); /* an unknown key is one error: the values are checked too */
     uint64_t v = 0;
     if (sim_yfield_u64(p, "count", true, 0, 2, 100000, &v, d)) c->count = (uint32_t)v;
     sim_yfield_duration_ns(p, "interval", false, NS_PER_S, 1000, 3600 * NS_PER_S, &c->interval_ns, d);

@@ -55,3 +55,35 @@ ok "a newer schema is refused and untouched: $out"
 "$XRSIM" --version | grep -q "^xrsim " || fail "--version"
 "$XRSIM" help run | grep -q "usage: xrsim run" || fail "help run"
 ok "usage errors exit 2"
+
+# An unknown key does not hide the errors after it: every section's values are still checked.
+sed 's/relayers: {count: 2, delay: 200ms}/relayers: {colour: red, count: 2, delay: soon}/;
+     s/verifiers: {count: 7, stake: 32 ETH}/verifiers: {count: 7, stake: 32 ETH}\nadversary: {bogus: 1, delay_bound: later}/' \
+  "$DATA/e2e.yaml" >"$TMP/unknown.yaml"
+out=$("$XRSIM" validate "$TMP/unknown.yaml" 2>&1); rc=$?
+echo "$out"
+[ $rc -eq 2 ] || fail "unknown keys accepted (exit $rc)"
+for want in "unknown key 'colour' in relayers" "got 'soon'" "unknown key 'bogus' in adversary" "got 'later'"; do
+  echo "$out" | grep -qF "$want" || fail "an unknown key hid an error: missing '$want'"
+done
+ok "an unknown key and the errors after it, all reported"
+
+# A tab is named as a tab, at its place.
+printf 'name: t\nrun: {duration: 1min}\nverifiers:\n\tcount: 4\n' >"$TMP/tab.yaml"
+out=$("$XRSIM" validate "$TMP/tab.yaml" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "a tab accepted (exit $rc)"
+echo "$out" | grep -qF "tab.yaml:4:1: error: a tab character: YAML indents with spaces only" || fail "tab not named: $out"
+ok "a tab in YAML: $(echo "$out" | head -1)"
+
+# Implausible values pass, with a warning at their place.
+sed 's/slot: 12s/slot: 12ms/; s/stake: 32 ETH/stake: 32 gwei/; s/relayers: {count: 2/relayers: {count: 0/' \
+  "$DATA/e2e.yaml" >"$TMP/odd.yaml"
+out=$("$XRSIM" validate "$TMP/odd.yaml" 2>&1); rc=$?
+echo "$out"
+[ $rc -eq 0 ] || fail "warnings made validate fail (exit $rc)"
+echo "$out" | grep -qF "odd.yaml:10:12: warning: l1.slot of 12 ms is implausibly short" || fail "no warning for l1.slot: 12ms"
+echo "$out" | grep -qF "odd.yaml:8:30: warning: a stake of 32 gwei" || fail "no warning for a stake of 32 gwei"
+echo "$out" | grep -qF "odd.yaml:17:19: warning: relayers.count: 0" || fail "no warning for relayers.count: 0"
+out=$("$XRSIM" validate "$DATA/e2e.yaml" 2>&1)
+echo "$out" | grep -q "warning" && fail "a warning for a plausible scenario: $out"
+ok "implausible values warned with their place"

@@ -78,3 +78,24 @@ for f in "$txt" "$foreign" "$newer" "$base"; do cmp -s "$f" "$f.orig" || fail "$
 expect2 "cannot open" "$XRSIM" export "$TMP/missing.db" runs
 [ ! -e "$TMP/missing.db" ] || fail "export created a missing file"
 ok "bad input refused, files unchanged"
+
+# --ignore a key of a map the base never had: head sets consensus.timeouts.propose, base has no
+# timeouts map; once the key is ignored the two match.  A metric no run has a value of (nothing
+# finalized in one minute) is "without data", not "untested (fewer than 2 seeds)".
+b2=$TMP/b2.db
+h2=$TMP/h2.db
+for s in 1 2; do
+  "$XRSIM" run "$DATA/e2e.yaml" --out "$b2" --quiet --seed $s --set run.duration=1min || fail "b2 run $s"
+  "$XRSIM" run "$DATA/e2e.yaml" --out "$h2" --quiet --seed $s --set run.duration=1min \
+    --set consensus.timeouts.propose=2s || fail "h2 run $s"
+done
+q "$b2" "SELECT params_json FROM runs LIMIT 1" | grep -q '"timeouts"' && fail "precondition: base has a timeouts map"
+out=$("$XRSIM" compare "$b2" "$h2" --ignore consensus.timeouts.propose); rc=$?
+echo "$out" | tail -1
+[ $rc = 0 ] || [ $rc = 1 ] || fail "compare --ignore of a key under a map the base lacks: exit $rc"
+echo "$out" | grep -q "matched 2 runs\|2 seeds" || fail "runs not matched"
+q "$b2" "SELECT COUNT(*) FROM v_finality WHERE level = 'finalized' AND executed_count > 0" | grep -qx 0 \
+  || fail "precondition: something finalized in one minute"
+echo "$out" | grep -q "without data (no run has a value)" || fail "no 'without data' count"
+echo "$out" | grep -q "untested (fewer than 2 seeds)" && fail "a metric without data called untested for want of seeds"
+ok "compare --ignore under a map the base lacks; metrics without data named so"

@@ -47,3 +47,15 @@ after=$(q "$db" "SELECT count(*) FROM net_deliveries WHERE run_id=$r AND src=5 A
 dc=$(q "$db" "SELECT count(*) FROM net_deliveries WHERE run_id=$r AND outcome='dropped_crash'")
 [ "$dc" -gt 0 ] || fail "no message dropped at the crashed node"
 ok "loss $lost, partition cut $cut one-way, crash dropped $dc"
+
+# v_stage_breakdown counts the messages v_finality counts: those emitted after the warm-up.
+w=$TMP/warmup.db
+(cd "$SRC" && "$XRSIM" run scenarios/examples/quorum-sweep.yaml --out "$w" --quiet --set run.duration=2min \
+   --set run.warmup=1min) || fail "warm-up run"
+fin=$(q "$w" "SELECT level || ':' || executed_count FROM v_finality WHERE executed_count > 0 ORDER BY level")
+stages=$(q "$w" "SELECT level || ':' || executed_count FROM v_stage_breakdown ORDER BY level")
+all=$(q "$w" "SELECT COUNT(*) FROM messages WHERE executed_ns IS NOT NULL")
+[ -n "$fin" ] || fail "precondition: nothing executed after the warm-up"
+[ "$fin" = "$stages" ] || fail "v_stage_breakdown ($stages) counts other messages than v_finality ($fin)"
+[ "$(echo "$fin" | cut -d: -f2 | awk "{ s += \$1 } END { print s }")" -lt "$all" ] || fail "precondition: no message executed in the warm-up"
+ok "v_stage_breakdown and v_finality count the same messages ($fin of $all executed)"

@@ -75,3 +75,17 @@ out=$("$XRSIM" sweep "$scn" --out "$TMP/bad.db" --shard 3/2 2>&1); rc=$?
 [ $rc = 2 ] || fail "bad shard exit $rc"
 ok "bad input: exit 2, nothing written"
 exit 0
+
+# A grid value may be a list, and `none` is an empty list: 0% silent beside 10% and 25% in one sweep.
+# The report gives the power those targets actually hold: whole verifiers of 10 equal ones, so 25%
+# of the stake is 3 of them (30%).
+n=$TMP/none.db
+(cd "$SRC" && "$XRSIM" sweep scenarios/examples/quorum-sweep.yaml --out "$n" --quiet --jobs 2 --set sweep.seeds=1 \
+  --set 'sweep.grid={verifiers.byzantine: [none, [{behaviour: silent, stake_fraction: 10%}], [{behaviour: silent, stake_fraction: 25%}]]}' \
+  --set run.duration=1min) || fail "sweep with none beside lists"
+[ "$(q "$n" "SELECT COUNT(*) FROM runs WHERE status = 'ok'")" = 3 ] || fail "want 3 ok runs"
+[ "$(q "$n" "SELECT COUNT(DISTINCT run_id) FROM byzantine")" = 2 ] || fail "want Byzantine entries in 2 runs (none: 0)"
+out=$("$XRSIM" report "$n") || fail "report of the none sweep"
+echo "$out" | grep -Eq "byzantine\[0\] +silent, stake_fraction 1/10 +1 +10%$" || fail "10% target: power share"
+echo "$out" | grep -Eq "byzantine\[0\] +silent, stake_fraction 1/4 +1 +30%$" || fail "25% target: 3 of 10 verifiers, 30%"
+ok "grid values none and lists; actual power shares reported"

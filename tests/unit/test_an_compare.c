@@ -236,7 +236,7 @@ static void test_an_compare_parameters_must_match_unless_ignored(void **state) {
     an_compare_result res;
     int rc;
     char *out = compare(f, &o, &res, &rc);
-    assert_int_equal(rc, AN_COMPARE_ERR_NOTHING);
+    assert_int_equal(rc, AN_ERR_NOTHING);
     assert_non_null(strstr(out, "nothing to compare"));
     free(out);
     const char *ign[] = {"x"};
@@ -250,7 +250,7 @@ static void test_an_compare_parameters_must_match_unless_ignored(void **state) {
     const char *bad[] = {"x[[["};
     o.ignore = bad;
     out = compare(f, &o, &res, &rc);
-    assert_int_equal(rc, AN_COMPARE_ERR_IGNORE);
+    assert_int_equal(rc, AN_ERR_IGNORE);
     free(out);
 }
 
@@ -262,7 +262,7 @@ static void test_an_compare_refuses_unknown_metric_and_bad_files(void **state) {
     an_compare_result res;
     int rc;
     char *out = compare(f, &o, &res, &rc);
-    assert_int_equal(rc, AN_COMPARE_ERR_METRIC);
+    assert_int_equal(rc, AN_ERR_METRIC);
     assert_non_null(strstr(out, "unknown metric 'p42_latency'; known: fast_p50_s, fast_p99_s"));
     free(out);
     assert_true(an_compare_metric_known("gas_per_msg"));
@@ -273,7 +273,7 @@ static void test_an_compare_refuses_unknown_metric_and_bad_files(void **state) {
     fclose(fp);
     o.metric_count = 1;
     out = compare(f, &o, &res, &rc);
-    assert_int_equal(rc, AN_EXPORT_ERR_NOT_SQLITE);
+    assert_int_equal(rc, AN_ERR_NOT_SQLITE);
     assert_non_null(strstr(out, "head.db' is not an xrsim results database"));
     free(out);
 }

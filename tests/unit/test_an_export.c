@@ -178,7 +178,7 @@ static void test_an_export_unknown_name_is_refused(void **state) {
     FILE *out = tmpfile();
     assert_non_null(out);
     assert_int_equal(an_export_write(db, "sqlite_master", AN_EXPORT_CSV, -1, out, err, sizeof err),
-                     AN_EXPORT_ERR_NAME);
+                     AN_ERR_NAME);
     assert_non_null(strstr(err, "unknown table or view 'sqlite_master'; known: runs, v_runs"));
     assert_int_equal(ftell(out), 0);
     fclose(out);
@@ -207,7 +207,7 @@ static void test_an_export_refuses_text_file(void **state) {
     assert_non_null(fp);
     fputs("this is not a database, just enough text to look like a header of one........\n", fp);
     fclose(fp);
-    expect_refused(f->path, AN_EXPORT_ERR_NOT_SQLITE, "not SQLite");
+    expect_refused(f->path, AN_ERR_NOT_SQLITE, "not SQLite");
 }
 
 static void test_an_export_refuses_foreign_sqlite(void **state) {
@@ -216,27 +216,27 @@ static void test_an_export_refuses_foreign_sqlite(void **state) {
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     xrtest_sql_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
     sqlite3_close(db);
-    expect_refused(f->path, AN_EXPORT_ERR_FOREIGN, "not written by xrsim");
+    expect_refused(f->path, AN_ERR_FOREIGN, "not written by xrsim");
     make_db(f->path, 0x12345678u, 1); /* same tables, another application */
-    expect_refused(f->path, AN_EXPORT_ERR_FOREIGN, "application_id 0x12345678");
+    expect_refused(f->path, AN_ERR_FOREIGN, "application_id 0x12345678");
 }
 
 static void test_an_export_refuses_newer_schema(void **state) {
     fixture *f = *state;
     make_db(f->path, AN_SCHEMA_APPLICATION_ID, AN_SCHEMA_VERSION + 1);
-    expect_refused(f->path, AN_EXPORT_ERR_NEWER, "newer");
+    expect_refused(f->path, AN_ERR_NEWER, "newer");
 }
 
 static void test_an_export_refuses_missing_and_empty_files(void **state) {
     fixture *f = *state;
     sqlite3 *db = NULL;
     char err[512];
-    assert_int_equal(an_export_open(f->path, &db, err, sizeof err), AN_EXPORT_ERR_OPEN);
+    assert_int_equal(an_export_open(f->path, &db, err, sizeof err), AN_ERR_OPEN);
     assert_int_equal(access(f->path, F_OK), -1); /* not created */
     FILE *fp = fopen(f->path, "w");
     assert_non_null(fp);
     fclose(fp);
-    assert_int_equal(an_export_open(f->path, &db, err, sizeof err), AN_EXPORT_ERR_FOREIGN);
+    assert_int_equal(an_export_open(f->path, &db, err, sizeof err), AN_ERR_FOREIGN);
     assert_non_null(strstr(err, "empty"));
 }
 

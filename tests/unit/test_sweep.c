@@ -144,12 +144,13 @@ static void test_sweep_errors_have_marks(void **state) {
     assert_true(has_message(l.d, "t.yaml:4:3: error: unknown key 'bogus' in sweep"));
     unload(&l);
 
-    load(&l, "sweep:\n  grid: {a: [], b: [[1]], run.seed: [1]}\n  seeds: 0\n");
+    /* a grid value may be a list or a mapping (issue 17: none beside lists), not a null */
+    load(&l, "sweep:\n  grid: {a: [], b: [~], run.seed: [1]}\n  seeds: 0\n");
     assert_false(l.ok);
     assert_true(has_message(l.d, "t.yaml:2:13: error: grid key 'a' wants a non-empty list"));
-    assert_true(has_message(l.d, "t.yaml:2:21: error: a grid value is a single scalar"));
+    assert_true(has_message(l.d, "t.yaml:2:21: error: a grid value is a scalar"));
     assert_true(has_message(l.d, "t.yaml:3:10: error:"));
-    assert_true(has_message(l.d, "t.yaml:2:27: error: run.seed is swept by sweep.seeds"));
+    assert_true(has_message(l.d, "t.yaml:2:25: error: run.seed is swept by sweep.seeds"));
     unload(&l);
 
     load(&l, "sweep: {seeds: [1, 2, 1]}\n");

@@ -264,6 +264,17 @@ static void test_yaml_syntax_error_carries_libyaml_text_and_mark(void **state) {
     EXPECT_LOAD_FAILS("a: 1\r\nb: \xfe\r\n", "t.yaml:2:4: error: invalid leading UTF-8 octet (0xFE)");
 }
 
+static void test_yaml_tab_is_named_as_a_tab(void **state) {
+    (void)state;
+    /* libyaml alone says "found character that cannot start any token": say it is a tab, at the tab */
+    EXPECT_LOAD_FAILS("verifiers:\n\tcount: 4\n",
+                      "t.yaml:2:1: error: a tab character: YAML indents with spaces only, never tabs (libyaml: found "
+                      "character that cannot start any token)");
+    EXPECT_LOAD_FAILS("verifiers:\n  count: 4\n \tstake: 1\n",
+                      "t.yaml:3:2: error: a tab character: YAML indents with spaces only, never tabs (libyaml: found "
+                      "a tab character that violates indentation)");
+}
+
 static void test_yaml_syntax_error_after_other_errors_reports_all(void **state) {
     (void)state;
     EXPECT_LOAD_FAILS("a: 1\na: 2\nb: [\n",
@@ -1078,6 +1089,7 @@ int main(void) {
         cmocka_unit_test(test_yaml_set_reports_path_and_value_errors_together),
         cmocka_unit_test(test_yaml_set_depth_limit),
         cmocka_unit_test(test_yaml_json_canonical),
+        cmocka_unit_test(test_yaml_tab_is_named_as_a_tab),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
