@@ -523,7 +523,20 @@ static void free_names(char **names, size_t n) {
 }
 
 /* Whether process `pid` exists on this machine. */
-static bool alive(long pid) { return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM); }
+/* A zombie (killed, not yet reaped: a rank whose parent was killed with it)
+** is gone: kill(pid, 0) still succeeds on it, so /proc says which it is. */
+static bool alive(long pid) {
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM)) return false;
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return true; /* no /proc: trust kill() */
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *rp = strrchr(buf, ')'); /* "pid (comm) S ...": comm may hold spaces */
+    return !(rp && rp[1] == ' ' && rp[2] == 'Z');
+}
 
 /*
 ** Adopts what earlier attempts of a sweep into `out` finished: every

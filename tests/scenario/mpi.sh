@@ -38,7 +38,7 @@ mpi() { # mpi R ARGS...: xrsim on R ranks
   r=$1; shift
   mpirun_ -n "$r" "$XRSIM" "$@"
 }
-no_parts() { ls "$TMP" | grep -q "\.part-" && fail "$1: part files left behind: $(ls "$TMP")"; true; }
+no_parts() { ls "$TMP" | grep -q "\.part-" && fail "$1: part files left behind: $(ls "$TMP" | grep "\.part-")"; true; }
 
 runs_of() { q "$1" "SELECT params_json, seed, event_digest, event_count, sim_s FROM runs WHERE status = 'ok'
                     ORDER BY 1, 2"; }
@@ -140,7 +140,9 @@ fi
 # the points each rank finished stay committed in its part files, and the
 # next mpirun adopts them before it plans, running only what is missing.
 out=$TMP/kill.db
-sets="--set sweep.seeds=3 --set run.duration=200s --set workload.all_pairs.stop=200s"
+# Points of about 2 s each, so the ranks are still running when they are
+# killed (at 200 s a point took 0.1 s and an idle machine finished first).
+sets="--set sweep.seeds=3 --set run.duration=10000s --set workload.all_pairs.stop=10000s"
 # shellcheck disable=SC2086
 mpi 2 sweep "$scn" --out "$out" --jobs 1 $sets > "$TMP/kill1" 2>&1 &
 for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do grep -q "to run" "$TMP/kill1" && break; sleep 0.4; done
@@ -150,6 +152,13 @@ pids=$(pgrep -f -- "--out $out ")
 # shellcheck disable=SC2086
 kill -KILL $pids 2>/dev/null
 wait
+# The ranks are not this shell's children: wait until they are gone (a
+# sweep leaves the part files of a process still alive to that process).
+for t in $(seq 50); do
+  # shellcheck disable=SC2086
+  kill -0 $pids 2>/dev/null || break
+  sleep 0.1
+done
 sleep 0.5
 committed=0
 for f in "$out".part-*; do
