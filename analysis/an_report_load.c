@@ -73,6 +73,8 @@ static const char *const metric_sql[AN_REPORT_METRIC_COUNT] = {
     "SELECT run_id, forged_value_gwei / 1e9 FROM verdicts",
     "SELECT run_id, delayed_msg_count FROM verdicts",
     "SELECT run_id, slashed_gwei / 1e9 FROM restaking_summary",
+    "SELECT run_id, SUM(l1_eth_per_msg * executed_count) / NULLIF(SUM(executed_count), 0) FROM v_finality "
+    "GROUP BY run_id",
 };
 
 /* The table each metric needs (read only when the file has it). */
@@ -228,6 +230,11 @@ static int load_values(an_report *r, rrun *runs, size_t n, char *err, size_t err
     for (int m = 0; m < AN_REPORT_METRIC_COUNT; m++) {
         if (metric_table[m]) {
             int has = table_exists(db, metric_table[m]);
+            if (has < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(db));
+            if (!has) continue;
+        }
+        if (m == AN_REPORT_L1_ETH_PER_MSG) { /* files before the L1 data fee (schema version 6) lack it */
+            int has = column_exists(db, "v_finality", "l1_eth_per_msg");
             if (has < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(db));
             if (!has) continue;
         }

@@ -59,7 +59,9 @@ ls "$TMP" | grep -q "part-\|journal" && fail "stale files left: $(ls "$TMP")"
 ok "5 kill -9 then resume: each point once, only the points running at a kill were run again"
 
 # A time limit: SIGTERM (Slurm), then SIGHUP (a closed terminal).
-args="--jobs 2 --set sweep.seeds=3 --set run.duration=600s --set workload.all_pairs.stop=600s"
+# points of about 2 s each: at 600 s an idle machine finished a point
+# between the start of its run and the signal
+args="--jobs 2 --set sweep.seeds=3 --set run.duration=6000s --set workload.all_pairs.stop=6000s"
 for sig in TERM HUP; do
   out=$TMP/$sig.db
   "$XRSIM" sweep "$scn" --out "$out" $args > "$TMP/$sig.out" 2>&1 &
