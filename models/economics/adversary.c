@@ -14,6 +14,8 @@
 #include "xr_bft.h"
 #include "xr_err.h"
 
+#include "verifiers/byzantine/byzantine.h"
+
 #define NEVER UINT64_MAX
 #define GWEI UINT64_C(1000000000)
 #define PPM 1000000u
@@ -139,9 +141,11 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
         sim_yfield_duration_ns(cs, "until", false, max_ns, 0, max_ns, &c->until_ns, d);
         if (c->until_ns == max_ns) c->until_ns = SIM_NET_NEVER;
         if (c->until_ns <= c->at_ns) sim_diag_error(d, sim_ymap_get(cs, "until"), "censor: 'until' must be after 'at'");
-        b->censor = c->to_chain ? MDL_CENSOR_ROUTE : MDL_CENSOR_CHAIN;
-        b->chain = c->from_chain;
-        b->to_chain = c->to_chain;
+        if (!mdl_byz_params_new(b)) {
+            sim_diag_error(d, cs, "out of memory");
+            return false;
+        }
+        mdl_byz_censor_set(b, c->from_chain, c->to_chain);
     }
     b->from_ns = c->at_ns;
     b->until_ns = c->until_ns;

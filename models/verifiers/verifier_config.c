@@ -344,6 +344,10 @@ static bool load_byzantine(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
         if (x && key_applies(b->behaviour, "rounds"))
             item_ok = load_ranges(x, "rounds", 0, UINT32_MAX, &b->rounds, &b->round_count, d) && item_ok;
         /* the behaviour's own keys */
+        if (beh_ok && !mdl_byz_params_new(b)) {
+            free(taken);
+            return oom(d, it);
+        }
         if (beh_ok && bh->load) item_ok = bh->load(it, c, b, d) && item_ok;
         /* target */
         const sim_ynode *vn = sim_ymap_get(it, "verifiers");
@@ -392,6 +396,7 @@ static void byzantine_free(mdl_verifier_config *c) {
         free(c->byzantine[i].verifiers);
         free(c->byzantine[i].heights);
         free(c->byzantine[i].rounds);
+        free(c->byzantine[i].params);
         free(c->byzantine[i].mark.file);
     }
     free(c->byzantine);

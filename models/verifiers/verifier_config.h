@@ -145,17 +145,11 @@ typedef struct mdl_range {
     uint64_t lo, hi;
 } mdl_range;
 
-typedef enum mdl_censor_kind {
-    MDL_CENSOR_CHAIN = 0,        /* XBlocks of source chain `chain` */
-    MDL_CENSOR_ROUTE = 1         /* XBlocks holding a message chain -> to_chain */
-} mdl_censor_kind;
-
 /* One `byzantine:` entry. */
 typedef struct mdl_byzantine_cfg {
     mdl_behaviour behaviour;
     uint64_t from_ns;            /* window [from_ns, until_ns) */
     uint64_t until_ns;           /* SIM_NET_NEVER: to the end of the run */
-    bool reveal;                 /* equivocating, conflicting: first half also gets the twin */
     /* target: listed indices, or (by_fraction) the prefix chosen for
     ** stake_fraction -- filled here when stakes are fixed, left empty
     ** (verifier_count 0) for drawn stakes, which mdl_verifiers_new resolves */
@@ -170,16 +164,12 @@ typedef struct mdl_byzantine_cfg {
     uint32_t height_count;
     mdl_range *rounds;           /* NULL: any round */
     uint32_t round_count;
-    /* behaviour parameters */
-    uint64_t delay_ns;           /* delayed */
-    mdl_censor_kind censor;      /* censor */
-    uint64_t chain;              /* censor: the source chain (both kinds) */
-    uint64_t to_chain;           /* censor route: the destination chain */
+    /* the behaviour's own parameters: a struct private to its file
+    ** (byzantine/<name>.c), params_size bytes, zeroed before its load
+    ** fills them; NULL when the behaviour has none.  Owned. */
+    void *params;
     sim_net_mark mark;           /* the entry in the scenario */
 } mdl_byzantine_cfg;
-
-/* At most this many censor entries with a route per scenario. */
-#define MDL_CENSOR_ROUTES_MAX 64u
 
 typedef enum mdl_stake_model {
     MDL_STAKE_EQUAL = 0,

@@ -145,11 +145,13 @@ static void test_byzantine_config_values_and_trigger_text(void **state) {
     assert_int_equal(vc->byzantine_count, 4);
     /* prefix sums 10, 30, 60, 100 ETH */
     assert_int_equal(vc->byzantine[0].verifier_count, 3); /* 60 >= 34 */
-    assert_int_equal(vc->byzantine[0].censor, MDL_CENSOR_ROUTE);
-    assert_int_equal(vc->byzantine[0].chain, 100);
-    assert_int_equal(vc->byzantine[0].to_chain, 101);
+    char params[96];
+    /* a behaviour's parameters are its own file's: read them as the results do */
+    mdl_byz_get(vc->byzantine[0].behaviour)->params_text(&vc->byzantine[0], params, sizeof params);
+    assert_string_equal(params, "route=100->101");
     assert_int_equal(vc->byzantine[1].verifier_count, 2); /* 30 >= 30 */
-    assert_int_equal(vc->byzantine[1].delay_ns, 1500 * MS);
+    mdl_byz_get(vc->byzantine[1].behaviour)->params_text(&vc->byzantine[1], params, sizeof params);
+    assert_string_equal(params, "delay_ns=1500000000");
     assert_int_equal(vc->byzantine[2].verifier_count, 1);
     /* the crash entry found its verifier while loading */
     assert_int_equal(s.net.crash_count, 1);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "world/scenario.h"
+#include "verifiers/byzantine/byzantine.h"
 #include "verifiers/verifier.h"
 #include "world/world.h"
 #include "xr_evidence.h"
@@ -192,7 +193,9 @@ static void test_verifier_config_values(void **state) {
     const mdl_byzantine_cfg *b = mdl_verifier_config_byzantine_of(&s.verifiers, 0);
     assert_non_null(b);
     assert_int_equal(b->behaviour, MDL_BEHAVIOUR_EQUIVOCATING);
-    assert_false(b->reveal);
+    char params[32];
+    mdl_byz_get(b->behaviour)->params_text(b, params, sizeof params); /* its own file's parameters */
+    assert_string_equal(params, "reveal=false");
     assert_int_equal(b->until_ns, SIM_NET_NEVER);
     assert_null(mdl_verifier_config_byzantine_of(&s.verifiers, 1));
     /* the crashed entry became two network crashes, marked at the entry */

@@ -14,12 +14,15 @@
 ** keeps its own state (init/free: one per run, NULL when it needs none) and
 ** counts what it did in its entries' counters: counter k is
 ** mdl_byzantine_info.counters.n[k], named counters[k] in the results (table
-** byzantine_counters).  The loader (verifier_config.c) reads the entry's
-** common keys (target, trigger) and passes the behaviour's own `keys` to its
-** `load`; the results describe them with `params_text`.
+** byzantine_counters).  Its parameters are a struct private to its file:
+** the loader (verifier_config.c) reads the entry's common keys (target,
+** trigger), gives the entry params_size zeroed bytes (mdl_byzantine_cfg.params)
+** and passes the behaviour's own `keys` to its `load` to fill them; the
+** results describe them with `params_text`.
 **
 ** Adding a behaviour: a new file here defining `const mdl_byz_behaviour
-** mdl_byz_<name>`, and its line in the table of registry.c.  Nothing else.
+** mdl_byz_<name>` (its parameters, state and counters with it), and its line
+** in the table of registry.c.  Nothing else.
 */
 #ifndef MDL_BYZANTINE_H
 #define MDL_BYZANTINE_H
@@ -82,12 +85,14 @@ typedef struct mdl_byz_out {
     mdl_byz_entry *hold;         /* set: its behaviour's on_hold sends every piece */
 } mdl_byz_out;
 
-/* load: reads the behaviour's own keys of entry into c (the common ones are
-** read); errors at their node in d. */
+/* load: reads the behaviour's own keys of entry into c->params (the common
+** ones are read; params_size zeroed bytes, NULL when params_size is 0);
+** errors at their node in d. */
 typedef struct mdl_byz_behaviour {
     const char *name;            /* in scenarios and results */
     uint32_t order;              /* on one action, lower orders act first */
     const char *const *keys;     /* its own keys (NULL-terminated), or NULL */
+    size_t params_size;          /* sizeof its parameters' struct, 0: none */
     bool crash;                  /* a network crash: window only, needs fixed stakes with stake_fraction */
     bool provisional;            /* sees provisional XBlocks (mdl_verifiers_observe_provisional) */
     const char *counters[MDL_BYZ_COUNTERS_MAX]; /* names of counters n[0..], NULL after the last */
@@ -113,6 +118,18 @@ uint32_t mdl_byz_count(void);
 mdl_behaviour mdl_byz_id(const mdl_byz_behaviour *b);
 /* The names in table order, NULL-terminated (for the loader's enum). */
 const char *const *mdl_byz_names(void);
+
+/* Gives entry c (of behaviour c->behaviour) its zeroed parameters when its
+** behaviour has any (registry.c); false when out of memory.  The loader
+** and the entries other models make (economics/adversary.c) call it. */
+bool mdl_byz_params_new(mdl_byzantine_cfg *c);
+
+/* ---- behaviours other models configure ------------------------------------ */
+
+/* censor.c: makes c (behaviour censor, parameters given) censor the XBlocks of
+** source chain `chain`, or (to_chain != 0) those holding a message
+** chain -> to_chain.  A coalition's censor attack (economics/adversary.c). */
+void mdl_byz_censor_set(mdl_byzantine_cfg *c, uint64_t chain, uint64_t to_chain);
 
 /* ---- what the host offers a behaviour (byzantine/entries.c, verifier.c) ---- */
 

@@ -16,7 +16,31 @@
 
 enum { WITHHELD };
 
+/* At most this many censor entries with a route per scenario (a route is a
+** bit of an observation's 64-bit marks). */
+#define ROUTES_MAX 64u
+
+/* An entry's parameters. */
+typedef struct params {
+    bool route;                  /* false: XBlocks of source chain `chain` */
+    uint64_t chain;              /* the source chain (both kinds) */
+    uint64_t to_chain;           /* route: XBlocks holding a message chain -> to_chain */
+} params;
+
 const mdl_byz_behaviour mdl_byz_censor;
+
+static const params *params_of(const mdl_byzantine_cfg *c) { return c->params; }
+
+static bool is_route(const mdl_byzantine_cfg *c) {
+    return c->behaviour == mdl_byz_id(&mdl_byz_censor) && c->params && params_of(c)->route;
+}
+
+void mdl_byz_censor_set(mdl_byzantine_cfg *c, uint64_t chain, uint64_t to_chain) {
+    params *p = c->params;
+    p->route = to_chain != 0;
+    p->chain = chain;
+    p->to_chain = to_chain;
+}
 
 /* An XBlock withheld, to sign when its window ends. */
 typedef struct withheld {
@@ -50,7 +74,7 @@ static bool init(mdl_verifiers *vs, void **out) {
     if (!s->route_bit || !s->routes || !s->by_verifier) return false;
     for (size_t k = 0; k < ne; k++) {
         const mdl_byzantine_cfg *c = &s->vc->byzantine[k];
-        if (c->behaviour != mdl_byz_id(&mdl_byz_censor) || c->censor != MDL_CENSOR_ROUTE) continue;
+        if (!is_route(c)) continue;
         s->route_bit[k] = (uint32_t)s->route_count;
         s->routes[s->route_count++] = c;
     }
@@ -69,35 +93,33 @@ static void state_free(void *p) {
 
 static bool load(const sim_ynode *it, const mdl_verifier_config *vc, mdl_byzantine_cfg *b, sim_diag *d) {
     static const char *const route_keys[] = {"from", "to", NULL};
+    params *p = b->params;
     const sim_ynode *ch = sim_ymap_get(it, "chain"), *rt = sim_ymap_get(it, "route");
     if ((ch == NULL) == (rt == NULL)) {
         sim_diag_error(d, ch && rt ? rt : it,
                        "censor needs exactly one of 'chain: <id>' or 'route: {from: <id>, to: <id>}'");
         return false;
     }
-    if (ch) {
-        b->censor = MDL_CENSOR_CHAIN;
-        return sim_ynode_u64(ch, 1, UINT64_MAX, &b->chain, d);
-    }
-    b->censor = MDL_CENSOR_ROUTE;
+    if (ch) return sim_ynode_u64(ch, 1, UINT64_MAX, &p->chain, d);
+    p->route = true;
     if (!sim_ymap_check(rt, "a censored route", route_keys, d)) return false;
-    bool ok = sim_yfield_u64(rt, "from", true, 0, 1, UINT64_MAX, &b->chain, d);
-    ok = sim_yfield_u64(rt, "to", true, 0, 1, UINT64_MAX, &b->to_chain, d) && ok;
+    bool ok = sim_yfield_u64(rt, "from", true, 0, 1, UINT64_MAX, &p->chain, d);
+    ok = sim_yfield_u64(rt, "to", true, 0, 1, UINT64_MAX, &p->to_chain, d) && ok;
     uint32_t routes = 0; /* this one and the route entries before it */
-    for (size_t k = 0; k < vc->byzantine_count; k++)
-        routes += vc->byzantine[k].behaviour == b->behaviour && vc->byzantine[k].censor == MDL_CENSOR_ROUTE;
-    if (routes > MDL_CENSOR_ROUTES_MAX) {
-        sim_diag_error(d, rt, "more than %u censor entries with a route", MDL_CENSOR_ROUTES_MAX);
+    for (size_t k = 0; k < vc->byzantine_count; k++) routes += is_route(&vc->byzantine[k]);
+    if (routes > ROUTES_MAX) {
+        sim_diag_error(d, rt, "more than %u censor entries with a route", ROUTES_MAX);
         ok = false;
     }
     return ok;
 }
 
 static void params_text(const mdl_byzantine_cfg *c, char *out, size_t cap) {
-    if (c->censor == MDL_CENSOR_CHAIN)
-        snprintf(out, cap, "chain=%" PRIu64, c->chain);
+    const params *p = params_of(c);
+    if (!p->route)
+        snprintf(out, cap, "chain=%" PRIu64, p->chain);
     else
-        snprintf(out, cap, "route=%" PRIu64 "->%" PRIu64, c->chain, c->to_chain);
+        snprintf(out, cap, "route=%" PRIu64 "->%" PRIu64, p->chain, p->to_chain);
 }
 
 /* Bit k of the marks: the XBlock holds a message of route k. */
@@ -105,7 +127,7 @@ static uint64_t note_msgs(void *p, const xr_xheader *h, const xr_xmsg *msgs, siz
     state *s = p;
     uint64_t marks = 0;
     for (size_t k = 0; k < s->route_count; k++) {
-        const mdl_byzantine_cfg *c = s->routes[k];
+        const params *c = params_of(s->routes[k]);
         if (c->chain != h->source_chain_id) continue;
         for (size_t i = 0; i < n; i++) {
             if (msgs[i].dest_chain_id == c->to_chain) {
@@ -124,8 +146,8 @@ typedef struct seen {
 
 static bool matches(const mdl_byz_entry *e, const void *arg) {
     const seen *x = arg;
-    const mdl_byzantine_cfg *c = e->info.cfg;
-    if (c->censor == MDL_CENSOR_CHAIN) return x->o->h->source_chain_id == c->chain;
+    const params *c = params_of(e->info.cfg);
+    if (!c->route) return x->o->h->source_chain_id == c->chain;
     return ((x->o->marks >> x->s->route_bit[e->info.entry]) & 1u) != 0;
 }
 
@@ -171,6 +193,7 @@ const mdl_byz_behaviour mdl_byz_censor = {
     .name = "censor",
     .order = 10,
     .keys = keys,
+    .params_size = sizeof(params),
     .counters = {"withheld"},
     .load = load,
     .params_text = params_text,

@@ -21,13 +21,20 @@ static const char tag[] = "xrsim:conflicting-attestation";
 
 const mdl_byz_behaviour mdl_byz_conflicting;
 
+/* An entry's parameters. */
+typedef struct params {
+    bool reveal;                 /* the first half of the peers also gets the twin */
+} params;
+
 static bool load(const sim_ynode *it, const mdl_verifier_config *vc, mdl_byzantine_cfg *c, sim_diag *d) {
     (void)vc;
-    return sim_yfield_bool(it, "reveal", false, true, &c->reveal, d);
+    params *p = c->params;
+    return sim_yfield_bool(it, "reveal", false, true, &p->reveal, d);
 }
 
 static void params_text(const mdl_byzantine_cfg *c, char *out, size_t cap) {
-    snprintf(out, cap, "reveal=%s", c->reveal ? "true" : "false");
+    const params *p = c->params;
+    snprintf(out, cap, "reveal=%s", p->reveal ? "true" : "false");
 }
 
 /* Conflicting votes for the extension entries of m into out: each entry's
@@ -57,7 +64,7 @@ static void on_outgoing(void *state, mdl_verifier *v, mdl_byz_out *o, uint64_t n
     if (t->m.core.type != XR_BFT_PRECOMMIT || t->m.ext_count == 0) return;
     mdl_byz_entry *e = mdl_byz_fire(v, &mdl_byz_conflicting, now_ns, NULL, NULL);
     if (!e) return;
-    t->reveal = t->reveal || e->info.cfg->reveal;
+    t->reveal = t->reveal || ((const params *)e->info.cfg->params)->reveal;
     /* a nil precommit carries no extension: a twin for nil (equivocating's) has none */
     if (xr_bft_id_is_nil(t->c.block_id)) return;
     uint8_t *ext = mdl_byz_twin_ext(v);
@@ -80,6 +87,7 @@ const mdl_byz_behaviour mdl_byz_conflicting = {
     .name = "conflicting_attestations",
     .order = 21,
     .keys = keys,
+    .params_size = sizeof(params),
     .counters = {"twin", "conflicting_vote"},
     .load = load,
     .params_text = params_text,

@@ -52,13 +52,20 @@ static void state_free(void *p) {
     free(s);
 }
 
+/* An entry's parameters. */
+typedef struct params {
+    uint64_t delay_ns;           /* how long each message is held back */
+} params;
+
 static bool load(const sim_ynode *it, const mdl_verifier_config *vc, mdl_byzantine_cfg *c, sim_diag *d) {
     (void)vc;
-    return sim_yfield_duration_ns(it, "delay", true, 0, 1, MAX_DELAY_NS, &c->delay_ns, d);
+    params *p = c->params;
+    return sim_yfield_duration_ns(it, "delay", true, 0, 1, MAX_DELAY_NS, &p->delay_ns, d);
 }
 
 static void params_text(const mdl_byzantine_cfg *c, char *out, size_t cap) {
-    snprintf(out, cap, "delay_ns=%" PRIu64, c->delay_ns);
+    const params *p = c->params;
+    snprintf(out, cap, "delay_ns=%" PRIu64, p->delay_ns);
 }
 
 static void on_outgoing(void *st, mdl_verifier *v, mdl_byz_out *o, uint64_t now_ns) {
@@ -103,7 +110,7 @@ static void on_hold(void *st, mdl_verifier *v, mdl_byz_entry *e, uint32_t to_nod
     h->to_node = to_node;
     h->lo = lo;
     h->hi = hi;
-    if (!mdl_byz_timer_at(v, &mdl_byz_delayed, now_ns + e->info.cfg->delay_ns, slot)) {
+    if (!mdl_byz_timer_at(v, &mdl_byz_delayed, now_ns + ((const params *)e->info.cfg->params)->delay_ns, slot)) {
         release(s, slot);
         if (mdl_byz_node_up(v)) mdl_byz_fail(v, "out of memory delaying a consensus message");
         return;
@@ -134,6 +141,7 @@ const mdl_byz_behaviour mdl_byz_delayed = {
     .name = "delayed",
     .order = 30,
     .keys = keys,
+    .params_size = sizeof(params),
     .counters = {"delayed"},
     .load = load,
     .params_text = params_text,

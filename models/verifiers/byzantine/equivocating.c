@@ -48,13 +48,20 @@ static void state_free(void *p) {
     free(s);
 }
 
+/* An entry's parameters. */
+typedef struct params {
+    bool reveal;                 /* the first half of the peers also gets the twin */
+} params;
+
 static bool load(const sim_ynode *it, const mdl_verifier_config *vc, mdl_byzantine_cfg *c, sim_diag *d) {
     (void)vc;
-    return sim_yfield_bool(it, "reveal", false, true, &c->reveal, d);
+    params *p = c->params;
+    return sim_yfield_bool(it, "reveal", false, true, &p->reveal, d);
 }
 
 static void params_text(const mdl_byzantine_cfg *c, char *out, size_t cap) {
-    snprintf(out, cap, "reveal=%s", c->reveal ? "true" : "false");
+    const params *p = c->params;
+    snprintf(out, cap, "reveal=%s", p->reveal ? "true" : "false");
 }
 
 static void on_outgoing(void *p, mdl_verifier *v, mdl_byz_out *o, uint64_t now_ns) {
@@ -109,7 +116,7 @@ static void on_outgoing(void *p, mdl_verifier *v, mdl_byz_out *o, uint64_t now_n
         }
     }
     t->sign = true;
-    t->reveal = t->reveal || e->info.cfg->reveal;
+    t->reveal = t->reveal || ((const params *)e->info.cfg->params)->reveal;
     if (!t->by) {
         t->by = e;
         t->credit = &e->info.counters.n[TWIN];
@@ -122,6 +129,7 @@ const mdl_byz_behaviour mdl_byz_equivocating = {
     .name = "equivocating",
     .order = 20,
     .keys = keys,
+    .params_size = sizeof(params),
     .counters = {"twin"},
     .load = load,
     .params_text = params_text,

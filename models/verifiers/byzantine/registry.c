@@ -6,6 +6,7 @@
 */
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "verifiers/byzantine/byzantine.h"
@@ -55,3 +56,10 @@ const char *const *mdl_byz_names(void) {
 }
 
 const char *mdl_behaviour_name(mdl_behaviour b) { return mdl_byz_get(b)->name; }
+
+bool mdl_byz_params_new(mdl_byzantine_cfg *c) {
+    size_t n = mdl_byz_get(c->behaviour)->params_size;
+    if (n == 0 || c->params) return true;
+    c->params = calloc(1, n);
+    return c->params != NULL;
+}
