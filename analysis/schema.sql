@@ -1328,3 +1328,106 @@ JOIN messages m ON m.run_id = s.run_id AND m.msg_id = s.msg_id
 JOIN run_window w ON w.run_id = s.run_id
 WHERE s.total_ms IS NOT NULL AND m.emitted_ns >= w.warmup_ns
 GROUP BY s.run_id, s.level;
+
+-- @version 8
+-- Every signer provable, and the stale-set forge (issue 13, items 1-2).
+-- Watchers act on every signed vote they see -- precommit extensions,
+-- proposals, committed blocks, destination portals' calldata -- so a
+-- coalition records how many members signed a forged root, of them how
+-- many an offence became provable for, and how many were slashed.  The P&L
+-- is exact to the wei (pnl_wei, decimal text: it does not fit 64 bits;
+-- pnl_gwei is its floor).  attack 'stale_forge': members of an older
+-- validator set the portal still accepts sign a root offline and submit it
+-- straight to the destination (valset_id: that set).  The table is rebuilt
+-- to widen the attack check; rows of earlier versions keep NULL in the new
+-- columns.
+DROP VIEW v_attack_economics;
+CREATE TABLE coalitions_v8 (
+    run_id                      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    coalition                   INTEGER NOT NULL,
+    name                        TEXT NOT NULL,
+    attack                      TEXT NOT NULL CHECK (attack IN ('forge', 'censor', 'stale_forge', 'none')),
+    members                     TEXT NOT NULL,
+    member_count                INTEGER NOT NULL,
+    stake_gwei                  INTEGER NOT NULL,
+    stake_fraction              REAL NOT NULL,
+    own_stake_gwei              INTEGER NOT NULL,
+    acted_ns                    INTEGER,
+    withdraw_queued_ns          INTEGER,
+    withdraw_completed_ns       INTEGER,
+    forged_msg_count            INTEGER NOT NULL,
+    forged_approved_count       INTEGER NOT NULL,
+    forged_executed_count       INTEGER NOT NULL,
+    value_extracted_gwei        INTEGER NOT NULL,
+    censored_msg_count          INTEGER NOT NULL,
+    censored_value_gwei         INTEGER NOT NULL,
+    slashed_gwei                INTEGER NOT NULL,
+    delegators_slashed_gwei     INTEGER NOT NULL,
+    gas_wei                     INTEGER NOT NULL,
+    bribes_gwei                 INTEGER NOT NULL,
+    payment_gwei                INTEGER NOT NULL,
+    pnl_gwei                    INTEGER NOT NULL,  -- floor(pnl_wei / 1e9)
+    cost_of_corruption_gwei     INTEGER NOT NULL,
+    profit_from_corruption_gwei INTEGER NOT NULL,
+    profitable                  INTEGER NOT NULL CHECK (profitable IN (0, 1)),
+    signer_count                INTEGER,           -- members that signed a forged root
+    signers_proven_count        INTEGER,           -- of them, with an offence provable on L1
+    signers_slashed_count       INTEGER,           -- of them, slashed
+    pnl_wei                     TEXT,              -- value + payment - slashed - bribes - gas, exact
+    valset_id                   INTEGER,           -- stale_forge: the validator set that signed
+    PRIMARY KEY (run_id, coalition)
+) WITHOUT ROWID;
+INSERT INTO coalitions_v8 (run_id, coalition, name, attack, members, member_count, stake_gwei, stake_fraction,
+    own_stake_gwei, acted_ns, withdraw_queued_ns, withdraw_completed_ns, forged_msg_count, forged_approved_count,
+    forged_executed_count, value_extracted_gwei, censored_msg_count, censored_value_gwei, slashed_gwei,
+    delegators_slashed_gwei, gas_wei, bribes_gwei, payment_gwei, pnl_gwei, cost_of_corruption_gwei,
+    profit_from_corruption_gwei, profitable)
+SELECT run_id, coalition, name, attack, members, member_count, stake_gwei, stake_fraction,
+    own_stake_gwei, acted_ns, withdraw_queued_ns, withdraw_completed_ns, forged_msg_count, forged_approved_count,
+    forged_executed_count, value_extracted_gwei, censored_msg_count, censored_value_gwei, slashed_gwei,
+    delegators_slashed_gwei, gas_wei, bribes_gwei, payment_gwei, pnl_gwei, cost_of_corruption_gwei,
+    profit_from_corruption_gwei, profitable
+FROM coalitions;
+DROP TRIGGER coalitions_on_run_delete;
+DROP TABLE coalitions;
+ALTER TABLE coalitions_v8 RENAME TO coalitions;
+CREATE TRIGGER coalitions_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM coalitions WHERE run_id = old.id; END;
+
+-- One row per coalition member: whether it signed a forged root, when an
+-- offence of its became provable (NULL: never), its own stake slashed, and
+-- when its withdrawal completed (NULL: never) -- a member that signed, was
+-- proven and not slashed left the slashable window first.
+CREATE TABLE coalition_members (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    coalition     INTEGER NOT NULL,
+    verifier      INTEGER NOT NULL,
+    signed        INTEGER NOT NULL CHECK (signed IN (0, 1)),
+    proven_ns     INTEGER,
+    slashed_gwei  INTEGER NOT NULL,
+    withdrawn_ns  INTEGER,
+    PRIMARY KEY (run_id, coalition, verifier)
+) WITHOUT ROWID;
+CREATE TRIGGER coalition_members_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM coalition_members WHERE run_id = old.id; END;
+
+CREATE VIEW v_attack_economics AS
+SELECT c.run_id, r.scenario_name AS scenario, r.seed, r.params_json, rp.profile,
+       c.coalition, c.name, c.attack,
+       c.member_count, c.stake_fraction, cp.requested_fraction, cp.genesis_power_share,
+       cp.acting_power_share, rs.withdrawal_delay_ns / 1e9 AS withdrawal_delay_s,
+       rs.veto_window_ns / 1e9 AS veto_window_s,
+       c.forged_executed_count, c.value_extracted_gwei / 1e9 AS value_extracted_eth,
+       c.own_stake_gwei / 1e9 AS own_stake_eth,
+       c.slashed_gwei / 1e9 AS slashed_eth, c.delegators_slashed_gwei / 1e9 AS delegators_slashed_eth,
+       c.gas_wei / 1e18 AS gas_eth,
+       c.bribes_gwei / 1e9 AS bribes_eth, c.payment_gwei / 1e9 AS payment_eth,
+       COALESCE(CAST(c.pnl_wei AS REAL) / 1e18, c.pnl_gwei / 1e9) AS pnl_eth,
+       c.cost_of_corruption_gwei / 1e9 AS cost_of_corruption_eth,
+       c.profit_from_corruption_gwei / 1e9 AS profit_from_corruption_eth, c.profitable,
+       (c.withdraw_completed_ns IS NOT NULL AND c.slashed_gwei = 0) AS escaped,
+       c.signer_count, c.signers_proven_count, c.signers_slashed_count, c.pnl_wei, c.valset_id
+FROM coalitions c JOIN runs r ON r.id = c.run_id
+LEFT JOIN run_profile rp ON rp.run_id = c.run_id
+LEFT JOIN coalition_power cp ON cp.run_id = c.run_id AND cp.coalition = c.coalition
+LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;

@@ -453,6 +453,7 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
     uint64_t failed_gas = 0;
     if (rc == 0) {
         res.header = &sub.header;
+        res.sub = &sub;
         xr_portal_submit_args a = {
             .sub = &sub,
             .gas_supplied = t->gas_limit,

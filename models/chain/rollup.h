@@ -267,6 +267,8 @@ typedef struct mdl_submit_result {
     int rc;                     /* 0 or the XR_ERR_* of decode or xr_portal_submit */
     int32_t bad_index;          /* offending signature or message, -1 if none */
     const xr_xheader *header;   /* the attested XBlock's header; NULL if undecodable */
+    const xr_submission *sub;   /* the decoded calldata (signatures, messages, proof);
+                                ** NULL if undecodable; valid during the callback */
     uint64_t gas_limit;
     uint64_t gas_used;
     uint64_t gas_price_wei;     /* the block's base fee */

@@ -734,6 +734,51 @@ void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary 
     out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns || out->att_stalls > 0;
 }
 
+/* Whether member v of coalition c signed a forged root: its entry's
+** forged_sign counter. */
+static bool member_signed(const mdl_adversary *a, const coal *c, uint32_t v) {
+    size_t n = mdl_verifiers_byzantine_count(a->ctx.vs);
+    for (size_t j = 0; j < n; j++) {
+        mdl_byzantine_info in;
+        if (!mdl_verifiers_byzantine(a->ctx.vs, j, &in) || in.verifier != v || in.entry != c->cfg->byz_entry)
+            continue;
+        return mdl_byzantine_counter(&in, "forged_sign") > 0;
+    }
+    return false;
+}
+
+void mdl_adversary_member(const mdl_adversary *a, size_t k, uint32_t i, mdl_member_result *out) {
+    assert(k < a->n && i < a->c[k].member_count);
+    const coal *c = &a->c[k];
+    uint32_t v = c->members[i];
+    *out = (mdl_member_result){.verifier = v, .proven_ns = NEVER, .withdrawn_ns = NEVER};
+    out->signed_forgery = c->cfg->attack == MDL_ATTACK_FORGE && member_signed(a, c, v);
+    if (!a->ctx.restaking) return;
+    bool slashed = false;
+    mdl_restaking_offender(a->ctx.restaking, v, &out->proven_ns, &slashed);
+    out->slashed_gwei = mdl_restaking_slashed_gwei(a->ctx.restaking, v);
+    out->withdrawn_ns = mdl_restaking_withdrawn_ns(a->ctx.restaking, v);
+}
+
+/* v as decimal text into out (>= 41 bytes). */
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+static void i128_text(i128 v, char *out) {
+    char tmp[48];
+    size_t n = 0;
+    bool neg = v < 0;
+    u128 u = neg ? (u128)0 - (u128)v : (u128)v;
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10u));
+        u /= 10u;
+    } while (u);
+    size_t o = 0;
+    if (neg) out[o++] = '-';
+    while (n) out[o++] = tmp[--n];
+    out[o] = '\0';
+}
+
 void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl_coalition_result *out) {
     assert(k < a->n);
     const coal *c = &a->c[k];
@@ -789,15 +834,27 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
         }
     }
     out->gas_wei = c->gas_wei;
-    uint64_t gas_gwei = out->gas_wei / GWEI;
     out->profit_from_corruption_gwei = out->value_extracted_gwei + cf->payment_gwei;
-    out->pnl_gwei = (int64_t)out->profit_from_corruption_gwei - (int64_t)out->slashed_gwei - (int64_t)gas_gwei -
-                    (int64_t)cf->bribes_gwei;
+    /* to the wei: the gas is paid in wei, so a P&L in whole gwei would
+    ** round it away (the view's pnl_eth reads pnl_wei) */
+    i128 pnl = ((i128)out->profit_from_corruption_gwei - (i128)out->slashed_gwei - (i128)cf->bribes_gwei) * (i128)GWEI -
+               (i128)out->gas_wei;
+    i128 floor_gwei = pnl >= 0 ? pnl / (i128)GWEI : -((-pnl + (i128)GWEI - 1) / (i128)GWEI);
+    out->pnl_gwei = (int64_t)floor_gwei;
+    i128_text(pnl, out->pnl_wei);
+    for (uint32_t i = 0; i < c->member_count; i++) {
+        mdl_member_result m;
+        mdl_adversary_member(a, k, i, &m);
+        if (!m.signed_forgery) continue;
+        out->signers++;
+        out->signers_proven += m.proven_ns != NEVER;
+        out->signers_slashed += m.slashed_gwei > 0;
+    }
     if (!a->ctx.restaking) out->own_stake_gwei = c->stake_gwei;
     uint64_t own = out->own_stake_gwei;
     uint64_t at_risk = own / PPM * slash_ppm + own % PPM * slash_ppm / PPM;
     out->cost_of_corruption_gwei = at_risk + cf->bribes_gwei;
-    out->profitable = out->pnl_gwei > 0;
+    out->profitable = pnl > 0;
 }
 
 static sim_rec_val opt(uint64_t v) { return v == NEVER ? sim_rec_null() : sim_rec_u64(v); }
@@ -812,8 +869,9 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
         " stake_fraction, own_stake_gwei, acted_ns, withdraw_queued_ns, withdraw_completed_ns, forged_msg_count,"
         " forged_approved_count, forged_executed_count, value_extracted_gwei, censored_msg_count,"
         " censored_value_gwei, slashed_gwei, delegators_slashed_gwei, gas_wei, bribes_gwei, payment_gwei,"
-        " pnl_gwei, cost_of_corruption_gwei, profit_from_corruption_gwei, profitable)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " pnl_gwei, cost_of_corruption_gwei, profit_from_corruption_gwei, profitable, signer_count,"
+        " signers_proven_count, signers_slashed_count, pnl_wei, valset_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         &st);
     for (size_t k = 0; rc == 0 && k < a->n; k++) {
         mdl_coalition_result r;
@@ -826,7 +884,7 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
         members[0] = '\0';
         for (uint32_t i = 0; i < c->member_count; i++)
             used += (size_t)snprintf(members + used, cap - used, i ? ",%u" : "%u", c->members[i]);
-        sim_rec_val v[27] = {
+        sim_rec_val v[32] = {
             sim_rec_int(run), sim_rec_u64(k), sim_rec_text(c->cfg->name), sim_rec_text(attack_names[c->cfg->attack]),
             sim_rec_text(members), sim_rec_u64(r.members), sim_rec_u64(r.stake_gwei), sim_rec_real(r.stake_fraction),
             sim_rec_u64(r.own_stake_gwei), opt(r.acted_ns), opt(r.withdraw_queued_ns), opt(r.withdraw_completed_ns),
@@ -835,9 +893,26 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
             sim_rec_u64(r.slashed_gwei), sim_rec_u64(r.delegators_slashed_gwei), sim_rec_u64(r.gas_wei),
             sim_rec_u64(c->cfg->bribes_gwei), sim_rec_u64(c->cfg->payment_gwei), sim_rec_int(r.pnl_gwei),
             sim_rec_u64(r.cost_of_corruption_gwei), sim_rec_u64(r.profit_from_corruption_gwei),
-            sim_rec_int(r.profitable)};
-        rc = sim_rec_insert(rec, st, v, 27);
+            sim_rec_int(r.profitable), sim_rec_u64(r.signers), sim_rec_u64(r.signers_proven),
+            sim_rec_u64(r.signers_slashed), sim_rec_text(r.pnl_wei), sim_rec_null()};
+        rc = sim_rec_insert(rec, st, v, 32);
         free(members);
+    }
+    if (rc == 0 && a->n) {
+        rc = sim_rec_prepare(rec,
+                             "INSERT INTO coalition_members (run_id, coalition, verifier, signed, proven_ns,"
+                             " slashed_gwei, withdrawn_ns) VALUES (?,?,?,?,?,?,?)",
+                             &st);
+    }
+    for (size_t k = 0; rc == 0 && k < a->n; k++) {
+        for (uint32_t i = 0; rc == 0 && i < a->c[k].member_count; i++) {
+            mdl_member_result m;
+            mdl_adversary_member(a, k, i, &m);
+            sim_rec_val v[7] = {sim_rec_int(run),         sim_rec_u64(k),          sim_rec_u64(m.verifier),
+                                sim_rec_int(m.signed_forgery), opt(m.proven_ns), sim_rec_u64(m.slashed_gwei),
+                                opt(m.withdrawn_ns)};
+            rc = sim_rec_insert(rec, st, v, 7);
+        }
     }
     if (rc == 0 && a->n) {
         rc = sim_rec_prepare(rec,

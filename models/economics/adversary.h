@@ -44,6 +44,9 @@
 ** messages executed), slashed stake (restaking.h), the colluding relayer's
 ** gas, bribes, payment, and
 **     pnl = value_extracted + payment - slashed - gas - bribes
+** exactly, to the wei (gas is paid in wei, the rest is whole gwei), and
+** signers, signers proven and signers slashed (table coalition_members
+** has one row per member: signed, proven, slashed, withdrawn)
 **     cost of corruption   = members' own stake x slash fraction + bribes
 ** (own stake: restaking.operator_share of their stake; delegators lose
 ** theirs too, recorded apart, but are not in the coalition)
@@ -192,7 +195,12 @@ typedef struct mdl_coalition_result {
     uint64_t forged_msgs, forged_approved, forged_executed, value_extracted_gwei;
     uint64_t censored_msgs, censored_value_gwei;
     uint64_t slashed_gwei, delegators_slashed_gwei, gas_wei;
-    int64_t pnl_gwei;
+    /* Every signer provable: members that signed a forged root (forge: the
+    ** forged_sign counter of their entry), of them those an offence of
+    ** theirs became provable for, and those slashed for one. */
+    uint32_t signers, signers_proven, signers_slashed;
+    int64_t pnl_gwei;                /* floor(pnl_wei / 1e9) */
+    char pnl_wei[48];                /* the P&L to the wei, decimal: gas is in wei */
     uint64_t cost_of_corruption_gwei, profit_from_corruption_gwei;
     bool profitable;
 } mdl_coalition_result;
@@ -200,7 +208,17 @@ size_t mdl_adversary_count(const mdl_adversary *a);
 void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl_coalition_result *out);
 
 const char *mdl_adversary_error(const mdl_adversary *a);
-/* Tables coalitions and verdicts. */
+/* Member i of coalition k (i < its members): verifier index, whether it
+** signed a forged root, when an offence of its became provable
+** (UINT64_MAX: never), what of its own stake was slashed, when its
+** withdrawal completed (UINT64_MAX: never). */
+typedef struct mdl_member_result {
+    uint32_t verifier;
+    bool signed_forgery;
+    uint64_t proven_ns, slashed_gwei, withdrawn_ns;
+} mdl_member_result;
+void mdl_adversary_member(const mdl_adversary *a, size_t k, uint32_t i, mdl_member_result *out);
+/* Tables coalitions, coalition_members and verdicts. */
 int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consensus_summary *cs, uint64_t end_ns);
 
 #endif

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "rng.h"
+#include "xr_attest.h"
 #include "xr_bftmsg.h"
 #include "xr_err.h"
 #include "xr_evidence.h"
+#include "xr_limits.h"
+#include "xr_merkle.h"
 
 #define NEVER MDL_RESTAKING_NEVER
 #define GWEI UINT64_C(1000000000)
@@ -77,6 +80,9 @@ struct mdl_restaking {
     size_t sus_len, sus_cap;
     uint8_t (*seen)[32];         /* offence keys noted (detected), sorted insert */
     size_t seen_len, seen_cap;
+    uint8_t (*sus_keys)[32];     /* offence keys of the suspects, sorted */
+    size_t sus_key_len, sus_key_cap;
+    xr_hash *leaves, *leaf_work; /* [XR_MAX_SUBMISSION_MSGS]: a submission's message leaves */
     wd *wds;
     size_t wd_len, wd_cap;
     uint64_t watched_height;     /* highest consensus height whose votes were checked */
@@ -189,14 +195,14 @@ static uint32_t verifier_of(const mdl_restaking *r, const uint8_t addr[20]) {
     return UINT32_MAX;
 }
 
-/* Where key is, or would be inserted, in the sorted noted keys; *found
+/* Where key is, or would be inserted, in the sorted keys ks[0..n); *found
 ** says whether it is there. */
-static size_t seen_find(const mdl_restaking *r, const uint8_t key[32], bool *found) {
-    size_t lo = 0, hi = r->seen_len;
+static size_t keys_find(uint8_t (*ks)[32], size_t n, const uint8_t key[32], bool *found) {
+    size_t lo = 0, hi = n;
     *found = false;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = memcmp(r->seen[mid], key, 32);
+        int c = memcmp(ks[mid], key, 32);
         if (c == 0) {
             *found = true;
             return mid;
@@ -207,19 +213,29 @@ static size_t seen_find(const mdl_restaking *r, const uint8_t key[32], bool *fou
     return lo;
 }
 
+static size_t seen_find(const mdl_restaking *r, const uint8_t key[32], bool *found) {
+    return keys_find(r->seen, r->seen_len, key, found);
+}
+
+/* Inserts key at position at of the sorted keys *ks; false when out of memory. */
+static bool keys_insert(mdl_restaking *r, uint8_t (**ks)[32], size_t *len, size_t *cap, size_t at,
+                        const uint8_t key[32]) {
+    if (!grow((void **)ks, cap, *len + 1, sizeof **ks)) {
+        fail(r, "out of memory");
+        return false;
+    }
+    memmove((*ks)[at + 1], (*ks)[at], (*len - at) * sizeof **ks);
+    memcpy((*ks)[at], key, 32);
+    (*len)++;
+    return true;
+}
+
 /* Notes an offence key; false when it was already noted. */
 static bool note_key(mdl_restaking *r, const uint8_t key[32]) {
     bool found;
     size_t lo = seen_find(r, key, &found);
     if (found) return false;
-    if (!grow((void **)&r->seen, &r->seen_cap, r->seen_len + 1, sizeof *r->seen)) {
-        fail(r, "out of memory");
-        return false;
-    }
-    memmove(r->seen[lo + 1], r->seen[lo], (r->seen_len - lo) * sizeof *r->seen);
-    memcpy(r->seen[lo], key, 32);
-    r->seen_len++;
-    return true;
+    return keys_insert(r, &r->seen, &r->seen_len, &r->seen_cap, lo, key);
 }
 
 /* Verifier i's delegators, as one staker: "dlgt" then zeros then i. */
@@ -466,6 +482,58 @@ static void suspect_resolve(mdl_restaking *r, suspect *s, uint64_t now_ns) {
     report(r, r->off_len - 1, now_ns);
 }
 
+/* The offence key of a false-attestation vote; false when it does not encode. */
+static bool vote_key(const xr_att_vote *v, uint8_t key[32]) {
+    uint8_t buf[XR_EVIDENCE_MAX_BYTES];
+    xr_evidence ev;
+    int len = xr_evidence_encode_false_attest(v, buf, sizeof buf);
+    if (len < 0 || xr_evidence_decode(buf, (size_t)len, &ev) != 0) return false;
+    xr_evidence_offence_key(&ev, key);
+    return true;
+}
+
+/* A watcher saw signed attestation vote v at now_ns (in a committed block,
+** a precommit's extension, a proposal, or a destination portal's calldata):
+** a vote that contradicts its source chain, or may once it is final, with a
+** valid signature of a verifier, becomes a suspect -- once per offence. */
+static void watch_vote(mdl_restaking *r, const xr_att_vote *v, uint64_t now_ns) {
+    mdl_rollup *src = mdl_rollups_find(r->rs, v->header.source_chain_id);
+    if (!src) return; /* the consensus chain's own system XBlocks */
+    xr_hash canonical;
+    int j = judge(r, v, &canonical);
+    if (j == 0) return;
+    uint32_t offender = verifier_of(r, v->validator);
+    if (offender == UINT32_MAX) return;
+    uint8_t key[32];
+    if (!vote_key(v, key)) return;
+    bool found;
+    size_t at = keys_find(r->sus_keys, r->sus_key_len, key, &found);
+    if (found) return;
+    /* an honest watcher checks the signature before it accuses anyone */
+    xr_hash digest;
+    uint8_t who[20];
+    xr_attest_sign_digest(&v->root, &digest);
+    const xr_sig_backend *sig = mdl_verifiers_sig(r->vs);
+    if (sig->recover(sig->ctx, digest.bytes, v->sig, who) != 0 || memcmp(who, v->validator, 20) != 0) return;
+    if (!keys_insert(r, &r->sus_keys, &r->sus_key_len, &r->sus_key_cap, at, key)) return;
+    if (!grow((void **)&r->sus, &r->sus_cap, r->sus_len + 1, sizeof *r->sus)) {
+        fail(r, "out of memory");
+        return;
+    }
+    suspect *s = &r->sus[r->sus_len++];
+    memset(s, 0, sizeof *s);
+    s->vote = *v;
+    s->offender = offender;
+    s->detected_ns = now_ns;
+    s->committed_ns = NEVER;
+    mdl_xblock xb;
+    int level = mdl_level_of_conf(v->header.conf_level);
+    if (level == MDL_LEVEL_LATEST && mdl_rollup_xblock_get(src, level, v->header.offset, NULL, &xb)) {
+        s->committed_ns = xb.emitted_ns;
+    }
+    if (j > 0) suspect_resolve(r, s, now_ns);
+}
+
 void mdl_restaking_on_commit(mdl_restaking *r, uint32_t verifier, uint64_t now_ns,
                              const xr_action_commit *c) {
     if (r->error || !mdl_verifiers_is_honest(r->vs, verifier) || c->height <= r->watched_height) return;
@@ -476,29 +544,33 @@ void mdl_restaking_on_commit(mdl_restaking *r, uint32_t verifier, uint64_t now_n
     for (uint32_t i = 0; i < blk.vote_count && !r->error; i++) {
         xr_att_vote v;
         xr_bft_block_vote_get(&blk, i, &v);
-        if (!mdl_rollups_find(r->rs, v.header.source_chain_id)) continue;
-        xr_hash canonical;
-        int j = judge(r, &v, &canonical);
-        if (j == 0) continue;
-        uint32_t offender = verifier_of(r, v.validator);
-        if (offender == UINT32_MAX) continue;
-        if (!grow((void **)&r->sus, &r->sus_cap, r->sus_len + 1, sizeof *r->sus)) {
-            fail(r, "out of memory");
-            return;
-        }
-        suspect *s = &r->sus[r->sus_len++];
-        memset(s, 0, sizeof *s);
-        s->vote = v;
-        s->offender = offender;
-        s->detected_ns = now_ns;
-        s->committed_ns = NEVER;
-        mdl_rollup *src = mdl_rollups_find(r->rs, v.header.source_chain_id);
-        mdl_xblock xb;
-        int level = mdl_level_of_conf(v.header.conf_level);
-        if (level == MDL_LEVEL_LATEST && mdl_rollup_xblock_get(src, level, v.header.offset, NULL, &xb)) {
-            s->committed_ns = xb.emitted_ns;
-        }
-        if (j > 0) suspect_resolve(r, s, now_ns);
+        watch_vote(r, &v, now_ns);
+    }
+}
+
+void mdl_restaking_on_vote_seen(mdl_restaking *r, uint32_t verifier, uint64_t now_ns, const xr_att_vote *v) {
+    if (r->error || !mdl_verifiers_is_honest(r->vs, verifier)) return;
+    watch_vote(r, v, now_ns);
+}
+
+void mdl_restaking_on_submission(mdl_restaking *r, uint64_t now_ns, const xr_submission *sub) {
+    if (r->error || sub == NULL || sub->msg_count == 0 || sub->msg_count > XR_MAX_SUBMISSION_MSGS) return;
+    /* the message root the calldata proves: leaves and multi-proof, as the portal computes it */
+    for (size_t i = 0; i < sub->msg_count; i++) xr_attest_msg_leaf(&sub->msgs[i], &r->leaves[i]);
+    xr_att_vote v;
+    memset(&v, 0, sizeof v);
+    if (xr_merkle_multiproof_process(r->leaves, sub->msg_count, sub->proof, sub->proof_count, sub->proof_flags,
+                                     sub->proof_flag_count, r->leaf_work, &v.msg_root) != 0)
+        return;
+    v.header = sub->header;
+    xr_hash leaf;
+    xr_attest_header_leaf(&v.header, &leaf);
+    xr_attest_root(&leaf, &v.msg_root, &v.root);
+    if (memcmp(v.root.bytes, sub->attestation_root.bytes, 32) != 0) return; /* proves nothing it signed */
+    for (size_t k = 0; k < sub->sig_count && !r->error; k++) {
+        memcpy(v.validator, sub->sigs[k].validator.bytes, 20);
+        memcpy(v.sig, sub->sigs[k].sig.bytes, 65);
+        watch_vote(r, &v, now_ns);
     }
 }
 
@@ -665,7 +737,9 @@ mdl_restaking *mdl_restaking_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, m
     r->slashed_gwei = calloc(r->n ? r->n : 1, sizeof *r->slashed_gwei);
     r->withdrawn_ns = malloc((r->n ? r->n : 1) * sizeof *r->withdrawn_ns);
     r->rng_veto = sim_rng_new(seed, MDL_ENT_RESTAKING, 0, PURPOSE_VETO);
-    if (!r->mem || !r->stake_gwei || !r->slashed_gwei || !r->withdrawn_ns || !r->rng_veto) goto fail;
+    r->leaves = malloc(XR_MAX_SUBMISSION_MSGS * sizeof *r->leaves);
+    r->leaf_work = malloc(XR_MAX_SUBMISSION_MSGS * sizeof *r->leaf_work);
+    if (!r->leaves || !r->leaf_work || !r->mem || !r->stake_gwei || !r->slashed_gwei || !r->withdrawn_ns || !r->rng_veto) goto fail;
     if (xr_restake_init(&r->core, r->mem, mem, &rc) != 0) {
         *why = "restaking: the contract refused its configuration";
         goto fail;
@@ -706,6 +780,9 @@ void mdl_restaking_free(mdl_restaking *r) {
     free(r->off);
     free(r->sus);
     free(r->seen);
+    free(r->sus_keys);
+    free(r->leaves);
+    free(r->leaf_work);
     free(r->wds);
     free(r->stake_gwei);
     free(r->slashed_gwei);
@@ -762,6 +839,18 @@ uint64_t mdl_restaking_own_stake_gwei(const mdl_restaking *r, uint32_t verifier)
 uint64_t mdl_restaking_withdrawn_ns(const mdl_restaking *r, uint32_t verifier) {
     assert(verifier < r->n);
     return r->withdrawn_ns[verifier];
+}
+
+void mdl_restaking_offender(const mdl_restaking *r, uint32_t verifier, uint64_t *proven_ns, bool *slashed) {
+    assert(verifier < r->n && proven_ns && slashed);
+    *proven_ns = NEVER;
+    *slashed = false;
+    for (size_t k = 0; k < r->off_len; k++) {
+        const mdl_offence_info *o = &r->off[k].info;
+        if (o->offender != verifier) continue;
+        if (o->provable_ns < *proven_ns) *proven_ns = o->provable_ns;
+        *slashed |= o->outcome == MDL_OFFENCE_SLASHED;
+    }
 }
 
 uint32_t mdl_restaking_slash_ppm(const mdl_restaking *r) { return r->cfg.slashing ? r->cfg.slash_ppm : 0; }

@@ -52,8 +52,10 @@
 **      (attestation offences);
 **   2. detected -- double votes and conflicting attestations: the first
 **      honest verifier whose core emitted XR_ACT_EVIDENCE; an attestation
-**      that contradicts the source chain: the first honest commit of a block
-**      carrying the vote, checked by the watcher against the source chain;
+**      that contradicts the source chain: the first time a watcher saw the
+**      signed vote -- in a precommit's extension or a proposal an honest
+**      verifier received, a committed block, or a destination portal's
+**      calldata -- checked against the source chain;
 **      it becomes PROVABLE when the source block is final on L1 (at the
 **      Finalized level: the final XBlock at that offset exists and differs;
 **      at the Latest level: the source block at that height is final and the
@@ -157,6 +159,16 @@ void mdl_restaking_on_evidence(mdl_restaking *r, uint32_t verifier, uint64_t now
                                const xr_action_evidence *e);
 void mdl_restaking_on_commit(mdl_restaking *r, uint32_t verifier, uint64_t now_ns,
                              const xr_action_commit *c);
+/* Watchers act on every signed vote they see, not only on votes inside
+** committed blocks: an attestation vote honest verifier `verifier`
+** received in a peer's precommit extension or proposal (mdl_verifier_hooks
+** on_vote_seen), and every signature of a submission a destination portal
+** saw in its calldata (executed or reverted: the signatures are on chain
+** either way) -- over the attestation root the calldata proves.  A vote
+** that contradicts its source chain, with a valid signature, becomes a
+** suspect once per offence, as one in a committed block does. */
+void mdl_restaking_on_vote_seen(mdl_restaking *r, uint32_t verifier, uint64_t now_ns, const xr_att_vote *v);
+void mdl_restaking_on_submission(mdl_restaking *r, uint64_t now_ns, const xr_submission *sub);
 /* Where evidence is checked: find(ctx, a) is the newest validator set
 ** holding member a, or NULL (then the genesis set is used).  The world
 ** points it at valsync's sets. */
@@ -182,6 +194,9 @@ uint64_t mdl_restaking_own_stake_gwei(const mdl_restaking *r, uint32_t verifier)
 uint64_t mdl_restaking_queued_ns(const mdl_restaking *r, uint32_t verifier);
 /* When verifier i's last withdrawal completed (MDL_RESTAKING_NEVER: none). */
 uint64_t mdl_restaking_withdrawn_ns(const mdl_restaking *r, uint32_t verifier);
+/* Verifier i as an offender: when the first of its offences became
+** provable (MDL_RESTAKING_NEVER: none did), and whether one was slashed. */
+void mdl_restaking_offender(const mdl_restaking *r, uint32_t verifier, uint64_t *proven_ns, bool *slashed);
 /* The contract's slash fraction in parts per million. */
 uint32_t mdl_restaking_slash_ppm(const mdl_restaking *r);
 size_t mdl_restaking_offence_count(const mdl_restaking *r);

@@ -33,6 +33,7 @@ enum { TAG_DEADLINE = 1, TAG_START = 2, TAG_OBSERVE = 3, TAG_BYZANTINE = 4 };
 #define TAG_BITS 4u
 #define TAG_BYZ_BITS 8u
 #define NONE32 UINT32_MAX
+#define WATCH_SEEN 8u
 
 typedef struct mdl_verifier verifier;
 struct mdl_verifier {
@@ -178,6 +179,9 @@ struct mdl_verifiers {
     uint64_t obs_base, obs_count;
     uint64_t xblocks_observed;
     mdl_synth *synth;            /* synthetic XBlocks, or NULL */
+    /* the watchers' memory of the gossip (on_vote_seen): per sender, the
+    ** first 8 signature bytes of its last WATCH_SEEN proposals/precommits */
+    uint64_t *watch_seen;        /* [n * WATCH_SEEN] */
     ledger led;
 };
 

@@ -236,11 +236,60 @@ uint8_t *mdl_byz_twin_ext(verifier *v) { return v->host->twin_ext; }
 
 /* ---- network handlers ----------------------------------------------------------- */
 
+/* Whether the watchers saw this signed message before: its signature's
+** first 8 bytes against the sender's last WATCH_SEEN (a broadcast reaches
+** every peer at about the same time; retransmissions repeat it). */
+static bool watch_seen(mdl_verifiers *vs, uint32_t sender, const uint8_t sig[8]) {
+    uint64_t key;
+    memcpy(&key, sig, 8);
+    uint64_t *ring = &vs->watch_seen[(size_t)sender * WATCH_SEEN];
+    for (uint32_t k = 0; k < WATCH_SEEN; k++) {
+        if (ring[k] == key) return true;
+    }
+    memmove(ring + 1, ring, (WATCH_SEEN - 1u) * sizeof *ring);
+    ring[0] = key;
+    return false;
+}
+
+/* The watchers act on every signed attestation vote they see, not only on
+** those a committed block carries: honest verifier v received `bytes`
+** from node `from`; the attestation votes of a precommit's extension or a
+** proposal's block go to on_vote_seen, once per distinct message. */
+static void watch(mdl_verifiers *vs, verifier *v, uint32_t from, const uint8_t *bytes, size_t len, uint64_t now) {
+    uint32_t sender = from - vs->first_node;
+    if (len < 2 || sender >= vs->n || (bytes[1] != XR_BFT_PRECOMMIT && bytes[1] != XR_BFT_PROPOSAL)) return;
+    size_t cl = xr_bft_core_len(bytes[1]);
+    /* a precommit with no extension entry carries nothing to watch */
+    if (len < cl + 2u || (bytes[1] == XR_BFT_PRECOMMIT && len == cl + 2u)) return;
+    if (watch_seen(vs, sender, bytes + cl - 65u)) return;
+    const xr_keccak_service *svc = vs->digests ? &vs->keccak : NULL;
+    xr_bftmsg_limits lim = xr_bft_limits(v->bft);
+    xr_bftmsg m;
+    if (xr_bftmsg_decode_with(svc, bytes, len, &lim, &m) != 0) return;
+    xr_att_vote vote;
+    if (m.core.type == XR_BFT_PRECOMMIT) {
+        for (uint32_t i = 0; i < m.ext_count; i++) {
+            xr_bftmsg_ext_get_unrooted(&m, i, &vote);
+            xr_att_vote_compute_root_with(svc, &vote);
+            vs->hooks.on_vote_seen(vs->hooks.ctx, v->index, now, &vote);
+        }
+        return;
+    }
+    xr_bft_block blk;
+    if (xr_bft_block_decode(m.block, m.block_len, &lim, &blk) != 0) return;
+    for (uint32_t i = 0; i < blk.vote_count; i++) {
+        xr_bft_block_vote_get_unrooted(&blk, i, &vote);
+        xr_att_vote_compute_root_with(svc, &vote);
+        vs->hooks.on_vote_seen(vs->hooks.ctx, v->index, now, &vote);
+    }
+}
+
 static void on_message(void *ctx, uint32_t node, uint32_t from, const uint8_t *bytes, size_t len) {
     mdl_verifiers *vs = ctx;
     verifier *v = of_node(vs, node);
     if (!v->started) return; /* not running yet: the bytes are lost */
     uint64_t now = sim_net_cpu_now_ns(vs->net, node);
+    if (v->honest && vs->hooks.on_vote_seen) watch(vs, v, from, bytes, len, now);
     (void)xr_bft_on_message(v->bft, now, from, bytes, len, &vs->acts); /* counted in its stats */
     after_call(vs, v, now);
 }
@@ -358,7 +407,8 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
     vs->v = calloc(vs->n, sizeof *vs->v);
     vs->by_addr = calloc(vs->n, sizeof *vs->by_addr);
     vs->members = calloc(vs->n, sizeof *vs->members);
-    if (!vs->v || !vs->by_addr || !vs->members) goto oom;
+    vs->watch_seen = calloc((size_t)vs->n * WATCH_SEEN, sizeof *vs->watch_seen);
+    if (!vs->v || !vs->by_addr || !vs->members || !vs->watch_seen) goto oom;
     if (!keys_new(vs, d)) {
         if (sim_diag_errors(d) == 0) goto oom;
         mdl_verifiers_free(vs);
@@ -473,6 +523,7 @@ void mdl_verifiers_free(mdl_verifiers *vs) {
     mdl_digest_memo_free(vs->digests);
     free(vs->by_addr);
     free(vs->members);
+    free(vs->watch_seen);
     free(vs->valset.members);
     mdl_sig_fast_free(vs->fast);
     mdl_sig_secp_free(vs->secp);

@@ -92,6 +92,13 @@ typedef struct mdl_verifier_hooks {
     void (*on_commit)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_commit *c);
     void (*on_approved)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_approved *a);
     void (*on_evidence)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e);
+    /* An attestation vote an honest verifier received from a peer, in a
+    ** precommit's extension or a proposal's block -- signed and broadcast,
+    ** so provable whether or not a committed block ever carries it.  Called
+    ** for the first honest receiver of each distinct message only (the
+    ** watchers see the gossip once); the vote's root is computed, its
+    ** signature not checked.  May be NULL. */
+    void (*on_vote_seen)(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_att_vote *v);
     void *ctx;
 } mdl_verifier_hooks;
 

@@ -20,8 +20,10 @@
 **   7. execute  each message executes in stream order
 **               (rollup -> submitted: the message's life, the relayers,
 **               validator-set sync; the colluding relayer's via the adversary)
-** Beside the path, the consensus feeds the restaking contract: commits and
-** evidence (verifiers -> committed, evidence).
+** Beside the path, the consensus feeds the restaking contract: commits,
+** evidence and every attestation vote the honest verifiers see gossiped
+** (verifiers -> committed, evidence, vote_seen), and so does every
+** destination portal's calldata (rollup -> submitted).
 */
 #include "world/xchain.h"
 
@@ -161,6 +163,8 @@ static void submitted(void *ctx, const mdl_submit_result *res) {
     }
     mdl_valsync_on_submit(x->valsync, res);
     mdl_relayers_on_submit(x->relayers, res);
+    /* the watchers read every destination chain's calldata too */
+    mdl_restaking_on_submission(x->restaking, res->included_ns, res->sub);
     if (x->sub_len == x->sub_cap) {
         size_t cap = x->sub_cap ? x->sub_cap * 2 : 256;
         sub_row *ns = realloc(x->subs, cap * sizeof *ns);
@@ -191,6 +195,11 @@ static void committed(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_ac
 static void evidence(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_action_evidence *e) {
     mdl_xchain *x = ctx;
     mdl_restaking_on_evidence(x->restaking, verifier, now_ns, e);
+}
+
+static void vote_seen(void *ctx, uint32_t verifier, uint64_t now_ns, const xr_att_vote *v) {
+    mdl_xchain *x = ctx;
+    mdl_restaking_on_vote_seen(x->restaking, verifier, now_ns, v);
 }
 
 /* ---- beside the path: verification approaches (issue 15), listen only ---- */
@@ -300,7 +309,8 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     x->adversary = mdl_adversary_new(&actx, &c->adversary, why);
     if (!x->adversary) goto fail;
     if (any_lazy(vc)) mdl_rollups_set_provisional(x->rs, true);
-    mdl_verifier_hooks hooks = {.on_approved = approved, .on_commit = committed, .on_evidence = evidence, .ctx = x};
+    mdl_verifier_hooks hooks = {.on_approved = approved, .on_commit = committed, .on_evidence = evidence,
+                               .on_vote_seen = vote_seen, .ctx = x};
     mdl_verifiers_set_hooks(vs, &hooks);
     mdl_verifiers_set_forger(vs, forgery, x);
     return x;
