@@ -335,6 +335,7 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
                        r.members, r.members == 1 ? "" : "s", r.stake_fraction);
                 if (r.requested_fraction >= 0) printf(" (asked for %.4g)", r.requested_fraction);
                 if (r.acting_power_share >= 0) printf(", %.4g when acting", r.acting_power_share);
+                if (r.note) printf("; did not forge: %s", r.note);
                 if (scn->xchain.adversary.items[k].attack != MDL_ATTACK_CENSOR)
                     printf("; %" PRIu32 " signed a forged root, %" PRIu32 " proven, %" PRIu32 " slashed", r.signers,
                            r.signers_proven, r.signers_slashed);

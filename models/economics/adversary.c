@@ -12,7 +12,9 @@
 
 #include "xr_attest.h"
 #include "xr_bft.h"
+#include "xr_codec.h"
 #include "xr_err.h"
+#include "xr_portal.h"
 
 #include "verifiers/byzantine/byzantine.h"
 
@@ -20,6 +22,11 @@
 #define GWEI UINT64_C(1000000000)
 #define PPM 1000000u
 #define FORGED_DATA_BYTES 32u
+/* a stale_forge submission's tag: this bit, coalition index below */
+#define STALE_TAG (UINT64_C(1) << 62)
+#define STALE_MSG_GAS 100000u  /* the forged message's gas limit (any value within the portal's bounds) */
+#define STALE_TRIES 5u    /* submissions a coalition tries before it gives up on the stream */
+enum { EV_WITHDRAW = 0, EV_STALE_FORGE = 1 };
 
 /* ======================================================================== */
 /* configuration                                                            */
@@ -96,19 +103,36 @@ static bool load_rollup(const sim_ynode *m, const char *key, const mdl_rollups_c
 
 static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, mdl_coalition_cfg *c,
                         mdl_byzantine_cfg *b, sim_diag *d) {
-    static const char *const kinds[] = {"forge", "censor", NULL};
+    static const char *const kinds[] = {"forge", "censor", "stale_forge", NULL};
+    static const char *const stale_keys[] = {"set", "from", "to", "at", "value", NULL};
     static const char *const forge_keys[] = {"from", "to", "level", "at", "value", "xblocks", NULL};
     static const char *const censor_keys[] = {"from", "to", "chain", "at", "until", NULL};
     static const char *const levels[] = {"latest", "finalized", NULL};
     size_t before = sim_diag_errors(d);
     sim_ymap_check(an, "attack", kinds, d); /* an unknown key is one error: the values are checked too */
-    const sim_ynode *f = sim_ymap_get(an, "forge"), *cs = sim_ymap_get(an, "censor");
-    if ((f == NULL) == (cs == NULL)) {
-        sim_diag_error(d, an, "an attack is exactly one of 'forge: {...}' or 'censor: {...}'");
+    const sim_ynode *f = sim_ymap_get(an, "forge"), *cs = sim_ymap_get(an, "censor"),
+                    *sf = sim_ymap_get(an, "stale_forge");
+    if ((f != NULL) + (cs != NULL) + (sf != NULL) != 1) {
+        sim_diag_error(d, an, "an attack is exactly one of 'forge: {...}', 'censor: {...}' or 'stale_forge: {...}'");
         return false;
     }
     const uint64_t max_ns = UINT64_C(100) * 365 * 86400 * 1000000000;
-    if (f) {
+    if (sf) {
+        sim_ymap_check(sf, "stale_forge", stale_keys, d);
+        c->attack = MDL_ATTACK_STALE_FORGE;
+        /* the members run consensus honestly; the entry marks them (its
+        ** forge behaviour finds no consensus forgery to sign) */
+        b->behaviour = MDL_BEHAVIOUR_FORGE;
+        sim_yfield_u64(sf, "set", true, 1, 1, UINT64_MAX / 2, &c->valset_id, d);
+        load_rollup(sf, "from", rollups, true, &c->from_chain, d);
+        load_rollup(sf, "to", rollups, true, &c->to_chain, d);
+        if (c->from_chain && c->from_chain == c->to_chain)
+            sim_diag_error(d, sim_ymap_get(sf, "to"), "stale_forge: 'to' must differ from 'from'");
+        c->level = MDL_LEVEL_LATEST;
+        sim_yfield_duration_ns(sf, "at", true, 0, 0, max_ns, &c->at_ns, d);
+        sim_yfield_gwei(sf, "value", false, 1000 * GWEI, 0, UINT64_C(1000000000) * GWEI, &c->value_gwei, d);
+        c->until_ns = SIM_NET_NEVER;
+    } else if (f) {
         sim_ymap_check(f, "forge", forge_keys, d);
         c->attack = MDL_ATTACK_FORGE;
         b->behaviour = MDL_BEHAVIOUR_FORGE;
@@ -284,6 +308,9 @@ typedef struct coal {
     uint64_t forged_msgs, forged_approved, forged_executed, value_gwei;
     uint64_t gas_wei;            /* the colluding relayer's fees for its forged XBlocks */
     uint64_t acting_power, acting_total; /* members' power in the set in force when it acted */
+    bool *stale_signed;          /* stale_forge: per member, its signature went on chain */
+    const char *stale_note;      /* stale_forge: why it did not submit, or NULL */
+    uint32_t stale_tries;        /* stale_forge: submissions that lost the stream's next offset */
 } coal;
 
 struct mdl_adversary {
@@ -349,9 +376,164 @@ static void do_withdraw(mdl_adversary *a, size_t k, uint64_t now_ns) {
     for (uint32_t i = 0; i < c->member_count; i++) mdl_restaking_withdraw_all(a->ctx.restaking, c->members[i], now_ns);
 }
 
+static void acted(mdl_adversary *a, size_t k, uint64_t now_ns);
+
+/* Members of set `set` (in coalition c), by descending power in it, then
+** index: into order[], until their power exceeds the quorum.  Returns how
+** many, 0 when all of them together hold no quorum. */
+static uint32_t stale_signers(const mdl_adversary *a, const coal *c, const xr_valset *set, uint32_t *order,
+                              uint64_t *power_out) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->member_count; i++) {
+        uint64_t p = xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[i]));
+        if (p == 0) continue;
+        uint32_t j = n++;
+        while (j > 0) {
+            uint64_t q = xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[order[j - 1]]));
+            if (q >= p) break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    uint64_t voted = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        voted += xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[order[j]]));
+        if (xr_quorum_reached(a->ctx.quorum, voted, set->total_power)) {
+            *power_out = voted;
+            return j + 1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_sig_tuple(const void *x, const void *y) {
+    return memcmp(((const xr_sig_tuple *)x)->validator.bytes, ((const xr_sig_tuple *)y)->validator.bytes, 20);
+}
+
+/* The stale-set forge of coalition k, now (see adversary.h). */
+static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
+    coal *c = &a->c[k];
+    const mdl_coalition_cfg *cf = c->cfg;
+    const xr_valset *set = a->ctx.valsync ? mdl_valsync_valset(a->ctx.valsync, cf->valset_id) : NULL;
+    mdl_rollup *src = mdl_rollups_find(a->ctx.rs, cf->from_chain), *dst = mdl_rollups_find(a->ctx.rs, cf->to_chain);
+    assert(src && dst);
+    if (!set) {
+        c->stale_note = "no such validator set";
+        return;
+    }
+    /* checked off chain first: the destination's _minValSet */
+    uint64_t latest = xr_portal_latest_valset_id(mdl_rollup_portal(dst));
+    uint32_t cutoff = mdl_verifiers_valset_cutoff(a->ctx.vs);
+    uint64_t min = latest > cutoff ? latest - cutoff + 1 : 1;
+    if (cf->valset_id > latest) {
+        c->stale_note = "the destination has not installed that set";
+        return;
+    }
+    if (cf->valset_id < min) {
+        c->stale_note = "the destination no longer accepts that set (valset_cutoff)";
+        return;
+    }
+    uint32_t *order = malloc((c->member_count ? c->member_count : 1) * sizeof *order);
+    xr_sig_tuple *sigs = malloc((c->member_count ? c->member_count : 1) * sizeof *sigs);
+    if (!order || !sigs) {
+        free(order);
+        free(sigs);
+        fail(a, "out of memory");
+        return;
+    }
+    uint64_t power = 0;
+    uint32_t ns = stale_signers(a, c, set, order, &power);
+    if (ns == 0 || ns > XR_MAX_SIGS) {
+        c->stale_note = ns ? "more signatures than a submission carries" : "its members hold no quorum of that set";
+        free(order);
+        free(sigs);
+        return;
+    }
+    uint64_t last = mdl_rollup_xblock_last_offset(src, MDL_LEVEL_LATEST);
+    mdl_xblock xb;
+    if (last == 0 || !mdl_rollup_xblock_get(src, MDL_LEVEL_LATEST, last, NULL, &xb)) {
+        c->stale_note = "the source has no XBlock yet";
+        free(order);
+        free(sigs);
+        return;
+    }
+    /* one message at the stream's next offset, paying the attacker */
+    xr_xmsg m;
+    memset(&m, 0, sizeof m);
+    m.dest_chain_id = cf->to_chain;
+    m.shard_id = XR_SHARD(XR_CONF_LATEST);
+    m.offset = xr_portal_in_offset(mdl_rollup_portal(dst), cf->from_chain, m.shard_id) + 1;
+    memcpy(m.sender.bytes, "\xba\xd0\xba\xd0", 4);
+    memcpy(m.to.bytes, "\xba\xd0\xba\xd0", 4);
+    m.to.bytes[19] = (uint8_t)(k + 1);
+    m.data = forged_data;
+    m.data_len = FORGED_DATA_BYTES;
+    m.gas_limit = STALE_MSG_GAS;
+    xr_submission sub;
+    memset(&sub, 0, sizeof sub);
+    xr_hash msg_root, leaf;
+    if (xr_attest_msg_root(&m, 1, a->work, 2u * MDL_ROLLUP_BLOCK_MSGS_MAX, &msg_root) != 0) {
+        free(order);
+        free(sigs);
+        fail(a, "adversary: a stale-set forgery's message root failed");
+        return;
+    }
+    xr_attest_header_leaf(&xb.header, &leaf);
+    xr_attest_root(&leaf, &msg_root, &sub.attestation_root);
+    xr_hash digest;
+    xr_attest_sign_digest(&sub.attestation_root, &digest);
+    for (uint32_t j = 0; j < ns; j++) {
+        uint32_t v = c->members[order[j]];
+        sigs[j].validator = *mdl_verifiers_address(a->ctx.vs, v);
+        if (mdl_verifiers_sign_offline(a->ctx.vs, v, digest.bytes, sigs[j].sig.bytes) != 0) {
+            free(order);
+            free(sigs);
+            fail(a, "adversary: signing a stale-set forgery failed");
+            return;
+        }
+        c->stale_signed[order[j]] = true;
+    }
+    free(order);
+    qsort(sigs, ns, sizeof *sigs, cmp_sig_tuple);
+    sub.valset_id = cf->valset_id;
+    sub.header = xb.header;
+    sub.msgs = &m;
+    sub.msg_count = 1;
+    sub.sigs = sigs;
+    sub.sig_count = ns;
+    size_t cap = xr_submission_encoded_len(&sub);
+    uint8_t *bytes = malloc(cap);
+    int len = bytes ? xr_submission_encode(&sub, bytes, cap) : XR_ERR_NOSPACE;
+    free(sigs);
+    if (len < 0) {
+        free(bytes);
+        fail(a, "adversary: encoding a stale-set forgery failed");
+        return;
+    }
+    xr_gas_calldata cd;
+    xr_portal_xsubmit_calldata(bytes, (size_t)len, &cd);
+    uint64_t gas = xr_portal_submit_gas_limit(&sub, &cd, XR_MAX_RECEIPT_ERROR_BYTES);
+    uint64_t max_fee = 2 * mdl_rollup_base_fee_wei(dst) + 1; /* in a hurry, like the relayers' first try */
+    uint64_t id = mdl_rollup_submit_tx(dst, bytes, (size_t)len, gas, max_fee, a->relayer_index, STALE_TAG | k);
+    free(bytes);
+    if (id == 0) {
+        fail(a, "adversary: the destination refused a stale-set forgery");
+        return;
+    }
+    if (c->stale_tries == 0) {
+        c->forged_msgs++;
+        c->forged_approved++; /* "approved" by the old set's signatures alone */
+    }
+    acted(a, k, now_ns);
+    c->acting_power = power;
+    c->acting_total = set->total_power;
+}
+
 static void handle(void *ctx, sim_engine *e, const sim_event *ev) {
     mdl_adversary *a = ctx;
-    do_withdraw(a, (size_t)ev->arg, sim_now_ns(e));
+    if (ev->node == EV_STALE_FORGE) stale_forge(a, (size_t)ev->arg, sim_now_ns(e));
+    else do_withdraw(a, (size_t)ev->arg, sim_now_ns(e));
 }
 
 static void acted(mdl_adversary *a, size_t k, uint64_t now_ns) {
@@ -366,7 +548,7 @@ static void acted(mdl_adversary *a, size_t k, uint64_t now_ns) {
     for (uint32_t i = 0; i < c->member_count; i++)
         c->acting_power += xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[i]));
     if (c->cfg->withdraw && c->cfg->withdraw_after &&
-        sim_schedule_at(a->ctx.engine, now_ns + c->cfg->withdraw_ns, a->kind, 0, k) == 0) {
+        sim_schedule_at(a->ctx.engine, now_ns + c->cfg->withdraw_ns, a->kind, EV_WITHDRAW, k) == 0) {
         fail(a, "out of memory");
     }
 }
@@ -390,10 +572,11 @@ mdl_adversary *mdl_adversary_new(const mdl_adversary_ctx *ctx, const mdl_adversa
         c->cfg = &cfg->items[k];
         c->acted_ns = c->withdraw_queued_ns = NEVER;
         c->forged_left = c->cfg->xblocks;
-        forging |= c->cfg->attack == MDL_ATTACK_FORGE;
+        forging |= c->cfg->attack == MDL_ATTACK_FORGE || c->cfg->attack == MDL_ATTACK_STALE_FORGE;
         const mdl_byzantine_cfg *b = &vc->byzantine[c->cfg->byz_entry];
         c->members = calloc(nv ? nv : 1, sizeof *c->members);
-        if (!c->members) goto fail;
+        c->stale_signed = calloc(nv ? nv : 1, sizeof *c->stale_signed);
+        if (!c->members || !c->stale_signed) goto fail;
         if (b->verifier_count) {
             memcpy(c->members, b->verifiers, b->verifier_count * sizeof *c->members);
             c->member_count = b->verifier_count;
@@ -427,7 +610,10 @@ fail:
 
 void mdl_adversary_free(mdl_adversary *a) {
     if (!a) return;
-    for (size_t k = 0; k < a->n; k++) free(a->c[k].members);
+    for (size_t k = 0; k < a->n; k++) {
+        free(a->c[k].members);
+        free(a->c[k].stale_signed);
+    }
     for (size_t i = 0; i < a->fx_len; i++) {
         free(a->fx[i].msgs);
         free(a->fx[i].meta);
@@ -445,7 +631,11 @@ void mdl_adversary_free(mdl_adversary *a) {
 bool mdl_adversary_start(mdl_adversary *a) {
     for (size_t k = 0; k < a->n; k++) {
         const mdl_coalition_cfg *c = a->c[k].cfg;
-        if (c->withdraw && !c->withdraw_after && sim_schedule_at(a->ctx.engine, c->withdraw_ns, a->kind, 0, k) == 0)
+        if (c->withdraw && !c->withdraw_after &&
+            sim_schedule_at(a->ctx.engine, c->withdraw_ns, a->kind, EV_WITHDRAW, k) == 0)
+            return false;
+        if (c->attack == MDL_ATTACK_STALE_FORGE &&
+            sim_schedule_at(a->ctx.engine, c->at_ns, a->kind, EV_STALE_FORGE, k) == 0)
             return false;
         if (c->attack == MDL_ATTACK_CENSOR) {
             /* censoring starts at `at` whether or not a message comes by */
@@ -567,9 +757,33 @@ static const forged *forged_at(const mdl_adversary *a, uint64_t source, uint64_t
     return NULL;
 }
 
+/* A stale-set forgery's transaction: every receipt is a forged message. */
+static bool stale_result(mdl_adversary *a, const mdl_submit_result *res, mdl_submit_result *honest,
+                         mdl_submit_result *forged_out) {
+    size_t k = (size_t)(res->tag & ~STALE_TAG);
+    assert(k < a->n);
+    coal *c = &a->c[k];
+    c->gas_wei = c->gas_wei > UINT64_MAX - res->fee_wei ? UINT64_MAX : c->gas_wei + res->fee_wei;
+    *honest = *forged_out = *res;
+    honest->receipt_count = 0;
+    if (res->rc != 0) {
+        forged_out->receipt_count = 0;
+        /* an honest submission of the stream landed first in that block:
+        ** forge again at the next offset (each try's signatures are on chain) */
+        if (res->rc == XR_ERR_OFFSET_GAP && ++c->stale_tries < STALE_TRIES &&
+            sim_schedule_at(a->ctx.engine, res->included_ns, a->kind, EV_STALE_FORGE, k) == 0)
+            fail(a, "out of memory");
+        return true;
+    }
+    c->forged_executed += res->receipt_count;
+    c->value_gwei += res->receipt_count * c->cfg->value_gwei;
+    return true;
+}
+
 bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl_submit_result *honest,
                              mdl_submit_result *forged_out) {
     if (!a->relayers || res->relayer != a->relayer_index) return false;
+    if (res->tag & STALE_TAG) return stale_result(a, res, honest, forged_out);
     mdl_relayers_on_submit(a->relayers, res);
     /* the fee goes to the coalition whose forged XBlock the transaction carried */
     const forged *carried =
@@ -752,7 +966,8 @@ void mdl_adversary_member(const mdl_adversary *a, size_t k, uint32_t i, mdl_memb
     const coal *c = &a->c[k];
     uint32_t v = c->members[i];
     *out = (mdl_member_result){.verifier = v, .proven_ns = NEVER, .withdrawn_ns = NEVER};
-    out->signed_forgery = c->cfg->attack == MDL_ATTACK_FORGE && member_signed(a, c, v);
+    out->signed_forgery = c->cfg->attack == MDL_ATTACK_STALE_FORGE ? c->stale_signed[i]
+                          : c->cfg->attack == MDL_ATTACK_FORGE && member_signed(a, c, v);
     if (!a->ctx.restaking) return;
     bool slashed = false;
     mdl_restaking_offender(a->ctx.restaking, v, &out->proven_ns, &slashed);
@@ -817,6 +1032,7 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
         if (done) out->withdraw_completed_ns = last_c;
         slash_ppm = mdl_restaking_slash_ppm(a->ctx.restaking);
     }
+    out->note = c->stale_note;
     out->forged_msgs = c->forged_msgs;
     out->forged_approved = c->forged_approved;
     out->forged_executed = c->forged_executed;
@@ -860,7 +1076,7 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
 static sim_rec_val opt(uint64_t v) { return v == NEVER ? sim_rec_null() : sim_rec_u64(v); }
 
 int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consensus_summary *cs, uint64_t end_ns) {
-    static const char *const attack_names[] = {"none", "forge", "censor"};
+    static const char *const attack_names[] = {"none", "forge", "censor", "stale_forge"};
     int64_t run = sim_rec_run_id(rec);
     sqlite3_stmt *st;
     int rc = sim_rec_prepare(
@@ -894,7 +1110,8 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
             sim_rec_u64(c->cfg->bribes_gwei), sim_rec_u64(c->cfg->payment_gwei), sim_rec_int(r.pnl_gwei),
             sim_rec_u64(r.cost_of_corruption_gwei), sim_rec_u64(r.profit_from_corruption_gwei),
             sim_rec_int(r.profitable), sim_rec_u64(r.signers), sim_rec_u64(r.signers_proven),
-            sim_rec_u64(r.signers_slashed), sim_rec_text(r.pnl_wei), sim_rec_null()};
+            sim_rec_u64(r.signers_slashed), sim_rec_text(r.pnl_wei),
+            c->cfg->attack == MDL_ATTACK_STALE_FORGE ? sim_rec_u64(c->cfg->valset_id) : sim_rec_null()};
         rc = sim_rec_insert(rec, st, v, 32);
         free(members);
     }

@@ -31,6 +31,20 @@
 ** message carries `value` (what it unlocks at the destination).  Whatever
 ** happens, the forged votes sit in consensus blocks, and once the source
 ** block is final on L1 the watchers can prove them (restaking.h).
+** stale_forge.  {set: 1, from: arb, to: base, at: 10min, value: 1000 ETH}:
+** the portals accept a submission signed by any of their last
+** consensus.valset_cutoff sets (OmniPortal._minValSet), so at `at` the
+** members of validator set `set` -- who may since have left it and
+** withdrawn -- sign offline a root over a forged XBlock of `from` (the
+** header of its latest XBlock, one message to `to` at the stream's next
+** offset paying the attacker `value`) and submit it straight to `to`'s
+** portal: no consensus vote at all.  Signatures as a relayer picks them (by
+** descending power in that set until the quorum, then by address).  The
+** coalition checks first, as it would off chain, and does not submit when
+** its members hold no quorum of that set or the destination no longer
+** accepts it (the summary says which).  The evidence is the destination's
+** calldata: the watchers read it (restaking.h); a member whose withdrawal
+** completed, or who left the slashable window, loses nothing.
 ** censor.  The members get a `censor` behaviour for the route (or chain)
 ** during [at, until): they withhold their attestation signatures.  Messages
 ** of that route emitted in the window and not executed within delay_bound
@@ -70,6 +84,7 @@
 #include "relay/relayer.h"
 #include "economics/restaking.h"
 #include "chain/rollup.h"
+#include "verifiers/valsync.h"
 #include "verifiers/verifier.h"
 #include "verifiers/verifier_config.h"
 #include "ytree.h"
@@ -79,7 +94,8 @@
 typedef enum mdl_attack_kind {
     MDL_ATTACK_NONE = 0,
     MDL_ATTACK_FORGE = 1,
-    MDL_ATTACK_CENSOR = 2
+    MDL_ATTACK_CENSOR = 2,
+    MDL_ATTACK_STALE_FORGE = 3
 } mdl_attack_kind;
 
 typedef struct mdl_coalition_cfg {
@@ -90,6 +106,7 @@ typedef struct mdl_coalition_cfg {
     int level;                       /* forge: MDL_LEVEL_* */
     uint64_t value_gwei;             /* forge: per forged message */
     uint32_t xblocks;                /* forge: XBlocks to forge */
+    uint64_t valset_id;              /* stale_forge: the set whose members sign */
     bool withdraw;
     bool withdraw_after;             /* relative to the first action */
     uint64_t withdraw_ns;            /* absolute time, or delay after acting */
@@ -122,6 +139,7 @@ typedef struct mdl_adversary_ctx {
     mdl_verifiers *vs;
     mdl_rollups *rs;
     mdl_restaking *restaking;        /* may be NULL */
+    const mdl_valsync *valsync;      /* the sets (stale_forge); may be NULL */
     const mdl_messages *msgs;
     const mdl_relayer_config *relayers; /* the honest relayers' (count, policy) */
     xr_quorum quorum;
@@ -199,6 +217,7 @@ typedef struct mdl_coalition_result {
     ** forged_sign counter of their entry), of them those an offence of
     ** theirs became provable for, and those slashed for one. */
     uint32_t signers, signers_proven, signers_slashed;
+    const char *note;                /* stale_forge: why it did not submit, or NULL */
     int64_t pnl_gwei;                /* floor(pnl_wei / 1e9) */
     char pnl_wei[48];                /* the P&L to the wei, decimal: gas is in wei */
     uint64_t cost_of_corruption_gwei, profit_from_corruption_gwei;

@@ -547,6 +547,12 @@ void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h) {
 
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs) { return vs->cc.bft.chain_id; }
 uint32_t mdl_verifiers_count(const mdl_verifiers *vs) { return vs->n; }
+uint32_t mdl_verifiers_valset_cutoff(const mdl_verifiers *vs) { return vs->cc.valset_cutoff; }
+
+int mdl_verifiers_sign_offline(const mdl_verifiers *vs, uint32_t i, const uint8_t digest[32], uint8_t sig[65]) {
+    assert(i < vs->n);
+    return vs->inner.sign(vs->inner.ctx, vs->v[i].key, digest, sig);
+}
 
 uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i) {
     assert(i < vs->n);

@@ -214,6 +214,12 @@ int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t
 /* The configuration the verifiers were built from (borrowed). */
 const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs);
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
+/* consensus.valset_cutoff: how many recent sets the portals accept. */
+uint32_t mdl_verifiers_valset_cutoff(const mdl_verifiers *vs);
+/* Verifier i signs digest offline with its key (no simulated CPU, nothing
+** sent): what a coalition of an old set does to forge a submission.
+** Returns 0 or the backend's error. */
+int mdl_verifiers_sign_offline(const mdl_verifiers *vs, uint32_t i, const uint8_t digest[32], uint8_t sig[65]);
 uint32_t mdl_verifiers_count(const mdl_verifiers *vs);
 uint32_t mdl_verifiers_node(const mdl_verifiers *vs, uint32_t i);
 bool mdl_verifiers_is_honest(const mdl_verifiers *vs, uint32_t i);

@@ -14,6 +14,7 @@
 #include "crypto/sig_costs.h"
 #include "verifiers/byzantine/byzantine.h"
 #include "xr_types.h"
+#include "xr_valset.h"
 
 #define NS_PER_S UINT64_C(1000000000)
 #define NS_PER_MS UINT64_C(1000000)
@@ -763,7 +764,7 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
                                        "pending_votes",
                                        "commit_history", "signatures",
                                        "sign_cost",      "verify_cost",
-                                       "synthetic_xblocks", NULL};
+                                       "synthetic_xblocks", "valset_cutoff", NULL};
     static const char *const sigs[] = {"fast", "secp256k1", NULL};
     assert(c != NULL && v != NULL && d != NULL);
     memset(c, 0, sizeof *c);
@@ -772,6 +773,7 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     c->sig = MDL_SIG_FAST;
     c->sign_cost_ns = MDL_SIG_COST_SECP_SIGN_NS;
     c->verify_cost_ns = MDL_SIG_COST_SECP_VERIFY_NS;
+    c->valset_cutoff = XR_VALSET_CUTOFF_DEFAULT;
     if (n == NULL) return true;
     size_t errors_before = sim_diag_errors(d);
     if (v->count == 0) {
@@ -805,6 +807,10 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     (void)sim_yfield_duration_ns(n, "verify_cost", false, c->verify_cost_ns, 0, NS_PER_S,
                                  &c->verify_cost_ns, d);
     (void)load_synthetic(sim_ymap_get(n, "synthetic_xblocks"), &c->synthetic, d);
+    /* OmniPortal's xsubValsetCutoff (a uint8): submissions signed by any of
+    ** the last valset_cutoff sets are accepted (_minValSet) */
+    x = c->valset_cutoff;
+    if (sim_yfield_u64(n, "valset_cutoff", false, x, 1, 255, &x, d)) c->valset_cutoff = (uint32_t)x;
     /* committed votes awaiting approval: room for 32 offsets of every verifier */
     uint64_t att = (uint64_t)c->bft.max_validators * 32u;
     if (att > b->att_votes) b->att_votes = (uint32_t)att;

@@ -223,6 +223,7 @@ typedef struct mdl_consensus_config {
     uint64_t sign_cost_ns;
     uint64_t verify_cost_ns;
     mdl_xblock_synth_cfg synthetic;
+    uint32_t valset_cutoff;      /* portals accept the last this many sets (Omni: 10) */
 } mdl_consensus_config;
 
 /* Reads `verifiers` (NULL: count 0, nothing else) into *out, which is

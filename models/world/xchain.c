@@ -267,7 +267,7 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
         .consensus_chain_id = mdl_verifiers_chain_id(vs),
         .sig = *mdl_verifiers_sig(vs),
         .quorum = quorum,
-        .valset_cutoff = XR_VALSET_CUTOFF_DEFAULT,
+        .valset_cutoff = mdl_verifiers_valset_cutoff(vs),
         .valset_member_cap = set->count,
         .genesis_valset_id = set->id,
         .genesis = set->members,
@@ -303,7 +303,8 @@ mdl_xchain *mdl_xchain_new(sim_engine *e, mdl_verifiers *vs, xr_quorum quorum, c
     x->restaking = mdl_restaking_new(e, x->l1, vs, x->rs, &rcfg, seed, why);
     if (!x->restaking) goto fail;
     mdl_restaking_set_valsets(x->restaking, member_valset, x);
-    mdl_adversary_ctx actx = {.engine = e, .vs = vs, .rs = x->rs, .restaking = x->restaking, .msgs = x->msgs,
+    mdl_adversary_ctx actx = {.engine = e, .vs = vs, .rs = x->rs, .restaking = x->restaking,
+                              .valsync = x->valsync, .msgs = x->msgs,
                               .relayers = &c->relayers, .quorum = quorum, .warmup_ns = warmup_ns,
                               .duration_ns = duration_ns};
     x->adversary = mdl_adversary_new(&actx, &c->adversary, why);
