@@ -205,7 +205,11 @@ mdl_verifiers *mdl_world_verifiers(mdl_world *w) { return w->verifiers; }
 sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_progress_fn progress,
                              void *progress_ctx) {
     if (progress) sim_engine_set_progress(w->engine, progress, progress_ctx, 1u << 16);
-    sim_run_result r = sim_engine_run(w->engine, w->scn->duration_ns, stop);
+    return mdl_world_run_to(w, w->scn->duration_ns, stop);
+}
+
+sim_run_result mdl_world_run_to(mdl_world *w, uint64_t until_ns, volatile sig_atomic_t *stop) {
+    sim_run_result r = sim_engine_run(w->engine, until_ns, stop);
     if (sim_net_error(w->net) != SIM_NET_OK) fail(w, "out of memory in the network");
     if (w->verifiers && mdl_verifiers_error(w->verifiers)) fail(w, mdl_verifiers_error(w->verifiers));
     if (w->xchain && mdl_xchain_error(w->xchain)) fail(w, mdl_xchain_error(w->xchain));

@@ -67,6 +67,9 @@ mdl_verifiers *mdl_world_verifiers(mdl_world *w);
 ** when the run completed, SIM_RUN_STOPPED when *stop became non-zero.
 ** A failure inside the run (out of memory, a failed results write) also
 ** stops it: check mdl_world_error. */
+/* Runs on to until_ns (>= now), past the scenario's duration if asked (the
+** swarm's liveness window), with mdl_world_run's checks. */
+sim_run_result mdl_world_run_to(mdl_world *w, uint64_t until_ns, volatile sig_atomic_t *stop);
 sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_progress_fn progress,
                              void *progress_ctx);
 
