@@ -224,6 +224,28 @@ static bool skipped(const run_key *skip, size_t n, size_t src, int64_t id) {
     return false;
 }
 
+/* The scenario text of run `id` of `in` (table scenarios, one row per
+** text), unless `out` has it already. */
+static int copy_scenario(sqlite3 *in, sqlite3 *out, int64_t id) {
+    sqlite3_stmt *s = NULL, *i = NULL;
+    int rc = sqlite3_prepare_v2(in,
+                                "SELECT s.sha256, s.text FROM scenarios s JOIN runs r ON r.scenario_sha256 = s.sha256"
+                                " WHERE r.id = ?",
+                                -1, &s, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(out, "INSERT OR IGNORE INTO scenarios (sha256, text) VALUES (?, ?)",
+                                                 -1, &i, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 1, id);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = sqlite3_bind_value(i, 1, sqlite3_column_value(s, 0));
+        if (rc == SQLITE_OK) rc = sqlite3_bind_value(i, 2, sqlite3_column_value(s, 1));
+        if (rc == SQLITE_OK) rc = sqlite3_step(i) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(out);
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    sqlite3_finalize(s);
+    sqlite3_finalize(i);
+    return rc;
+}
+
 static int copy_input(sqlite3 *in, size_t src, sqlite3 *out, const table_copy *t, size_t tn, const run_key *skip,
                       size_t skip_n, an_merge_stats *st) {
     sqlite3_stmt *ids = NULL;
@@ -235,6 +257,7 @@ static int copy_input(sqlite3 *in, size_t src, sqlite3 *out, const table_copy *t
             continue;
         }
         rc = copy_rows(in, out, &t[0], from, 0, &to, &st->rows);
+        if (rc == SQLITE_OK) rc = copy_scenario(in, out, from);
         for (size_t k = 1; k < tn && rc == SQLITE_OK; k++) rc = copy_rows(in, out, &t[k], from, to, NULL, &st->rows);
         if (rc == SQLITE_OK) st->runs++;
     }

@@ -1431,3 +1431,81 @@ FROM coalitions c JOIN runs r ON r.id = c.run_id
 LEFT JOIN run_profile rp ON rp.run_id = c.run_id
 LEFT JOIN coalition_power cp ON cp.run_id = c.run_id AND cp.coalition = c.coalition
 LEFT JOIN restaking_summary rs ON rs.run_id = c.run_id;
+
+-- @version 9
+
+-- BEGIN scenarios and behaviours v9
+-- 1. A run stored its scenario twice: as YAML in runs.scenario_text and as
+--    JSON in runs.params_json (the resolved scenario, which compare, report
+--    and sweep resume read).  The text now lives once per distinct text in
+--    `scenarios`, keyed by the SHA-256 runs already carry, so a sweep of N
+--    points stores it once instead of N times beside its N JSON copies.
+--    runs.scenario_sha256 names it (xrsim merge copies it with the runs).
+-- 2. verifiers.behaviour checked a fixed list of behaviours (version 2), so
+--    a verifier of a behaviour added since (partial, mutant) could not be
+--    recorded.  Behaviours are the table of models/verifiers/byzantine/
+--    registry.c now (as byzantine.behaviour has been since version 4); the
+--    table is rebuilt without the list, as SQLite documents for a changed
+--    CHECK, with its trigger and the view that reads it dropped first.
+CREATE TABLE scenarios (
+    sha256 TEXT PRIMARY KEY               -- runs.scenario_sha256
+           CHECK (length(sha256) = 64),
+    text   TEXT NOT NULL                  -- the full YAML that was run (before --set overrides)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO scenarios (sha256, text) SELECT scenario_sha256, scenario_text FROM runs;
+ALTER TABLE runs DROP COLUMN scenario_text;
+
+DROP VIEW v_cost_by_batch;
+DROP TRIGGER verifiers_on_run_delete;
+CREATE TABLE verifiers_v9 (
+    run_id             INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    verifier           INTEGER NOT NULL,     -- index in the scenario (0-based)
+    node_id            INTEGER NOT NULL,     -- nodes.node_id
+    address            TEXT NOT NULL,        -- 20-byte address, hex
+    power              INTEGER NOT NULL,     -- = stake in gwei
+    behaviour          TEXT NOT NULL         -- 'honest' or names of models/verifiers/byzantine/
+                       CHECK (behaviour <> ''), -- registry.c, comma-separated: 'silent,delayed' 
+    byz_from_ns        INTEGER,              -- earliest entry window start; NULL when honest
+    byz_until_ns       INTEGER,              -- latest window end; NULL: to the end of the run
+    final_height       INTEGER NOT NULL,     -- the core's height at the end
+    commit_count       INTEGER NOT NULL,
+    msgs_in_count      INTEGER NOT NULL,
+    msgs_ok_count      INTEGER NOT NULL,
+    rejected_count     INTEGER NOT NULL,
+    late_count         INTEGER NOT NULL,
+    duplicate_count    INTEGER NOT NULL,
+    equivocation_count INTEGER NOT NULL,     -- conflicting signed pairs seen
+    evidence_count     INTEGER NOT NULL,     -- evidence actions emitted
+    approval_count     INTEGER NOT NULL,     -- attestations it approved
+    round_count        INTEGER NOT NULL,     -- rounds started
+    catchup_count      INTEGER NOT NULL,     -- catch-up replies sent
+    sig_sign_count     INTEGER NOT NULL,     -- signatures made (CPU charged)
+    sig_verify_count   INTEGER NOT NULL,     -- signatures checked (CPU charged)
+    suppressed_count   INTEGER NOT NULL,     -- messages a silent verifier dropped
+    twin_count         INTEGER NOT NULL,     -- twins sent (equivocating, conflicting_attestations)
+    observed_count     INTEGER NOT NULL,     -- XBlocks its watcher saw
+    attested_count     INTEGER NOT NULL,     -- of those, signed
+    ext_rejected_count INTEGER NOT NULL,     -- attestation votes refused (bad, stale, pool full)
+    future_dropped_count INTEGER NOT NULL,   -- next-height messages that did not fit the buffer
+    att_dropped_count  INTEGER NOT NULL,     -- committed attestation votes the pool could not hold
+    busy_ns            INTEGER NOT NULL,     -- simulated CPU time used
+    PRIMARY KEY (run_id, verifier)
+) WITHOUT ROWID;
+INSERT INTO verifiers_v9 SELECT * FROM verifiers;
+DROP TABLE verifiers;
+ALTER TABLE verifiers_v9 RENAME TO verifiers;
+CREATE TRIGGER verifiers_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM verifiers WHERE run_id = old.id; END;
+CREATE VIEW v_cost_by_batch AS
+SELECT sb.run_id,
+       (SELECT COUNT(*) FROM verifiers v WHERE v.run_id = sb.run_id) AS validators,
+       sb.msg_count                                   AS batch_msgs,
+       COUNT(*)                                       AS submissions,
+       AVG(sb.gas_used * 1.0 / sb.msg_count)          AS gas_per_msg,
+       AVG((sb.fee_wei + sb.l1_fee_wei) * 1.0 / sb.msg_count) / 1e18 AS eth_per_msg,
+       AVG(sb.fee_wei * 1.0 / sb.msg_count) / 1e18    AS exec_eth_per_msg,
+       AVG(sb.l1_fee_wei * 1.0 / sb.msg_count) / 1e18 AS l1_eth_per_msg
+FROM submissions sb
+WHERE sb.result = 'ok' AND sb.msg_count > 0
+GROUP BY sb.run_id, sb.msg_count;
+-- END scenarios and behaviours v9

@@ -835,11 +835,21 @@ typedef struct insert_args {
     const char *finished_at;
 } insert_args;
 
+/* The scenario's text is stored once per distinct text (schema version 9),
+** keyed by the SHA-256 the runs row carries. */
+static const char SCENARIO_INSERT[] = "INSERT OR IGNORE INTO scenarios (sha256, text) VALUES (?1, ?2)";
 static const char RUNS_INSERT[] =
-    "INSERT INTO runs (id, scenario_name, scenario_path, scenario_text, scenario_sha256, seed,"
+    "INSERT INTO runs (id, scenario_name, scenario_path, scenario_sha256, seed,"
     " params_json, xrsim_version, git_commit, command_line, host, started_at,"
     " status, error, finished_at, wall_s, sim_s, event_count, event_digest)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+    " VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+
+static int bind_scenario(sim_rec *rec, sqlite3_stmt *s, const void *arg) {
+    (void)arg;
+    int rc = bind_text(s, 1, rec->run.scenario_sha256);
+    if (rc == SQLITE_OK) rc = bind_text(s, 2, rec->run.scenario_text);
+    return rc;
+}
 
 static int bind_insert(sim_rec *rec, sqlite3_stmt *s, const void *arg) {
     const insert_args *a = arg;
@@ -847,7 +857,6 @@ static int bind_insert(sim_rec *rec, sqlite3_stmt *s, const void *arg) {
     int rc = a->id ? sqlite3_bind_int64(s, 1, a->id) : sqlite3_bind_null(s, 1);
     if (rc == SQLITE_OK) rc = bind_text(s, 2, c->scenario_name);
     if (rc == SQLITE_OK) rc = bind_text(s, 3, c->scenario_path);
-    if (rc == SQLITE_OK) rc = bind_text(s, 4, c->scenario_text);
     if (rc == SQLITE_OK) rc = bind_text(s, 5, c->scenario_sha256);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 6, sim_rec_u64(c->seed).v.i);
     if (rc == SQLITE_OK) rc = bind_text(s, 7, c->params_json);
@@ -863,6 +872,12 @@ static int bind_insert(sim_rec *rec, sqlite3_stmt *s, const void *arg) {
         rc = bind_outcome(rec, s, 13, a->status, a->error, a->stats, a->finished_at);
     }
     return rc;
+}
+
+/* The scenario's row (if new), then the run's. */
+static int insert_run(sim_rec *rec, const insert_args *a, const char *what) {
+    int code = run_once(rec, SCENARIO_INSERT, bind_scenario, NULL, what);
+    return code == SIM_REC_OK ? run_once(rec, RUNS_INSERT, bind_insert, a, what) : code;
 }
 
 typedef struct update_args {
@@ -920,7 +935,7 @@ int sim_rec_run_begin(sim_rec *rec, const sim_rec_run_info *info, int64_t *run_i
     }
     if (code == SIM_REC_OK) {
         insert_args a = {0, "running", NULL, NULL, NULL};
-        code = run_once(rec, RUNS_INSERT, bind_insert, &a, "recording the start of the run");
+        code = insert_run(rec, &a, "recording the start of the run");
     }
     int64_t id = code == SIM_REC_OK ? sqlite3_last_insert_rowid(rec->db) : 0;
     if (code == SIM_REC_OK) {
@@ -1042,10 +1057,10 @@ int sim_rec_run_fail(sim_rec *rec, int64_t run_id, sim_rec_status status, const 
     code = exec_sql(rec->db, "BEGIN IMMEDIATE", rec->err, sizeof rec->err);
     if (code == SIM_REC_OK) {
         insert_args a = {run_id, status_str, error, stats, finished_at};
-        code = run_once(rec, RUNS_INSERT, bind_insert, &a, "recording the failed run");
+        code = insert_run(rec, &a, "recording the failed run");
         if (code == SIM_REC_ERR_SQLITE) {
             a.id = 0; /* another writer took the id meanwhile */
-            code = run_once(rec, RUNS_INSERT, bind_insert, &a, "recording the failed run");
+            code = insert_run(rec, &a, "recording the failed run");
         }
         if (code == SIM_REC_OK) {
             recorded = sqlite3_last_insert_rowid(rec->db);

@@ -71,8 +71,8 @@ static void make_db(const char *path, spec s) {
     xrtest_sql_exec(db, sql);
     for (int seed = 1; seed <= s.seeds; seed++) {
         snprintf(sql, sizeof sql,
-                 "INSERT INTO runs (id, status, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
-                 " xrsim_version, git_commit, started_at, event_digest) VALUES (%d, 'ok', 'toy', 'name: toy',"
+                 "INSERT INTO runs (id, status, scenario_name, scenario_sha256, seed, params_json,"
+                 " xrsim_version, git_commit, started_at, event_digest) VALUES (%d, 'ok', 'toy',"
                  " printf('%%064d', 5), %d, '{\"name\":\"toy\",\"run\":{\"seed\":%d},\"x\":%d}', '0.1.0', 'abc',"
                  " '2024-05-01T00:00:00.000Z', '%s%d');"
                  "INSERT INTO run_window VALUES (%d, 0, 600000000000);",

@@ -56,11 +56,11 @@ static void make_db(const char *path, uint32_t app_id, int version) {
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %u; PRAGMA user_version = %d", (unsigned)app_id, version);
     xrtest_sql_exec(db, sql);
-    xrtest_sql_exec(db, "INSERT INTO runs (id, status, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
+    xrtest_sql_exec(db, "INSERT INTO runs (id, status, scenario_name, scenario_sha256, seed, params_json,"
              " xrsim_version, git_commit, started_at, wall_s, event_count, event_digest) VALUES"
-             " (1, 'ok', 'a,b \"q\"\nline2', 'name: x', printf('%064d', 7), 3, '{\"run\":{\"seed\":3}}',"
+             " (1, 'ok', 'a,b \"q\"\nline2', printf('%064d', 7), 3, '{\"run\":{\"seed\":3}}',"
              "  '0.1.0', 'abc', '2024-05-01T00:00:00.000Z', 0.25, 1000, 'd1'),"
-             " (2, 'failed', 'plain', 'name: x', printf('%064d', 7), 4, NULL,"
+             " (2, 'failed', 'plain', printf('%064d', 7), 4, NULL,"
              "  '0.1.0', 'abc', '2024-05-01T00:00:00.000Z', NULL, NULL, NULL)");
     xrtest_sql_exec(db, "UPDATE runs SET error = 'boom' WHERE id = 2");
     xrtest_sql_exec(db, "INSERT INTO run_window VALUES (1, 0, 60000000000), (2, 0, 60000000000)");

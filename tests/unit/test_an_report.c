@@ -64,13 +64,22 @@ static double fast_latency_s(int m, int x, int seed) { return (2.0 + 0.05 * m) *
 
 static void add_run(sqlite3 *db, int id, const char *status, int seed, int x, long long stall_ns, int conflicts) {
     char sql[1024];
+    /* files before schema 8 keep the scenario's text in runs */
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'scenario_text'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    bool old = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
     snprintf(sql, sizeof sql,
-             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
-             " xrsim_version, git_commit, started_at) VALUES (%d, '%s', %s, 'toy', 'name: toy', printf('%%064d', 5),"
+             "INSERT INTO runs (id, status, error, scenario_name, %s scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, '%s', %s, 'toy', %s printf('%%064d', 5),"
              " %d, '{\"name\":\"toy\",\"run\":{\"seed\":%d,\"duration\":\"10min\"},\"x\":\"%dms\"}', '0.1.0', 'abc',"
              " '2024-05-01T00:00:00.000Z');"
              "INSERT INTO run_window VALUES (%d, 0, 600000000000);",
-             id, status, strcmp(status, "ok") == 0 ? "NULL" : "'boom'", seed, seed, x, id);
+             old ? "scenario_text," : "", id, status, strcmp(status, "ok") == 0 ? "NULL" : "'boom'",
+             old ? "'name: toy'," : "", seed, seed, x, id);
     xrtest_sql_exec(db, sql);
     for (int m = 0; m < 50; m++) {
         double lat_s = m < 40 ? fast_latency_s(m, x, seed) : 900.0 + m;
@@ -378,8 +387,8 @@ static void insert_coalition(sqlite3 *db, int id, int index, const char *name, c
 static void add_econ_run(sqlite3 *db, int id, int fi, int di, int s) {
     char sql[2048];
     snprintf(sql, sizeof sql,
-             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
-             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'econ', 'name: econ', printf('%%064d', 6),"
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'econ', printf('%%064d', 6),"
              " %d, '{\"name\":\"econ\",\"run\":{\"seed\":%d},\"restaking\":{\"withdrawal_delay\":\"%llds\"},"
              "\"stake\":%g}', '0.1.0', 'abc', '2024-05-01T00:00:00.000Z');"
              "INSERT INTO run_window VALUES (%d, 0, 600000000000);"
