@@ -3,8 +3,9 @@
 ** scenarios, seed after seed, in the spirit of TigerBeetle's VOPR.  Each seed
 ** draws a whole scenario (scenario_for): 4 to 10 verifiers of equal stake,
 ** a random Byzantine mix strictly below 1/3 of them (crashed, silent,
-** equivocating, delayed, conflicting_attestations, censor, lazy, forge, each
-** for a window or for good), network partitions, message loss, rollup
+** equivocating, delayed, conflicting_attestations, censor, lazy, forge, or
+** mutant -- validly signed mutated messages --, each for a window or for
+** good), network partitions, message loss, rollup
 ** reorgs, two rollups with a workload and a relayer.  Every fault that heals
 ** (partitions, windows with an end) has healed by `heal`; the run goes on
 ** SWARM_LIVE_S after that.  After each run the invariants are checked:
@@ -76,6 +77,13 @@ __attribute__((format(printf, 2, 3))) static void put(text *t, const char *fmt, 
 static const char *const behaviours[] = {"crashed", "silent", "equivocating", "delayed",
                                          "conflicting_attestations", "censor", "lazy", "forge"};
 
+/* A Byzantine entry of a swarm scenario. */
+typedef struct entry {
+    const char *b;
+    uint32_t from, until;        /* until 0: for good */
+    char extra[48];              /* its own keys, ", delay: 300ms" */
+} entry;
+
 /* The scenario of `seed` as YAML into *t; *heal_s is when its last healing
 ** fault ends (seconds). */
 static void scenario_for(uint64_t seed, text *t, uint32_t *heal_s) {
@@ -113,19 +121,26 @@ static void scenario_for(uint64_t seed, text *t, uint32_t *heal_s) {
     }
     put(t, "verifiers:\n  count: %u\n  stake: 32 ETH\n", n);
     if (f) put(t, "  byzantine:\n");
+    /* the entries are written once every draw is made: a mutant replaces an
+    ** entry by draws after all the others, so adding it left every other
+    ** seed's scenario as it was */
+    entry ents[16];
     for (uint32_t i = 0; i < f; i++) {
-        const char *b = behaviours[sim_rng_below(r, sizeof behaviours / sizeof behaviours[0])];
-        uint32_t from = (uint32_t)sim_rng_below(r, 30);
-        put(t, "    - {verifiers: [%u], behaviour: %s, from: %us", idx[i], b, from);
+        entry *en = &ents[i];
+        en->b = behaviours[sim_rng_below(r, sizeof behaviours / sizeof behaviours[0])];
+        en->from = (uint32_t)sim_rng_below(r, 30);
+        en->until = 0;
+        en->extra[0] = '\0';
         if (sim_rng_below(r, 2)) {
-            uint32_t until = from + 1 + (uint32_t)sim_rng_below(r, 30);
-            put(t, ", until: %us", until);
-            if (until > heal) heal = until;
+            en->until = en->from + 1 + (uint32_t)sim_rng_below(r, 30);
+            if (en->until > heal) heal = en->until;
         }
-        if (strcmp(b, "delayed") == 0) put(t, ", delay: %ums", 100 + (unsigned)sim_rng_below(r, 4000));
-        if (strcmp(b, "censor") == 0) put(t, ", chain: %s", sim_rng_below(r, 2) ? "42161" : "10");
-        put(t, "}\n");
+        if (strcmp(en->b, "delayed") == 0)
+            snprintf(en->extra, sizeof en->extra, ", delay: %ums", 100 + (unsigned)sim_rng_below(r, 4000));
+        if (strcmp(en->b, "censor") == 0)
+            snprintf(en->extra, sizeof en->extra, ", chain: %s", sim_rng_below(r, 2) ? "42161" : "10");
     }
+    size_t byz_at = t->len;
     (void)faults;
     if (heal < 10) heal = 10;
     uint32_t reorg_pct = (uint32_t)sim_rng_below(r, 4); /* 0..3 % of blocks */
@@ -143,6 +158,22 @@ static void scenario_for(uint64_t seed, text *t, uint32_t *heal_s) {
     put(t, "workload:\n  all_pairs: {rate: %u/s, size: 200 B, gas_limit: 150000, value: 1 ETH, stop: %us}\n",
         1 + (unsigned)sim_rng_below(r, 3), heal + SWARM_LIVE_S / 2);
     put(t, "relayers: {count: 1, delay: 200ms}\n");
+    /* mutants: each entry has a 1 in 9 chance to be one instead (as if drawn
+    ** among nine behaviours), sending 1 to 3 mutated copies of each message */
+    for (uint32_t i = 0; i < f; i++) {
+        if (sim_rng_below(r, 9) != 0) continue;
+        ents[i].b = "mutant";
+        snprintf(ents[i].extra, sizeof ents[i].extra, ", copies: %u", 1 + (unsigned)sim_rng_below(r, 3));
+    }
+    text rest = {.len = 0};
+    put(&rest, "%s", t->buf + byz_at);
+    t->len = byz_at;
+    for (uint32_t i = 0; i < f; i++) {
+        put(t, "    - {verifiers: [%u], behaviour: %s, from: %us", idx[i], ents[i].b, ents[i].from);
+        if (ents[i].until) put(t, ", until: %us", ents[i].until);
+        put(t, "%s}\n", ents[i].extra);
+    }
+    put(t, "%s", rest.buf);
     gsl_rng_free(r);
     *heal_s = heal;
 }

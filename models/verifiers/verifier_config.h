@@ -78,6 +78,11 @@
 **                   instead of the real one
 **     partial       skips (never signs) each XBlock it would sign while its
 **                   trigger holds: with `probability: 30%` about 30% of them
+**     mutant        a hostile peer that signs: beside each message it sends
+**                   it sends every peer `copies` (1..16, default 1) mutated
+**                   copies signed with its key, drawn among `kinds` (default
+**                   all): height, round, block, pol_round, type, chain,
+**                   oversize, extension, replay, truncate (byzantine/mutant.c)
 **   (each behaviour is one file of byzantine/, its keys read by its `load`)
 **   combinations (per action, the entries of one behaviour are tried in
 **   scenario order; the first whose trigger holds applies):

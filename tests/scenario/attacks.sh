@@ -10,9 +10,9 @@ db=$TMP/attacks.db
 out=$(cd "$SRC" && "$XRSIM" check $(ls scenarios/attacks/*.yaml | grep -v economics) --out "$db") \
   || fail "attack scenarios: $out"
 echo "$out"
-[ "$(echo "$out" | grep -c ': ok (')" = 7 ] || fail "expected 7 ok lines"
+[ "$(echo "$out" | grep -c ': ok (')" = 8 ] || fail "expected 8 ok lines"
 [ "$(q "$db" "SELECT count(*) FROM coalitions")" = 5 ] || fail "one coalition row per coalition"
-[ "$(q "$db" "SELECT count(*) FROM verdicts")" = 7 ] || fail "one verdict row per run"
+[ "$(q "$db" "SELECT count(*) FROM verdicts")" = 8 ] || fail "one verdict row per run"
 [ "$(q "$db" "SELECT count(*) FROM restaking_summary
               WHERE deposited_gwei != active_gwei + queued_gwei + withdrawn_gwei + slashed_gwei")" = 0 ] \
   || fail "a ledger does not balance"

@@ -20,7 +20,8 @@
     X(censor)                                                                                          \
     X(lazy)                                                                                            \
     X(forge)                                                                                           \
-    X(partial)
+    X(partial)                                                                                         \
+    X(mutant)
 
 #define DECLARE(n) extern const mdl_byz_behaviour mdl_byz_##n;
 MDL_BYZ_TABLE(DECLARE)
