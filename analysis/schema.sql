@@ -1509,3 +1509,17 @@ FROM submissions sb
 WHERE sb.result = 'ok' AND sb.msg_count > 0
 GROUP BY sb.run_id, sb.msg_count;
 -- END scenarios and behaviours v9
+
+-- @version 10
+-- An empty validator set is an outcome, not a failed run (issue 13.5): when
+-- every verifier left the set (withdrawn, ejected) the consensus chain halts
+-- -- CometBFT refuses an update that empties the set -- and stays halted; no
+-- attestation is approved after halted_ns and messages are delayed.  One
+-- row per run whose chain halted (verdicts.stalled is 1 then).
+CREATE TABLE chain_halts (
+    run_id     INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    halted_ns  INTEGER NOT NULL,
+    reason     TEXT NOT NULL
+);
+CREATE TRIGGER chain_halts_on_run_delete AFTER DELETE ON runs
+BEGIN DELETE FROM chain_halts WHERE run_id = old.id; END;

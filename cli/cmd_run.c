@@ -313,6 +313,11 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
             else printf("n/a");
             printf(" (SELECT * FROM v_approaches)\n");
         }
+        if (v->halted_ns != UINT64_MAX) {
+            printf("              HALTED at %.1f s: every verifier left the validator set; the chain stays halted"
+                   " (SELECT * FROM chain_halts)\n",
+                   (double)v->halted_ns / 1e9);
+        }
         if (v->att_stalls) {
             printf("              %zu attestation stall%s; longest %.2f s on chain %" PRIu64 " (%s) from %.1f s"
                    " (SELECT * FROM attestation_stalls)\n",

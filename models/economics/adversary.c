@@ -942,10 +942,12 @@ void mdl_adversary_verdicts(const mdl_adversary *a, const mdl_consensus_summary 
         }
     }
     free(st);
+    out->halted_ns = a->ctx.valsync ? mdl_valsync_halted_ns(a->ctx.valsync) : NEVER;
     out->unsafe = out->forged_executed > 0 || out->conflicts > 0;
     /* a stream that stopped longer than its bound is a stall even when
     ** every message executed within delay_bound in the end */
-    out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns || out->att_stalls > 0;
+    out->stalled = out->delayed > 0 || out->longest_stall_ns > out->delay_bound_ns || out->att_stalls > 0 ||
+                   out->halted_ns != NEVER;
 }
 
 /* Whether member v of coalition c signed a forged root: its entry's

@@ -178,6 +178,7 @@ typedef struct mdl_verdicts {
     uint64_t att_stall_ns, att_stall_chain, att_stall_from_ns;
     uint8_t att_stall_level;
     size_t att_stalls;
+    uint64_t halted_ns;              /* the consensus chain halted (empty set), or UINT64_MAX */
     bool unsafe, stalled;
 } mdl_verdicts;
 

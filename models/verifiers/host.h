@@ -182,6 +182,7 @@ struct mdl_verifiers {
     /* the watchers' memory of the gossip (on_vote_seen): per sender, the
     ** first 8 signature bytes of its last WATCH_SEEN proposals/precommits */
     uint64_t *watch_seen;        /* [n * WATCH_SEEN] */
+    uint64_t halted_ns;          /* mdl_verifiers_halt, or UINT64_MAX */
     ledger led;
 };
 

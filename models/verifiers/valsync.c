@@ -45,6 +45,7 @@ struct mdl_valsync {
     vset *sets;
     size_t set_count, set_cap;
     uint32_t kind_stage;
+    uint64_t halted_ns;         /* every verifier left: the chain halted then (NEVER: no) */
     const char *error;
 };
 
@@ -183,9 +184,14 @@ static void on_epoch(void *ctx, uint64_t epoch, uint64_t now_ns) {
         members += p > 0;
         changed |= p != v->stake_gwei[i];
     }
-    if (!changed) return;
+    if (!changed || v->halted_ns != NEVER) return;
     if (members == 0) {
-        fail(v, "valsync: every verifier left the set (no stake is left)");
+        /* An empty set is an outcome, not a failure: CometBFT refuses a
+        ** validator update that empties the set ("applying the validator
+        ** changes would result in empty set", state/execution.go), so the
+        ** chain halts -- no height, no approval, every message delayed. */
+        v->halted_ns = now_ns;
+        mdl_verifiers_halt(v->vs, now_ns);
         return;
     }
     for (uint32_t i = 0; i < v->n; i++) v->stake_gwei[i] = v->power(v->power_ctx, i);
@@ -222,6 +228,7 @@ mdl_valsync *mdl_valsync_new(sim_engine *e, mdl_l1 *l1, mdl_verifiers *vs, mdl_r
                              mdl_valsync_power_fn power, void *power_ctx) {
     assert(e && l1 && vs && rs && power);
     mdl_valsync *v = calloc(1, sizeof *v);
+    if (v) v->halted_ns = NEVER;
     if (!v) return NULL;
     v->engine = e;
     v->l1 = l1;
@@ -307,6 +314,8 @@ bool mdl_valsync_xblock_get(const mdl_valsync *v, uint64_t chain_id, int level, 
     return true;
 }
 
+uint64_t mdl_valsync_halted_ns(const mdl_valsync *v) { return v->halted_ns; }
+
 const xr_valset *mdl_valsync_valset(const mdl_valsync *v, uint64_t id) {
     for (size_t k = 0; k < v->set_count; k++) {
         if (v->sets[k].info.id == id) return &v->sets[k].set;
@@ -369,6 +378,14 @@ int mdl_valsync_record(const mdl_valsync *v, sim_rec *rec) {
                                    sim_rec_u64(mdl_rollup_chain_id(mdl_rollups_get(v->rs, r))),
                                    opt(v->sets[k].installed_ns[r])};
             rc = sim_rec_insert(rec, st, vals, 4);
+        }
+    }
+    if (rc == 0 && v->halted_ns != NEVER) {
+        rc = sim_rec_prepare(rec, "INSERT INTO chain_halts (run_id, halted_ns, reason) VALUES (?,?,?)", &st);
+        if (rc == 0) {
+            sim_rec_val vals[3] = {sim_rec_int(run), sim_rec_u64(v->halted_ns),
+                                   sim_rec_text("every verifier left the validator set")};
+            rc = sim_rec_insert(rec, st, vals, 3);
         }
     }
     return rc;

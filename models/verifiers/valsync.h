@@ -42,6 +42,9 @@
 **      (the system call).  A relayer holds any submission signed by a set
 **      the destination does not know yet until a submission installed it.
 **
+** An epoch whose powers are all 0 makes no set: the chain HALTS then
+** (mdl_verifiers_halt; CometBFT refuses an empty validator set) and stays
+** halted -- an outcome recorded in chain_halts, not a failed run.
 ** Results: table valsets (one row per set, genesis included: id, epoch,
 ** created / emitted / approved / staged times, activation height and the
 ** time the first honest verifier entered it) and valset_installs (per set
@@ -107,6 +110,11 @@ bool mdl_valsync_xblock_get(const mdl_valsync *v, uint64_t chain_id, int level, 
                             const xr_hash *root, mdl_xblock *out);
 /* Set `id`, or NULL when no such set was created. */
 const xr_valset *mdl_valsync_valset(const mdl_valsync *v, uint64_t id);
+/* When the set emptied and the consensus chain halted (every verifier left:
+** withdrawn, ejected), or MDL_VALSYNC_NEVER.  The run goes on: the chain
+** stays halted, no XBlock is approved after it, messages are delayed
+** (table chain_halts). */
+uint64_t mdl_valsync_halted_ns(const mdl_valsync *v);
 
 /* Sets so far, genesis (k = 0) included. */
 size_t mdl_valsync_count(const mdl_valsync *v);

@@ -287,7 +287,7 @@ static void watch(mdl_verifiers *vs, verifier *v, uint32_t from, const uint8_t *
 static void on_message(void *ctx, uint32_t node, uint32_t from, const uint8_t *bytes, size_t len) {
     mdl_verifiers *vs = ctx;
     verifier *v = of_node(vs, node);
-    if (!v->started) return; /* not running yet: the bytes are lost */
+    if (!v->started || vs->halted_ns != UINT64_MAX) return; /* not running (yet): the bytes are lost */
     uint64_t now = sim_net_cpu_now_ns(vs->net, node);
     if (v->honest && vs->hooks.on_vote_seen) watch(vs, v, from, bytes, len, now);
     (void)xr_bft_on_message(v->bft, now, from, bytes, len, &vs->acts); /* counted in its stats */
@@ -298,6 +298,10 @@ static void on_timer(void *ctx, uint32_t node, uint64_t tag) {
     mdl_verifiers *vs = ctx;
     verifier *v = of_node(vs, node);
     uint64_t now = sim_net_cpu_now_ns(vs->net, node);
+    if (vs->halted_ns != UINT64_MAX) {
+        if ((tag & ((1u << TAG_BITS) - 1u)) == TAG_DEADLINE) v->timer = 0;
+        return; /* the chain halted: nothing runs */
+    }
     switch (tag & ((1u << TAG_BITS) - 1u)) {
     case TAG_DEADLINE:
         v->timer = 0;
@@ -408,6 +412,7 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
     vs->by_addr = calloc(vs->n, sizeof *vs->by_addr);
     vs->members = calloc(vs->n, sizeof *vs->members);
     vs->watch_seen = calloc((size_t)vs->n * WATCH_SEEN, sizeof *vs->watch_seen);
+    vs->halted_ns = UINT64_MAX;
     if (!vs->v || !vs->by_addr || !vs->members || !vs->watch_seen) goto oom;
     if (!keys_new(vs, d)) {
         if (sim_diag_errors(d) == 0) goto oom;
@@ -548,6 +553,12 @@ void mdl_verifiers_set_hooks(mdl_verifiers *vs, const mdl_verifier_hooks *h) {
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs) { return vs->cc.bft.chain_id; }
 uint32_t mdl_verifiers_count(const mdl_verifiers *vs) { return vs->n; }
 uint32_t mdl_verifiers_valset_cutoff(const mdl_verifiers *vs) { return vs->cc.valset_cutoff; }
+
+void mdl_verifiers_halt(mdl_verifiers *vs, uint64_t now_ns) {
+    if (vs->halted_ns == UINT64_MAX) vs->halted_ns = now_ns;
+}
+
+uint64_t mdl_verifiers_halted_ns(const mdl_verifiers *vs) { return vs->halted_ns; }
 
 int mdl_verifiers_sign_offline(const mdl_verifiers *vs, uint32_t i, const uint8_t digest[32], uint8_t sig[65]) {
     assert(i < vs->n);

@@ -214,6 +214,12 @@ int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t
 /* The configuration the verifiers were built from (borrowed). */
 const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs);
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
+/* The consensus chain halts at now_ns (its validator set emptied): from
+** then on every verifier ignores messages, timers and observations; the
+** core's state stays as it was.  Idempotent. */
+void mdl_verifiers_halt(mdl_verifiers *vs, uint64_t now_ns);
+/* When it halted, or UINT64_MAX. */
+uint64_t mdl_verifiers_halted_ns(const mdl_verifiers *vs);
 /* consensus.valset_cutoff: how many recent sets the portals accept. */
 uint32_t mdl_verifiers_valset_cutoff(const mdl_verifiers *vs);
 /* Verifier i signs digest offline with its key (no simulated CPU, nothing
