@@ -89,6 +89,9 @@ typedef enum an_report_metric {
     AN_REPORT_DELAYED_MSGS,     /* verdicts: messages not executed within the delay bound */
     AN_REPORT_SLASHED_ETH,      /* restaking_summary: ETH slashed per run */
     AN_REPORT_L1_ETH_PER_MSG,   /* v_finality: L1 data fee per executed message (ETH) */
+    AN_REPORT_ATT_STALLS,       /* stall_verdicts: attestation stalls per run */
+    AN_REPORT_ATT_STALL_S,      /* stall_verdicts: the longest attestation stall (s) */
+    AN_REPORT_HALTED,           /* chain_halts: 1 when the chain halted (empty set), else 0 */
     AN_REPORT_METRIC_COUNT
 } an_report_metric;
 
@@ -116,12 +119,15 @@ typedef enum an_report_outcome {
 typedef struct an_report_coalition {
     int64_t index;         /* coalitions.coalition */
     char *name;            /* of its first run */
-    char attack[8];        /* "forge", "censor", "none" */
+    char attack[16];       /* "forge", "censor", "stale_forge", "none" */
     size_t runs;           /* runs of the point with a row for it */
     size_t profitable_runs;
     double stake_fraction; /* mean over those runs (of all genesis stake) */
     an_report_stat pnl_eth, value_eth, slashed_eth, cost_eth, profit_eth;
     an_report_stat delegators_eth; /* its delegators' stake slashed with it (0 in files without it) */
+    an_report_stat acting_share;   /* its share of the set in force when it acted (runs where it acted) */
+    an_report_stat signers, signers_proven, signers_slashed; /* members that signed a forged root,
+                                                             ** of them proven, slashed (schema 8) */
 } an_report_coalition;
 
 /* Attacker P&L of one coalition index of one scenario, per (stake

@@ -38,9 +38,12 @@ typedef struct crow {
     size_t run; /* index in the runs array */
     int64_t index;
     char *name;
-    char attack[8];
+    char attack[16];
     double stake_fraction, pnl, value, slashed, cost, profit, delegators;
     int profitable;
+    /* NAN when the file has no such column or the row none: */
+    double acting;                          /* coalition_power.acting_power_share */
+    double signers, proven, signers_slashed; /* coalitions.signer_count, ... (schema 8) */
 } crow;
 
 /* A parameter value as a number and its unit ("200ms": 200, "ms"); false

@@ -75,6 +75,9 @@ static const char *const metric_sql[AN_REPORT_METRIC_COUNT] = {
     "SELECT run_id, slashed_gwei / 1e9 FROM restaking_summary",
     "SELECT run_id, SUM(l1_eth_per_msg * executed_count) / NULLIF(SUM(executed_count), 0) FROM v_finality "
     "GROUP BY run_id",
+    "SELECT run_id, attestation_stall_count FROM stall_verdicts",
+    "SELECT run_id, longest_attestation_stall_ns / 1e9 FROM stall_verdicts",
+    "SELECT s.run_id, EXISTS (SELECT 1 FROM chain_halts h WHERE h.run_id = s.run_id) FROM stall_verdicts s",
 };
 
 /* The table each metric needs (read only when the file has it). */
@@ -83,6 +86,9 @@ static const char *const metric_table[AN_REPORT_METRIC_COUNT] = {
     [AN_REPORT_FORGED_VALUE_ETH] = "verdicts",
     [AN_REPORT_DELAYED_MSGS] = "verdicts",
     [AN_REPORT_SLASHED_ETH] = "restaking_summary",
+    [AN_REPORT_ATT_STALLS] = "stall_verdicts",
+    [AN_REPORT_ATT_STALL_S] = "stall_verdicts",
+    [AN_REPORT_HALTED] = "chain_halts", /* schema 9: stall_verdicts is there too */
 };
 
 /* 1 when the file has table `name`, 0 when not, negative on an SQL error. */
@@ -313,6 +319,53 @@ static void crows_free(crow *cs, size_t n) {
     free(cs);
 }
 
+/* The row of cs[0..k) (in (run, coalition) order) for run index i and
+   coalition `index`, or NULL. */
+static crow *crow_find(crow *cs, size_t k, size_t i, int64_t index) {
+    size_t lo = 0, hi = k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs[mid].run < i || (cs[mid].run == i && cs[mid].index < index)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < k && cs[lo].run == i && cs[lo].index == index ? &cs[lo] : NULL;
+}
+
+/* What later schemas added per coalition: its actual share when acting
+   (coalition_power, schema 5) and its signers, proven and slashed (schema 8). */
+static int load_coalition_extras(an_report *r, const rrun *runs, size_t n, crow *cs, size_t k, char *err,
+                                 size_t err_len) {
+    int cp = table_exists(r->db, "coalition_power"), sg = column_exists(r->db, "coalitions", "signer_count");
+    if (cp < 0 || sg < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
+    for (int q = 0; q < 2; q++) {
+        if (!(q == 0 ? cp : sg)) continue;
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(r->db,
+                                    q == 0 ? "SELECT run_id, coalition, acting_power_share, NULL, NULL FROM coalition_power"
+                                           : "SELECT run_id, coalition, signer_count, signers_proven_count,"
+                                             " signers_slashed_count FROM coalitions",
+                                    -1, &st, NULL);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            rc = SQLITE_OK;
+            size_t i = run_find(runs, n, sqlite3_column_int64(st, 0));
+            crow *c = i == SIZE_MAX ? NULL : crow_find(cs, k, i, sqlite3_column_int64(st, 1));
+            if (!c || sqlite3_column_type(st, 2) == SQLITE_NULL) continue;
+            if (q == 0) {
+                c->acting = sqlite3_column_double(st, 2);
+            } else {
+                c->signers = sqlite3_column_double(st, 2);
+                c->proven = sqlite3_column_double(st, 3);
+                c->signers_slashed = sqlite3_column_double(st, 4);
+            }
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) {
+            return an_fail(err, err_len, AN_ERR_SQL, "reading coalitions of '%s': %s", r->path, sqlite3_errmsg(r->db));
+        }
+    }
+    return 0;
+}
+
 /* The coalitions rows of the counted runs, in (run id, coalition) order. */
 static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out, size_t *out_n, char *err,
                            size_t err_len) {
@@ -370,8 +423,10 @@ static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out,
         c->profit = sqlite3_column_double(st, 9);
         c->profitable = sqlite3_column_int(st, 10) != 0;
         c->delegators = sqlite3_column_double(st, 11);
+        c->acting = c->signers = c->proven = c->signers_slashed = NAN;
     }
     sqlite3_finalize(st);
+    if (code == 0 && rc == SQLITE_DONE) code = load_coalition_extras(r, runs, n, cs, k, err, err_len);
     if (code == 0 && rc != SQLITE_DONE) {
         code = an_fail(err, err_len, AN_ERR_SQL, "reading coalitions of '%s': %s", r->path, sqlite3_errmsg(r->db));
     } else if (code) {

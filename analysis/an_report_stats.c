@@ -76,6 +76,17 @@ static int coalition_stats(const crow *cs, const size_t *idx, size_t k, double *
         }
         rc = stat_of(v, k, st[m]);
     }
+    /* later schemas' columns: over the rows that have them */
+    an_report_stat *ex[4] = {&out->acting_share, &out->signers, &out->signers_proven, &out->signers_slashed};
+    for (int m = 0; rc == 0 && m < 4; m++) {
+        size_t j = 0;
+        for (size_t i = 0; i < k; i++) {
+            const crow *c = &cs[idx[i]];
+            double x = m == 0 ? c->acting : m == 1 ? c->signers : m == 2 ? c->proven : c->signers_slashed;
+            if (isfinite(x)) v[j++] = x;
+        }
+        rc = stat_of(v, j, ex[m]);
+    }
     return rc;
 }
 

@@ -192,13 +192,28 @@ static int slashing_table(an_rtables *ts, const an_report *r) {
     return 0;
 }
 
+/* A share statistic as percentages: "70% [60%, 80%]"; "-" without values. */
+static void fmt_pct_stat(const an_report_stat *s, char *buf, size_t len) {
+    if (s->n == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    char m[16], l[16], h[16];
+    an_report_fmt_pct(s->mean, m, sizeof m);
+    an_report_fmt_pct(s->lo, l, sizeof l);
+    an_report_fmt_pct(s->hi, h, sizeof h);
+    if (strcmp(l, m) == 0 && strcmp(h, m) == 0) snprintf(buf, len, "%s", m);
+    else snprintf(buf, len, "%s [%s, %s]", m, l, h);
+}
+
 /* The power each Byzantine entry and each coalition actually holds per
    point: what a target written as a stake fraction came to. */
 static int power_table(an_rtables *ts, const an_report *r) {
-    static const char *const heads[] = {"who", "what", "runs", "power share"};
+    static const char *const heads[] = {"who", "what", "runs", "power share", "when acting"};
     an_rtable *t = tables_add(ts, SEC_POWER,
                               "actual power share of the Byzantine targets and coalitions: their verifiers' genesis "
-                              "power over all genesis power, mean over seeds [95% bootstrap CI]",
+                              "power over all genesis power, mean over seeds [95% bootstrap CI]; when acting: a "
+                              "coalition's share of the set in force when it acted",
                               r, heads, sizeof heads / sizeof heads[0]);
     if (!t) return AN_ERR_NOMEM;
     size_t lead = 2 + r->varying_count;
@@ -217,6 +232,7 @@ static int power_table(an_rtables *ts, const an_report *r) {
             pct.hi *= 100.0;
             fmt_stat(&pct, an_report_cell(t, row, lead + 3), CELL - 1);
             strcat(an_report_cell(t, row, lead + 3), "%");
+            snprintf(an_report_cell(t, row, lead + 4), CELL, "-");
         }
         for (size_t c = 0; c < pt->coalition_count; c++) {
             const an_report_coalition *co = &pt->coalitions[c];
@@ -226,6 +242,7 @@ static int power_table(an_rtables *ts, const an_report *r) {
             snprintf(an_report_cell(t, row, lead + 1), CELL, "%.40s, %s", co->name, co->attack);
             snprintf(an_report_cell(t, row, lead + 2), CELL, "%zu", co->runs);
             an_report_fmt_pct(co->stake_fraction, an_report_cell(t, row, lead + 3), CELL);
+            fmt_pct_stat(&co->acting_share, an_report_cell(t, row, lead + 4), CELL);
         }
     }
     return 0;
@@ -235,11 +252,13 @@ static int attack_table(an_rtables *ts, const an_report *r) {
     static const char *const heads[] = {"coalition",       "attack",        "stake",        "seeds",
                                         "P&L (ETH)",       "profitable",    "value extracted (ETH)",
                                         "slashed (ETH)",   "cost of corruption (ETH)",
-                                        "profit from corruption (ETH)", "delegators slashed (ETH)"};
+                                        "profit from corruption (ETH)", "delegators slashed (ETH)",
+                                        "signers: proven, slashed"};
     an_rtable *t = tables_add(ts, SEC_ATTACK,
                           "attacker economics per coalition: mean over seeds [95% bootstrap CI]; stake: share of "
                           "all stake; profitable: share of runs with P&L > 0; slashed: the members' own stake, "
-                          "delegators slashed: what the stakers who delegated to them lost with them",
+                          "delegators slashed: what the stakers who delegated to them lost with them; signers: "
+                          "members that signed a forged root, of them proven and slashed (means)",
                           r, heads, sizeof heads / sizeof heads[0]);
     if (!t) return AN_ERR_NOMEM;
     size_t lead = 2 + r->varying_count;
@@ -260,6 +279,10 @@ static int attack_table(an_rtables *ts, const an_report *r) {
             fmt_stat(&co->cost_eth, an_report_cell(t, row, lead + 8), CELL);
             fmt_stat(&co->profit_eth, an_report_cell(t, row, lead + 9), CELL);
             fmt_stat(&co->delegators_eth, an_report_cell(t, row, lead + 10), CELL);
+            if (co->signers.n == 0 || strcmp(co->attack, "censor") == 0) snprintf(an_report_cell(t, row, lead + 11), CELL, "-");
+            else
+                snprintf(an_report_cell(t, row, lead + 11), CELL, "%.3g: %.3g, %.3g", co->signers.mean,
+                         co->signers_proven.mean, co->signers_slashed.mean);
         }
     }
     return 0;
@@ -269,6 +292,14 @@ static int attack_table(an_rtables *ts, const an_report *r) {
 static bool any_value(const an_report *r, int m) {
     for (size_t p = 0; p < r->point_count; p++) {
         if (r->points[p].stat[m].n > 0) return true;
+    }
+    return false;
+}
+
+/* Whether any point has a mean of metric m above 0. */
+static bool any_positive(const an_report *r, int m) {
+    for (size_t p = 0; p < r->point_count; p++) {
+        if (r->points[p].stat[m].n > 0 && r->points[p].stat[m].mean > 0.0) return true;
     }
     return false;
 }
@@ -319,6 +350,18 @@ int an_report_tables_build(const an_report *r, an_rtables *ts) {
                         cost_h, cost_m, 6);
     }
     if (rc == 0) rc = verdict_table(ts, r);
+    if (rc == 0 && (any_positive(r, AN_REPORT_ATT_STALLS) || any_positive(r, AN_REPORT_HALTED))) {
+        static const char *const stall_h[] = {"attestation stalls/run", "longest stall (s)", "halted (share of runs)"};
+        static const int stall_m[] = {AN_REPORT_ATT_STALLS, AN_REPORT_ATT_STALL_S, AN_REPORT_HALTED};
+        rc = stat_table(ts, SEC_VERDICTS, r,
+                        "stalls: attestation streams (source chain, level) that approved nothing for longer than "
+                        "adversary.stall_bound while an XBlock waited, per run, and the share of runs whose chain "
+                        "halted (every verifier left the set): mean over seeds [95% bootstrap CI] (SELECT * FROM "
+                        "attestation_stalls, chain_halts)",
+                        stall_h, stall_m, any_value(r, AN_REPORT_HALTED) ? 3 : 2);
+    } else if (rc == 0 && any_value(r, AN_REPORT_ATT_STALLS)) {
+        omit(ts, "stalls: no attestation stream stalled and no chain halted in this file: no stalls table");
+    }
     if (rc == 0 && (r->byzantine_runs > 0 || r->coalition_runs > 0)) rc = power_table(ts, r);
     if (rc == 0 && r->restaking_runs > 0 && any_slashing(r)) rc = slashing_table(ts, r);
     else if (rc == 0 && r->restaking_runs > 0) omit(ts, "slashing: no offence found and nothing slashed in this file: no slashing table");
@@ -341,8 +384,9 @@ void an_report_verdict_notes(const an_report *r, char *buf, size_t len, bool htm
     if (r->verdict_runs > 0) {
         used = snprintf(buf, len,
                         "%sunsafe%s: forged messages executed or conflicting honest commits; %sstalled%s: a consensus "
-                        "stall or a message not executed within the scenario's adversary.delay_bound (verdicts "
-                        "table, %zu run%s)",
+                        "stall, an attestation stream stalled beyond adversary.stall_bound, a halted chain, or a "
+                        "message not executed within the scenario's adversary.delay_bound (verdicts table, %zu "
+                        "run%s)",
                         b0, b1, b0, b1, r->verdict_runs, r->verdict_runs == 1 ? "" : "s");
     }
     if ((old > 0 || r->verdict_runs == 0) && used >= 0 && (size_t)used < len) {

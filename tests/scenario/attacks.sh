@@ -68,5 +68,5 @@ o=$TMP/own.db
 [ "$(q "$o" "SELECT own_stake_eth || ' ' || slashed_eth || ' ' || delegators_slashed_eth || ' ' || round(pnl_eth) || ' ' || profitable
              FROM v_attack_economics")" = "40.0 40.0 120.0 50.0 1" ] \
   || fail "own/delegated split: $(q "$o" "SELECT own_stake_eth, slashed_eth, delegators_slashed_eth, pnl_eth FROM v_attack_economics")"
-"$XRSIM" report "$o" | grep -Eq "forge +71.4% +1 +50 +100% \(1/1\) +100 +40 +50 +100 +120$" || fail "report's delegators column"
+"$XRSIM" report "$o" | grep -Eq "forge +71.4% +1 +50 +100% \(1/1\) +100 +40 +50 +100 +120 +5: 5, 5$" || fail "report's delegators and signers columns"
 ok "delegators' stake is slashed with their operators and reported apart"

@@ -78,7 +78,7 @@ echo "$out" | sed -n '/^attacker economics/,$p'
 [ $rc = 0 ] || fail "report exit $rc"
 echo "$out" | grep -q "8 ok runs in 4 parameter points; varying: restaking.withdrawal_delay, adversary.coalitions\[0\].stake_fraction$" \
   || fail "econ header line"
-echo "$out" | grep -Eq "^point +scenario +restaking.withdrawal_delay +adversary.coalitions\[0\].stake_fraction +coalition +attack +stake +seeds +P&L \(ETH\) +profitable +value extracted \(ETH\) +slashed \(ETH\) +cost of corruption \(ETH\) +profit from corruption \(ETH\) +delegators slashed \(ETH\)$" \
+echo "$out" | grep -Eq "^point +scenario +restaking.withdrawal_delay +adversary.coalitions\[0\].stake_fraction +coalition +attack +stake +seeds +P&L \(ETH\) +profitable +value extracted \(ETH\) +slashed \(ETH\) +cost of corruption \(ETH\) +profit from corruption \(ETH\) +delegators slashed \(ETH\) +signers: proven, slashed$" \
   || fail "P&L table header"
 # above the quorum with the short delay: the forged 100 ETH minus 10 ETH of bribes, every run
 echo "$out" | grep -Eq "^P[0-9] +forge-economics +10s +0.8 +#0 forgers +forge +80% +2 +90 +100% \(2/2\) +100 +0 " \

@@ -19,3 +19,9 @@ echo "$out" | grep -q "1 attestation stall; longest 3[0-9].[0-9]* s on chain 421
 echo "$out" | grep -Eq "fast .* messages executed \(([0-9.]+)%\).* p50 [0-9.]+ s \(of \1%\)  p90 [0-9.]+ s \(of \1%\)  p99 [0-9.]+ s \(of \1%\)" \
   || fail "fast line lacks the executed fraction beside its percentiles"
 ok "a 40 s censorship of arb's attestations is a stall, with its stream and length"
+
+# the report shows it: stalls per run and the longest, and the coalition's actual share when acting
+rep=$("$XRSIM" report "$db") || fail "report"
+echo "$rep" | grep -Eq "^P1 +censorship +1 +1 +3[0-9.]+ +0$" || fail "report's stalls table: $rep"
+echo "$rep" | grep -Eq "^P1 +censorship +coalition #0 +censors, censor +1 +42.9% +42.9%$" || fail "report's acting share"
+ok "the report shows the attestation stall and the coalition's share when acting"
