@@ -88,7 +88,7 @@ static const char *const metric_table[AN_REPORT_METRIC_COUNT] = {
     [AN_REPORT_SLASHED_ETH] = "restaking_summary",
     [AN_REPORT_ATT_STALLS] = "stall_verdicts",
     [AN_REPORT_ATT_STALL_S] = "stall_verdicts",
-    [AN_REPORT_HALTED] = "chain_halts", /* schema 9: stall_verdicts is there too */
+    [AN_REPORT_HALTED] = "chain_halts", /* schema 10: stall_verdicts is there too */
 };
 
 /* 1 when the file has table `name`, 0 when not, negative on an SQL error. */

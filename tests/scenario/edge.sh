@@ -8,7 +8,8 @@
 E=$SRC/scenarios/attacks/forge-economics.yaml
 
 # a coalition of every verifier forges, then withdraws everything
-out=$("$XRSIM" run "$E" --set 'adversary.coalitions[0].stake_fraction=1.0' --set run.duration=90s \
+out=$("$XRSIM" run "$E" --set 'adversary.coalitions[0].stake_fraction=1.0' --set run.duration=60s \
+        --set 'adversary.coalitions[0].attack.forge.at=10s' \
         --out "$TMP/all.db") || fail "coalition of every verifier: $out"
 echo "$out" | grep -q "HALTED at [0-9.]* s: every verifier left the validator set" || fail "summary: $out"
 [ "$(q "$TMP/all.db" "SELECT count(*) FROM chain_halts")" = 1 ] || fail "no chain_halts row"
@@ -26,19 +27,20 @@ grep -v -e '^sweep:' -e '^  grid:' -e '^    ' -e '^  seeds:' "$E" | sed -n '/^ad
 cat >> "$TMP/empty.yaml" <<'YAML'
 adversary: {delay_bound: 60s}
 YAML
-out=$("$XRSIM" run "$TMP/empty.yaml" --set verifiers.count=3 --set run.duration=150s \
-        --set 'verifiers.stake_changes=[{at: 20s, verifier: 0, stake: 0 ETH}, {at: 20s, verifier: 1, stake: 0 ETH}, {at: 30s, verifier: 2, stake: 0 ETH}]' \
+out=$("$XRSIM" run "$TMP/empty.yaml" --set verifiers.count=3 --set run.duration=100s \
+        --set 'verifiers.stake_changes=[{at: 10s, verifier: 0, stake: 0 ETH}, {at: 10s, verifier: 1, stake: 0 ETH}, {at: 15s, verifier: 2, stake: 0 ETH}]' \
         --out "$TMP/empty.db" 2>"$TMP/err") || fail "withdrawals that empty the set: $out $(cat "$TMP/err")"
 grep -q "warning: stake changes leave no verifier with stake: the consensus chain halts" "$TMP/err" \
   || fail "no warning: $(cat "$TMP/err")"
 echo "$out" | grep -q "HALTED at" || fail "summary: $out"
-[ "$(q "$TMP/empty.db" "SELECT count(*) FROM chain_halts WHERE halted_ns >= 30000000000")" = 1 ] || fail "chain_halts"
+[ "$(q "$TMP/empty.db" "SELECT count(*) FROM chain_halts WHERE halted_ns >= 15000000000")" = 1 ] || fail "chain_halts"
 [ "$(q "$TMP/empty.db" "SELECT stalled || ' ' || (delayed_msg_count > 0) FROM verdicts")" = "1 1" ] || fail "not stalled"
 ok "withdrawals that empty the set: the chain halts, messages are delayed"
 
 # frontier over the coalition's stake up to every verifier completes with a row
 out=$("$XRSIM" frontier "$E" --vary 'adversary.coalitions[0].stake_fraction=0.2..1.0' --until liveness --seeds 1 \
-        --set run.duration=60s --out "$TMP/f.db") || fail "frontier: $out"
+        --set run.duration=50s --set 'adversary.coalitions[0].attack.forge.at=5s' --out "$TMP/f.db") \
+  || fail "frontier: $out"
 echo "$out"
 echo "$out" | grep -Eq "^- +0\.9 +0\.9[0-9]* +9/10 \(0\.9\) +1/1 \(1\)" || fail "frontier row"
 ok "frontier to 1.0: liveness breaks only when every verifier leaves"
