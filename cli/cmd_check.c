@@ -24,7 +24,7 @@
 #include "an_schema.h"
 #include "cli_util.h"
 #include "cmds.h"
-#include "world/expect.h"
+#include "world/expect_eval.h"
 #include "recorder.h"
 #include "world/scenario.h"
 #include "world/world.h"

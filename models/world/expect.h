@@ -1,7 +1,9 @@
 /*
 ** Expectations: the `expect:` section of a scenario -- bounds on the
 ** numbers a run produces (mdl_world_summary) -- and their evaluation, used
-** by `xrsim check` as a regression gate.
+** by `xrsim check` as a regression gate.  This is the scenario's side (the
+** section, the metric table); a run's side -- evaluating the bounds on its
+** summary -- is world/expect_eval.h.
 **
 **   expect:
 **     - {metric: fast.p99, max: 20s}
@@ -26,9 +28,6 @@
 
 #include "ytree.h"
 
-/* world.h (which includes scenario.h, which includes this) */
-struct mdl_world_summary;
-
 typedef enum mdl_expect_unit {
     MDL_EXPECT_DURATION = 0, /* value in ns; bounds "20s", "250ms" */
     MDL_EXPECT_COUNT = 1,    /* value a count; bounds plain integers */
@@ -50,6 +49,23 @@ typedef struct mdl_expect_metric {
     mdl_expect_needs needs;
     const char *doc;        /* one line: what it measures */
 } mdl_expect_metric;
+
+/* Metric ids: indices into the metric table, in its order. */
+typedef enum mdl_expect_id {
+    MDL_XM_FAST_EMITTED, MDL_XM_FAST_EXECUTED, MDL_XM_FAST_EXEC_FRAC, MDL_XM_FAST_P50, MDL_XM_FAST_P90, MDL_XM_FAST_P99, MDL_XM_FAST_MAX,
+    MDL_XM_FAST_COST,
+    MDL_XM_FIN_EMITTED, MDL_XM_FIN_EXECUTED, MDL_XM_FIN_EXEC_FRAC, MDL_XM_FIN_P50, MDL_XM_FIN_P90, MDL_XM_FIN_P99, MDL_XM_FIN_MAX, MDL_XM_FIN_COST,
+    MDL_XM_MSG_VIOLATIONS, MDL_XM_REL_SUBMISSIONS, MDL_XM_REL_REVERTED, MDL_XM_REL_FEE,
+    MDL_XM_CONS_HEIGHTS, MDL_XM_CONS_LAST_HEIGHT, MDL_XM_CONS_HEIGHT_P50, MDL_XM_CONS_HEIGHT_P99, MDL_XM_CONS_HEIGHT_MAX,
+    MDL_XM_CONS_COMMIT_P99, MDL_XM_CONS_MAX_STALL, MDL_XM_CONS_MULTI_ROUND, MDL_XM_CONS_APPROVED, MDL_XM_CONS_APPROVAL_P99,
+    MDL_XM_CONS_EVIDENCE, MDL_XM_CONS_OFFENDERS, MDL_XM_CONS_CONFLICTS, MDL_XM_CONS_APPROVAL_CONFLICTS, MDL_XM_CONS_ACTIONS_DROPPED,
+    MDL_XM_NET_SENT, MDL_XM_NET_DELIVERED, MDL_XM_NET_LOST, MDL_XM_PROBE_DELIVERED_FRAC, MDL_XM_PROBE_P50, MDL_XM_PROBE_P99,
+    MDL_XM_PROBE_MAX,
+    MDL_XM_V_FORGED, MDL_XM_V_FORGED_VALUE, MDL_XM_V_CONFLICTS, MDL_XM_V_DELAYED, MDL_XM_V_UNSAFE, MDL_XM_V_STALLED,
+    MDL_XM_S_OFFENCES, MDL_XM_S_SLASHED_OFFENCES, MDL_XM_S_SLASHED, MDL_XM_S_WITHDRAWN,
+    MDL_XM_A_PNL, MDL_XM_A_PROFITABLE,
+    MDL_XM_COUNT
+} mdl_expect_id;
 
 /* The metric table: *count entries, in a fixed order (index = metric id). */
 const mdl_expect_metric *mdl_expect_metrics(size_t *count);
@@ -84,33 +100,13 @@ bool mdl_expect_config_load(const sim_ynode *n, bool has_probes, bool has_verifi
                             mdl_expect_config *out, sim_diag *d);
 void mdl_expect_config_free(mdl_expect_config *c);
 
-/* The value of metric `metric` (an index into the table) in summary `s`.
-** Returns false when the run has no value for it (no executed message for a
-** percentile, no probe delivered, the part of the world is absent). */
-bool mdl_expect_value(uint32_t metric, const struct mdl_world_summary *s, double *out);
-
-/* The outcome of one bound. */
-typedef struct mdl_expect_outcome {
-    const mdl_expect_bound *bound; /* borrowed from the config */
-    bool has_value;
-    double value;               /* in the metric's value unit; 0 without a value */
-    bool passed;
-} mdl_expect_outcome;
-
-/* Evaluates every bound of `c` against `s` into out[0..c->count).  Returns
-** the number of violated bounds. */
-size_t mdl_expect_evaluate(const mdl_expect_config *c, const struct mdl_world_summary *s,
-                           mdl_expect_outcome *out);
-
 /* Formats `metric-value` in its unit for people ("23.4 s", "250 ms", "95%",
 ** "0", "0.012 ETH"), into buf (always NUL-terminated when len > 0). */
 void mdl_expect_format_value(mdl_expect_unit u, double v, char *buf, size_t len);
 
-/* Formats one outcome as "fast.p99 = 23.4 s > max 20 s" (violated) or
-** "fast.p99 = 12.1 s <= max 20 s" (passed); a missing value is "n/a (no
-** value in this run)".  Value and bound get enough digits to differ when
-** they are different numbers. */
-void mdl_expect_format(const mdl_expect_outcome *o, char *buf, size_t len);
+/* Formats v as mdl_expect_format_value does, with `digits` significant
+** digits. */
+void mdl_expect_format_digits(mdl_expect_unit u, double v, int digits, char *buf, size_t len);
 
 /* The value and bound converted for results: seconds for durations, ETH for
 ** amounts, unchanged otherwise. */

@@ -36,8 +36,6 @@
 
 #include "ytree.h"
 
-struct mdl_scenario;
-
 typedef struct mdl_profile {
     const char *name;
     const char *power_source;     /* where verifier power comes from */
@@ -51,8 +49,7 @@ const mdl_profile *mdl_profile_default(void);
 /* By name, or NULL. */
 const mdl_profile *mdl_profile_find(const char *name);
 
-/* Reads `protocol:` (NULL: the default) and applies the profile to s, whose
-** other sections are loaded.  Errors at their place in d. */
-const mdl_profile *mdl_profile_load_apply(const sim_ynode *root, struct mdl_scenario *s, sim_diag *d);
+/* Applying a profile to a scenario is the scenario's side: see
+** mdl_profile_load_apply in world/scenario.h (defined in profile.c). */
 
 #endif

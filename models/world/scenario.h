@@ -21,7 +21,7 @@
 #include "world/profile.h"
 #include "net_config.h"
 #include "sweep.h"
-#include "world/xchain.h"
+#include "world/xchain_config.h"
 #include "verifiers/verifier_config.h"
 #include "ytree.h"
 
@@ -66,5 +66,10 @@ typedef struct mdl_scenario {
 bool mdl_scenario_load(mdl_scenario *s, const char *path, const char *const *sets, size_t set_count,
                        sim_diag *d);
 void mdl_scenario_free(mdl_scenario *s);
+
+/* Reads `protocol:` (NULL: the default) and applies the profile
+** (world/profile.h) to s, whose other sections are loaded.  Errors at their
+** place in d.  Defined in profile.c, beside the table. */
+const mdl_profile *mdl_profile_load_apply(const sim_ynode *root, mdl_scenario *s, sim_diag *d);
 
 #endif

@@ -21,6 +21,7 @@
 #include "net.h"
 #include "recorder.h"
 #include "world/scenario.h"
+#include "world/xchain.h"
 #include "verifiers/verifier.h"
 #include "ytree.h"
 

@@ -26,23 +26,7 @@
 #include "verifiers/valsync.h"
 #include "verifiers/verifier.h"
 #include "world/verification.h"
-
-typedef struct mdl_xchain_config {
-    mdl_l1_config l1;
-    mdl_rollups_config rollups;
-    mdl_workload_config workload;
-    mdl_relayer_config relayers;
-    mdl_restaking_config restaking;
-    mdl_adversary_config adversary;  /* loaded by the scenario (it adds Byzantine entries) */
-    mdl_verification_config verification; /* `verification:` (models/approaches/) */
-} mdl_xchain_config;
-
-/* Reads the five sections (any may be NULL).  Errors to d.  Free with
-** mdl_xchain_config_free (always safe). */
-bool mdl_xchain_config_load(const sim_ynode *l1, const sim_ynode *rollups, const sim_ynode *workload,
-                            const sim_ynode *relayers, const sim_ynode *restaking, mdl_xchain_config *out,
-                            sim_diag *d);
-void mdl_xchain_config_free(mdl_xchain_config *c);
+#include "world/xchain_config.h"
 
 typedef struct mdl_xchain mdl_xchain;
 

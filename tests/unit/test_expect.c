@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "world/expect.h"
+#include "world/expect_eval.h"
 #include "world/world.h"
 
 typedef struct loaded {
