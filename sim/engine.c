@@ -397,6 +397,11 @@ void sim_engine_stop(sim_engine *e) {
     e->stop_requested = true;
 }
 
+void sim_engine_fail(sim_engine *e, const char **error, const char *why) {
+    if (!*error) *error = why;
+    sim_engine_stop(e);
+}
+
 void sim_engine_set_progress(sim_engine *e, sim_progress_fn fn, void *ctx, uint64_t every_events) {
     assert(e != NULL);
     e->progress_fn = fn;

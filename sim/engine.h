@@ -96,6 +96,10 @@ bool sim_timer_cancel(sim_engine *e, sim_timer t);
 ** calling run again continues where it stopped. */
 sim_run_result sim_engine_run(sim_engine *e, uint64_t until_ns, volatile sig_atomic_t *stop_flag);
 void sim_engine_stop(sim_engine *e);
+/* A model's sticky failure, the one error convention of models/: records
+** `why` in *error unless a failure is there already (the first one is the
+** cause) and stops e's run.  The model reports *error when asked. */
+void sim_engine_fail(sim_engine *e, const char **error, const char *why);
 
 void sim_engine_set_progress(sim_engine *e, sim_progress_fn fn, void *ctx, uint64_t every_events);
 

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "sha256.h"
 #include "sqlite_guard.h"
 
@@ -1105,15 +1106,8 @@ int sim_rec_prepare(sim_rec *rec, const char *sql, sqlite3_stmt **stmt) {
             return SIM_REC_OK;
         }
     }
-    if (rec->cache_count == rec->cache_cap) {
-        size_t cap = rec->cache_cap ? 2 * rec->cache_cap : 16;
-        cached_stmt *grown = realloc(rec->cache, cap * sizeof *grown);
-        if (grown == NULL) {
-            return fail_to(rec->err, sizeof rec->err, SIM_REC_ERR_NOMEM, "out of memory");
-        }
-        rec->cache = grown;
-        rec->cache_cap = cap;
-    }
+    if (!SIM_GROW(rec->cache, rec->cache_cap, rec->cache_count + 1))
+        return fail_to(rec->err, sizeof rec->err, SIM_REC_ERR_NOMEM, "out of memory");
     char *copy = strdup(sql);
     if (copy == NULL) {
         return fail_to(rec->err, sizeof rec->err, SIM_REC_ERR_NOMEM, "out of memory");

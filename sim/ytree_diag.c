@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* Length of the valid UTF-8 sequence at s (at most `avail` bytes), or 0
 ** when it is not valid (overlong forms, surrogates and code points above
 ** U+10FFFF are invalid). */
@@ -127,13 +129,7 @@ void sim_diag_free(sim_diag *d) {
 
 static void diag_store(sim_diag *d, bool is_error, char *msg) {
     if (is_error) d->errors++;
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        char **nm = realloc(d->msgs, cap * sizeof *nm);
-        if (!nm) { free(msg); return; }  /* counted as an error, text lost */
-        d->msgs = nm;
-        d->cap = cap;
-    }
+    if (!SIM_GROW(d->msgs, d->cap, d->count + 1)) { free(msg); return; }  /* counted as an error, text lost */
     d->msgs[d->count++] = msg;
 }
 

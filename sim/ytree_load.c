@@ -20,6 +20,8 @@
 
 #include <yaml.h> /* libyaml */
 
+#include "grow.h"
+
 /* ======================================================================== */
 /* String map (open addressing) for keys of big mappings and anchors        */
 /* ======================================================================== */
@@ -382,13 +384,7 @@ static void ld_attach(yloader *ld, sim_ynode *n, uint32_t height) {
 }
 
 static void ld_register_anchor(yloader *ld, char *name, const sim_ynode *n, size_t nodes, uint32_t height) {
-    if (ld->anchor_count == ld->anchor_cap) {
-        size_t cap = ld->anchor_cap ? ld->anchor_cap * 2 : 8;
-        yanchor *na = realloc(ld->anchors, cap * sizeof *na);
-        if (!na) { free(name); ld_oom(ld); return; }
-        ld->anchors = na;
-        ld->anchor_cap = cap;
-    }
+    if (!SIM_GROW(ld->anchors, ld->anchor_cap, ld->anchor_count + 1)) { free(name); ld_oom(ld); return; }
     ld->anchors[ld->anchor_count] = (yanchor){ name, n, nodes, height };
     if (!strmap_put(&ld->anchor_index, name, ld->anchor_count)) { free(name); ld_oom(ld); return; }
     ld->anchor_count++;
@@ -516,13 +512,7 @@ static void ld_on_start(yloader *ld, const yaml_event_t *ev, sim_ykind kind) {
     bool s, nl, pl;
     ld_tag_ok(ld, tag, false, line, col, &s, &nl, &pl);  /* an error, but keep the structure */
     if (!ld_budget(ld, 1, line, col)) return;
-    if (ld->depth == ld->stack_cap) {
-        size_t cap = ld->stack_cap ? ld->stack_cap * 2 : 16;
-        yframe *ns = realloc(ld->stack, cap * sizeof *ns);
-        if (!ns) { ld_oom(ld); return; }
-        ld->stack = ns;
-        ld->stack_cap = cap;
-    }
+    if (!SIM_GROW(ld->stack, ld->stack_cap, ld->depth + 1)) { ld_oom(ld); return; }
     sim_ynode *n = sim_ydoc_node_new(ld->doc, kind, ld->file, line, col);
     if (!n) { ld_oom(ld); return; }
     yframe *f = &ld->stack[ld->depth];

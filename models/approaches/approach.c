@@ -12,9 +12,8 @@ __extension__ typedef __int128 i128;
 #include <string.h>
 
 #include "xr_types.h"
+#include "units.h"
 
-#define NS_PER_S 1000000000ull
-#define GWEI_PER_ETH 1000000000ull
 
 const char *const mdl_approach_names[] = {"restaked", "native", "local", "optimistic", "external",
                                           "external_native_stake", NULL};
@@ -41,7 +40,7 @@ void mdl_verification_config_default(mdl_verification_config *c) {
     /* Bribing one committee member: 1 ETH.  An xrsim assumption, not a
     ** measurement -- what a signer's key costs is not public; the cost of
     ** corrupting `external` is k times this, so set it to what you believe. */
-    c->member_bribe_gwei = 1 * GWEI_PER_ETH;
+    c->member_bribe_gwei = 1 * SIM_GWEI_PER_ETH;
     mdl_native_defaults(&c->native);
     mdl_local_defaults(&c->local);
     mdl_optimistic_defaults(&c->optimistic);
@@ -58,8 +57,8 @@ static const char *const optimistic_keys[] = {"window", "watchers", "liveness", 
                                               "watcher_bribe", NULL};
 static const char *const stake_keys[] = {"price_drop", NULL};
 
-#define YEAR_NS (365ull * 24 * 3600 * NS_PER_S)
-#define MAX_GWEI (1000000000ull * GWEI_PER_ETH) /* 1e9 ETH */
+#define YEAR_NS (365ull * 24 * 3600 * SIM_NS_PER_S)
+#define MAX_GWEI (1000000000ull * SIM_GWEI_PER_ETH) /* 1e9 ETH */
 
 static uint32_t ppm_of_fraction(double f) { return (uint32_t)llround(f * 1e6); }
 
@@ -149,7 +148,7 @@ uint64_t mdl_appr_gas_cost_wei(uint64_t gas, uint64_t price_wei) {
 
 uint64_t mdl_appr_extractable_gwei(double rate_gwei_per_s, uint64_t window_ns) {
     if (!(rate_gwei_per_s > 0) || window_ns == 0) return 0;
-    double v = rate_gwei_per_s * ((double)window_ns / 1e9);
+    double v = rate_gwei_per_s * ((double)window_ns / SIM_NS_PER_S_F);
     return v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
 }
 

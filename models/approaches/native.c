@@ -25,10 +25,10 @@
 
 #include <string.h>
 
-#define S 1000000000ull
-#define MIN (60ull * S)
-#define DAY (86400ull * S)
-#define GWEI_PER_ETH 1000000000ull
+#include "units.h"
+
+#define MIN (60ull * SIM_NS_PER_S)
+#define DAY (86400ull * SIM_NS_PER_S)
 
 void mdl_native_defaults(mdl_native_params *p) {
     memset(p, 0, sizeof *p);
@@ -38,7 +38,7 @@ void mdl_native_defaults(mdl_native_params *p) {
     p->challenge_ns[MDL_PRESET_OP] = 7 * DAY;
     /* Arbitrum One: confirmPeriodBlocks = 45818 L1 blocks of 12 s (~6.4
     ** days; Arbitrum docs, "challenge period ... about a week"). */
-    p->challenge_ns[MDL_PRESET_ARBITRUM] = 45818ull * 12 * S;
+    p->challenge_ns[MDL_PRESET_ARBITRUM] = 45818ull * 12 * SIM_NS_PER_S;
     /* L1 -> L2 message delays as bridges measure them (Hop docs, FAQ "How
     ** long does a Hop transfer take?": Ethereum -> Optimism ~10 min,
     ** Ethereum -> Arbitrum ~16 min); zk: 15 min, an xrsim assumption
@@ -50,7 +50,7 @@ void mdl_native_defaults(mdl_native_params *p) {
     ** (defi.sucks, "The current state of storage proofs", 2023). */
     p->storage_proof_gas = 200000;
     /* ~34 million ETH staked on the beacon chain (beaconcha.in, 2025). */
-    p->l1_staked_gwei = 34000000ull * GWEI_PER_ETH;
+    p->l1_staked_gwei = 34000000ull * SIM_GWEI_PER_ETH;
     /* Finalizing two conflicting checkpoints makes at least 1/3 of the
     ** stake slashable (Casper FFG's accountable safety; Buterin & Griffith,
     ** "Casper the Friendly Finality Gadget", 2017). */

@@ -21,10 +21,9 @@ __extension__ typedef unsigned __int128 u128;
 #include <string.h>
 
 #include "rng.h"
+#include "units.h"
 
-#define S 1000000000ull
-#define MIN (60ull * S)
-#define GWEI_PER_ETH 1000000000ull
+#define MIN (60ull * SIM_NS_PER_S)
 #define PURPOSE_LIVE 0x4c495645u /* "LIVE" */
 
 void mdl_optimistic_defaults(mdl_optimistic_params *p) {
@@ -47,8 +46,8 @@ void mdl_optimistic_defaults(mdl_optimistic_params *p) {
     p->verify_gas = 30000;
     /* The attester's bond 10 ETH, bribing a watcher 1 ETH: xrsim
     ** assumptions (Nomad's bonds were never set on chain). */
-    p->bond_gwei = 10 * GWEI_PER_ETH;
-    p->watcher_bribe_gwei = 1 * GWEI_PER_ETH;
+    p->bond_gwei = 10 * SIM_GWEI_PER_ETH;
+    p->watcher_bribe_gwei = 1 * SIM_GWEI_PER_ETH;
 }
 
 bool mdl_optimistic_forgery_executes(const mdl_optimistic_params *p, const bool *live, uint32_t n) {

@@ -9,6 +9,7 @@
 #include "chain/chains_config.h"
 
 #include "dist_config.h"
+#include "units.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -102,8 +103,8 @@ bool mdl_l1_config_load(const sim_ynode *s, mdl_l1_config *c, sim_diag *d) {
     size_t before = sim_diag_errors(d);
     if (!check_map(s, "l1", keys, d)) return false;
     uint64_t v;
-    if (sim_yfield_duration_ns(s, "slot", false, c->slot_ns, 1000000, 3600ull * 1000000000ull, &c->slot_ns, d) &&
-        sim_ymap_get(s, "slot") && c->slot_ns < 1000000000ull) {
+    if (sim_yfield_duration_ns(s, "slot", false, c->slot_ns, SIM_NS_PER_MS, 3600ull * SIM_NS_PER_S, &c->slot_ns, d) &&
+        sim_ymap_get(s, "slot") && c->slot_ns < SIM_NS_PER_S) {
         /* Ethereum's slot is 12 s (consensus specs, SECONDS_PER_SLOT); below a second is a unit slip */
         sim_diag_warning(d, sim_ymap_get(s, "slot"),
                          "l1.slot of %.3g ms is implausibly short for an L1 (Ethereum's is 12s): check the unit",
@@ -216,7 +217,7 @@ static bool load_oracle(const sim_ynode *n, const char *where, mdl_rollup_config
     if (!check_map(n, where, keys, d)) return false;
     bool ok = sim_diag_errors(d) == errors;
     ok = sim_yfield_duration_ns(n, "interval", false, c->oracle_interval_ns, 1000000,
-                                24ull * 3600 * 1000000000ull, &c->oracle_interval_ns, d) && ok;
+                                24ull * 3600 * SIM_NS_PER_S, &c->oracle_interval_ns, d) && ok;
     ok = sim_yfield_fraction(n, "markup", false, c->oracle_markup, 0.0, 10.0, &c->oracle_markup, d) && ok;
     return ok;
 }
@@ -354,7 +355,7 @@ static bool load_route_body(const sim_ynode *n, const char *where, mdl_route_con
                             double rate_divisor, sim_diag *d) {
     static const char *const arrival_names[] = {"poisson", "bursty", NULL};
     size_t before = sim_diag_errors(d);
-    const uint64_t max_ns = 100ull * 365 * 24 * 3600 * 1000000000ull;
+    const uint64_t max_ns = 100ull * 365 * 24 * 3600 * SIM_NS_PER_S;
     double rate = 0.0;
     if (sim_yfield_rate_per_s(n, "rate", true, 0.0, 0.0, 1e9, &rate, d)) {
         if (!(rate > 0.0)) sim_diag_error(d, sim_ymap_get(n, "rate"), "rate must be greater than 0");

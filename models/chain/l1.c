@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "rng.h"
 #include "xr_gas.h"
+#include "units.h"
 
 enum { PURPOSE_DEMAND = 1, PURPOSE_MISSED = 2, PURPOSE_DELAY = 3 };
 
@@ -75,11 +77,11 @@ uint64_t mdl_demand_gas(const mdl_demand_config *c, uint64_t ref_fee_wei, uint64
 void mdl_l1_config_default(mdl_l1_config *c) {
     assert(c != NULL);
     memset(c, 0, sizeof *c);
-    c->slot_ns = 12ull * 1000000000ull;
+    c->slot_ns = 12ull * SIM_NS_PER_S;
     c->epoch_slots = 32;
     c->finality_epochs = 2;
     c->gas_limit = 30000000;
-    c->base_fee_wei = 10ull * 1000000000ull;
+    c->base_fee_wei = 10ull * SIM_WEI_PER_GWEI;
     c->min_base_fee_wei = 1;
     c->min_tip_wei = 0;
     c->blob_base_fee_wei = 1;
@@ -153,13 +155,7 @@ bool mdl_l1_listen(mdl_l1 *l1, const mdl_l1_listener *li) {
 uint64_t mdl_l1_submit(mdl_l1 *l1, const mdl_l1_tx *tx, mdl_l1_included_fn fn, void *ctx) {
     assert(l1 != NULL && tx != NULL);
     if (tx->gas == 0 || tx->gas > l1->cfg.gas_limit) return 0;
-    if (l1->pending_len == l1->pending_cap) {
-        size_t cap = l1->pending_cap ? 2 * l1->pending_cap : 16;
-        pending_tx *p = realloc(l1->pending, cap * sizeof *p);
-        if (p == NULL) return 0;
-        l1->pending = p;
-        l1->pending_cap = cap;
-    }
+    if (!SIM_GROW(l1->pending, l1->pending_cap, l1->pending_len + 1)) return 0;
     uint64_t now = sim_now_ns(l1->engine);
     pending_tx *p = &l1->pending[l1->pending_len++];
     p->id = l1->next_tx_id++;
@@ -234,17 +230,11 @@ static void take_txs(mdl_l1 *l1, uint64_t slot, uint64_t now, size_t *count, uin
             l1->pending[keep++] = *p;
             continue;
         }
-        if (n == l1->included_cap) {
-            size_t cap = l1->included_cap ? 2 * l1->included_cap : 16;
-            included_tx *g = realloc(l1->included, cap * sizeof *g);
-            if (g == NULL) {
-                l1->failed = true;
-                /* Keep the rest pending; what was taken is still included. */
-                for (size_t j = i; j < l1->pending_len; j++) l1->pending[keep++] = l1->pending[j];
-                break;
-            }
-            l1->included = g;
-            l1->included_cap = cap;
+        if (!SIM_GROW(l1->included, l1->included_cap, n + 1)) {
+            l1->failed = true;
+            /* Keep the rest pending; what was taken is still included. */
+            for (size_t j = i; j < l1->pending_len; j++) l1->pending[keep++] = l1->pending[j];
+            break;
         }
         included_tx *t = &l1->included[n++];
         gas += p->tx.gas;

@@ -27,11 +27,11 @@
 #include <assert.h>
 #include <string.h>
 
+#include "units.h"
+
 #include "chain/rollup.h"
 
-#define GWEI 1000000000ull
-#define S 1000000000ull
-#define MIN (60ull * S)
+#define MIN (60ull * SIM_NS_PER_S)
 
 /* An empty XBlock is attested every hour of blocks: Omni sets each portal's
 ** attestInterval to 1 h / the chain's block period on mainnet
@@ -45,7 +45,7 @@ static void common(mdl_rollup_config *c) {
     xr_portal_config pc;
     xr_portal_config_default(&pc, 1, 2);
     c->demand = (mdl_demand_config){0.5, 0.1, 1.0};
-    c->batch_tip_wei = 1 * GWEI;
+    c->batch_tip_wei = 1 * SIM_WEI_PER_GWEI;
     c->proof = false;
     c->proof_delay = sim_lat_constant(0);
     c->proof_gas = 0;
@@ -81,8 +81,8 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         ** SequencerInbox.addSequencerL2BatchFromBlobs). */
         c->block_time = sim_lat_constant(250000000ull);
         c->gas_limit = 32000000;
-        c->base_fee_wei = GWEI / 100;
-        c->min_base_fee_wei = GWEI / 100;
+        c->base_fee_wei = SIM_WEI_PER_GWEI / 100;
+        c->min_base_fee_wei = SIM_WEI_PER_GWEI / 100;
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 150000;
         c->attest_interval = ATTEST_TARGET_S * 4; /* 1 h of 250 ms blocks */
@@ -98,9 +98,9 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         ** batches every ~1-5 min (PROTOCOL.md), here uniform; a batch is
         ** a plain tx to the batch inbox: 21000 execution gas (OP Stack
         ** specs, batcher transactions; blob gas not modelled). */
-        c->block_time = sim_lat_constant(2 * S);
+        c->block_time = sim_lat_constant(2 * SIM_NS_PER_S);
         c->gas_limit = 30000000;
-        c->base_fee_wei = GWEI / 1000;
+        c->base_fee_wei = SIM_WEI_PER_GWEI / 1000;
         c->min_base_fee_wei = 1;
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 21000;
@@ -123,10 +123,10 @@ void mdl_rollup_preset_apply(mdl_rollup_config *c, mdl_rollup_preset p) {
         ** (tens of minutes to hours)"); commit ~200k and proof ~500k L1
         ** gas (xrsim model, the order of zkSync's commitBatches and
         ** proveBatches and Scroll's finalize calls). */
-        c->block_time = sim_lat_uniform(1 * S, 3 * S);
+        c->block_time = sim_lat_uniform(1 * SIM_NS_PER_S, 3 * SIM_NS_PER_S);
         c->gas_limit = 80000000;
-        c->base_fee_wei = 45 * GWEI / 1000;
-        c->min_base_fee_wei = 45 * GWEI / 1000;
+        c->base_fee_wei = 45 * SIM_WEI_PER_GWEI / 1000;
+        c->min_base_fee_wei = 45 * SIM_WEI_PER_GWEI / 1000;
         c->batch_interval = sim_lat_uniform(1 * MIN, 5 * MIN);
         c->batch_gas = 200000;
         c->proof = true;

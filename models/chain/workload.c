@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "rng.h"
+#include "units.h"
 
 enum { EV_ARRIVAL = 1, EV_ON = 2, EV_OFF = 3 };
 enum { PURPOSE_ARRIVAL = 1, PURPOSE_SIZE = 2, PURPOSE_VALUE = 3, PURPOSE_LEVEL = 4 };
-#define NS_PER_S 1e9
 
 typedef struct route {
     mdl_route_config cfg;
@@ -55,8 +55,8 @@ void mdl_route_config_default(mdl_route_config *r, uint32_t from, uint32_t to) {
     r->to = to;
     r->rate_per_s = 1.0;
     r->arrival = MDL_WL_POISSON;
-    r->on_ns = 10ull * 1000000000ull;
-    r->off_ns = 50ull * 1000000000ull;
+    r->on_ns = 10ull * SIM_NS_PER_S;
+    r->off_ns = 50ull * SIM_NS_PER_S;
     r->size = sim_lat_constant(200);
     r->value = sim_lat_constant(0);
     r->gas_limit = 200000;
@@ -109,7 +109,7 @@ mdl_workload *mdl_workload_new(sim_engine *e, mdl_rollups *rs, const mdl_workloa
         r->cfg = *rc;
         r->src = mdl_rollups_get(rs, rc->from);
         r->dest_chain_id = mdl_rollup_chain_id(mdl_rollups_get(rs, rc->to));
-        double rate = rc->rate_per_s / NS_PER_S;
+        double rate = rc->rate_per_s / SIM_NS_PER_S_F;
         if (rc->arrival == MDL_WL_BURSTY)
             rate *= ((double)rc->on_ns + (double)rc->off_ns) / (double)rc->on_ns;
         r->on_rate_per_ns = rate;

@@ -17,9 +17,10 @@
 #include "xr_portal.h"
 
 #include "verifiers/byzantine/byzantine.h"
+#include "grow.h"
+#include "units.h"
 
 #define NEVER UINT64_MAX
-#define GWEI UINT64_C(1000000000)
 #define PPM 1000000u
 #define FORGED_DATA_BYTES 32u
 /* a stale_forge submission's tag: this bit, coalition index below */
@@ -116,7 +117,7 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
         sim_diag_error(d, an, "an attack is exactly one of 'forge: {...}', 'censor: {...}' or 'stale_forge: {...}'");
         return false;
     }
-    const uint64_t max_ns = UINT64_C(100) * 365 * 86400 * 1000000000;
+    const uint64_t max_ns = UINT64_C(100) * 365 * 86400 * SIM_NS_PER_S;
     if (sf) {
         sim_ymap_check(sf, "stale_forge", stale_keys, d);
         c->attack = MDL_ATTACK_STALE_FORGE;
@@ -130,7 +131,7 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
             sim_diag_error(d, sim_ymap_get(sf, "to"), "stale_forge: 'to' must differ from 'from'");
         c->level = MDL_LEVEL_LATEST;
         sim_yfield_duration_ns(sf, "at", true, 0, 0, max_ns, &c->at_ns, d);
-        sim_yfield_gwei(sf, "value", false, 1000 * GWEI, 0, UINT64_C(1000000000) * GWEI, &c->value_gwei, d);
+        sim_yfield_gwei(sf, "value", false, 1000 * SIM_GWEI_PER_ETH, 0, UINT64_C(1000000000) * SIM_GWEI_PER_ETH, &c->value_gwei, d);
         c->until_ns = SIM_NET_NEVER;
     } else if (f) {
         sim_ymap_check(f, "forge", forge_keys, d);
@@ -142,7 +143,7 @@ static bool load_attack(const sim_ynode *an, const mdl_rollups_config *rollups, 
         int lv = MDL_LEVEL_LATEST;
         if (sim_yfield_enum(f, "level", false, MDL_LEVEL_LATEST, levels, &lv, d)) c->level = lv;
         sim_yfield_duration_ns(f, "at", false, 0, 0, max_ns, &c->at_ns, d);
-        sim_yfield_gwei(f, "value", false, 1000 * GWEI, 0, UINT64_C(1000000000) * GWEI, &c->value_gwei, d);
+        sim_yfield_gwei(f, "value", false, 1000 * SIM_GWEI_PER_ETH, 0, UINT64_C(1000000000) * SIM_GWEI_PER_ETH, &c->value_gwei, d);
         uint64_t xb = 1;
         if (sim_yfield_u64(f, "xblocks", false, 1, 1, 1000, &xb, d)) c->xblocks = (uint32_t)xb;
         c->until_ns = SIM_NET_NEVER;
@@ -210,12 +211,12 @@ static bool load_coalition(const sim_ynode *it, size_t k, const mdl_rollups_conf
             } else {
                 c->withdraw = true;
                 c->withdraw_after = after != NULL;
-                sim_ynode_duration_ns(at ? at : after, 0, UINT64_C(100) * 365 * 86400 * 1000000000, &c->withdraw_ns, d);
+                sim_ynode_duration_ns(at ? at : after, 0, UINT64_C(100) * 365 * 86400 * SIM_NS_PER_S, &c->withdraw_ns, d);
             }
         }
     }
-    sim_yfield_gwei(it, "bribes", false, 0, 0, UINT64_C(1000000000) * GWEI, &c->bribes_gwei, d);
-    sim_yfield_gwei(it, "payment", false, 0, 0, UINT64_C(1000000000) * GWEI, &c->payment_gwei, d);
+    sim_yfield_gwei(it, "bribes", false, 0, 0, UINT64_C(1000000000) * SIM_GWEI_PER_ETH, &c->bribes_gwei, d);
+    sim_yfield_gwei(it, "payment", false, 0, 0, UINT64_C(1000000000) * SIM_GWEI_PER_ETH, &c->payment_gwei, d);
     return sim_diag_errors(d) == before;
 }
 
@@ -223,20 +224,20 @@ bool mdl_adversary_config_load(const sim_ynode *section, const mdl_rollups_confi
                                mdl_verifier_config *vc, mdl_adversary_config *out, sim_diag *d) {
     static const char *const keys[] = {"delay_bound", "finalized_delay_bound", "stall_bound", "coalitions", NULL};
     memset(out, 0, sizeof *out);
-    out->delay_bound_ns = UINT64_C(60) * 1000000000;
-    out->finalized_delay_bound_ns = UINT64_C(3600) * 1000000000;
+    out->delay_bound_ns = UINT64_C(60) * SIM_NS_PER_S;
+    out->finalized_delay_bound_ns = UINT64_C(3600) * SIM_NS_PER_S;
     /* approvals follow a block by a few seconds (PROTOCOL.md: CometBFT
     ** blocks every ~1-2 s, votes of height H approved in H+1) */
-    out->stall_bound_ns = UINT64_C(10) * 1000000000;
+    out->stall_bound_ns = UINT64_C(10) * SIM_NS_PER_S;
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     size_t before = sim_diag_errors(d);
     sim_ymap_check(section, "adversary", keys, d); /* an unknown key is one error: the values are checked too */
     sim_yfield_duration_ns(section, "delay_bound", false, out->delay_bound_ns, 1000000,
-                           UINT64_C(365) * 86400 * 1000000000, &out->delay_bound_ns, d);
+                           UINT64_C(365) * 86400 * SIM_NS_PER_S, &out->delay_bound_ns, d);
     sim_yfield_duration_ns(section, "finalized_delay_bound", false, out->finalized_delay_bound_ns, 1000000,
-                           UINT64_C(365) * 86400 * 1000000000, &out->finalized_delay_bound_ns, d);
+                           UINT64_C(365) * 86400 * SIM_NS_PER_S, &out->finalized_delay_bound_ns, d);
     sim_yfield_duration_ns(section, "stall_bound", false, out->stall_bound_ns, 1000000,
-                           UINT64_C(365) * 86400 * 1000000000, &out->stall_bound_ns, d);
+                           UINT64_C(365) * 86400 * SIM_NS_PER_S, &out->stall_bound_ns, d);
     const sim_ynode *cs = sim_ymap_get(section, "coalitions");
     if (cs == NULL || cs->kind == SIM_Y_NULL || sim_ynode_is_none(cs)) return sim_diag_errors(d) == before;
     if (cs->kind != SIM_Y_SEQ) {
@@ -332,11 +333,6 @@ struct mdl_adversary {
 };
 
 static const uint8_t forged_data[FORGED_DATA_BYTES] = "pay the attacker: forged message";
-
-static void fail(mdl_adversary *a, const char *why) {
-    if (!a->error) a->error = why;
-    sim_engine_stop(a->ctx.engine);
-}
 
 /* The forged XBlock at (chain, confirmation level, offset) with attestation
 ** root *root (NULL: any root), or NULL. */
@@ -439,7 +435,7 @@ static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
     if (!order || !sigs) {
         free(order);
         free(sigs);
-        fail(a, "out of memory");
+        sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
         return;
     }
     uint64_t power = 0;
@@ -476,7 +472,7 @@ static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
     if (xr_attest_msg_root(&m, 1, a->work, 2u * MDL_ROLLUP_BLOCK_MSGS_MAX, &msg_root) != 0) {
         free(order);
         free(sigs);
-        fail(a, "adversary: a stale-set forgery's message root failed");
+        sim_engine_fail(a->ctx.engine, &a->error, "adversary: a stale-set forgery's message root failed");
         return;
     }
     xr_attest_header_leaf(&xb.header, &leaf);
@@ -489,7 +485,7 @@ static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
         if (mdl_verifiers_sign_offline(a->ctx.vs, v, digest.bytes, sigs[j].sig.bytes) != 0) {
             free(order);
             free(sigs);
-            fail(a, "adversary: signing a stale-set forgery failed");
+            sim_engine_fail(a->ctx.engine, &a->error, "adversary: signing a stale-set forgery failed");
             return;
         }
         c->stale_signed[order[j]] = true;
@@ -508,7 +504,7 @@ static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
     free(sigs);
     if (len < 0) {
         free(bytes);
-        fail(a, "adversary: encoding a stale-set forgery failed");
+        sim_engine_fail(a->ctx.engine, &a->error, "adversary: encoding a stale-set forgery failed");
         return;
     }
     xr_gas_calldata cd;
@@ -518,7 +514,7 @@ static void stale_forge(mdl_adversary *a, size_t k, uint64_t now_ns) {
     uint64_t id = mdl_rollup_submit_tx(dst, bytes, (size_t)len, gas, max_fee, a->relayer_index, STALE_TAG | k);
     free(bytes);
     if (id == 0) {
-        fail(a, "adversary: the destination refused a stale-set forgery");
+        sim_engine_fail(a->ctx.engine, &a->error, "adversary: the destination refused a stale-set forgery");
         return;
     }
     if (c->stale_tries == 0) {
@@ -549,7 +545,7 @@ static void acted(mdl_adversary *a, size_t k, uint64_t now_ns) {
         c->acting_power += xr_valset_power_of(set, mdl_verifiers_address(a->ctx.vs, c->members[i]));
     if (c->cfg->withdraw && c->cfg->withdraw_after &&
         sim_schedule_at(a->ctx.engine, now_ns + c->cfg->withdraw_ns, a->kind, EV_WITHDRAW, k) == 0) {
-        fail(a, "out of memory");
+        sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
     }
 }
 
@@ -648,15 +644,9 @@ bool mdl_adversary_start(mdl_adversary *a) {
 static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
     coal *c = &a->c[k];
     size_t n = xb->msg_count;
-    if (a->fx_len == a->fx_cap) {
-        size_t cap = a->fx_cap ? a->fx_cap * 2 : 4;
-        forged *nf = realloc(a->fx, cap * sizeof *nf);
-        if (!nf) {
-            fail(a, "out of memory");
-            return;
-        }
-        a->fx = nf;
-        a->fx_cap = cap;
+    if (!SIM_GROW(a->fx, a->fx_cap, a->fx_len + 1)) {
+        sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
+        return;
     }
     forged *f = &a->fx[a->fx_len];
     memset(f, 0, sizeof *f);
@@ -668,7 +658,7 @@ static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
         free(f->msgs);
         free(f->meta);
         free(f->pos);
-        fail(a, "out of memory");
+        sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
         return;
     }
     xr_address attacker;
@@ -689,7 +679,7 @@ static void forge(mdl_adversary *a, size_t k, const mdl_xblock *xb) {
     f->xb.msgs = f->msgs;
     f->xb.meta = f->meta;
     if (xr_attest_msg_root(f->msgs, n, a->work, 2u * MDL_ROLLUP_BLOCK_MSGS_MAX, &f->xb.msg_root) != 0) {
-        fail(a, "adversary: computing a forged message root failed");
+        sim_engine_fail(a->ctx.engine, &a->error, "adversary: computing a forged message root failed");
         return;
     }
     xr_attest_root(&f->xb.header_leaf, &f->xb.msg_root, &f->xb.root);
@@ -772,7 +762,7 @@ static bool stale_result(mdl_adversary *a, const mdl_submit_result *res, mdl_sub
         ** forge again at the next offset (each try's signatures are on chain) */
         if (res->rc == XR_ERR_OFFSET_GAP && ++c->stale_tries < STALE_TRIES &&
             sim_schedule_at(a->ctx.engine, res->included_ns, a->kind, EV_STALE_FORGE, k) == 0)
-            fail(a, "out of memory");
+            sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
         return true;
     }
     c->forged_executed += res->receipt_count;
@@ -803,7 +793,7 @@ bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl
         uint64_t *ng = nr ? realloc(a->msg_gas, cap * sizeof *ng) : NULL;
         if (ng) a->msg_gas = ng;
         if (!nr || !ng) {
-            fail(a, "out of memory");
+            sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
             return true;
         }
         a->scratch_cap = cap;
@@ -892,16 +882,10 @@ size_t mdl_adversary_stalls(const mdl_adversary *a, uint64_t end_ns, mdl_att_sta
                 p->length_ns = (p->end_ns == MDL_NEVER ? end_ns : p->end_ns) - p->start_ns;
                 continue;
             }
-            if (len == cap) {
-                size_t nc = cap ? 2 * cap : 8;
-                mdl_att_stall *ns = realloc(st, nc * sizeof *ns);
-                if (!ns) {
-                    free(st);
-                    free(v);
-                    return SIZE_MAX;
-                }
-                st = ns;
-                cap = nc;
+            if (!SIM_GROW(st, cap, len + 1)) {
+                free(st);
+                free(v);
+                return SIZE_MAX;
             }
             st[len++] = (mdl_att_stall){.chain = chain, .conf_level = level, .start_ns = s,
                                         .end_ns = appr == MDL_NEVER ? MDL_NEVER : e, .length_ns = e - s,
@@ -1055,9 +1039,9 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
     out->profit_from_corruption_gwei = out->value_extracted_gwei + cf->payment_gwei;
     /* to the wei: the gas is paid in wei, so a P&L in whole gwei would
     ** round it away (the view's pnl_eth reads pnl_wei) */
-    i128 pnl = ((i128)out->profit_from_corruption_gwei - (i128)out->slashed_gwei - (i128)cf->bribes_gwei) * (i128)GWEI -
+    i128 pnl = ((i128)out->profit_from_corruption_gwei - (i128)out->slashed_gwei - (i128)cf->bribes_gwei) * (i128)SIM_WEI_PER_GWEI -
                (i128)out->gas_wei;
-    i128 floor_gwei = pnl >= 0 ? pnl / (i128)GWEI : -((-pnl + (i128)GWEI - 1) / (i128)GWEI);
+    i128 floor_gwei = pnl >= 0 ? pnl / (i128)SIM_WEI_PER_GWEI : -((-pnl + (i128)SIM_WEI_PER_GWEI - 1) / (i128)SIM_WEI_PER_GWEI);
     out->pnl_gwei = (int64_t)floor_gwei;
     i128_text(pnl, out->pnl_wei);
     for (uint32_t i = 0; i < c->member_count; i++) {

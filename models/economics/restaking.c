@@ -17,9 +17,10 @@
 #include "xr_evidence.h"
 #include "xr_limits.h"
 #include "xr_merkle.h"
+#include "grow.h"
+#include "units.h"
 
 #define NEVER MDL_RESTAKING_NEVER
-#define GWEI UINT64_C(1000000000)
 #define PPM 1000000u
 #define STAKE_CHANGE_GAS 150000u
 #define RETRY_NONE UINT64_MAX
@@ -95,18 +96,18 @@ struct mdl_restaking {
 
 void mdl_restaking_config_default(mdl_restaking_config *c) {
     memset(c, 0, sizeof *c);
-    c->withdrawal_delay_ns = UINT64_C(14) * 86400 * 1000000000;
+    c->withdrawal_delay_ns = UINT64_C(14) * 86400 * SIM_NS_PER_S;
     c->veto_window_ns = 0;
     c->veto_probability = 0.0;
     c->slash_ppm = PPM;
     c->eject_on_slash = true;
     c->freeze_on_request = false;
-    c->reporter_delay_ns = UINT64_C(30) * 1000000000;
+    c->reporter_delay_ns = UINT64_C(30) * SIM_NS_PER_S;
     c->evidence_gas = 250000;
-    c->evidence_tip_wei = 2 * GWEI;
+    c->evidence_tip_wei = 2 * SIM_WEI_PER_GWEI;
     c->operator_share_ppm = PPM;
     c->allocation_ppm = PPM;
-    c->deallocation_delay_ns = UINT64_C(14) * 86400 * 1000000000;
+    c->deallocation_delay_ns = UINT64_C(14) * 86400 * SIM_NS_PER_S;
     c->allocation_delay_ns = 0;
     c->slashing = true;
 }
@@ -120,7 +121,7 @@ bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c
     if (section == NULL || section->kind == SIM_Y_NULL) return true;
     size_t before = sim_diag_errors(d);
     sim_ymap_check(section, "restaking", keys, d); /* an unknown key is one error: the values are checked too */
-    const uint64_t year = UINT64_C(365) * 86400 * 1000000000;
+    const uint64_t year = UINT64_C(365) * 86400 * SIM_NS_PER_S;
     sim_yfield_duration_ns(section, "withdrawal_delay", false, c->withdrawal_delay_ns, 0, year,
                            &c->withdrawal_delay_ns, d);
     sim_yfield_duration_ns(section, "veto_window", false, 0, 0, year, &c->veto_window_ns, d);
@@ -139,7 +140,7 @@ bool mdl_restaking_config_load(const sim_ynode *section, mdl_restaking_config *c
     sim_yfield_duration_ns(section, "reporter_delay", false, c->reporter_delay_ns, 0, year,
                            &c->reporter_delay_ns, d);
     sim_yfield_u64(section, "evidence_gas", false, c->evidence_gas, 21000, 30000000, &c->evidence_gas, d);
-    sim_yfield_wei(section, "evidence_tip", false, c->evidence_tip_wei, 0, UINT64_C(1000) * GWEI,
+    sim_yfield_wei(section, "evidence_tip", false, c->evidence_tip_wei, 0, UINT64_C(1000) * SIM_WEI_PER_GWEI,
                    &c->evidence_tip_wei, d);
     double share = 1.0;
     if (sim_yfield_fraction(section, "operator_share", false, 1.0, 1e-6, 1.0, &share, d)) {
@@ -171,22 +172,6 @@ const char *mdl_offence_outcome_name(mdl_offence_outcome o) {
 
 /* ------------------------------------------------------------------------ */
 /* helpers                                                                  */
-
-static void fail(mdl_restaking *r, const char *why) {
-    if (!r->error) r->error = why;
-    sim_engine_stop(r->engine);
-}
-
-static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return true;
-    size_t c = *cap ? *cap * 2 : 16;
-    while (c < need) c *= 2;
-    void *np = realloc(*p, c * elem);
-    if (!np) return false;
-    *p = np;
-    *cap = c;
-    return true;
-}
 
 static uint32_t verifier_of(const mdl_restaking *r, const uint8_t addr[20]) {
     for (uint32_t i = 0; i < r->n; i++) {
@@ -220,8 +205,8 @@ static size_t seen_find(const mdl_restaking *r, const uint8_t key[32], bool *fou
 /* Inserts key at position at of the sorted keys *ks; false when out of memory. */
 static bool keys_insert(mdl_restaking *r, uint8_t (**ks)[32], size_t *len, size_t *cap, size_t at,
                         const uint8_t key[32]) {
-    if (!grow((void **)ks, cap, *len + 1, sizeof **ks)) {
-        fail(r, "out of memory");
+    if (!sim_grow((void **)ks, cap, *len + 1, sizeof **ks)) {
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return false;
     }
     memmove((*ks)[at + 1], (*ks)[at], (*len - at) * sizeof **ks);
@@ -249,7 +234,7 @@ static void delegator_address(uint32_t i, xr_address *out) {
 }
 
 static void check_ledger(mdl_restaking *r) {
-    if (xr_restake_check(r->core) != 0) fail(r, "restaking: the contract's ledger does not balance");
+    if (xr_restake_check(r->core) != 0) sim_engine_fail(r->engine, &r->error, "restaking: the contract's ledger does not balance");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -260,19 +245,19 @@ static void queue_withdrawal(mdl_restaking *r, uint32_t i, uint64_t amount, uint
     const xr_address *a = mdl_verifiers_address(r->vs, i);
     int rc = xr_restake_queue_withdrawal(r->core, a, amount, now_ns, &id);
     if (rc != 0) return; /* nothing to withdraw: a no-op */
-    if (!grow((void **)&r->wds, &r->wd_cap, r->wd_len + 1, sizeof *r->wds)) {
-        fail(r, "out of memory");
+    if (!SIM_GROW(r->wds, r->wd_cap, r->wd_len + 1)) {
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     xr_restake_withdrawal_info wi;
     if (xr_restake_withdrawal_get(r->core, id, &wi) != 0) {
-        fail(r, "restaking: a queued withdrawal vanished");
+        sim_engine_fail(r->engine, &r->error, "restaking: a queued withdrawal vanished");
         return;
     }
     uint64_t at = wi.completable_ns; /* the first instant after queued + delay */
     r->wds[r->wd_len] = (wd){.id = id, .verifier = i, .amount_gwei = amount, .queued_ns = now_ns,
                              .completable_ns = at, .completed_ns = NEVER, .paid_gwei = 0};
-    if (sim_schedule_at(r->engine, at, r->kind, EV_COMPLETE, r->wd_len) == 0) fail(r, "out of memory");
+    if (sim_schedule_at(r->engine, at, r->kind, EV_COMPLETE, r->wd_len) == 0) sim_engine_fail(r->engine, &r->error, "out of memory");
     r->wd_len++;
 }
 
@@ -286,7 +271,7 @@ static void apply_stake(mdl_restaking *r, uint32_t i, uint64_t stake, uint64_t n
     if (xr_restake_staker_get(r->core, a, &own) != 0) own.active_gwei = 0;
     if (stake > active) {
         if (xr_restake_deposit(r->core, a, stake - active, now_ns) != 0) {
-            fail(r, "restaking: a stake change's deposit was refused");
+            sim_engine_fail(r->engine, &r->error, "restaking: a stake change's deposit was refused");
             return;
         }
     } else if (stake < active) {
@@ -312,7 +297,7 @@ static void complete(mdl_restaking *r, size_t k, uint64_t now_ns) {
     int rc = xr_restake_complete_withdrawal(r->core, w->id, now_ns, &paid);
     if (rc == XR_ERR_RESTAKE_FROZEN || rc == XR_ERR_RESTAKE_NOT_READY) return; /* retried per block */
     if (rc != 0) {
-        fail(r, "restaking: completing a withdrawal failed");
+        sim_engine_fail(r->engine, &r->error, "restaking: completing a withdrawal failed");
         return;
     }
     w->completed_ns = now_ns;
@@ -327,7 +312,7 @@ static void on_l1_included(void *ctx, const mdl_l1_receipt *rc);
 static void submit_tx(mdl_restaking *r, uint64_t gas, uint64_t tip_wei, uint64_t tag) {
     uint64_t base = mdl_l1_base_fee_wei(r->l1);
     mdl_l1_tx tx = {.gas = gas, .max_fee_wei = 3 * base + tip_wei, .priority_fee_wei = tip_wei, .tag = tag};
-    if (mdl_l1_submit(r->l1, &tx, on_l1_included, r) == 0) fail(r, "restaking: the L1 refused a transaction");
+    if (mdl_l1_submit(r->l1, &tx, on_l1_included, r) == 0) sim_engine_fail(r->engine, &r->error, "restaking: the L1 refused a transaction");
 }
 
 int mdl_restaking_withdraw_all(mdl_restaking *r, uint32_t verifier, uint64_t now_ns) {
@@ -336,7 +321,7 @@ int mdl_restaking_withdraw_all(mdl_restaking *r, uint32_t verifier, uint64_t now
     xr_restake_staker_info st;
     if (xr_restake_staker_get(r->core, mdl_verifiers_address(r->vs, verifier), &st) != 0 || st.active_gwei == 0)
         return XR_ERR_INVALID_ARG;
-    submit_tx(r, WITHDRAW_GAS, 10 * GWEI, ((uint64_t)verifier << TAG_BITS) | TAG_WITHDRAW);
+    submit_tx(r, WITHDRAW_GAS, 10 * SIM_WEI_PER_GWEI, ((uint64_t)verifier << TAG_BITS) | TAG_WITHDRAW);
     return 0;
 }
 
@@ -363,15 +348,15 @@ uint64_t mdl_restaking_queued_ns(const mdl_restaking *r, uint32_t verifier) {
 
 static offence *offence_new(mdl_restaking *r, uint8_t kind, uint32_t offender, const uint8_t key[32],
                             const uint8_t *ev, size_t ev_len) {
-    if (!grow((void **)&r->off, &r->off_cap, r->off_len + 1, sizeof *r->off)) {
-        fail(r, "out of memory");
+    if (!SIM_GROW(r->off, r->off_cap, r->off_len + 1)) {
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return NULL;
     }
     offence *o = &r->off[r->off_len];
     memset(o, 0, sizeof *o);
     o->ev = malloc(ev_len);
     if (!o->ev) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return NULL;
     }
     memcpy(o->ev, ev, ev_len);
@@ -393,7 +378,7 @@ static void report(mdl_restaking *r, size_t k, uint64_t now_ns) {
     ** logged up to provable, never sent */
     if (!r->cfg.slashing) return;
     if (sim_schedule_at(r->engine, now_ns + r->cfg.reporter_delay_ns, r->kind, EV_SUBMIT, k) == 0) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
     }
 }
 
@@ -516,8 +501,8 @@ static void watch_vote(mdl_restaking *r, const xr_att_vote *v, uint64_t now_ns) 
     const xr_sig_backend *sig = mdl_verifiers_sig(r->vs);
     if (sig->recover(sig->ctx, digest.bytes, v->sig, who) != 0 || memcmp(who, v->validator, 20) != 0) return;
     if (!keys_insert(r, &r->sus_keys, &r->sus_key_len, &r->sus_key_cap, at, key)) return;
-    if (!grow((void **)&r->sus, &r->sus_cap, r->sus_len + 1, sizeof *r->sus)) {
-        fail(r, "out of memory");
+    if (!SIM_GROW(r->sus, r->sus_cap, r->sus_len + 1)) {
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     suspect *s = &r->sus[r->sus_len++];
@@ -617,7 +602,7 @@ static void on_evidence_included(mdl_restaking *r, size_t k, const mdl_l1_receip
     /* the veto committee decides now and acts halfway through the window */
     bool veto = r->cfg.veto_probability > 0.0 && sim_rng_u01(r->rng_veto) < r->cfg.veto_probability;
     uint64_t at = veto ? rc->included_ns + r->cfg.veto_window_ns / 2 : o->info.executable_ns;
-    if (sim_schedule_at(r->engine, at, r->kind, veto ? EV_VETO : EV_EXECUTE, k) == 0) fail(r, "out of memory");
+    if (sim_schedule_at(r->engine, at, r->kind, veto ? EV_VETO : EV_EXECUTE, k) == 0) sim_engine_fail(r->engine, &r->error, "out of memory");
 }
 
 static void on_l1_included(void *ctx, const mdl_l1_receipt *rc) {
@@ -637,7 +622,7 @@ static void on_l1_included(void *ctx, const mdl_l1_receipt *rc) {
 
 static void veto(mdl_restaking *r, size_t k, uint64_t now_ns) {
     offence *o = &r->off[k];
-    if (xr_restake_veto(r->core, o->request, now_ns) != 0) fail(r, "restaking: a veto was refused");
+    if (xr_restake_veto(r->core, o->request, now_ns) != 0) sim_engine_fail(r->engine, &r->error, "restaking: a veto was refused");
     o->info.outcome = MDL_OFFENCE_VETOED;
     o->info.executed_ns = now_ns;
 }
@@ -646,7 +631,7 @@ static void execute(mdl_restaking *r, size_t k, uint64_t now_ns) {
     offence *o = &r->off[k];
     uint64_t slashed = 0;
     if (xr_restake_slash_execute(r->core, o->request, now_ns, &slashed) != 0) {
-        fail(r, "restaking: executing a slash request failed");
+        sim_engine_fail(r->engine, &r->error, "restaking: executing a slash request failed");
         return;
     }
     o->info.executed_ns = now_ns;
@@ -671,7 +656,7 @@ static void handle(void *ctx, sim_engine *e, const sim_event *ev) {
     if (r->error) return;
     switch (ev->node) {
     case EV_STAKE_TX:
-        submit_tx(r, STAKE_CHANGE_GAS, 2 * GWEI, (ev->arg << TAG_BITS) | TAG_STAKE);
+        submit_tx(r, STAKE_CHANGE_GAS, 2 * SIM_WEI_PER_GWEI, (ev->arg << TAG_BITS) | TAG_STAKE);
         r->stake_txs++;
         break;
     case EV_SUBMIT: {

@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "xr_attest.h"
 #include "xr_codec.h"
 #include "xr_limits.h"
 #include "xr_portal.h"
 #include "xr_sig.h"
+#include "units.h"
 
 #define NONE UINT32_MAX
 
@@ -70,9 +72,11 @@ struct mdl_relayers {
     xr_quorum quorum;
     uint32_t kind_job, kind_retry;
     job *jobs;
-    uint32_t job_count, job_cap, job_free;
+    uint32_t job_count, job_free;
+    size_t job_cap;
     tx *txs;
-    uint32_t tx_count, tx_cap, tx_free;
+    uint32_t tx_count, tx_free;
+    size_t tx_cap;
     stream *streams;
     size_t stream_count, stream_cap;
     sent_stream *sent;
@@ -82,7 +86,8 @@ struct mdl_relayers {
     void *sent_ctx;
     mdl_relayer_source source;
     uint32_t *held;        /* txs waiting for their destination's set, in order */
-    uint32_t held_count, held_cap;
+    uint32_t held_count;
+    size_t held_cap;
     const char *error;
     /* scratch for one submission */
     xr_hash *node_work;
@@ -128,23 +133,9 @@ bool mdl_relayer_config_load(const sim_ynode *section, mdl_relayer_config *c, si
     }
     v = c->retries;
     if (sim_yfield_u64(section, "retries", false, 3, 0, 100, &v, d)) c->retries = (uint32_t)v;
-    sim_yfield_duration_ns(section, "retry_backoff", false, c->retry_backoff_ns, 1000000ull,
+    sim_yfield_duration_ns(section, "retry_backoff", false, c->retry_backoff_ns, SIM_NS_PER_MS,
                            3600000000000ull, &c->retry_backoff_ns, d);
     return sim_diag_errors(d) == before;
-}
-
-static void fail(mdl_relayers *r, const char *why) {
-    if (!r->error) r->error = why;
-    sim_engine_stop(r->engine);
-}
-
-static bool grow(void **p, uint32_t *cap, size_t size) {
-    uint32_t ncap = *cap ? *cap * 2 : 64;
-    void *np = realloc(*p, (size_t)ncap * size);
-    if (!np) return false;
-    *p = np;
-    *cap = ncap;
-    return true;
 }
 
 static uint32_t job_alloc(mdl_relayers *r) {
@@ -153,7 +144,7 @@ static uint32_t job_alloc(mdl_relayers *r) {
         r->job_free = r->jobs[j].next_free;
         return j;
     }
-    if (r->job_count == r->job_cap && !grow((void **)&r->jobs, &r->job_cap, sizeof *r->jobs)) return NONE;
+    if (!SIM_GROW(r->jobs, r->job_cap, (size_t)r->job_count + 1)) return NONE;
     return r->job_count++;
 }
 
@@ -172,7 +163,7 @@ static uint32_t tx_alloc(mdl_relayers *r) {
         r->tx_free = r->txs[t].next_free;
         return t;
     }
-    if (r->tx_count == r->tx_cap && !grow((void **)&r->txs, &r->tx_cap, sizeof *r->txs)) return NONE;
+    if (!SIM_GROW(r->txs, r->tx_cap, (size_t)r->tx_count + 1)) return NONE;
     return r->tx_count++;
 }
 
@@ -191,8 +182,8 @@ static void tx_send(mdl_relayers *r, uint32_t t) {
     mdl_rollup *dest = mdl_rollups_find(r->rs, x->dest_chain);
     assert(dest);
     if (xr_portal_latest_valset_id(mdl_rollup_portal(dest)) < x->valset_id) {
-        if (r->held_count == r->held_cap && !grow((void **)&r->held, &r->held_cap, sizeof *r->held)) {
-            fail(r, "out of memory");
+        if (!SIM_GROW(r->held, r->held_cap, (size_t)r->held_count + 1)) {
+            sim_engine_fail(r->engine, &r->error, "out of memory");
             return;
         }
         r->held[r->held_count++] = t;
@@ -204,7 +195,8 @@ static void tx_send(mdl_relayers *r, uint32_t t) {
     uint64_t id = mdl_rollup_submit_tx(dest, x->bytes, x->len, x->gas_limit, max_fee,
                                        r->cfg.first_index + x->relayer, t);
     if (id == 0) {
-        fail(r, "relayer: destination refused a transaction (gas limit or memory)");
+        sim_engine_fail(r->engine, &r->error,
+                        "relayer: destination refused a transaction (gas limit or memory)");
         return;
     }
     x->tries++;
@@ -264,13 +256,7 @@ static sent_stream *sent_of(mdl_relayers *r, uint32_t relayer, uint64_t source, 
         if (s->relayer == relayer && s->source == source && s->dest == dest && s->shard == shard)
             return s;
     }
-    if (r->sent_count == r->sent_cap) {
-        size_t cap = r->sent_cap ? r->sent_cap * 2 : 32;
-        sent_stream *ns = realloc(r->sent, cap * sizeof *ns);
-        if (!ns) return NULL;
-        r->sent = ns;
-        r->sent_cap = cap;
-    }
+    if (!SIM_GROW(r->sent, r->sent_cap, r->sent_count + 1)) return NULL;
     mdl_rollup *d = mdl_rollups_find(r->rs, dest);
     uint64_t done = d ? xr_portal_in_offset(mdl_rollup_portal(d), source, shard) : 0;
     r->sent[r->sent_count] = (sent_stream){relayer, source, dest, shard, done};
@@ -284,7 +270,7 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
     size_t n = xb->msg_count, order_count = 0, proof_count = 0, flag_count = 0;
     sent_stream *ss = sent_of(r, relayer, jb->header.source_chain_id, dest_chain, shard_id);
     if (!ss) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     int rc = xr_attest_stream_proof(xb->msgs, n, dest_chain, shard_id, ss->offset, r->node_work,
@@ -293,12 +279,13 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
                                     &order_count, r->proof, XR_MAX_PROOF_NODES, &proof_count,
                                     r->flags, XR_MAX_PROOF_FLAGS, &flag_count);
     if (rc != 0) {
-        fail(r, "relayer: building a multi-proof failed");
+        sim_engine_fail(r->engine, &r->error, "relayer: building a multi-proof failed");
         return;
     }
     if (order_count == 0) return;
     if (order_count > XR_MAX_SUBMISSION_MSGS) {
-        fail(r, "relayer: an XBlock holds more messages for one stream than a submission can");
+        sim_engine_fail(r->engine, &r->error,
+                        "relayer: an XBlock holds more messages for one stream than a submission can");
         return;
     }
     uint64_t last_offset = 0, shard = shard_id;
@@ -324,13 +311,13 @@ static void submit_to(mdl_relayers *r, uint32_t relayer, const job *jb, const md
     uint8_t *bytes = malloc(len);
     if (!bytes || xr_submission_encode(&s, bytes, len) != (int)len) {
         free(bytes);
-        fail(r, "relayer: encoding a submission failed");
+        sim_engine_fail(r->engine, &r->error, "relayer: encoding a submission failed");
         return;
     }
     uint32_t t = tx_alloc(r);
     if (t == NONE) {
         free(bytes);
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     /* The core's estimate of what xsubmit uses before its refund (every
@@ -378,7 +365,8 @@ static void handle_job(void *ctx, sim_engine *e, const sim_event *ev) {
             while (at < ns && shards[at] < sh) at++;
             if (at < ns && shards[at] == sh) continue;
             if (ns == sizeof shards / sizeof shards[0]) {
-                fail(r, "relayer: an XBlock with more shards than a relayer tracks");
+                sim_engine_fail(r->engine, &r->error,
+                                "relayer: an XBlock with more shards than a relayer tracks");
                 break;
             }
             memmove(shards + at + 1, shards + at, (ns - at) * sizeof *shards);
@@ -471,7 +459,7 @@ static void release_held(mdl_relayers *r, uint64_t dest_chain) {
     uint32_t n = r->held_count, keep = 0, ready_count = 0;
     uint32_t *ready = malloc((size_t)n * sizeof *ready);
     if (!ready) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -502,15 +490,9 @@ static bool first_approval(mdl_relayers *r, const xr_xheader *h) {
             return true;
         }
     }
-    if (r->stream_count == r->stream_cap) {
-        size_t cap = r->stream_cap ? r->stream_cap * 2 : 16;
-        stream *ns = realloc(r->streams, cap * sizeof *ns);
-        if (!ns) {
-            fail(r, "out of memory");
-            return false;
-        }
-        r->streams = ns;
-        r->stream_cap = cap;
+    if (!SIM_GROW(r->streams, r->stream_cap, r->stream_count + 1)) {
+        sim_engine_fail(r->engine, &r->error, "out of memory");
+        return false;
     }
     r->streams[r->stream_count++] = (stream){h->source_chain_id, h->conf_level, h->offset + 1};
     return true;
@@ -520,7 +502,7 @@ void mdl_relayers_on_approved(mdl_relayers *r, uint64_t now_ns, const xr_action_
     if (r->cfg.count == 0 || r->error || !first_approval(r, &a->header)) return;
     uint32_t j = job_alloc(r);
     if (j == NONE) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     job *jb = &r->jobs[j];
@@ -531,7 +513,7 @@ void mdl_relayers_on_approved(mdl_relayers *r, uint64_t now_ns, const xr_action_
     jb->sig_count = a->sig_count;
     jb->sigs = calloc(a->sig_count ? a->sig_count : 1, sizeof *jb->sigs);
     if (!jb->sigs) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
         return;
     }
     assert(a->sigs.len == (size_t)a->sig_count * XR_ACTION_SIG_ENTRY_BYTES);
@@ -544,7 +526,7 @@ void mdl_relayers_on_approved(mdl_relayers *r, uint64_t now_ns, const xr_action_
     jb->next_free = NONE;
     for (uint32_t i = 0; i < r->cfg.count; i++) {
         if (sim_schedule_at(r->engine, now_ns + r->cfg.delay_ns, r->kind_job, i, j) == 0) {
-            fail(r, "out of memory");
+            sim_engine_fail(r->engine, &r->error, "out of memory");
             return;
         }
     }
@@ -576,7 +558,7 @@ void mdl_relayers_on_submit(mdl_relayers *r, const mdl_submit_result *res) {
     }
     x->fee_permille = x->fee_permille > UINT32_MAX / 2 ? UINT32_MAX : x->fee_permille * 2;
     if (sim_schedule_in(r->engine, r->cfg.retry_backoff_ns, r->kind_retry, x->relayer, t) == 0) {
-        fail(r, "out of memory");
+        sim_engine_fail(r->engine, &r->error, "out of memory");
     }
 }
 

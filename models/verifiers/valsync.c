@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "xr_attest.h"
 #include "xr_keccak.h"
 #include "xr_portal.h"
 
 #define NEVER MDL_VALSYNC_NEVER
-#define GWEI UINT64_C(1000000000)
 /* The core refuses sets whose total power exceeds 2^60 (power = gwei). */
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
 
@@ -49,19 +49,8 @@ struct mdl_valsync {
     const char *error;
 };
 
-static void fail(mdl_valsync *v, const char *why) {
-    if (!v->error) v->error = why;
-    sim_engine_stop(v->engine);
-}
-
 static bool push_set(mdl_valsync *v, uint64_t id, uint64_t epoch, uint64_t now_ns) {
-    if (v->set_count == v->set_cap) {
-        size_t cap = v->set_cap ? v->set_cap * 2 : 8;
-        vset *ns = realloc(v->sets, cap * sizeof *ns);
-        if (!ns) return false;
-        v->sets = ns;
-        v->set_cap = cap;
-    }
+    if (!SIM_GROW(v->sets, v->set_cap, v->set_count + 1)) return false;
     vset *s = &v->sets[v->set_count];
     memset(s, 0, sizeof *s);
     s->members = calloc(v->n, sizeof *s->members);
@@ -89,7 +78,8 @@ static bool push_set(mdl_valsync *v, uint64_t id, uint64_t epoch, uint64_t now_n
         free(s->members);
         free(s->sorted);
         free(s->installed_ns);
-        fail(v, "valsync: stake changes make an invalid validator set (total power above 2^60?)");
+        sim_engine_fail(v->engine, &v->error,
+                        "valsync: stake changes make an invalid validator set (total power above 2^60?)");
         return true; /* not a memory failure: reported */
     }
     s->info = (mdl_valset_info){.id = id, .state = MDL_VALSET_CREATED, .epoch = epoch, .created_ns = now_ns,
@@ -124,7 +114,8 @@ static void emit(mdl_valsync *v, size_t k, uint64_t now_ns) {
     if (!s->call ||
         xr_portal_valset_call_encode(s->info.id, s->set.members, s->set.count, s->call, s->call_len) !=
             (int)s->call_len) {
-        fail(v, s->call ? "valsync: encoding a validator-set call failed" : "out of memory");
+        sim_engine_fail(v->engine, &v->error,
+                        s->call ? "valsync: encoding a validator-set call failed" : "out of memory");
         return;
     }
     memset(&s->msg, 0, sizeof s->msg);
@@ -145,7 +136,7 @@ static void emit(mdl_valsync *v, size_t k, uint64_t now_ns) {
     xr_keccak256(s->call, s->call_len, s->header.source_block_hash.bytes);
     xr_hash work[4];
     if (xr_attest_msg_root(&s->msg, 1, work, 4, &s->msg_root) != 0) {
-        fail(v, "valsync: message root failed");
+        sim_engine_fail(v->engine, &v->error, "valsync: message root failed");
         return;
     }
     xr_attest_header_leaf(&s->header, &s->header_leaf);
@@ -196,7 +187,7 @@ static void on_epoch(void *ctx, uint64_t epoch, uint64_t now_ns) {
     }
     for (uint32_t i = 0; i < v->n; i++) v->stake_gwei[i] = v->power(v->power_ctx, i);
     if (!push_set(v, v->sets[v->set_count - 1].info.id + 1, epoch, now_ns)) {
-        fail(v, "out of memory");
+        sim_engine_fail(v->engine, &v->error, "out of memory");
         return;
     }
     advance(v, now_ns);
@@ -216,7 +207,7 @@ static void handle_stage(void *ctx, sim_engine *e, const sim_event *ev) {
     uint64_t h = max_height(v) + MDL_VALSYNC_MARGIN;
     int rc = mdl_verifiers_stage_valset(v->vs, h, s->info.id, s->set.members, s->set.count);
     if (rc != 0) {
-        fail(v, "valsync: a verifier refused to stage a validator set");
+        sim_engine_fail(v->engine, &v->error, "valsync: a verifier refused to stage a validator set");
         return;
     }
     s->info.state = MDL_VALSET_STAGED;
@@ -284,7 +275,8 @@ void mdl_valsync_on_approved(mdl_valsync *v, uint64_t now_ns, const xr_action_ap
     s->info.state = MDL_VALSET_APPROVED;
     s->info.approved_ns = now_ns;
     /* staging touches every core: not from inside a verifier's hook */
-    if (sim_schedule_at(v->engine, now_ns, v->kind_stage, 0, h->offset) == 0) fail(v, "out of memory");
+    if (sim_schedule_at(v->engine, now_ns, v->kind_stage, 0, h->offset) == 0)
+        sim_engine_fail(v->engine, &v->error, "out of memory");
 }
 
 void mdl_valsync_on_submit(mdl_valsync *v, const mdl_submit_result *res) {

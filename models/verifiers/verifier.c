@@ -21,10 +21,7 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-void vhost_fail(mdl_verifiers *vs, const char *why) {
-    if (!vs->error) vs->error = why;
-    sim_engine_stop(vs->engine);
-}
+void vhost_fail(mdl_verifiers *vs, const char *why) { sim_engine_fail(vs->engine, &vs->error, why); }
 
 static verifier *of_node(mdl_verifiers *vs, uint32_t node) {
     uint32_t i = node - vs->first_node;

@@ -15,14 +15,12 @@
 #include "verifiers/byzantine/byzantine.h"
 #include "xr_types.h"
 #include "xr_valset.h"
+#include "units.h"
 
-#define NS_PER_S UINT64_C(1000000000)
-#define NS_PER_MS UINT64_C(1000000)
-#define GWEI_PER_ETH UINT64_C(1000000000)
-#define MAX_TIMEOUT_NS (3600u * NS_PER_S)
+#define MAX_TIMEOUT_NS (3600u * SIM_NS_PER_S)
 /* The core refuses sets whose total power exceeds 2^60 (power = gwei). */
 #define MAX_TOTAL_POWER (UINT64_C(1) << 60)
-#define MAX_STAKE_GWEI (UINT64_C(100000000) * GWEI_PER_ETH) /* 1e8 ETH */
+#define MAX_STAKE_GWEI (UINT64_C(100000000) * SIM_GWEI_PER_ETH) /* 1e8 ETH */
 
 static bool oom(sim_diag *d, const sim_ynode *at) {
     sim_diag_error(d, at, "out of memory while reading the scenario");
@@ -55,7 +53,7 @@ static bool load_stake_map(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
             ok = false;
         }
     }
-    uint64_t def_max = UINT64_C(100000) * GWEI_PER_ETH;
+    uint64_t def_max = UINT64_C(100000) * SIM_GWEI_PER_ETH;
     switch (c->stake_model) {
     case MDL_STAKE_UNIFORM:
         ok = sim_yfield_gwei(n, "min", true, 0, 1, MAX_STAKE_GWEI, &c->stake_gwei, d) && ok;
@@ -83,15 +81,15 @@ static bool load_stake_map(const sim_ynode *n, mdl_verifier_config *c, sim_diag 
 
 static bool load_stake(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
     c->stake_model = MDL_STAKE_EQUAL;
-    c->stake_gwei = 32u * GWEI_PER_ETH;
+    c->stake_gwei = 32u * SIM_GWEI_PER_ETH;
     if (n == NULL) return true;
     if (n->kind == SIM_Y_SCALAR) {
         if (!sim_ynode_gwei(n, 1, MAX_STAKE_GWEI, &c->stake_gwei, d)) return false;
         /* restaked stake is counted in ETH (32 ETH per Ethereum validator, consensus specs
            MAX_EFFECTIVE_BALANCE); under 1 ETH per verifier is a unit slip ("32 gwei") */
-        if (c->stake_gwei < GWEI_PER_ETH) {
+        if (c->stake_gwei < SIM_GWEI_PER_ETH) {
             sim_diag_warning(d, n, "a stake of %" PRIu64 " gwei (%.3g ETH) per verifier is implausibly small: "
-                                   "did you mean ETH?", c->stake_gwei, (double)c->stake_gwei / (double)GWEI_PER_ETH);
+                                   "did you mean ETH?", c->stake_gwei, (double)c->stake_gwei / (double)SIM_GWEI_PER_ETH);
         }
         return true;
     }
@@ -410,7 +408,7 @@ static int put_duration(char *out, size_t cap, uint64_t ns) {
     static const struct {
         uint64_t per;
         const char *unit;
-    } units[] = {{3600u * NS_PER_S, "h"}, {60u * NS_PER_S, "min"}, {NS_PER_S, "s"}, {NS_PER_MS, "ms"},
+    } units[] = {{3600u * SIM_NS_PER_S, "h"}, {60u * SIM_NS_PER_S, "min"}, {SIM_NS_PER_S, "s"}, {SIM_NS_PER_MS, "ms"},
                  {1000u, "us"}, {1u, "ns"}};
     size_t u = 0;
     while (ns != 0 && ns % units[u].per != 0) u++;
@@ -548,8 +546,8 @@ void mdl_verifier_config_free(mdl_verifier_config *c) {
 
 static bool load_watcher(const sim_ynode *n, mdl_verifier_config *c, sim_diag *d) {
     static const char *const keys[] = {"min", "max", NULL};
-    c->watcher_min_ns = 50u * NS_PER_MS;
-    c->watcher_max_ns = 300u * NS_PER_MS;
+    c->watcher_min_ns = 50u * SIM_NS_PER_MS;
+    c->watcher_max_ns = 300u * SIM_NS_PER_MS;
     if (n == NULL) return true;
     bool keys_ok = sim_ymap_check(n, "verifiers.watcher_delay", keys, d); /* values checked too */
     bool ok = sim_yfield_duration_ns(n, "min", false, c->watcher_min_ns, 0, MAX_TIMEOUT_NS,
@@ -571,7 +569,7 @@ bool mdl_verifier_config_load(const sim_ynode *n, mdl_verifier_config *c, sim_di
     memset(c, 0, sizeof *c);
     (void)load_watcher(NULL, c, d);
     c->stake_model = MDL_STAKE_EQUAL;
-    c->stake_gwei = 32u * GWEI_PER_ETH;
+    c->stake_gwei = 32u * SIM_GWEI_PER_ETH;
     if (n == NULL) return true;
     size_t errors_before = sim_diag_errors(d);
     if (n->kind == SIM_Y_NULL) {
@@ -731,7 +729,7 @@ static bool load_timeouts(const sim_ynode *n, xr_bft_timeouts *t, sim_diag *d) {
                                 &t->precommit_ns, d) && ok;
     ok = sim_yfield_duration_ns(n, "precommit_delta", false, t->precommit_delta_ns, 0, MAX_TIMEOUT_NS,
                                 &t->precommit_delta_ns, d) && ok;
-    ok = sim_yfield_duration_ns(n, "retransmit", false, t->retransmit_ns, NS_PER_MS, MAX_TIMEOUT_NS,
+    ok = sim_yfield_duration_ns(n, "retransmit", false, t->retransmit_ns, SIM_NS_PER_MS, MAX_TIMEOUT_NS,
                                 &t->retransmit_ns, d) && ok;
     ok = sim_yfield_duration_ns(n, "catchup", false, t->catchup_ns, 0, MAX_TIMEOUT_NS, &t->catchup_ns, d) && ok;
     return ok;
@@ -746,7 +744,7 @@ static bool load_synthetic(const sim_ynode *n, mdl_xblock_synth_cfg *s, sim_diag
     uint64_t v = 0;
     bool ok = sim_yfield_u64(n, "chains", true, 0, 1, 64, &v, d) && keys_ok;
     s->chains = (uint32_t)v;
-    ok = sim_yfield_duration_ns(n, "interval", false, 2u * NS_PER_S, NS_PER_MS, MAX_TIMEOUT_NS,
+    ok = sim_yfield_duration_ns(n, "interval", false, 2u * SIM_NS_PER_S, SIM_NS_PER_MS, MAX_TIMEOUT_NS,
                                 &s->interval_ns, d) && ok;
     v = 10;
     ok = sim_yfield_u64(n, "messages", false, 10, 0, XR_MAX_XBLOCK_MSGS, &v, d) && ok;
@@ -806,8 +804,8 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     if (sim_yfield_u64(n, "commit_history", false, x, 1, 64, &x, d)) b->commit_history = (uint32_t)x;
     int sk = 0;
     if (sim_yfield_enum(n, "signatures", false, 0, sigs, &sk, d)) c->sig = (mdl_sig_kind)sk;
-    (void)sim_yfield_duration_ns(n, "sign_cost", false, c->sign_cost_ns, 0, NS_PER_S, &c->sign_cost_ns, d);
-    (void)sim_yfield_duration_ns(n, "verify_cost", false, c->verify_cost_ns, 0, NS_PER_S,
+    (void)sim_yfield_duration_ns(n, "sign_cost", false, c->sign_cost_ns, 0, SIM_NS_PER_S, &c->sign_cost_ns, d);
+    (void)sim_yfield_duration_ns(n, "verify_cost", false, c->verify_cost_ns, 0, SIM_NS_PER_S,
                                  &c->verify_cost_ns, d);
     (void)load_synthetic(sim_ymap_get(n, "synthetic_xblocks"), &c->synthetic, d);
     /* OmniPortal's xsubValsetCutoff (a uint8): submissions signed by any of

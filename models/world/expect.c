@@ -160,7 +160,7 @@ static bool parse_bound(const sim_ynode *n, mdl_expect_unit u, double *out, sim_
             return true;
         }
         if (!sim_ynode_gwei(n, 0, UINT64_MAX, &v, d)) return false;
-        *out = (double)v * 1e9;
+        *out = (double)v * (double)SIM_WEI_PER_GWEI;
         return true;
     }
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "stats.h"
 
 typedef struct stream {
@@ -41,18 +42,6 @@ struct mdl_messages {
     size_t pool_len, pool_cap;
     uint64_t violations;
 };
-
-static bool reserve(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return true;
-    size_t ncap = *cap ? *cap : 64;
-    while (ncap < need) ncap *= 2;
-    void *np = realloc(*p, ncap * size);
-    if (!np) return false;
-    memset((char *)np + *cap * size, 0, (ncap - *cap) * size);
-    *p = np;
-    *cap = ncap;
-    return true;
-}
 
 mdl_messages *mdl_messages_new(void) {
     mdl_messages *m = calloc(1, sizeof *m);
@@ -140,7 +129,7 @@ bool mdl_messages_on_emit(mdl_messages *m, const mdl_msg *msg) {
     }
     assert(msg->id >= m->base);
     size_t i = (size_t)(msg->id - m->base);
-    if (!reserve((void **)&m->msgs, &m->cap, i + 1, sizeof *m->msgs)) return false;
+    if (!SIM_GROW(m->msgs, m->cap, i + 1)) return false;
     if (i + 1 > m->len) m->len = i + 1;
     mdl_msg_life *l = &m->msgs[i];
     *l = (mdl_msg_life){
@@ -154,7 +143,7 @@ bool mdl_messages_on_emit(mdl_messages *m, const mdl_msg *msg) {
         .relayer = UINT32_MAX, .live = true};
     stream *s = stream_of(m, msg->source_chain_id, msg->dest_chain_id, msg->shard_id, true);
     if (!s) return false;
-    if (!reserve((void **)&s->ids, &s->cap, msg->offset, sizeof *s->ids)) return false;
+    if (!SIM_GROW(s->ids, s->cap, msg->offset)) return false;
     if (msg->offset > s->len) s->len = msg->offset;
     s->ids[msg->offset - 1] = msg->id + 1;
     return true;
@@ -164,7 +153,7 @@ static att_stream *att_of(mdl_messages *m, uint64_t chain, uint8_t level, bool c
     for (size_t i = 0; i < m->att_len; i++) {
         if (m->atts[i].chain == chain && m->atts[i].level == level) return &m->atts[i];
     }
-    if (!create || !reserve((void **)&m->atts, &m->att_cap, m->att_len + 1, sizeof *m->atts)) return NULL;
+    if (!create || !SIM_GROW(m->atts, m->att_cap, m->att_len + 1)) return NULL;
     att_stream *a = &m->atts[m->att_len++];
     memset(a, 0, sizeof *a);
     a->chain = chain;
@@ -176,9 +165,9 @@ bool mdl_messages_on_xblock(mdl_messages *m, const mdl_xblock *xb) {
     if (xb->orphaned) return true;
     const xr_xheader *h = &xb->header;
     att_stream *a = att_of(m, h->source_chain_id, h->conf_level, true);
-    if (!a || !reserve((void **)&a->xbs, &a->cap, h->offset, sizeof *a->xbs)) return false;
+    if (!a || !SIM_GROW(a->xbs, a->cap, h->offset)) return false;
     if (h->offset > a->len) a->len = h->offset;
-    if (!reserve((void **)&m->ids_pool, &m->pool_cap, m->pool_len + xb->msg_count, sizeof *m->ids_pool)) {
+    if (!SIM_GROW(m->ids_pool, m->pool_cap, m->pool_len + xb->msg_count)) {
         return false;
     }
     /* A replacement (reorg) re-announces the offset: the newest wins. */

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "world/scenario.h"
+#include "units.h"
 
-#define DAY_NS (UINT64_C(86400) * 1000000000)
+#define DAY_NS (UINT64_C(86400) * SIM_NS_PER_S)
 
 static const mdl_profile profiles[] = {
     /* EigenLayer: MIN_WITHDRAWAL_DELAY_BLOCKS 100,800 (~14 d) */

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_PER_S 1000000000ull
-#define MAX_DURATION_NS (365ull * 24 * 3600 * NS_PER_S)
+#include "units.h"
+
+#define MAX_DURATION_NS (365ull * 24 * 3600 * SIM_NS_PER_S)
 
 static const char *const run_keys[] = {"duration", "seed", "warmup", NULL};
 static const char *const probe_keys[] = {"count", "interval", "arrival", "size", "fanout", "cpu",
@@ -65,7 +66,7 @@ static void load_probes(mdl_scenario *s, const sim_ynode *p, sim_diag *d) {
     sim_ymap_check(p, "probes", probe_keys, d); /* an unknown key is one error: the values are checked too */
     uint64_t v = 0;
     if (sim_yfield_u64(p, "count", true, 0, 2, 100000, &v, d)) c->count = (uint32_t)v;
-    sim_yfield_duration_ns(p, "interval", false, NS_PER_S, 1000, 3600 * NS_PER_S, &c->interval_ns, d);
+    sim_yfield_duration_ns(p, "interval", false, SIM_NS_PER_S, 1000, 3600 * SIM_NS_PER_S, &c->interval_ns, d);
     int a = MDL_ARRIVAL_FIXED;
     if (sim_yfield_enum(p, "arrival", false, MDL_ARRIVAL_FIXED, arrival_names, &a, d)) {
         c->arrival = (mdl_arrival)a;
@@ -77,7 +78,7 @@ static void load_probes(mdl_scenario *s, const sim_ynode *p, sim_diag *d) {
     if (fan && c->count && c->fanout >= c->count) {
         sim_diag_error(d, fan, "fanout %u must be below probes.count (%u)", c->fanout, c->count);
     }
-    sim_yfield_duration_ns(p, "cpu", false, 0, 0, NS_PER_S, &c->cpu_ns, d);
+    sim_yfield_duration_ns(p, "cpu", false, 0, 0, SIM_NS_PER_S, &c->cpu_ns, d);
     sim_yfield_fraction(p, "sample", false, 0.01, 0.0, 1.0, &c->sample, d);
 }
 

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "rng.h"
 #include "stats.h"
 #include "xr_types.h"
+#include "units.h"
 
 #define NEVER MDL_APPROACH_NEVER
 #define PURPOSE_CALL 0x43414c4cu /* "CALL": does message id carry a call */
@@ -72,14 +74,7 @@ void mdl_verification_on_block(mdl_verification *v, const mdl_rollup_block *b) {
 bool mdl_verification_on_batch(mdl_verification *v, const mdl_rollup_batch *b) {
     assert(b->rollup < v->rollups && b->batch >= 1);
     rollup_track *t = &v->tracks[b->rollup];
-    if (b->batch > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        while (cap < b->batch) cap *= 2;
-        batch_times *nb = realloc(t->batches, cap * sizeof *nb);
-        if (!nb) return false;
-        t->batches = nb;
-        t->cap = cap;
-    }
+    if (!SIM_GROW(t->batches, t->cap, b->batch)) return false;
     while (t->len < b->batch) {
         t->batches[t->len++] = (batch_times){.included_ns = NEVER, .settled_ns = NEVER};
     }
@@ -272,7 +267,7 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
     /* the rate while the workload runs: warm-up to the last emission (a
     ** workload that stops early, to let the chains settle, does not dilute it) */
     uint64_t span_ns = last_emit_ns > w->warmup_ns ? last_emit_ns - w->warmup_ns : 0;
-    run->value_rate_gwei_per_s = span_ns ? value_sum / ((double)span_ns / 1e9) : 0.0;
+    run->value_rate_gwei_per_s = span_ns ? value_sum / ((double)span_ns / SIM_NS_PER_S_F) : 0.0;
 
     /* the scenario's forgery, as the committee path saw it */
     for (size_t k = 0; w->adversary && k < mdl_adversary_count(w->adversary); k++) {

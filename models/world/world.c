@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "world/probes.h"
 #include "world/xchain.h"
 #include "rng.h"
@@ -42,11 +43,6 @@ struct mdl_world {
 static const char *const fate_names[] = {"delivered", "dropped_loss", "dropped_partition",
                                          "dropped_crash"};
 
-static void fail(mdl_world *w, const char *why) {
-    if (!w->error) w->error = why;
-    sim_engine_stop(w->engine);
-}
-
 static sim_net_link_stats *link_of(mdl_world *w, uint32_t from, uint32_t to) {
     uint32_t gs = sim_net_node_group(w->net, from), gd = sim_net_node_group(w->net, to);
     uint32_t rs = sim_net_node_region(w->net, from), rd = sim_net_node_region(w->net, to);
@@ -60,7 +56,7 @@ static void record_row(mdl_world *w, const sim_net_msg_info *m) {
                         "INSERT INTO net_deliveries (run_id, seq, src, dst, sent_ns, recv_ns,"
                         " size_bytes, outcome) VALUES (?,?,?,?,?,?,?,?)",
                         &st) != 0) {
-        fail(w, sim_rec_errmsg(w->rec));
+        sim_engine_fail(w->engine, &w->error, sim_rec_errmsg(w->rec));
         return;
     }
     sim_rec_val v[8] = {
@@ -74,7 +70,7 @@ static void record_row(mdl_world *w, const sim_net_msg_info *m) {
         sim_rec_text(fate_names[m->fate]),
     };
     if (sim_rec_insert(w->rec, st, v, 8) != 0) {
-        fail(w, sim_rec_errmsg(w->rec));
+        sim_engine_fail(w->engine, &w->error, sim_rec_errmsg(w->rec));
         return;
     }
     w->rows++;
@@ -96,15 +92,9 @@ static void observe(void *ctx, const sim_net_msg_info *m) {
         uint64_t sent_ns;
         if (w->probes && m->send_ns >= w->scn->warmup_ns && mdl_probes_decode(m->bytes, m->len, &sent_ns)) {
             w->probes_delivered++;
-            if (w->lat_len == w->lat_cap) {
-                size_t cap = w->lat_cap ? w->lat_cap * 2 : 4096;
-                uint64_t *nl = realloc(w->lat, cap * sizeof *nl);
-                if (!nl) {
-                    fail(w, "out of memory");
-                    return;
-                }
-                w->lat = nl;
-                w->lat_cap = cap;
+            if (!SIM_GROW(w->lat, w->lat_cap, w->lat_len + 1)) {
+                sim_engine_fail(w->engine, &w->error, "out of memory");
+                return;
             }
             w->lat[w->lat_len++] = lat;
         }
@@ -210,9 +200,12 @@ sim_run_result mdl_world_run(mdl_world *w, volatile sig_atomic_t *stop, sim_prog
 
 sim_run_result mdl_world_run_to(mdl_world *w, uint64_t until_ns, volatile sig_atomic_t *stop) {
     sim_run_result r = sim_engine_run(w->engine, until_ns, stop);
-    if (sim_net_error(w->net) != SIM_NET_OK) fail(w, "out of memory in the network");
-    if (w->verifiers && mdl_verifiers_error(w->verifiers)) fail(w, mdl_verifiers_error(w->verifiers));
-    if (w->xchain && mdl_xchain_error(w->xchain)) fail(w, mdl_xchain_error(w->xchain));
+    if (sim_net_error(w->net) != SIM_NET_OK)
+        sim_engine_fail(w->engine, &w->error, "out of memory in the network");
+    if (w->verifiers && mdl_verifiers_error(w->verifiers))
+        sim_engine_fail(w->engine, &w->error, mdl_verifiers_error(w->verifiers));
+    if (w->xchain && mdl_xchain_error(w->xchain))
+        sim_engine_fail(w->engine, &w->error, mdl_xchain_error(w->xchain));
     return r;
 }
 

@@ -33,6 +33,7 @@
 
 #include "verifiers/byzantine/byzantine.h"
 #include "xr_err.h"
+#include "grow.h"
 
 typedef struct sub_row {
     uint32_t relayer;
@@ -65,17 +66,12 @@ struct mdl_xchain {
     size_t sub_len, sub_cap;
 };
 
-static void fail(mdl_xchain *x, const char *why) {
-    if (!x->error) x->error = why;
-    sim_engine_stop(x->engine);
-}
-
 /* ---- the path ---------------------------------------------------------------------- */
 
 /* 1. emit */
 static void emitted(void *ctx, const mdl_msg *m) {
     mdl_xchain *x = ctx;
-    if (!mdl_messages_on_emit(x->msgs, m)) fail(x, "out of memory");
+    if (!mdl_messages_on_emit(x->msgs, m)) sim_engine_fail(x->engine, &x->error, "out of memory");
 }
 
 /* 2. observe (3. attest happens in the verifiers) */
@@ -85,7 +81,7 @@ static void xblock(void *ctx, const mdl_xblock *xb) {
         mdl_verifiers_observe_provisional(x->vs, &xb->header, &xb->msg_root, xb->emitted_ns);
         return;
     }
-    if (!mdl_messages_on_xblock(x->msgs, xb)) fail(x, "out of memory");
+    if (!mdl_messages_on_xblock(x->msgs, xb)) sim_engine_fail(x->engine, &x->error, "out of memory");
     if (xb->orphaned) return;
     mdl_adversary_on_xblock(x->adversary, xb); /* forges it first, if a coalition waits for it */
     mdl_verifiers_observe_msgs(x->vs, &xb->header, &xb->msg_root, xb->msgs, xb->msg_count, xb->emitted_ns);
@@ -141,15 +137,9 @@ static void submitted(void *ctx, const mdl_submit_result *res) {
     mdl_relayers_on_submit(x->relayers, res);
     /* the watchers read every destination chain's calldata too */
     mdl_restaking_on_submission(x->restaking, res->included_ns, res->sub);
-    if (x->sub_len == x->sub_cap) {
-        size_t cap = x->sub_cap ? x->sub_cap * 2 : 256;
-        sub_row *ns = realloc(x->subs, cap * sizeof *ns);
-        if (!ns) {
-            fail(x, "out of memory");
-            return;
-        }
-        x->subs = ns;
-        x->sub_cap = cap;
+    if (!SIM_GROW(x->subs, x->sub_cap, x->sub_len + 1)) {
+        sim_engine_fail(x->engine, &x->error, "out of memory");
+        return;
     }
     x->subs[x->sub_len++] = (sub_row){
         .relayer = res->relayer, .dest_chain = dest,
@@ -186,7 +176,7 @@ static void on_block(void *ctx, const mdl_rollup_block *b) {
 
 static void on_batch(void *ctx, const mdl_rollup_batch *b) {
     mdl_xchain *x = ctx;
-    if (!mdl_verification_on_batch(x->verification, b)) fail(x, "out of memory");
+    if (!mdl_verification_on_batch(x->verification, b)) sim_engine_fail(x->engine, &x->error, "out of memory");
 }
 
 /* ---- what the models ask of each other ---------------------------------------------------- */
@@ -440,7 +430,7 @@ int mdl_xchain_record(mdl_xchain *x, sim_rec *rec) {
     ** first-vote update above, which it clears where it does not apply)
     ** and its approach_runs row */
     if (rc == 0 && !mdl_xchain_verification(x)) {
-        fail(x, "out of memory");
+        sim_engine_fail(x->engine, &x->error, "out of memory");
         rc = SIM_REC_ERR_RUN_BROKEN;
     }
     if (rc == 0) rc = mdl_verification_record(x->verification, x->msgs, rec);
