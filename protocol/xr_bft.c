@@ -774,6 +774,31 @@ static void tally_add(const xr_bft *b, rslot *s, int type, uint8_t state, const 
     s->tally_count[type] = n + 1;
 }
 
+/* Uncount a twin being replaced (tally_add's inverse); an id left with no
+** power leaves the tallies, so they keep at most a vote and a twin per
+** member. */
+static void tally_sub(rslot *s, int type, uint8_t state, const uint8_t id[32], uint64_t power) {
+    XR_ASSERT(state == V_NIL || state == V_BLOCK);
+    if (state == V_NIL) {
+        XR_ASSERT(s->nil_power[type] >= power);
+        s->nil_power[type] -= power;
+        return;
+    }
+    tally *t = s->tallies[type];
+    uint32_t n = s->tally_count[type];
+    for (uint32_t i = 0; i < n; i++)
+        if (bytes_eq(t[i].id, id, 32)) {
+            XR_ASSERT(t[i].power >= power);
+            t[i].power -= power;
+            if (t[i].power == 0) {
+                t[i] = t[n - 1u];
+                s->tally_count[type] = n - 1u;
+            }
+            return;
+        }
+    XR_ASSERT(0 && "a twin outside the tallies");
+}
+
 /* Power of the validators whose vote (or its twin) of `type` is for id. */
 static uint64_t power_for(const rslot *s, int type, const uint8_t *id /* NULL = nil */) {
     XR_ASSERT(s != NULL && s->used);
@@ -1775,11 +1800,29 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
         xr_bft_core old;
         core_from_vrec(b, &old, c->type, c->round, vi, v);
         evidence_cores(b, acts, &old, c);
+        uint64_t w = vpower(b, vi);
         if (v->alt_state == V_NONE) {
             v->alt_state = state;
             memcpy(v->alt_id, c->block_id, 32);
             memcpy(v->alt_sig, c->sig, 65);
-            tally_add(b, s, tl, state, c->block_id, vpower(b, vi));
+            tally_add(b, s, tl, state, c->block_id, w);
+        } else {
+            /* A third conflicting vote: keep the better-supported of the later
+            ** twins (as for proposals).  Keeping the first two whatever came
+            ** next let a validator that signed three votes (two made up, then
+            ** the real one) make a node drop the vote the others decided with:
+            ** 6 honest nodes then stayed at a height 3 others had left (swarm
+            ** seeds 2154, 6814, 6844, a mutant). */
+            uint64_t sup_new = state == V_NIL ? s->nil_power[tl] : power_for(s, tl, c->block_id);
+            uint64_t sup_alt = v->alt_state == V_NIL ? s->nil_power[tl] : power_for(s, tl, v->alt_id);
+            XR_ASSERT(sup_alt >= w);
+            if (sup_new > sup_alt - w) {
+                tally_sub(s, tl, v->alt_state, v->alt_id, w);
+                v->alt_state = state;
+                memcpy(v->alt_id, c->block_id, 32);
+                memcpy(v->alt_sig, c->sig, 65);
+                tally_add(b, s, tl, state, c->block_id, w);
+            }
         }
         return XR_ERR_BFT_EQUIVOCATION;
     }

@@ -64,7 +64,9 @@
 **     already buffered.  Only timing changes, never a vote's content rules,
 **     so safety is untouched; faulty power below 1/3 cannot trigger it.
 ** Equivocators: the paper counts every message received, so a validator's
-**   conflicting twin of a vote is kept too (one per vote) and counts toward
+**   conflicting twin of a vote is kept too (one per vote; a third
+**   conflicting vote replaces the twin when more of the others' power backs
+**   its value, as for proposals) and counts toward
 **   its own value in the per-value tallies (the worst case the safety
 **   argument already allows for), while "any value" tallies count each
 **   validator once.  Likewise a round keeps a second, conflicting proposal
