@@ -1523,3 +1523,38 @@ CREATE TABLE chain_halts (
 );
 CREATE TRIGGER chain_halts_on_run_delete AFTER DELETE ON runs
 BEGIN DELETE FROM chain_halts WHERE run_id = old.id; END;
+
+-- @version 11
+-- Cost per message is the approach's (issue 15): messages.cost_wei, every
+-- chain's execution and L1 data fees, when the run recorded it; before
+-- version 8 (and when NULL) the committee path's destination fee + its L1
+-- data fee as in version 6.  Under native, local and optimistic the
+-- committee's dest_fee_wei is NULL and gas_used / dest_l1_fee_wei hold the
+-- approach's own gas and L1 data fee, so v_finality's cost columns were
+-- empty for them.
+DROP VIEW v_finality;
+CREATE VIEW v_finality AS
+WITH m AS (
+    SELECT msg.run_id, msg.level, msg.executed_ns - msg.emitted_ns AS lat_ns,
+           msg.gas_used, msg.dest_l1_fee_wei,
+           COALESCE(msg.cost_wei, msg.dest_fee_wei + COALESCE(msg.dest_l1_fee_wei, 0)) AS cost_wei
+    FROM messages msg JOIN run_window w ON w.run_id = msg.run_id
+    WHERE msg.emitted_ns >= w.warmup_ns),
+r AS (
+    SELECT run_id, level, lat_ns, gas_used, dest_l1_fee_wei, cost_wei,
+           ROW_NUMBER() OVER (PARTITION BY run_id, level ORDER BY lat_ns NULLS LAST) AS rn,
+           COUNT(lat_ns) OVER (PARTITION BY run_id, level) AS n
+    FROM m)
+SELECT run_id, level,
+       COUNT(*)                                                   AS emitted_count,
+       COUNT(lat_ns)                                              AS executed_count,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 50 + 99) / 100 THEN lat_ns END) / 1e9 AS p50_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 90 + 99) / 100 THEN lat_ns END) / 1e9 AS p90_s,
+       MIN(CASE WHEN lat_ns IS NOT NULL AND rn >= (n * 99 + 99) / 100 THEN lat_ns END) / 1e9 AS p99_s,
+       MAX(lat_ns) / 1e9                                          AS max_s,
+       AVG(CASE WHEN lat_ns IS NOT NULL THEN gas_used END)        AS gas_per_msg,
+       AVG(CASE WHEN lat_ns IS NOT NULL THEN cost_wei END) / 1e18 AS eth_per_msg,
+       AVG(CASE WHEN lat_ns IS NOT NULL THEN cost_wei - COALESCE(dest_l1_fee_wei, 0) END) / 1e18 AS exec_eth_per_msg,
+       AVG(CASE WHEN lat_ns IS NOT NULL THEN COALESCE(dest_l1_fee_wei, 0) END) / 1e18 AS l1_eth_per_msg
+FROM r
+GROUP BY run_id, level;

@@ -50,7 +50,7 @@ void mdl_verification_config_default(mdl_verification_config *c) {
 static const char *const top_keys[] = {"approach", "member_bribe", "native", "local", "optimistic",
                                        "external_native_stake", NULL};
 static const char *const native_keys[] = {"challenge_period", "l1_to_l2_delay", "storage_proof_gas",
-                                          "l1_staked", "l1_attack_share", NULL};
+                                          "storage_proof_bytes", "l1_staked", "l1_attack_share", NULL};
 static const char *const local_keys[] = {"lock_gas", "claim_gas", NULL};
 static const char *const optimistic_keys[] = {"window", "watchers", "liveness", "watcher_delay",
                                               "post_delay", "post_gas", "verify_gas", "bond",
@@ -98,6 +98,9 @@ bool mdl_verification_config_load(const sim_ynode *section, mdl_verification_con
         load_presets(n, "l1_to_l2_delay", true, p->l1_to_l2_ns, d);
         sim_yfield_u64(n, "storage_proof_gas", false, p->storage_proof_gas, 0, 100000000,
                        &p->storage_proof_gas, d);
+        uint64_t pb = p->storage_proof_bytes;
+        if (sim_yfield_u64(n, "storage_proof_bytes", false, pb, 0, 1000000, &pb, d))
+            p->storage_proof_bytes = (uint32_t)pb;
         sim_yfield_gwei(n, "l1_staked", false, p->l1_staked_gwei, 0, MAX_GWEI, &p->l1_staked_gwei, d);
         double f = p->l1_attack_ppm / 1e6;
         if (sim_yfield_fraction(n, "l1_attack_share", false, f, 0.0, 1.0, &f, d)) p->l1_attack_ppm = ppm_of_fraction(f);
@@ -146,6 +149,11 @@ uint64_t mdl_appr_gas_cost_wei(uint64_t gas, uint64_t price_wei) {
     return w > UINT64_MAX ? UINT64_MAX : (uint64_t)w;
 }
 
+uint64_t mdl_appr_l1_fee_wei(const mdl_appr_l1_rate *r, uint64_t bytes) {
+    u128 w = (u128)r->per_kib_wei * bytes / 1024u + r->fixed_wei;
+    return w > UINT64_MAX ? UINT64_MAX : (uint64_t)w;
+}
+
 uint64_t mdl_appr_extractable_gwei(double rate_gwei_per_s, uint64_t window_ns) {
     if (!(rate_gwei_per_s > 0) || window_ns == 0) return 0;
     double v = rate_gwei_per_s * ((double)window_ns / SIM_NS_PER_S_F);
@@ -167,5 +175,8 @@ void mdl_appr_committee_message(const mdl_appr_msg *m, mdl_appr_outcome *out) {
     out->settled_ns = MDL_APPROACH_NEVER;
     out->verified_ns = m->executed_ns;
     out->executed_ns = m->executed_ns;
-    out->cost_wei = m->executed_ns == MDL_APPROACH_NEVER ? 0 : m->committee_fee_wei;
+    if (m->executed_ns == MDL_APPROACH_NEVER) return;
+    out->cost_wei = mdl_appr_sat_add(m->committee_fee_wei, m->committee_l1_fee_wei);
+    out->gas_used = m->committee_gas_used;
+    out->l1_fee_wei = m->committee_l1_fee_wei;
 }

@@ -45,7 +45,8 @@
 **     member_bribe: 1 ETH       # committee approaches: bribing one member
 **     native: {challenge_period: {op: 7d, arbitrum: 6.36d},
 **              l1_to_l2_delay: {op: 10min, arbitrum: 16min, zk: 15min},
-**              storage_proof_gas: 200000, l1_staked: 34000000 ETH,
+**              storage_proof_gas: 200000, storage_proof_bytes: 6000,
+**              l1_staked: 34000000 ETH,
 **              l1_attack_share: 1/3}
 **     local: {lock_gas: 100000, claim_gas: 60000}
 **     optimistic: {window: 30min, watchers: 3, liveness: 90%, watcher_delay: 5min,
@@ -80,6 +81,7 @@ typedef struct mdl_native_params {
     uint64_t challenge_ns[MDL_PRESET_COUNT]; /* optimistic presets; zk: unused (proofs) */
     uint64_t l1_to_l2_ns[MDL_PRESET_COUNT];  /* by destination preset */
     uint64_t storage_proof_gas;              /* destination gas per message */
+    uint32_t storage_proof_bytes;            /* its calldata (priced by the L1 data fee) */
     uint64_t l1_staked_gwei;                 /* ETH staked on the L1 */
     uint32_t l1_attack_ppm;                  /* share of it a finality attack burns */
 } mdl_native_params;
@@ -114,6 +116,15 @@ typedef struct mdl_verification_config {
 
 /* ---- one message --------------------------------------------------------- */
 
+/* The L1 data fee a transaction pays on a rollup (OP Ecotone, Arbitrum;
+** 0 on a chain that posts nothing): linear in its calldata bytes, so two
+** numbers -- an empty transaction's fee and what 1024 non-zero bytes add --
+** price any size (mdl_appr_l1_fee_wei). */
+typedef struct mdl_appr_l1_rate {
+    uint64_t fixed_wei;
+    uint64_t per_kib_wei;
+} mdl_appr_l1_rate;
+
 /* What the world simulated about one message (times in ns; NEVER: did not
 ** happen in the run). */
 typedef struct mdl_appr_msg {
@@ -126,11 +137,15 @@ typedef struct mdl_appr_msg {
     uint64_t batch_settled_ns;               /* that batch final on L1 (zk: its proof) */
     uint64_t executed_ns;                    /* the committee path's execution */
     uint64_t committee_fee_wei;              /* its share of that submission's fee */
+    uint64_t committee_l1_fee_wei;           /* and of its L1 data fee (rollup destinations) */
     uint64_t gas_limit;
+    uint64_t committee_gas_used;             /* its share of that submission's gas */
     uint32_t xblock_msgs;                    /* messages in its XBlock (>= 1) */
     uint64_t source_block_interval_ns;       /* mean block time */
     uint64_t dest_block_interval_ns;
     uint64_t source_gas_price_wei, dest_gas_price_wei; /* the run's mean base fees */
+    mdl_appr_l1_rate source_l1, dest_l1;     /* L1 data fee of a tx on each chain */
+    uint32_t size_bytes;                     /* the message's data */
     bool has_call;                           /* carries a call, not only value */
 } mdl_appr_msg;
 
@@ -140,6 +155,8 @@ typedef struct mdl_appr_outcome {
     uint64_t verified_ns;                    /* the destination may act on it */
     uint64_t executed_ns;                    /* NEVER: not executed */
     uint64_t cost_wei;                       /* every chain, this message's share */
+    uint64_t gas_used;                       /* its gas, every chain */
+    uint64_t l1_fee_wei;                     /* of cost_wei: L1 data fees on rollups */
 } mdl_appr_outcome;
 
 /* ---- one run ------------------------------------------------------------- */
@@ -207,6 +224,8 @@ uint64_t mdl_appr_extractable_gwei(double rate_gwei_per_s, uint64_t window_ns);
 int64_t mdl_appr_profit_gwei(uint64_t extractable_gwei, uint64_t cost_gwei);
 uint64_t mdl_appr_sat_add(uint64_t a, uint64_t b);
 uint64_t mdl_appr_gas_cost_wei(uint64_t gas, uint64_t price_wei);
+/* One transaction's L1 data fee with `bytes` of (non-zero) calldata. */
+uint64_t mdl_appr_l1_fee_wei(const mdl_appr_l1_rate *r, uint64_t bytes);
 
 /* Each approach file's defaults and, for the pure rules the tests call: */
 void mdl_native_defaults(mdl_native_params *p);

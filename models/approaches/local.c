@@ -10,7 +10,8 @@
 **   settled  = the lock reached its level (the simulated XBlock level)
 **   verified = + one destination block (the counterparty's lock included)
 **   executed = + one more (the claim)
-** Cost: lock + claim on each chain, at each chain's mean base fee.
+** Cost: lock + claim on each chain, at each chain's mean base fee, plus the
+** L1 data fee of those four transactions on rollups.
 ** Corruption: nobody but the counterparty could cheat, and only itself --
 ** there is no third party to corrupt and nothing a forger can extract.
 */
@@ -40,6 +41,17 @@ static void message(const mdl_verification_config *c, const mdl_appr_msg *m, mdl
     uint64_t gas = c->local.lock_gas + c->local.claim_gas;
     out->cost_wei = mdl_appr_sat_add(mdl_appr_gas_cost_wei(gas, m->source_gas_price_wei),
                                      mdl_appr_gas_cost_wei(gas, m->dest_gas_price_wei));
+    /* calldata: a lock is a selector and four ABI words (hashlock,
+    ** recipient, amount, timelock), a claim a selector and two (id,
+    ** preimage) -- the shape of the usual HTLC contracts */
+    const uint64_t lock_bytes = 4u + 4u * 32u, claim_bytes = 4u + 2u * 32u;
+    uint64_t l1 = mdl_appr_sat_add(mdl_appr_sat_add(mdl_appr_l1_fee_wei(&m->source_l1, lock_bytes),
+                                                    mdl_appr_l1_fee_wei(&m->source_l1, claim_bytes)),
+                                   mdl_appr_sat_add(mdl_appr_l1_fee_wei(&m->dest_l1, lock_bytes),
+                                                    mdl_appr_l1_fee_wei(&m->dest_l1, claim_bytes)));
+    out->gas_used = 2 * gas;
+    out->l1_fee_wei = l1;
+    out->cost_wei = mdl_appr_sat_add(out->cost_wei, l1);
 }
 
 static void security(const mdl_verification_config *c, const mdl_appr_run *r, mdl_appr_security *out) {

@@ -15,7 +15,8 @@
 ** batch inclusion; a block whose batch never reached L1 in the run has none.
 **
 ** Cost per message: the storage-proof check plus the message's execution
-** gas at the destination's mean base fee.  The L1 side (batches, proofs) is
+** gas at the destination's mean base fee, plus -- on a rollup destination --
+** the L1 data fee of that transaction's calldata (proof and message).  The L1 side (batches, proofs) is
 ** what the rollups pay anyway, under every approach.
 ** Corruption: forging a message means forging L1-settled state -- a safety
 ** attack on Ethereum's finality, which burns at least a third of the staked
@@ -49,6 +50,11 @@ void mdl_native_defaults(mdl_native_params *p) {
     /* "Current verifier implementations consume approximately 200k gas"
     ** (defi.sucks, "The current state of storage proofs", 2023). */
     p->storage_proof_gas = 200000;
+    /* An EIP-1186 account proof plus one storage proof: about 8 branch
+    ** nodes of up to 532 bytes (17 x 33-byte RLP items) in a state trie of
+    ** ~10^8 accounts, and about 3 in the contract's storage trie -- some
+    ** 6,000 bytes of calldata (an xrsim estimate from the tries' shape). */
+    p->storage_proof_bytes = 6000;
     /* ~34 million ETH staked on the beacon chain (beaconcha.in, 2025). */
     p->l1_staked_gwei = 34000000ull * SIM_GWEI_PER_ETH;
     /* Finalizing two conflicting checkpoints makes at least 1/3 of the
@@ -71,9 +77,10 @@ static void message(const mdl_verification_config *c, const mdl_appr_msg *m, mdl
     out->verified_ns =
         settled == MDL_APPROACH_NEVER ? MDL_APPROACH_NEVER : mdl_appr_sat_add(settled, p->l1_to_l2_ns[m->dest_preset]);
     out->executed_ns = out->verified_ns;
-    out->cost_wei = out->executed_ns == MDL_APPROACH_NEVER
-                        ? 0
-                        : mdl_appr_gas_cost_wei(p->storage_proof_gas + m->gas_limit, m->dest_gas_price_wei);
+    if (out->executed_ns == MDL_APPROACH_NEVER) return;
+    out->gas_used = p->storage_proof_gas + m->gas_limit;
+    out->l1_fee_wei = mdl_appr_l1_fee_wei(&m->dest_l1, (uint64_t)p->storage_proof_bytes + m->size_bytes);
+    out->cost_wei = mdl_appr_sat_add(mdl_appr_gas_cost_wei(out->gas_used, m->dest_gas_price_wei), out->l1_fee_wei);
 }
 
 static void security(const mdl_verification_config *c, const mdl_appr_run *r, mdl_appr_security *out) {

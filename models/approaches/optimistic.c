@@ -9,7 +9,9 @@
 **   settled  = the XBlock reached its level + post_delay (root posted)
 **   verified = executed = settled + window
 ** Cost per message: the root post shared by the XBlock's messages, a merkle
-** proof check and the message's execution gas, at the destination's base fee.
+** proof check and the message's execution gas, at the destination's base fee,
+** plus -- on a rollup destination -- the L1 data fee of both transactions'
+** calldata (the post's share, the message with its merkle proof).
 ** Corruption: silencing every watcher, cost = N x watcher_bribe (the bond is
 ** lost only when someone disputes).  Window: one challenge window of forged
 ** roots executes before the first forgery is visible.
@@ -75,7 +77,19 @@ static void message(const mdl_verification_config *c, const mdl_appr_msg *m, mdl
     out->executed_ns = out->verified_ns;
     uint64_t per = m->xblock_msgs ? m->xblock_msgs : 1;
     uint64_t gas = p->post_gas / per + p->verify_gas + m->gas_limit;
-    out->cost_wei = mdl_appr_gas_cost_wei(gas, m->dest_gas_price_wei);
+    /* calldata: a post is a selector, the XBlock header and its root, in
+    ** 32-byte ABI words (~160 B); an execution is the message and a merkle
+    ** proof of ceil(log2(messages in the XBlock)) 32-byte siblings plus
+    ** five words of call framing (xrsim model of Nomad's update / prove) */
+    uint64_t depth = 0;
+    while ((1ull << depth) < per) depth++;
+    uint64_t post_bytes = 4u + 5u * 32u;
+    uint64_t exec_bytes = 4u + 5u * 32u + 32u * depth + m->size_bytes;
+    uint64_t l1 = mdl_appr_sat_add(mdl_appr_l1_fee_wei(&m->dest_l1, post_bytes) / per,
+                                   mdl_appr_l1_fee_wei(&m->dest_l1, exec_bytes));
+    out->gas_used = gas;
+    out->l1_fee_wei = l1;
+    out->cost_wei = mdl_appr_sat_add(mdl_appr_gas_cost_wei(gas, m->dest_gas_price_wei), l1);
 }
 
 static void security(const mdl_verification_config *c, const mdl_appr_run *r, mdl_appr_security *out) {

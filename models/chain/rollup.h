@@ -349,6 +349,10 @@ uint32_t mdl_rollup_index(const mdl_rollup *r);
 uint64_t mdl_rollup_chain_id(const mdl_rollup *r);
 const char *mdl_rollup_name(const mdl_rollup *r);
 const mdl_rollup_config *mdl_rollup_config_of(const mdl_rollup *r);
+/* The L1 data fee a transaction with this calldata pays on r now (its
+** preset's l1_data_fee rule at the simulated L1's current fees; 0 when r
+** posts no data to L1). */
+uint64_t mdl_rollup_l1_data_fee(const mdl_rollup *r, const xr_gas_calldata *cd);
 uint64_t mdl_rollup_base_fee_wei(const mdl_rollup *r);  /* of the next block */
 uint64_t mdl_rollup_height(const mdl_rollup *r);        /* last block, 0 before the first */
 /* The portal, for inspection (offsets, xr_portal_submit_check); do not

@@ -128,7 +128,7 @@ static bool should_attest(const mdl_rollup *r, uint64_t height, uint32_t msg_cou
 
 /* The L1 data fee of a transaction with this calldata included now: the
 ** rollup's formula over the simulated L1's current base and blob fees. */
-static uint64_t l1_data_fee(const mdl_rollup *r, const xr_gas_calldata *cd) {
+uint64_t mdl_rollup_l1_data_fee(const mdl_rollup *r, const xr_gas_calldata *cd) {
     const mdl_l1 *l1 = r->group->l1;
     switch (r->cfg.l1_data_fee) {
     case MDL_L1_DATA_OP_ECOTONE:
@@ -192,7 +192,7 @@ static uint64_t run_tx(mdl_rollup *r, const dtx *t, uint64_t now) {
         res.gas_used = res.header ? failed_gas : (t->gas_limit < min ? 0 : min);
     }
     res.fee_wei = sat_mul(res.gas_used, res.gas_price_wei);
-    res.l1_fee_wei = l1_data_fee(r, &cd);
+    res.l1_fee_wei = mdl_rollup_l1_data_fee(r, &cd);
     if (rc == 0) r->stats.submissions_ok++;
     else r->stats.submissions_failed++;
     r->stats.submit_gas = sat_add(r->stats.submit_gas, res.gas_used);

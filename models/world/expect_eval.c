@@ -45,7 +45,7 @@ bool mdl_expect_value(uint32_t metric, const mdl_world_summary *s, double *out) 
     case MDL_XM_FAST_P90: return pct(fa, fa->p90_ns, out);
     case MDL_XM_FAST_P99: return pct(fa, fa->p99_ns, out);
     case MDL_XM_FAST_MAX: return pct(fa, fa->max_ns, out);
-    case MDL_XM_FAST_COST: return ratio(fa->fee_wei_sum, fa->executed, out);
+    case MDL_XM_FAST_COST: return ratio(fa->fee_wei_sum + fa->l1_fee_wei_sum, fa->executed, out);
     case MDL_XM_FIN_EMITTED: return count(fi->emitted, out);
     case MDL_XM_FIN_EXECUTED: return count(fi->executed, out);
     case MDL_XM_FIN_EXEC_FRAC: return ratio(fi->executed, fi->emitted, out);
@@ -53,7 +53,7 @@ bool mdl_expect_value(uint32_t metric, const mdl_world_summary *s, double *out) 
     case MDL_XM_FIN_P90: return pct(fi, fi->p90_ns, out);
     case MDL_XM_FIN_P99: return pct(fi, fi->p99_ns, out);
     case MDL_XM_FIN_MAX: return pct(fi, fi->max_ns, out);
-    case MDL_XM_FIN_COST: return ratio(fi->fee_wei_sum, fi->executed, out);
+    case MDL_XM_FIN_COST: return ratio(fi->fee_wei_sum + fi->l1_fee_wei_sum, fi->executed, out);
     case MDL_XM_MSG_VIOLATIONS: return count(s->xchain.violations, out);
     case MDL_XM_REL_SUBMISSIONS: return count(s->xchain.submissions, out);
     case MDL_XM_REL_REVERTED: return count(s->xchain.reverted, out);

@@ -9,6 +9,7 @@
 
 #include "grow.h"
 #include "rng.h"
+#include "xr_gas.h"
 #include "stats.h"
 #include "xr_types.h"
 #include "units.h"
@@ -100,6 +101,14 @@ static const batch_times *batch_of(const mdl_verification *v, size_t r, uint64_t
         return &t->batches[lo];
     }
     return NULL;
+}
+
+/* Rollup r's L1 data fee as a rate (an empty transaction, and what 1024
+** non-zero calldata bytes add) at the simulated L1's fees at the run's end. */
+static mdl_appr_l1_rate l1_rate_of(mdl_rollup *r) {
+    xr_gas_calldata none = {0, 0}, kib = {0, 1024};
+    uint64_t f0 = mdl_rollup_l1_data_fee(r, &none), f1 = mdl_rollup_l1_data_fee(r, &kib);
+    return (mdl_appr_l1_rate){.fixed_wei = f0, .per_kib_wei = f1 > f0 ? f1 - f0 : 0};
 }
 
 static size_t rollup_index(mdl_rollups *rs, uint64_t chain_id) {
@@ -217,7 +226,11 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
             .emitted_ns = l->emitted_ns, .source_block_ns = l->source_block_ns,
             .source_level_ns = l->source_level_ns,
             .batch_included_ns = bt ? bt->included_ns : NEVER, .batch_settled_ns = bt ? bt->settled_ns : NEVER,
-            .executed_ns = l->executed_ns, .committee_fee_wei = l->dest_fee_wei, .gas_limit = l->gas_limit,
+            .executed_ns = l->executed_ns, .committee_fee_wei = l->dest_fee_wei,
+            .committee_l1_fee_wei = l->dest_l1_fee_wei, .committee_gas_used = l->gas_used,
+            .gas_limit = l->gas_limit,
+            .source_l1 = l1_rate_of(mdl_rollups_get(w->rs, si)), .dest_l1 = l1_rate_of(mdl_rollups_get(w->rs, di)),
+            .size_bytes = l->size_bytes,
             .xblock_msgs = xb_msgs[i] ? xb_msgs[i] : 1,
             .source_block_interval_ns = (uint64_t)sim_lat_mean_ns(&sc->block_time),
             .dest_block_interval_ns = (uint64_t)sim_lat_mean_ns(&dc->block_time),
@@ -297,6 +310,37 @@ const mdl_appr_outcome *mdl_verification_outcome(const mdl_verification *v, size
     return &v->out[i];
 }
 
+bool mdl_verification_finality(const mdl_verification *v, const mdl_messages *msgs, uint8_t conf_level,
+                               uint64_t from_ns, mdl_finality *out) {
+    assert(v->finished);
+    memset(out, 0, sizeof *out);
+    size_t n = mdl_messages_count(msgs) < v->out_len ? mdl_messages_count(msgs) : v->out_len;
+    uint64_t *lat = malloc((n ? n : 1) * sizeof *lat);
+    if (!lat) return false;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mdl_msg_life *l = mdl_messages_at(msgs, i);
+        const mdl_appr_outcome *o = &v->out[i];
+        if (!l->live || l->conf_level != conf_level || l->emitted_ns < from_ns) continue;
+        out->emitted++;
+        if (o->executed_ns == NEVER) continue;
+        out->executed++;
+        out->gas_used_sum += o->gas_used;
+        out->fee_wei_sum += o->cost_wei - o->l1_fee_wei;
+        out->l1_fee_wei_sum += o->l1_fee_wei;
+        lat[k++] = o->executed_ns - l->emitted_ns;
+    }
+    if (k) {
+        sim_stats_sort_u64(lat, k);
+        out->p50_ns = sim_stats_percentile(lat, k, 50);
+        out->p90_ns = sim_stats_percentile(lat, k, 90);
+        out->p99_ns = sim_stats_percentile(lat, k, 99);
+        out->max_ns = lat[k - 1];
+    }
+    free(lat);
+    return true;
+}
+
 static sim_rec_val opt(uint64_t x) { return x == NEVER ? sim_rec_null() : sim_rec_u64(x); }
 
 int mdl_verification_record(const mdl_verification *v, const mdl_messages *msgs, sim_rec *rec) {
@@ -308,7 +352,7 @@ int mdl_verification_record(const mdl_verification *v, const mdl_messages *msgs,
         /* the world's path is the approach's: one statement */
         rc = sim_rec_prepare(rec,
                              "UPDATE messages SET supported = 1, verified_ns = executed_ns,"
-                             " cost_wei = dest_fee_wei WHERE run_id = ?",
+                             " cost_wei = dest_fee_wei + COALESCE(dest_l1_fee_wei, 0) WHERE run_id = ?",
                              &st);
         if (rc == 0) {
             sim_rec_val a[1] = {sim_rec_int(run)};
@@ -319,7 +363,7 @@ int mdl_verification_record(const mdl_verification *v, const mdl_messages *msgs,
         ** stages do not apply */
         rc = sim_rec_prepare(rec,
                              "UPDATE messages SET first_vote_ns = NULL, approved_ns = NULL, submitted_ns = NULL,"
-                             " included_ns = NULL, relayer = NULL, gas_used = NULL, dest_fee_wei = NULL,"
+                             " included_ns = NULL, relayer = NULL, dest_fee_wei = NULL, gas_used = ?, dest_l1_fee_wei = ?,"
                              " settled_ns = ?, verified_ns = ?, executed_ns = ?, supported = ?, cost_wei = ?"
                              " WHERE run_id = ? AND msg_id = ?",
                              &st);
@@ -328,10 +372,12 @@ int mdl_verification_record(const mdl_verification *v, const mdl_messages *msgs,
             if (!l->live) continue;
             const mdl_appr_outcome *o = &v->out[i];
             bool done = o->executed_ns != NEVER;
-            sim_rec_val a[7] = {opt(o->settled_ns), opt(o->verified_ns), opt(o->executed_ns),
+            sim_rec_val a[9] = {done ? sim_rec_u64(o->gas_used) : sim_rec_null(),
+                                done ? sim_rec_u64(o->l1_fee_wei) : sim_rec_null(),
+                                opt(o->settled_ns), opt(o->verified_ns), opt(o->executed_ns),
                                 sim_rec_int(o->supported), done ? sim_rec_u64(o->cost_wei) : sim_rec_null(),
                                 sim_rec_int(run), sim_rec_u64(l->id)};
-            rc = sim_rec_insert(rec, st, a, 7);
+            rc = sim_rec_insert(rec, st, a, 9);
         }
     }
     if (rc != 0) return rc;

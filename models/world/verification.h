@@ -63,6 +63,12 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
 const mdl_verification_summary *mdl_verification_summary_of(const mdl_verification *v);
 /* Message i's outcome (i < mdl_messages_count; after finish). */
 const mdl_appr_outcome *mdl_verification_outcome(const mdl_verification *v, size_t i);
+/* The approach's finality at one level over messages emitted from from_ns
+** (after finish): what the run summary and `expect:` read when the approach
+** is not a committee's, the same numbers the messages table then holds.
+** false when out of memory. */
+bool mdl_verification_finality(const mdl_verification *v, const mdl_messages *msgs, uint8_t conf_level,
+                               uint64_t from_ns, mdl_finality *out);
 /* After the messages were recorded: their approach columns and the
 ** approach_runs row.  0 or SIM_REC_ERR_*. */
 int mdl_verification_record(const mdl_verification *v, const mdl_messages *msgs, sim_rec *rec);

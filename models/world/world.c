@@ -318,6 +318,20 @@ void mdl_world_summary_get(mdl_world *w, mdl_world_summary *out) {
         if (v) {
             out->xchain.has_verification = true;
             out->xchain.verification = *v;
+            if (!mdl_approach_get(v->approach)->committee) {
+                /* the destination side is the approach's rule: the fast and
+                ** finalized lines, and `expect:`, read its execution times
+                ** and costs -- not the committee path simulated beside it */
+                const mdl_verification *vh = mdl_xchain_verification_host(w->xchain);
+                const mdl_messages *msgs = mdl_xchain_messages(w->xchain);
+                mdl_finality lat, fin;
+                if (mdl_verification_finality(vh, msgs, XR_CONF_LATEST, w->scn->warmup_ns, &lat) &&
+                    mdl_verification_finality(vh, msgs, XR_CONF_FINALIZED, w->scn->warmup_ns, &fin)) {
+                    out->xchain.latest = lat;
+                    out->xchain.finalized = fin;
+                    out->xchain.by_approach = true;
+                }
+            }
         }
     }
 }

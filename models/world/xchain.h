@@ -72,6 +72,9 @@ typedef struct mdl_xchain_summary {
     /* the verification approach (world.c fills it: applying it mutates) */
     bool has_verification;
     mdl_verification_summary verification;
+    bool by_approach;                     /* latest / finalized are the approach's
+                                          ** (native, local, optimistic), not the
+                                          ** committee path's */
 } mdl_xchain_summary;
 /* cs: the consensus summary at end_ns (verdicts read conflicts and stalls). */
 void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_consensus_summary *cs,

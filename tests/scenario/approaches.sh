@@ -33,6 +33,29 @@ done
              ON a.run_id = rs.run_id WHERE a.approach = 'external'")" = 0 ] || fail "external slashed"
 ok "runs: 4 approaches x 2 seeds"
 
+# cost per message is every chain's, L1 data fee included (arb and base post
+# calldata to L1): the committee path's destination fee + its L1 data fee;
+# native's storage proof pays the L1 data fee too; v_finality reads the same
+[ "$(q "$db" "SELECT count(*) FROM messages m JOIN approach_runs a ON a.run_id = m.run_id
+             WHERE a.approach = 'restaked' AND m.executed_ns IS NOT NULL
+             AND (m.cost_wei != m.dest_fee_wei + m.dest_l1_fee_wei OR m.dest_l1_fee_wei <= 0)")" = 0 ] \
+  || fail "restaked cost_wei: execution + L1 data"
+[ "$(q "$db" "SELECT count(*) FROM messages m JOIN approach_runs a ON a.run_id = m.run_id
+             WHERE a.approach = 'native' AND m.executed_ns IS NOT NULL
+             AND (m.dest_l1_fee_wei <= 0 OR m.cost_wei <= m.dest_l1_fee_wei OR m.gas_used < 200000)")" = 0 ] \
+  || fail "native cost_wei: storage proof gas + its L1 data fee"
+[ "$(q "$db" "SELECT count(*) FROM v_finality f JOIN approach_runs a ON a.run_id = f.run_id
+             WHERE f.executed_count > 0 AND (f.eth_per_msg IS NULL
+             OR abs(f.eth_per_msg - f.exec_eth_per_msg - f.l1_eth_per_msg) > 1e-12 * f.eth_per_msg)")" = 0 ] \
+  || fail "v_finality cost under every approach"
+ok "cost per message: execution + L1 data fee, every approach"
+
+# the run summary's fast and finalized lines are the approach's, not the
+# committee path's: under native nothing is fast (days)
+sum=$("$XRSIM" run "$DATA/attack.yaml" --out "$TMP/sum.db" --set verification.approach=native) || fail "native summary run"
+echo "$sum" | grep -Eq "^  fast +[0-9]+ of [0-9]+ messages executed by the approach .* p50 [67]\.[0-9]+ d" \
+  || fail "native summary: $sum"
+
 out=$("$XRSIM" report "$db" --out "$TMP/report.html"); rc=$?
 echo "$out"
 [ $rc = 0 ] || fail "report exit $rc"

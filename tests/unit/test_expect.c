@@ -172,7 +172,9 @@ static void fake_summary(mdl_world_summary *s) {
     s->xchain.latest.executed = 379;
     s->xchain.latest.p50_ns = 3000000000ull;
     s->xchain.latest.p99_ns = 23400000000ull;
-    s->xchain.latest.fee_wei_sum = 379ull * 1000000000000ull; /* 1000 gwei each */
+    /* 1000 gwei each: 600 of execution + 400 of L1 data fee (the metric is both) */
+    s->xchain.latest.fee_wei_sum = 379ull * 600000000000ull;
+    s->xchain.latest.l1_fee_wei_sum = 379ull * 400000000000ull;
     s->xchain.finalized.emitted = 10;                        /* none executed */
     s->consensus.heights_committed = 120;
     s->consensus.conflicts = 0;
