@@ -977,8 +977,9 @@ static bool ext_entry_ok(xr_bft *b, xr_att_vote *v, const xr_att_vote **old) {
 ** (halo/attest/keeper keeper.go) rejects an extension with any bad vote --
 ** wrong chain, outside the vote window, bad signature.  A good one's new
 ** votes become candidates (a second root for a key: evidence); votes for
-** offsets already approved are valid but not needed. */
-static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
+** offsets already approved are valid but not needed.  Returns false when
+** the extension was rejected. */
+static bool harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
     XR_ASSERT(m != NULL && m->core.type == XR_BFT_PRECOMMIT);
     XR_ASSERT(m->ext_count <= b->cfg.max_ext_votes);
     for (uint32_t i = 0; i < m->ext_count; i++) {
@@ -990,7 +991,7 @@ static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
         if (!ext_entry_ok(b, &v, &old)) {
             b->stats.ext_rejected += m->ext_count;
             b->stats.ext_rejected_whole++;
-            return;
+            return false;
         }
     }
     for (uint32_t i = 0; i < m->ext_count; i++) {
@@ -1015,6 +1016,7 @@ static void harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
         }
         b->stats.ext_ok++;
     }
+    return true;
 }
 
 /* Drop candidates whose offset is approved. */
@@ -1737,7 +1739,7 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
     if (c->height > b->seen_height[vi]) b->seen_height[vi] = c->height;
     if (c->height < b->height || b->decided) {
         /* late: its extension still feeds proposals; its sender may lag */
-        if (c->type == XR_BFT_PRECOMMIT) harvest_ext(b, acts, &m);
+        if (c->type == XR_BFT_PRECOMMIT) (void)harvest_ext(b, acts, &m);
         maybe_catchup(b, now_ns, acts, from, c);
         return reject(b, &b->stats.rej_height, XR_ERR_BFT_HEIGHT);
     }
@@ -1792,7 +1794,13 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
     vrec *v = c->type == XR_BFT_PREVOTE ? &s->pv[vi] : &s->pc[vi];
     int tl = c->type == XR_BFT_PREVOTE ? TL_PREVOTE : TL_PRECOMMIT;
     uint8_t state = xr_bft_id_is_nil(c->block_id) ? V_NIL : V_BLOCK;
-    if (c->type == XR_BFT_PRECOMMIT) harvest_ext(b, acts, &m);
+    /* CometBFT adds a precommit for a block only once the application
+    ** accepted its extension (consensus/state.go addVote calls
+    ** VerifyVoteExtension and drops the vote on REJECT); Omni rejects one
+    ** with any bad vote (halo/attest/keeper VerifyVoteExtension).  A nil
+    ** precommit carries none (decode refuses one that does). */
+    if (c->type == XR_BFT_PRECOMMIT && !harvest_ext(b, acts, &m) && state == V_BLOCK)
+        return reject(b, &b->stats.rej_ext, XR_ERR_BFT_EXT_REJECTED);
     if (v->state != V_NONE) {
         const uint8_t *cid = state == V_NIL ? NULL : c->block_id;
         if (vote_is(v->state, v->id, cid) || vote_is(v->alt_state, v->alt_id, cid))

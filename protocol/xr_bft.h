@@ -199,6 +199,7 @@ typedef struct xr_bft_stats {
     uint64_t ext_ok;             /* extension votes accepted into the pool */
     uint64_t ext_rejected;       /* entries not taken: of a rejected extension, or pool full */
     uint64_t ext_rejected_whole; /* extensions rejected whole (a bad entry: chain, window, sig) */
+    uint64_t rej_ext;            /* precommits for a block not counted: extension rejected */
     uint64_t catchups_sent;
     uint64_t evidence;
     uint64_t approvals;

@@ -68,6 +68,7 @@
     X(XR_ERR_EVIDENCE_ORDER, -418, "evidence messages not in canonical order") \
     X(XR_ERR_BFT_NOT_VALIDATOR, -419, "signer not in the consensus validator set") \
     X(XR_ERR_BFT_WRONG_CHAIN, -420, "consensus message for another chain") \
+    X(XR_ERR_BFT_EXT_REJECTED, -421, "precommit's vote extension rejected") \
     X(XR_ERR_RESTAKE_UNKNOWN, -500, "unknown operator, staker, withdrawal or slash request") \
     X(XR_ERR_RESTAKE_DELEGATED, -501, "staker already delegated") \
     X(XR_ERR_RESTAKE_NOT_DELEGATED, -502, "staker not delegated") \

@@ -226,8 +226,12 @@ static uint32_t make_votes(rd *r, uint32_t limit, bool by_one, uint32_t v_fixed,
     return n;
 }
 
-/* Our index of the proposer of round r at the node's height. */
+/* Our index of the proposer of round r at the node's height.  Beyond the
+** rounds the node admits (max_round_ahead) any signer will do: the node
+** drops the proposal by its round, and the weighted round robin takes
+** O(round) steps to answer (CometBFT's too) -- a far round cost seconds. */
 static uint32_t proposer_of(uint32_t round) {
+    if (round > xr_bft_round(g_node) + g_cfg.max_round_ahead) return round % NV;
     const xr_valset *vs = xr_bft_valset(g_node);
     uint32_t i = xr_bft_proposer_index(g_node, round);
     for (uint32_t v = 0; i < vs->count && v < NV; v++) {

@@ -1166,7 +1166,9 @@ static void test_bft_defaults_are_omnis(void **state) {
 
 /* halo/attest/keeper VerifyVoteExtension: one bad vote (here: beyond the
 ** window) rejects the whole extension, good entries too; a late vote for an
-** offset approved at most 2 before is not bad, only not needed. */
+** offset approved at most 2 before is not bad, only not needed.  The
+** precommit carrying a rejected extension is not counted at all (CometBFT
+** consensus/state.go addVote drops it on REJECT). */
 static void test_bft_extension_rejected_whole(void **state) {
     (void)state;
     tnet *t = net_new(4, NULL, NULL, 107);
@@ -1176,6 +1178,11 @@ static void test_bft_extension_rejected_whole(void **state) {
     net_run(t, 10 * SEC);
     xr_bft *b = t->nodes[0].b;
     assert_int_equal(xr_bft_last_approved(b, 902, XR_CONF_LATEST), 4);
+    /* hold node 0 inside a height (not decided): its peers go quiet */
+    for (int i = 1; i < 4; i++) t->nodes[i].down = true;
+    for (int k = 0; k < 50 && xr_bft_get_step(b) == XR_BFT_STEP_COMMIT; k++) net_run(t, t->now + SEC / 10);
+    assert_int_not_equal(xr_bft_get_step(b), XR_BFT_STEP_COMMIT);
+    uint32_t r0 = xr_bft_round(b);
     uint8_t id[32], buf[4096];
     memset(id, 0xef, 32);
     xr_att_vote v[2];
@@ -1184,26 +1191,31 @@ static void test_bft_extension_rejected_whole(void **state) {
     /* entries go ascending by (chain, level, offset): both on chain 903 */
     uint32_t pending = xr_bft_pending_votes(b);
     const xr_bft_stats *st = xr_bft_get_stats(b);
-    uint64_t rej = st->ext_rejected, whole = st->ext_rejected_whole;
-    int n = craft_precommit(t, 1, xr_bft_height(b), 3, id, v, 2, buf, sizeof buf);
-    (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
+    uint64_t rej = st->ext_rejected, whole = st->ext_rejected_whole, dropped = st->rej_ext;
+    uint64_t ok = st->msgs_ok;
+    int n = craft_precommit(t, 1, xr_bft_height(b), r0, id, v, 2, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts), XR_ERR_BFT_EXT_REJECTED);
     process(t, 0);
     assert_int_equal(st->ext_rejected, rej + 2);
     assert_int_equal(st->ext_rejected_whole, whole + 1);
+    assert_int_equal(st->rej_ext, dropped + 1);
+    assert_int_equal(st->msgs_ok, ok); /* the precommit itself not counted */
     assert_int_equal(xr_bft_pending_votes(b), pending); /* the good one not taken either */
     /* the good one alone, beside a late vote for 902's offset 3 (= 4 - 1) */
     xr_att_vote w[2];
     make_vote(t, 1, 902, XR_CONF_LATEST, 3, 0x07, &w[0]);
     w[1] = v[0];
-    n = craft_precommit(t, 1, xr_bft_height(b), 4, id, w, 2, buf, sizeof buf);
-    (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
+    n = craft_precommit(t, 1, xr_bft_height(b), r0, id, w, 2, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts), 0);
     process(t, 0);
     assert_int_equal(st->ext_rejected_whole, whole + 1);
+    assert_int_equal(st->rej_ext, dropped + 1);
+    assert_int_equal(st->msgs_ok, ok + 1);
     assert_int_equal(xr_bft_pending_votes(b), pending + 1);
     /* 4 - 3 = offset 1 is below the window: bad */
     make_vote(t, 1, 902, XR_CONF_LATEST, 1, 0x08, &w[0]);
     make_vote(t, 1, 903, XR_CONF_LATEST, 2, 0x09, &w[1]);
-    n = craft_precommit(t, 1, xr_bft_height(b), 5, id, w, 2, buf, sizeof buf);
+    n = craft_precommit(t, 1, xr_bft_height(b), r0 + 1, id, w, 2, buf, sizeof buf);
     (void)xr_bft_on_message(b, t->now, 1, buf, (size_t)n, &t->acts);
     process(t, 0);
     assert_int_equal(st->ext_rejected_whole, whole + 2);
