@@ -2,6 +2,7 @@
 ** The seed's table: verification approaches side by side (see an_approaches.h).
 */
 #include "an_approaches.h"
+#include "an_report_internal.h" /* an_plot_text_width: the report's text metrics */
 
 #include <assert.h>
 #include <math.h>
@@ -197,6 +198,9 @@ static void html_esc(FILE *out, const char *s) {
 static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                                       "#e377c2", "#17becf"};
 
+/* The legend's note beside an approach with no point in the plot. */
+#define NOT_PLOTTED " (not plotted: no cost of corruption)"
+
 /* Latency (fast p50) against cost of corruption, log10 on both axes. */
 static void html_plot(const an_approaches *a, FILE *out) {
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
@@ -212,7 +216,17 @@ static void html_plot(const an_approaches *a, FILE *out) {
     x0 = floor(x0), x1 = ceil(x1), y0 = floor(y0), y1 = ceil(y1);
     if (x1 <= x0) x1 = x0 + 1;
     if (y1 <= y0) y1 = y0 + 1;
-    const double w = 720, h = 420, ml = 70, mr = 190, mt = 30, mb = 50;
+    /* the legend right of the plot: as wide as its longest entry (with the note of an approach not plotted) */
+    double legend_w = 0.0;
+    for (size_t i = 0; i < a->count; i++) {
+        const an_approach_row *r = &a->rows[i];
+        char entry[160];
+        snprintf(entry, sizeof entry, "%s%s", r->name,
+                 !r->corruptible || r->fast_p50_s.n == 0 || r->corruption_eth.n == 0 ? NOT_PLOTTED : "");
+        legend_w = fmax(legend_w, an_plot_text_width(entry, 11.0, false));
+    }
+    const double ml = 70, mr = fmax(190.0, 26.0 + legend_w + 10.0), w = ml + 460 + mr, mt = 30, mb = 50;
+    const double h = fmax(420.0, mt + 10 + 18.0 * (double)a->count + mb);
 #define PX(x) (ml + ((x)-x0) / (x1 - x0) * (w - ml - mr))
 #define PY(y) (h - mb - ((y)-y0) / (y1 - y0) * (h - mt - mb))
     fprintf(out, "<svg width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\">\n", w, h, w, h);
@@ -246,7 +260,7 @@ static void html_plot(const an_approaches *a, FILE *out) {
                 w - mr + 16, ly, col, w - mr + 26, ly + 4);
         html_esc(out, r->name);
         if (!r->corruptible || r->fast_p50_s.n == 0 || r->corruption_eth.n == 0) {
-            fputs(" (not plotted: no cost of corruption)", out);
+            fputs(NOT_PLOTTED, out);
             fputs("</text>\n", out);
             continue;
         }
@@ -272,7 +286,7 @@ void an_approaches_html(const an_approaches *a, FILE *out) {
           "&times; the window a forgery stays unstoppable. <b>Profit</b> = extractable &minus; cost of corruption. "
           "<b>Generality</b>: the share of the workload's messages the approach can carry.</p>\n",
           out);
-    fputs("<table>\n<tr>", out);
+    fputs("<div class=\"scroll\"><table>\n<tr>", out);
     for (size_t c = 0; c < NCOLS; c++) {
         fputs("<th>", out);
         html_esc(out, heads[c]);
@@ -290,6 +304,6 @@ void an_approaches_html(const an_approaches *a, FILE *out) {
         }
         fputs("</tr>\n", out);
     }
-    fputs("</table>\n", out);
+    fputs("</table></div>\n", out);
     html_plot(a, out);
 }

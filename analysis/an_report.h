@@ -190,7 +190,7 @@ typedef struct an_report {
     size_t point_count;
     char **varying;        /* parameter paths ("consensus.quorum") whose values differ between points */
     size_t varying_count;
-    int numeric_axis;      /* 1: exactly one varying parameter and every value is a number (same unit) */
+    int numeric_axis;      /* 1: exactly one varying parameter and every value is a number (one unit or dimension) */
     double *axis;          /* per point: that number when numeric_axis */
     char axis_unit[16];
     double stall_s;
@@ -214,8 +214,10 @@ int an_report_mean_ci(const double *v, size_t n, unsigned long seed, an_report_s
 /*
 ** Opens the results file `path` read-only (an_export_open: refuses files
 ** that are not xrsim results of a schema this build reads), groups its ok
-** runs into parameter points (ordered by their first run id, or by the
-** varying parameter when numeric_axis), computes every point's statistics
+** runs into parameter points (ordered by scenario, then by the varying
+** parameters' values in turn: numerically where they are numbers, with
+** durations and amounts on one scale, so 10s < 30s < 1min < 1h < 14d),
+** computes every point's statistics
 ** with liveness rule `stall_s` (> 0), and finds the varying parameters.
 ** Returns 0 with *out set (free with an_report_free) or a negative
 ** AN_ERR_* / AN_ERR_* with a message in err.

@@ -539,19 +539,6 @@ static int html_econ(const an_report *r, FILE *out, size_t skip) {
     return rc;
 }
 
-/* Whether every point's value of varying parameter k is a number (one
-   unit); *unit gets it. */
-static bool numeric_key(const an_report *r, size_t k, double *vals, char unit[16]) {
-    unit[0] = '\0';
-    for (size_t p = 0; p < r->point_count; p++) {
-        char u[16];
-        if (!an_report_parse_quantity(r->points[p].values[k], &vals[p], u)) return false;
-        if (p == 0) memcpy(unit, u, sizeof u);
-        else if (strcmp(unit, u) != 0) return false;
-    }
-    return true;
-}
-
 /* Small multiples for two varying parameters: a metric against the
    numeric one (x), one panel per value of the other, on one y scale.
    Returns 0 with *drawn false when neither parameter is numeric. */
@@ -568,7 +555,7 @@ static int html_multiples(const an_report *r, FILE *out, int metric, const char 
     int rc = vx[0] && vx[1] && order && x && stats && labels && stalled && done ? 0 : AN_ERR_NOMEM;
     char unit[2][16];
     bool num[2] = {false, false};
-    for (size_t k = 0; rc == 0 && k < 2; k++) num[k] = numeric_key(r, k, vx[k], unit[k]);
+    for (size_t k = 0; rc == 0 && k < 2; k++) num[k] = an_report_key_numbers(r, k, vx[k], unit[k]);
     size_t ix = 0;
     if (rc == 0 && (num[0] || num[1])) {
         /* x: the numeric key with more distinct values */

@@ -49,6 +49,11 @@ typedef struct crow {
 /* A parameter value as a number and its unit ("200ms": 200, "ms"); false
 ** when it is not one. */
 bool an_report_parse_quantity(const char *s, double *v, char unit[16]);
+/* Whether every point's value of varying parameter k is a number: in one
+** unit (vals as written, *unit that unit), or else in one dimension on its
+** scale (durations in seconds, unit "s"; amounts in ETH; "20%" and "2/3"
+** as fractions, unit "").  vals has a slot per point. */
+bool an_report_key_numbers(const an_report *r, size_t k, double *vals, char unit[16]);
 /* A malloc'd copy of s; NULL when out of memory. */
 char *an_report_strdup(const char *s);
 /* Per point: statistics, verdict shares, offences, coalitions; and the

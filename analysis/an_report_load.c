@@ -674,56 +674,128 @@ bool an_report_parse_quantity(const char *s, double *v, char unit[16]) {
     return true;
 }
 
-static const an_report *sort_report;
-static int cmp_axis(const void *a, const void *b) {
-    double x = sort_report->axis[*(const size_t *)a], y = sort_report->axis[*(const size_t *)b];
-    return (x > y) - (x < y);
+/* A parameter value on one scale per dimension, so that values written
+   in different units compare: durations in seconds (the scenario's units
+   ns .. d, sim/ytree_get.c), amounts in ETH (wei, gwei, ETH), "20%" as
+   0.2 and "2/3" as 0.6667 (dimension ""); any other unit is its own
+   dimension.  False when s is not a number. */
+static bool parse_normalised(const char *s, double *v, char dim[16]) {
+    static const struct {
+        const char *unit, *dim;
+        double scale;
+    } units[] = {{"ns", "s", 1e-9}, {"us", "s", 1e-6}, {"ms", "s", 1e-3}, {"s", "s", 1.0},     {"m", "s", 60.0},
+                 {"min", "s", 60.0}, {"h", "s", 3600.0}, {"d", "s", 86400.0}, {"wei", "ETH", 1e-18},
+                 {"gwei", "ETH", 1e-9}, {"ETH", "ETH", 1.0}, {"eth", "ETH", 1.0}, {"%", "", 0.01}};
+    char unit[16];
+    if (!an_report_parse_quantity(s, v, unit)) return false;
+    if (unit[0] == '/') { /* a fraction "2/3" */
+        char *end;
+        double d = strtod(unit + 1, &end);
+        if (*end == '\0' && end != unit + 1 && isfinite(d) && d != 0.0) {
+            *v /= d;
+            dim[0] = '\0';
+            return true;
+        }
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(unit, units[i].unit) == 0) {
+            *v *= units[i].scale;
+            strcpy(dim, units[i].dim);
+            return true;
+        }
+    }
+    strcpy(dim, unit);
+    return true;
 }
 
-/* With exactly one varying, numeric parameter: fills axis and sorts the points by it. */
-static int find_axis(an_report *r) {
-    if (r->varying_count != 1 || r->point_count < 2) return 0;
-    double *axis = malloc(r->point_count * sizeof *axis);
-    size_t *order = malloc(r->point_count * sizeof *order);
-    an_report_point *sorted = malloc(r->point_count * sizeof *sorted);
-    if (!axis || !order || !sorted) {
-        free(axis);
+bool an_report_key_numbers(const an_report *r, size_t k, double *vals, char unit[16]) {
+    assert(k < r->varying_count);
+    unit[0] = '\0';
+    bool same = true; /* every value a number in one unit: keep it */
+    for (size_t p = 0; p < r->point_count && same; p++) {
+        char u[16];
+        same = an_report_parse_quantity(r->points[p].values[k], &vals[p], u);
+        if (same && p == 0) strcpy(unit, u);
+        same = same && strcmp(unit, u) == 0;
+    }
+    if (same) return true;
+    for (size_t p = 0; p < r->point_count; p++) { /* else one dimension, on its scale */
+        char d[16];
+        if (!parse_normalised(r->points[p].values[k], &vals[p], d)) return false;
+        if (p == 0) strcpy(unit, d);
+        else if (strcmp(unit, d) != 0) return false;
+    }
+    return true;
+}
+
+/* Order of two values of one key: numbers by value (on one scale per
+   dimension) before anything else, the rest as text. */
+static int cmp_value(const char *a, const char *b) {
+    double x, y;
+    char da[16], db[16];
+    bool na = parse_normalised(a, &x, da), nb = parse_normalised(b, &y, db);
+    if (na && nb && strcmp(da, db) == 0 && x != y) return x < y ? -1 : 1;
+    if (na != nb) return na ? -1 : 1;
+    if (na && nb && strcmp(da, db) != 0) return strcmp(da, db);
+    return strcmp(a, b);
+}
+
+static const an_report *sort_report;
+static const size_t *sort_scenario; /* per point: the index of its scenario's first point */
+static int cmp_points(const void *pa, const void *pb) {
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (sort_scenario[a] != sort_scenario[b]) return sort_scenario[a] < sort_scenario[b] ? -1 : 1;
+    for (size_t k = 0; k < sort_report->varying_count; k++) {
+        int c = cmp_value(sort_report->points[a].values[k], sort_report->points[b].values[k]);
+        if (c) return c;
+    }
+    return (a > b) - (a < b); /* as loaded */
+}
+
+/* Orders the points by scenario (in the order each first appears), then
+   by each varying parameter's value in turn (numerically where numbers,
+   durations and amounts on one scale); with exactly one varying, numeric
+   parameter fills the axis. */
+static int order_points(an_report *r) {
+    size_t np = r->point_count;
+    if (r->varying_count == 0 || np < 2) return 0;
+    size_t *order = malloc(np * sizeof *order), *scen = malloc(np * sizeof *scen);
+    an_report_point *sorted = malloc(np * sizeof *sorted);
+    double *axis = malloc(np * sizeof *axis);
+    if (!order || !scen || !sorted || !axis) {
         free(order);
+        free(scen);
         free(sorted);
+        free(axis);
         return AN_ERR_NOMEM;
     }
-    bool numeric = true;
-    for (size_t p = 0; p < r->point_count && numeric; p++) {
-        char unit[16];
-        numeric = an_report_parse_quantity(r->points[p].values[0], &axis[p], unit);
-        if (numeric && p == 0) strcpy(r->axis_unit, unit);
-        numeric = numeric && strcmp(unit, r->axis_unit) == 0;
+    for (size_t p = 0; p < np; p++) {
+        order[p] = p;
+        scen[p] = p;
+        for (size_t q = 0; q < p; q++) {
+            if (strcmp(r->points[q].sha256, r->points[p].sha256) == 0) {
+                scen[p] = scen[q];
+                break;
+            }
+        }
     }
-    if (numeric) {
+    sort_report = r;
+    sort_scenario = scen;
+    qsort(order, np, sizeof *order, cmp_points);
+    sort_report = NULL;
+    sort_scenario = NULL;
+    for (size_t p = 0; p < np; p++) sorted[p] = r->points[order[p]];
+    memcpy(r->points, sorted, np * sizeof *sorted);
+    if (r->varying_count == 1 && an_report_key_numbers(r, 0, axis, r->axis_unit)) {
         r->axis = axis;
         r->numeric_axis = 1;
-        for (size_t p = 0; p < r->point_count; p++) order[p] = p;
-        sort_report = r;
-        qsort(order, r->point_count, sizeof *order, cmp_axis);
-        sort_report = NULL;
-        double *na = malloc(r->point_count * sizeof *na);
-        if (!na) {
-            free(order);
-            free(sorted);
-            return AN_ERR_NOMEM;
-        }
-        for (size_t p = 0; p < r->point_count; p++) {
-            sorted[p] = r->points[order[p]];
-            na[p] = axis[order[p]];
-        }
-        memcpy(r->points, sorted, r->point_count * sizeof *sorted);
-        memcpy(r->axis, na, r->point_count * sizeof *na);
-        free(na);
+        axis = NULL;
     } else {
-        free(axis);
         r->axis_unit[0] = '\0';
     }
+    free(axis);
     free(order);
+    free(scen);
     free(sorted);
     return 0;
 }
@@ -752,7 +824,7 @@ int an_report_load(const char *path, double stall_s, an_report **out, char *err,
     if (rc == 0) rc = an_report_summarise(r, runs, n, cs, nc, err, err_len);
     if (rc == 0) rc = load_shares(r, runs, n, err, err_len);
     if (rc == 0) rc = find_varying(r, err, err_len);
-    if (rc == 0 && find_axis(r) != 0) rc = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
+    if (rc == 0 && order_points(r) != 0) rc = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
     for (size_t p = 0; rc == 0 && p < r->point_count; p++) {
         snprintf(r->points[p].label, sizeof r->points[p].label, "P%zu", p + 1);
     }

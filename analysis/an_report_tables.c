@@ -65,15 +65,19 @@ void an_report_fmt_num(double v, char *buf, size_t len) {
     else snprintf(buf, len, "%.4g", v);
 }
 
-static void fmt_stat(const an_report_stat *s, char *buf, size_t len) {
+/* "mean [lo, hi]" with `unit` after each number ("20% [18%, 22%]"), so
+   the interval reads on its own; the mean alone when the interval is it. */
+static void fmt_stat_unit(const an_report_stat *s, double scale, const char *unit, char *buf, size_t len) {
     char m[24], l[24], h[24];
-    an_report_fmt_num(s->mean, m, sizeof m);
-    an_report_fmt_num(s->lo, l, sizeof l);
-    an_report_fmt_num(s->hi, h, sizeof h);
+    an_report_fmt_num(s->mean * scale, m, sizeof m);
+    an_report_fmt_num(s->lo * scale, l, sizeof l);
+    an_report_fmt_num(s->hi * scale, h, sizeof h);
     if (s->n == 0) snprintf(buf, len, "-");
-    else if (s->n == 1 || (strcmp(l, m) == 0 && strcmp(h, m) == 0)) snprintf(buf, len, "%s", m);
-    else snprintf(buf, len, "%s [%s, %s]", m, l, h);
+    else if (s->n == 1 || (strcmp(l, m) == 0 && strcmp(h, m) == 0)) snprintf(buf, len, "%s%s", m, unit);
+    else snprintf(buf, len, "%s%s [%s%s, %s%s]", m, unit, l, unit, h, unit);
 }
+
+static void fmt_stat(const an_report_stat *s, char *buf, size_t len) { fmt_stat_unit(s, 1.0, "", buf, len); }
 
 /* Share of runs: "33% (1/3)"; "-" without runs. */
 static void fmt_share(size_t k, size_t n, char *buf, size_t len) {
@@ -226,12 +230,7 @@ static int power_table(an_rtables *ts, const an_report *r) {
             snprintf(an_report_cell(t, row, lead), CELL, "byzantine[%" PRId64 "]", sh->entry);
             snprintf(an_report_cell(t, row, lead + 1), CELL, "%s", sh->what);
             snprintf(an_report_cell(t, row, lead + 2), CELL, "%zu", sh->share.n);
-            an_report_stat pct = sh->share;
-            pct.mean *= 100.0;
-            pct.lo *= 100.0;
-            pct.hi *= 100.0;
-            fmt_stat(&pct, an_report_cell(t, row, lead + 3), CELL - 1);
-            strcat(an_report_cell(t, row, lead + 3), "%");
+            fmt_stat_unit(&sh->share, 100.0, "%", an_report_cell(t, row, lead + 3), CELL);
             snprintf(an_report_cell(t, row, lead + 4), CELL, "-");
         }
         for (size_t c = 0; c < pt->coalition_count; c++) {

@@ -690,6 +690,129 @@ static void test_an_report_survives_hostile_values(void **state) {
     an_report_free(r);
 }
 
+/* ---- order of points, units of intervals ---------------------------------------------------- */
+
+/* Inserts a row into `table` with `cols` = `vals` and every other NOT NULL
+   column 0 (nullable ones NULL): for tables with many counters. */
+static void insert_row(sqlite3 *db, const char *table, const char *cols, const char *vals) {
+    char sql[4096], tail[2048] = "";
+    snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s') WHERE \"notnull\" AND"
+                              " instr(',' || '%s' || ',', ',' || name || ',') = 0", table, cols);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    char names[2048] = "";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        strcat(names, ", ");
+        strcat(names, (const char *)sqlite3_column_text(st, 0));
+        strcat(tail, ", 0");
+    }
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql, "INSERT INTO %s (%s%s) VALUES (%s%s)", table, cols, names, vals, tail);
+    xrtest_sql_exec(db, sql);
+}
+
+/* A run of scenario "grid" with parameters `params` (JSON members) and seed. */
+static void add_param_run(sqlite3 *db, int id, int seed, const char *params) {
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'grid', 'name: grid',"
+             " printf('%%064d', 7), %d, '{\"name\":\"grid\",\"run\":{\"seed\":%d},%s}', '0.1.0', 'abc',"
+             " '2024-05-01T00:00:00.000Z');"
+             "INSERT INTO run_window VALUES (%d, 0, 600000000000);",
+             id, seed, seed, params, id);
+    xrtest_sql_exec(db, sql);
+}
+
+static void test_an_report_orders_points_by_value(void **state) {
+    fixture *f = *state;
+    sqlite3 *db = db_create(f->db);
+    /* the order a parallel sweep may finish in: delays in mixed units, stakes as written */
+    static const char *const delay[] = {"1h", "10s", "14d", "30s", "1min", "20s"};
+    static const char *const stake[] = {"0.7", "2/3", "0.2"};
+    int id = 1;
+    for (int d = 0; d < 6; d++) {
+        for (int k = 0; k < 3; k++) {
+            char params[256];
+            snprintf(params, sizeof params, "\"delay\":\"%s\",\"stake\":\"%s\"", delay[d], stake[k]);
+            add_param_run(db, id++, 1, params);
+        }
+    }
+    db_close(db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_int_equal(r->point_count, 18);
+    assert_int_equal(r->varying_count, 2);
+    assert_string_equal(r->varying[0], "delay");
+    static const char *const want_delay[] = {"10s", "20s", "30s", "1min", "1h", "14d"};
+    static const char *const want_stake[] = {"0.2", "2/3", "0.7"};
+    for (size_t p = 0; p < 18; p++) {
+        assert_string_equal(r->points[p].values[0], want_delay[p / 3]);
+        assert_string_equal(r->points[p].values[1], want_stake[p % 3]);
+        char label[24];
+        snprintf(label, sizeof label, "P%zu", p + 1);
+        assert_string_equal(r->points[p].label, label);
+    }
+    assert_int_equal(r->numeric_axis, 0); /* two keys: no single axis */
+    an_report_free(r);
+    /* one key in mixed units: a numeric axis in seconds, in order */
+    unlink(f->db);
+    db = db_create(f->db);
+    for (int d = 0; d < 6; d++) {
+        char params[128];
+        snprintf(params, sizeof params, "\"delay\":\"%s\"", delay[d]);
+        add_param_run(db, d + 1, 1, params);
+    }
+    db_close(db);
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_int_equal(r->numeric_axis, 1);
+    assert_string_equal(r->axis_unit, "s");
+    static const double want_s[] = {10, 20, 30, 60, 3600, 1209600};
+    for (size_t p = 0; p < 6; p++) {
+        assert_true(r->axis[p] == want_s[p]);
+        assert_string_equal(r->points[p].values[0], want_delay[p]);
+    }
+    an_report_free(r);
+}
+
+static void test_an_report_power_share_interval_has_its_unit(void **state) {
+    fixture *f = *state;
+    sqlite3 *db = db_create(f->db);
+    /* one silent verifier of 4 (seed 1), 5 (seed 2), 6 (seed 3) equal ones: 25%, 20%, 16.7% */
+    for (int s = 1; s <= 3; s++) {
+        add_param_run(db, s, s, "\"q\":\"0.7\"");
+        char vals[256];
+        for (int v = 0; v < 3 + s; v++) {
+            snprintf(vals, sizeof vals, "%d, %d, %d, '0x%02d', 32000000000, '%s'", s, v, v, v,
+                     v == 0 ? "silent" : "honest");
+            insert_row(db, "verifiers", "run_id, verifier, node_id, address, power, behaviour", vals);
+        }
+        snprintf(vals, sizeof vals, "%d, 0, 0, 'silent', 'verifiers', '0', 'always', 0", s);
+        insert_row(db, "byzantine", "run_id, verifier, entry, behaviour, target_kind, target, trigger, from_ns", vals);
+    }
+    db_close(db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_int_equal(r->points[0].share_count, 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(an_report_print(r, out), 0);
+    fclose(out);
+    /* the unit with each number: "20.28% [16.67%, 25%]", never "20.28 [16.67, 25]%" */
+    const char *row = strstr(buf, "byzantine[0]");
+    assert_non_null(row);
+    const char *eol = strchr(row, '\n');
+    assert_non_null(strstr(row, "% [16.67%, 25%]"));
+    assert_true(strstr(row, "% [16.67%, 25%]") < eol);
+    assert_null(strstr(buf, "]%"));
+    free(buf);
+    an_report_free(r);
+}
+
 static void test_an_report_formats_durations_readably(void **state) {
     (void)state;
     static const struct {
@@ -719,6 +842,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_an_report_verdicts_fall_back_per_run_and_for_schema_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_report_survives_hostile_values, setup, teardown),
         cmocka_unit_test(test_an_report_formats_durations_readably),
+        cmocka_unit_test_setup_teardown(test_an_report_orders_points_by_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_power_share_interval_has_its_unit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
