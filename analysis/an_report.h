@@ -59,6 +59,7 @@
 #ifndef AN_REPORT_H
 #define AN_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -160,6 +161,32 @@ typedef struct an_report_share {
     an_report_stat share;  /* fraction of all power */
 } an_report_share;
 
+/* The events of an attack run's timeline, in this order. */
+typedef enum an_report_event {
+    AN_REPORT_EV_ACTED,     /* coalitions.acted_ns: the attack's first action */
+    AN_REPORT_EV_APPROVED,  /* coalitions.forged_approved_ns: first forged root approved (schema 12) */
+    AN_REPORT_EV_EXECUTED,  /* coalitions.forged_executed_ns: first forged message executed (schema 12) */
+    AN_REPORT_EV_PROVABLE,  /* offences.provable_ns: a member's first offence provable on L1 */
+    AN_REPORT_EV_INCLUDED,  /* offences.included_ns: first evidence included on L1 */
+    AN_REPORT_EV_SLASHED,   /* offences.executed_ns of the first 'slashed' offence */
+    AN_REPORT_EV_QUEUED,    /* coalitions.withdraw_queued_ns: the last member's withdrawal queued */
+    AN_REPORT_EV_COMPLETED, /* coalitions.withdraw_completed_ns: the last member's withdrawal completed */
+    AN_REPORT_EVENT_COUNT
+} an_report_event;
+
+/* One coalition with an attack (forge or censor) in one counted run: when
+   each event first happened, in seconds after the start of the run (NAN:
+   it did not, or the file predates its column).  Offences count when
+   their offender is one of the coalition's members. */
+typedef struct an_report_timeline {
+    int64_t run_id, seed, coalition;
+    size_t point;          /* index into points */
+    char name[48];         /* the coalition's */
+    char attack[8];
+    double at_s[AN_REPORT_EVENT_COUNT];
+    double end_s;          /* the run's duration (run_window); NAN: unknown */
+} an_report_timeline;
+
 typedef struct an_report_point {
     char *sha256;          /* scenario */
     char *key;             /* params_json without $.run.seed */
@@ -200,6 +227,9 @@ typedef struct an_report {
     size_t byzantine_runs; /* ... with at least one byzantine row */
     an_report_econ *econ;  /* per coalition index, ascending */
     size_t econ_count;
+    an_report_timeline *timelines; /* ordered by point, seed, coalition */
+    size_t timeline_count;
+    bool timeline_forged;  /* the file records forged approval / execution times (schema 12) */
     void *db;              /* sqlite3 *, open read-only (for the CDF query) */
 } an_report;
 
@@ -228,6 +258,9 @@ void an_report_free(an_report *r);
 
 /* The name of an outcome as the schema spells it ("already_slashed"). */
 const char *an_report_outcome_name(an_report_outcome o);
+
+/* An event's name for people: "forged root approved". */
+const char *an_report_event_name(an_report_event e);
 
 /* Formats a duration in seconds on a readable scale: "250 ms", "10 s",
    "1.5 min", "1 h", "14 d" (the largest unit it is at least 1 of, 3

@@ -784,6 +784,130 @@ static int html_stages(const an_report *r, FILE *out) {
     return 0;
 }
 
+/* How each event of a timeline is drawn: attack events above the run's
+   line, accountability events below it, the withdrawal queue as a bar. */
+static const struct {
+    const char *colour;
+    int shape; /* 0 circle, 1 diamond, 2 triangle up, 3 square, 4 triangle down, 5 bar end */
+    double dy; /* from the run's line */
+} ev_style[AN_REPORT_EVENT_COUNT] = {
+    [AN_REPORT_EV_ACTED] = {"#d62728", 0, -5},     [AN_REPORT_EV_APPROVED] = {"#ff7f0e", 1, -5},
+    [AN_REPORT_EV_EXECUTED] = {"#8c564b", 2, -5},  [AN_REPORT_EV_PROVABLE] = {"#1f77b4", 0, 5},
+    [AN_REPORT_EV_INCLUDED] = {"#17becf", 3, 5},   [AN_REPORT_EV_SLASHED] = {"#2ca02c", 4, 5},
+    [AN_REPORT_EV_QUEUED] = {"#9467bd", 5, 0},     [AN_REPORT_EV_COMPLETED] = {"#9467bd", 5, 0},
+};
+
+/* One marker of ev_style[e] at (x, y); a tooltip names it. */
+static void ev_marker(FILE *out, int e, double x, double y, const char *tip) {
+    const char *c = ev_style[e].colour;
+    fputs("<g><title>", out);
+    an_report_html_text(out, tip);
+    fputs("</title>", out);
+    switch (ev_style[e].shape) {
+    case 0: fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, y, c); break;
+    case 1:
+        fprintf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 5, x + 5, y, x,
+                y + 5, x - 5, y, c);
+        break;
+    case 2:
+        fprintf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 5, x + 5, y + 4, x - 5,
+                y + 4, c);
+        break;
+    case 3: fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>", x - 4, y - 4, c); break;
+    case 4:
+        fprintf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x - 5, y - 4, x + 5, y - 4, x,
+                y + 5, c);
+        break;
+    default:
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>", x,
+                y - 7, x, y + 7, c);
+    }
+    fputs("</g>", out);
+}
+
+/* At most this many timelines are drawn (the table has them all). */
+#define TIMELINE_ROWS_MAX 40u
+
+/* The attack timelines: a row per attack run and coalition, time to the
+   right, each event a marker (the table beside it has the numbers). */
+static void html_timelines(const an_report *r, FILE *out) {
+    size_t n = r->timeline_count < TIMELINE_ROWS_MAX ? r->timeline_count : TIMELINE_ROWS_MAX;
+    if (n == 0) return;
+    double end = 0.0, label_w = 0.0;
+    char lab[TIMELINE_ROWS_MAX][200];
+    for (size_t i = 0; i < n; i++) {
+        const an_report_timeline *t = &r->timelines[i];
+        if (isfinite(t->end_s)) end = fmax(end, t->end_s);
+        for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+            if (!isnan(t->at_s[e])) end = fmax(end, t->at_s[e]);
+        }
+        char cap[128];
+        point_caption(r, &r->points[t->point], cap, sizeof cap);
+        snprintf(lab[i], sizeof lab[i], "%s seed %" PRId64 " #%" PRId64, cap, t->seed, t->coalition);
+        label_w = fmax(label_w, an_plot_text_width(lab[i], 11.0, false));
+    }
+    if (!(end > 0.0)) end = 1.0;
+    /* the legend: one row of entries under the title */
+    double legend_w = 0.0;
+    for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+        legend_w += 16 + an_plot_text_width(an_report_event_name((an_report_event)e), 11.0, false) + 12;
+    }
+    const double row_h = 22;
+    an_plot pl = {.x0 = 0.0, .x1 = end, .y0 = 0.0, .y1 = 1.0, .ml = fmax(90.0, label_w + 14.0), .mr = 24, .mt = 56,
+                  .mb = 45, .no_yticks = true};
+    pl.w = fmax(pl.ml + 640 + pl.mr, 16 + legend_w);
+    pl.h = pl.mt + row_h * (double)n + 8 + pl.mb;
+    an_plot_nice_range(&pl.x0, &pl.x1);
+    pl.x0 = 0.0;
+    fputs("<figure>\n", out);
+    an_plot_open(out, &pl, "Attack timelines: when each event first happened", "seconds after the start of the run",
+                 "");
+    double lx = 8, ly = 38;
+    fputs("<g class=\"legend\" transform=\"translate(0 0)\" font-size=\"11\">", out);
+    for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+        const char *name = an_report_event_name((an_report_event)e);
+        ev_marker(out, e, lx + 6, ly - 4, name);
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", lx + 16, ly, name);
+        lx += 16 + an_plot_text_width(name, 11.0, false) + 12;
+    }
+    fputs("</g>\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const an_report_timeline *t = &r->timelines[i];
+        double y = pl.mt + 4 + row_h * ((double)i + 0.5);
+        fprintf(out, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">", pl.ml - 6, y + 4);
+        an_report_html_text(out, lab[i]);
+        fputs("</text>", out);
+        double x_end = an_plot_x(&pl, isfinite(t->end_s) ? t->end_s : end);
+        fprintf(out, "<line x1=\"%g\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\"/>", pl.ml, y, x_end, y);
+        /* the withdrawal queue: queued to completed (or to the end of the run) */
+        double q = t->at_s[AN_REPORT_EV_QUEUED], c = t->at_s[AN_REPORT_EV_COMPLETED];
+        if (!isnan(q)) {
+            double x0 = an_plot_x(&pl, q), x1 = isnan(c) ? x_end : an_plot_x(&pl, c);
+            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"4\" fill=\"#9467bd\" "
+                         "fill-opacity=\"0.35\"/>",
+                    x0, y - 2, fmax(x1 - x0, 0.5));
+        }
+        for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+            if (isnan(t->at_s[e])) continue;
+            char tip[320];
+            snprintf(tip, sizeof tip, "%.150s, coalition #%" PRId64 " %.47s (%.7s): %s at %.2f s", lab[i], t->coalition, t->name,
+                     t->attack, an_report_event_name((an_report_event)e), t->at_s[e]);
+            ev_marker(out, e, an_plot_x(&pl, t->at_s[e]), y + ev_style[e].dy, tip);
+        }
+        fputc('\n', out);
+    }
+    fputs("</svg>\n<figcaption>One row per attack run and coalition: above the line what the coalition did (acted, its "
+          "forged attestation root approved, its first forged message executed), below it what caught up with it (the "
+          "first offence of a member provable on L1, the evidence included, the first slash); the purple bar is the "
+          "members' withdrawal queue, from the last one queued to the last one completed (to the end of the run when "
+          "not completed). Hover a marker for its time.",
+          out);
+    if (r->timeline_count > n) {
+        fprintf(out, " The first %zu of %zu timelines; the table below has them all.", n, r->timeline_count);
+    }
+    fputs("</figcaption>\n</figure>\n", out);
+}
+
 /* The answer: which plot answers this file's question. */
 typedef enum answer { ANS_NONE, ANS_PNL, ANS_VS_KEY, ANS_MULTIPLES, ANS_CDF } answer;
 
@@ -850,6 +974,11 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
               out);
         html_section_tables(out, &ts, SEC_ATTACK);
         if (rc == 0) rc = html_econ(r, out, econ_answer);
+    }
+    if (r->timeline_count > 0) {
+        fputs("<h2>Attack timelines</h2>\n", out);
+        html_timelines(r, out);
+        html_section_tables(out, &ts, SEC_TIMELINE);
     }
     fputs("<h2>Parameter points</h2>\n", out);
     html_section_tables(out, &ts, SEC_POINTS);

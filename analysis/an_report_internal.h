@@ -73,8 +73,8 @@ typedef struct an_rtable {
 } an_rtable;
 
 /* The tables, by section; a section without data has no table. */
-typedef enum an_rsection { SEC_POINTS, SEC_VERDICTS, SEC_POWER, SEC_SLASHING, SEC_ATTACK, SEC_COUNT } an_rsection;
-enum { TABLE_MAX = 8 };
+typedef enum an_rsection { SEC_POINTS, SEC_VERDICTS, SEC_POWER, SEC_SLASHING, SEC_ATTACK, SEC_TIMELINE, SEC_COUNT } an_rsection;
+enum { TABLE_MAX = 10 };
 typedef struct an_rtables {
     an_rtable t[TABLE_MAX];
     an_rsection sec[TABLE_MAX];

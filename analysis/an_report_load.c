@@ -50,6 +50,16 @@ const char *an_report_outcome_name(an_report_outcome o) {
     assert(o >= 0 && o < AN_REPORT_OUTCOME_COUNT);
     return outcome_names[o];
 }
+static const char *const event_names[AN_REPORT_EVENT_COUNT] = {
+    "acted", "forged root approved", "forged message executed", "offence provable", "evidence included", "slashed",
+    "withdrawal queued", "withdrawal completed",
+};
+
+const char *an_report_event_name(an_report_event e) {
+    assert(e >= 0 && e < AN_REPORT_EVENT_COUNT);
+    return event_names[e];
+}
+
 typedef struct leaf {
     char *path;
     char *value;
@@ -154,6 +164,7 @@ void an_report_free(an_report *r) {
         free(e->points);
     }
     free(r->econ);
+    free(r->timelines);
     free(r->axis);
     free(r->path);
     sqlite3_close(r->db);
@@ -800,6 +811,84 @@ static int order_points(an_report *r) {
     return 0;
 }
 
+static int cmp_timeline(const void *pa, const void *pb) {
+    const an_report_timeline *a = pa, *b = pb;
+    if (a->point != b->point) return a->point < b->point ? -1 : 1;
+    if (a->seed != b->seed) return a->seed < b->seed ? -1 : 1;
+    return (a->coalition > b->coalition) - (a->coalition < b->coalition);
+}
+
+/* The timeline of every coalition with an attack in the counted runs (the
+   points' run ids), after the points are ordered. */
+static int load_timelines(an_report *r, char *err, size_t err_len) {
+    int has = table_exists(r->db, "coalitions");
+    if (has < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
+    if (!has) return 0;
+    int v8 = column_exists(r->db, "coalitions", "forged_executed_ns");
+    if (v8 < 0) return an_fail(err, err_len, AN_ERR_SQL, "reading '%s': %s", r->path, sqlite3_errmsg(r->db));
+    r->timeline_forged = v8 == 1;
+    /* offences of the members: the offender among the comma-separated members */
+#define MEMBER_OFFENCE(what, cond)                                                                                  \
+    "(SELECT min(o." what ") FROM offences o WHERE o.run_id = c.run_id" cond                                         \
+    " AND instr(',' || c.members || ',', ',' || o.offender || ',') > 0)"
+    char sql[1536];
+    snprintf(sql, sizeof sql,
+             "SELECT c.run_id, c.coalition, c.name, c.attack, c.acted_ns, %s, %s, " MEMBER_OFFENCE("provable_ns", "")
+             ", " MEMBER_OFFENCE("included_ns", "") ", " MEMBER_OFFENCE("executed_ns", " AND o.outcome = 'slashed'")
+             ", c.withdraw_queued_ns, c.withdraw_completed_ns,"
+             " (SELECT w.duration_ns FROM run_window w WHERE w.run_id = c.run_id),"
+             " (SELECT u.seed FROM runs u WHERE u.id = c.run_id)"
+             " FROM coalitions c WHERE c.attack <> 'none' ORDER BY c.run_id, c.coalition",
+             v8 ? "c.forged_approved_ns" : "NULL", v8 ? "c.forged_executed_ns" : "NULL");
+#undef MEMBER_OFFENCE
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+    size_t cap = 0;
+    int code = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        int64_t run = sqlite3_column_int64(st, 0);
+        size_t pt = SIZE_MAX;
+        for (size_t p = 0; p < r->point_count && pt == SIZE_MAX; p++) {
+            for (size_t i = 0; i < r->points[p].seed_count && pt == SIZE_MAX; i++) {
+                if (r->points[p].run_ids[i] == run) pt = p;
+            }
+        }
+        if (pt == SIZE_MAX) continue; /* not counted (failed, or a seed run twice) */
+        if (r->timeline_count == cap) {
+            cap = cap ? 2 * cap : 16;
+            an_report_timeline *nt = realloc(r->timelines, cap * sizeof *nt);
+            if (!nt) {
+                code = AN_ERR_NOMEM;
+                break;
+            }
+            r->timelines = nt;
+        }
+        an_report_timeline *t = &r->timelines[r->timeline_count++];
+        memset(t, 0, sizeof *t);
+        t->run_id = run;
+        t->point = pt;
+        t->seed = sqlite3_column_int64(st, 13);
+        t->coalition = sqlite3_column_int64(st, 1);
+        const unsigned char *nm = sqlite3_column_text(st, 2), *at = sqlite3_column_text(st, 3);
+        snprintf(t->name, sizeof t->name, "%s", nm ? (const char *)nm : "");
+        snprintf(t->attack, sizeof t->attack, "%s", at ? (const char *)at : "");
+        for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+            double v = sqlite3_column_type(st, 4 + e) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4 + e) / 1e9;
+            t->at_s[e] = isfinite(v) && v >= 0.0 ? v : NAN;
+        }
+        double end = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 12) / 1e9;
+        t->end_s = isfinite(end) && end > 0.0 ? end : NAN;
+    }
+    sqlite3_finalize(st);
+    if (code) return an_fail(err, err_len, code, "out of memory");
+    if (rc != SQLITE_DONE) {
+        return an_fail(err, err_len, AN_ERR_SQL, "reading coalitions of '%s': %s", r->path, sqlite3_errmsg(r->db));
+    }
+    if (r->timeline_count > 1) qsort(r->timelines, r->timeline_count, sizeof *r->timelines, cmp_timeline);
+    return 0;
+}
+
 int an_report_load(const char *path, double stall_s, an_report **out, char *err, size_t err_len) {
     assert(path != NULL && out != NULL && stall_s > 0.0);
     *out = NULL;
@@ -825,6 +914,7 @@ int an_report_load(const char *path, double stall_s, an_report **out, char *err,
     if (rc == 0) rc = load_shares(r, runs, n, err, err_len);
     if (rc == 0) rc = find_varying(r, err, err_len);
     if (rc == 0 && order_points(r) != 0) rc = an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
+    if (rc == 0) rc = load_timelines(r, err, err_len);
     for (size_t p = 0; rc == 0 && p < r->point_count; p++) {
         snprintf(r->points[p].label, sizeof r->points[p].label, "P%zu", p + 1);
     }

@@ -287,6 +287,38 @@ static int attack_table(an_rtables *ts, const an_report *r) {
     return 0;
 }
 
+/* Per attack run and coalition: when each event of its timeline first
+   happened, in seconds after the start. */
+static int timeline_table(an_rtables *ts, const an_report *r) {
+    const char *heads[2 + AN_REPORT_EVENT_COUNT] = {"seed", "coalition"};
+    for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) heads[2 + e] = an_report_event_name((an_report_event)e);
+    an_rtable *t = tables_add(ts, SEC_TIMELINE,
+                              r->timeline_forged
+                                  ? "attack timelines: seconds after the start of the run when each event first "
+                                    "happened ('-': it did not); offences and slashes of the coalition's members"
+                                  : "attack timelines: seconds after the start of the run when each event first "
+                                    "happened ('-': it did not, or, for the forged root approved and executed, this "
+                                    "file predates their columns (schema 12)); offences and slashes of the "
+                                    "coalition's members",
+                              r, heads, 2 + AN_REPORT_EVENT_COUNT);
+    if (!t) return AN_ERR_NOMEM;
+    size_t lead = 2 + r->varying_count;
+    for (size_t i = 0; i < r->timeline_count; i++) {
+        const an_report_timeline *tl = &r->timelines[i];
+        size_t row = point_row(t, r, &r->points[tl->point]);
+        if (row == SIZE_MAX) return AN_ERR_NOMEM;
+        snprintf(an_report_cell(t, row, lead), CELL, "%" PRId64, tl->seed);
+        snprintf(an_report_cell(t, row, lead + 1), CELL, "#%" PRId64 " %.40s (%s)", tl->coalition, tl->name,
+                 tl->attack);
+        for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) {
+            char *c = an_report_cell(t, row, lead + 2 + (size_t)e);
+            if (isnan(tl->at_s[e])) snprintf(c, CELL, "-");
+            else snprintf(c, CELL, "%.1f", tl->at_s[e]);
+        }
+    }
+    return 0;
+}
+
 /* Whether any point has a value of metric m. */
 static bool any_value(const an_report *r, int m) {
     for (size_t p = 0; p < r->point_count; p++) {
@@ -367,6 +399,8 @@ int an_report_tables_build(const an_report *r, an_rtables *ts) {
     else if (rc == 0) omit(ts, "slashing: no restaking data in this file: no slashing table");
     if (rc == 0 && r->coalition_runs > 0) rc = attack_table(ts, r);
     else if (rc == 0) omit(ts, "attackers: no coalition in this file: no attacker section");
+    if (rc == 0 && r->timeline_count > 0) rc = timeline_table(ts, r);
+    else if (rc == 0 && r->coalition_runs > 0) omit(ts, "attack timelines: no coalition attacked (forge or censor) in this file: no timeline");
     return rc;
 }
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 /* Schema version written to PRAGMA user_version. */
-#define AN_SCHEMA_VERSION 11
+#define AN_SCHEMA_VERSION 12
 
 /* PRAGMA application_id of every xrsim results file: 'xrsi'. */
 #define AN_SCHEMA_APPLICATION_ID 0x78727369u

@@ -1558,3 +1558,16 @@ SELECT run_id, level,
        AVG(CASE WHEN lat_ns IS NOT NULL THEN COALESCE(dest_l1_fee_wei, 0) END) / 1e18 AS l1_eth_per_msg
 FROM r
 GROUP BY run_id, level;
+
+-- @version 12
+
+-- An attack's timeline (issue 17), the two times the coalitions row lacked:
+-- when the first of the coalition's forged attestation roots was approved
+-- by a quorum, and when the first of its forged messages executed at its
+-- destination (the block that included the colluding relayer's
+-- submission).  NULL: it never happened, or the run was recorded before
+-- version 12.  The rest of the timeline is already recorded: acted_ns and
+-- the withdrawal columns here, and the offences of the members (offences:
+-- provable_ns, included_ns, executed_ns of the 'slashed' ones).
+ALTER TABLE coalitions ADD COLUMN forged_approved_ns INTEGER;
+ALTER TABLE coalitions ADD COLUMN forged_executed_ns INTEGER;

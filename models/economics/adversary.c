@@ -307,6 +307,7 @@ typedef struct coal {
     uint32_t forged_left;
     uint64_t acted_ns, withdraw_queued_ns;
     uint64_t forged_msgs, forged_approved, forged_executed, value_gwei;
+    uint64_t forged_approved_ns, forged_executed_ns; /* the first of each; NEVER: none */
     uint64_t gas_wei;            /* the colluding relayer's fees for its forged XBlocks */
     uint64_t acting_power, acting_total; /* members' power in the set in force when it acted */
     bool *stale_signed;          /* stale_forge: per member, its signature went on chain */
@@ -567,6 +568,7 @@ mdl_adversary *mdl_adversary_new(const mdl_adversary_ctx *ctx, const mdl_adversa
         coal *c = &a->c[k];
         c->cfg = &cfg->items[k];
         c->acted_ns = c->withdraw_queued_ns = NEVER;
+        c->forged_approved_ns = c->forged_executed_ns = NEVER;
         c->forged_left = c->cfg->xblocks;
         forging |= c->cfg->attack == MDL_ATTACK_FORGE || c->cfg->attack == MDL_ATTACK_STALE_FORGE;
         const mdl_byzantine_cfg *b = &vc->byzantine[c->cfg->byz_entry];
@@ -729,8 +731,10 @@ void mdl_adversary_on_approved(mdl_adversary *a, uint64_t now_ns, const xr_actio
     forged *f = find_forged(a, ap->header.source_chain_id, ap->header.conf_level, ap->header.offset, &ap->root);
     if (!f) return;
     if (!f->approved) {
+        coal *c = &a->c[f->coalition];
         f->approved = true;
-        a->c[f->coalition].forged_approved += f->pos_count;
+        c->forged_approved += f->pos_count;
+        if (c->forged_approved_ns == NEVER) c->forged_approved_ns = now_ns;
     }
     if (a->relayers) mdl_relayers_on_approved(a->relayers, now_ns, ap);
 }
@@ -767,6 +771,7 @@ static bool stale_result(mdl_adversary *a, const mdl_submit_result *res, mdl_sub
     }
     c->forged_executed += res->receipt_count;
     c->value_gwei += res->receipt_count * c->cfg->value_gwei;
+    if (res->receipt_count && c->forged_executed_ns == NEVER) c->forged_executed_ns = res->included_ns;
     return true;
 }
 
@@ -810,6 +815,7 @@ bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl
             coal *c = &a->c[f->coalition];
             c->forged_executed++;
             c->value_gwei += c->cfg->value_gwei;
+            if (c->forged_executed_ns == NEVER) c->forged_executed_ns = res->included_ns; /* executes on inclusion */
         }
     }
     honest->receipts = a->receipts;
@@ -1022,6 +1028,8 @@ void mdl_adversary_result(const mdl_adversary *a, size_t k, uint64_t end_ns, mdl
     out->forged_msgs = c->forged_msgs;
     out->forged_approved = c->forged_approved;
     out->forged_executed = c->forged_executed;
+    out->forged_approved_ns = c->forged_approved_ns;
+    out->forged_executed_ns = c->forged_executed_ns;
     out->value_extracted_gwei = c->value_gwei;
     if (cf->attack == MDL_ATTACK_CENSOR) {
         for (size_t i = 0; i < mdl_messages_count(a->ctx.msgs); i++) {
@@ -1072,8 +1080,8 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
         " forged_approved_count, forged_executed_count, value_extracted_gwei, censored_msg_count,"
         " censored_value_gwei, slashed_gwei, delegators_slashed_gwei, gas_wei, bribes_gwei, payment_gwei,"
         " pnl_gwei, cost_of_corruption_gwei, profit_from_corruption_gwei, profitable, signer_count,"
-        " signers_proven_count, signers_slashed_count, pnl_wei, valset_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " signers_proven_count, signers_slashed_count, pnl_wei, valset_id, forged_approved_ns, forged_executed_ns)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         &st);
     for (size_t k = 0; rc == 0 && k < a->n; k++) {
         mdl_coalition_result r;
@@ -1086,7 +1094,7 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
         members[0] = '\0';
         for (uint32_t i = 0; i < c->member_count; i++)
             used += (size_t)snprintf(members + used, cap - used, i ? ",%u" : "%u", c->members[i]);
-        sim_rec_val v[32] = {
+        sim_rec_val v[34] = {
             sim_rec_int(run), sim_rec_u64(k), sim_rec_text(c->cfg->name), sim_rec_text(attack_names[c->cfg->attack]),
             sim_rec_text(members), sim_rec_u64(r.members), sim_rec_u64(r.stake_gwei), sim_rec_real(r.stake_fraction),
             sim_rec_u64(r.own_stake_gwei), opt(r.acted_ns), opt(r.withdraw_queued_ns), opt(r.withdraw_completed_ns),
@@ -1097,8 +1105,9 @@ int mdl_adversary_record(const mdl_adversary *a, sim_rec *rec, const mdl_consens
             sim_rec_u64(r.cost_of_corruption_gwei), sim_rec_u64(r.profit_from_corruption_gwei),
             sim_rec_int(r.profitable), sim_rec_u64(r.signers), sim_rec_u64(r.signers_proven),
             sim_rec_u64(r.signers_slashed), sim_rec_text(r.pnl_wei),
-            c->cfg->attack == MDL_ATTACK_STALE_FORGE ? sim_rec_u64(c->cfg->valset_id) : sim_rec_null()};
-        rc = sim_rec_insert(rec, st, v, 32);
+            c->cfg->attack == MDL_ATTACK_STALE_FORGE ? sim_rec_u64(c->cfg->valset_id) : sim_rec_null(),
+            opt(r.forged_approved_ns), opt(r.forged_executed_ns)};
+        rc = sim_rec_insert(rec, st, v, 34);
         free(members);
     }
     if (rc == 0 && a->n) {

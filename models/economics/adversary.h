@@ -212,6 +212,7 @@ typedef struct mdl_coalition_result {
     uint64_t own_stake_gwei;         /* of it, the members' operators' own */
     uint64_t acted_ns, withdraw_queued_ns, withdraw_completed_ns; /* UINT64_MAX: never */
     uint64_t forged_msgs, forged_approved, forged_executed, value_extracted_gwei;
+    uint64_t forged_approved_ns, forged_executed_ns; /* the first forged root approved / message executed; UINT64_MAX: never */
     uint64_t censored_msgs, censored_value_gwei;
     uint64_t slashed_gwei, delegators_slashed_gwei, gas_wei;
     /* Every signer provable: members that signed a forged root (forge: the

@@ -29,6 +29,15 @@ want=$(printf '%s\n' "0.4 10.0 0" "0.4 3600.0 0" "0.8 10.0 1" "0.8 3600.0 0")
 [ "$got" = "$want" ] || fail "profitability frontier: got
 $got"
 ok "forging pays only above the quorum with a short withdrawal delay"
+# the timeline's forged times (schema 12): above the quorum the forged root is approved after the
+# coalition acted and its message executes after that; below it neither happens
+got=$(q "$e" "SELECT round(stake_fraction, 1) || ' ' || coalesce(forged_approved_ns > acted_ns, 'never') || ' '
+              || coalesce(forged_executed_ns > forged_approved_ns, 'never')
+              FROM coalitions c JOIN restaking_summary rs ON rs.run_id = c.run_id
+              WHERE rs.withdrawal_delay_ns = 10000000000 ORDER BY stake_fraction")
+[ "$(echo "$got" | head -1)" = "0.4 never never" ] || fail "below the quorum: $got"
+[ "$(echo "$got" | tail -1)" = "0.8 1 1" ] || fail "above the quorum: $got"
+ok "forged root approved, then its message executed, recorded above the quorum only"
 
 # bad input: an unknown rollup in a route, a coalition without a target
 sed 's/forge: {from: arb, to: base/forge: {from: arb, to: nowhere/' \

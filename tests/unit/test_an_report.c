@@ -585,9 +585,9 @@ static void test_an_report_html_has_pnl_heat_map_and_line(void **state) {
     char err[512] = "";
     assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
     char *html = read_html(f, r);
-    /* cost, verdicts, power shares, slashing, attackers; no message executed in these runs: the fast and
-       finalized finality tables are left out, each with a line saying why */
-    assert_int_equal(count_of(html, "<table>"), 5);
+    /* cost, verdicts, power shares, slashing, attackers, attack timelines; no message executed in these
+       runs: the fast and finalized finality tables are left out, each with a line saying why */
+    assert_int_equal(count_of(html, "<table>"), 6);
     assert_non_null(strstr(html, "fast finality: no message emitted after the warm-up was executed"));
     assert_non_null(strstr(html, "finalized finality: no message emitted after the warm-up was executed"));
     assert_non_null(strstr(html, "<h2>Slashing</h2>"));
@@ -610,8 +610,8 @@ static void test_an_report_html_has_pnl_heat_map_and_line(void **state) {
     assert_non_null(strstr(html, "Attacker P&amp;L vs withdrawal delay: coalition #1 censors, scenario econ (stake 10%)"));
     assert_non_null(strstr(html, "withdrawal delay (log scale)"));
     assert_non_null(strstr(html, "stroke-dasharray")); /* break-even line */
-    /* heat map + line + the fast CDF (no message in these runs: no finalized CDF) */
-    assert_int_equal(count_of(html, "<svg "), 2);
+    /* heat map + line + the timelines (no message in these runs: no CDF) */
+    assert_int_equal(count_of(html, "<svg "), 3);
     assert_null(strstr(html, "nan"));
     assert_null(strstr(html, "gwei"));
     free(html);
@@ -813,6 +813,97 @@ static void test_an_report_power_share_interval_has_its_unit(void **state) {
     an_report_free(r);
 }
 
+/* One attack run (id, seed) of coalition 0 (members 0 and 1) with times:
+   acted 30 s, queued 30 s, completed 50 s; in schema 12 also the forged root
+   approved at 32.5 s and executed at 34 s.  Offences: member 1 provable at
+   60 s, included 62 s, slashed 70 s; member 0 rejected, provable 58 s; a
+   non-member (verifier 5) provable at 40 s, which is not the coalition's. */
+static void add_attack_run(sqlite3 *db, int id, int seed, int version) {
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'atk', 'name: atk', printf('%%064d', 8),"
+             " %d, '{\"name\":\"atk\",\"run\":{\"seed\":%d}}', '0.1.0', 'abc', '2024-05-01T00:00:00.000Z');"
+             "INSERT INTO run_window VALUES (%d, 0, 120000000000);",
+             id, seed, seed, id);
+    xrtest_sql_exec(db, sql);
+    insert_coalition(db, id, 0, "forgers", "forge", 0.7, -50.0, 0.0, 64.0, 74.0);
+    insert_coalition(db, id, 1, "bystanders", "none", 0.1, 0.0, 0.0, 0.0, 0.0); /* no attack: no timeline */
+    snprintf(sql, sizeof sql,
+             "UPDATE coalitions SET withdraw_completed_ns = 50000000000 WHERE run_id = %d AND coalition = 0;"
+             "INSERT INTO offences (run_id, seq, kind, offender, provable_ns, included_ns, executed_ns, slashed_gwei,"
+             " evidence_fee_wei, outcome) VALUES (%d, 0, 'false_attestation', 5, 40000000000, 41000000000,"
+             " 45000000000, 1, 0, 'slashed'), (%d, 1, 'false_attestation', 1, 60000000000, 62000000000,"
+             " 70000000000, 1, 0, 'slashed'), (%d, 2, 'false_attestation', 0, 58000000000, NULL, NULL, 0, 0,"
+             " 'rejected');",
+             id, id, id, id);
+    xrtest_sql_exec(db, sql);
+    if (version >= 12) {
+        snprintf(sql, sizeof sql,
+                 "UPDATE coalitions SET forged_approved_ns = 32500000000, forged_executed_ns = 34000000000"
+                 " WHERE run_id = %d AND coalition = 0",
+                 id);
+        xrtest_sql_exec(db, sql);
+    }
+}
+
+static void test_an_report_draws_attack_timelines(void **state) {
+    fixture *f = *state;
+    sqlite3 *db = db_create(f->db);
+    add_attack_run(db, 1, 2, AN_SCHEMA_VERSION);
+    add_attack_run(db, 2, 1, AN_SCHEMA_VERSION);
+    db_close(db);
+    an_report *r = NULL;
+    char err[512] = "";
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_true(r->timeline_forged);
+    assert_int_equal(r->timeline_count, 2); /* coalition 1 did not attack */
+    const an_report_timeline *t = &r->timelines[0];
+    assert_int_equal(t->seed, 1); /* by seed */
+    assert_int_equal(t->run_id, 2);
+    assert_string_equal(t->name, "forgers");
+    static const double want[AN_REPORT_EVENT_COUNT] = {30.0, 32.5, 34.0, 58.0, 62.0, 70.0, 30.0, 50.0};
+    for (int e = 0; e < AN_REPORT_EVENT_COUNT; e++) assert_true(fabs(t->at_s[e] - want[e]) < 1e-9);
+    assert_true(t->end_s == 120.0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(an_report_print(r, out), 0);
+    fclose(out);
+    assert_non_null(strstr(buf, "\nattack timelines: seconds after the start of the run"));
+    assert_non_null(strstr(buf, "acted  forged root approved  forged message executed  offence provable  evidence "
+                                "included  slashed  withdrawal queued  withdrawal completed\n"));
+    const char *row = strstr(buf, "#0 forgers (forge)  30.0");
+    assert_non_null(row);
+    assert_non_null(strstr(row, "30.0   32.5                  34.0                     58.0              62.0        "
+                                "       70.0     30.0               50.0\n"));
+    assert_null(strstr(buf, "bystanders (none)"));
+    free(buf);
+    char *html = read_html(f, r);
+    assert_non_null(strstr(html, "<h2>Attack timelines</h2>"));
+    assert_non_null(strstr(html, "Attack timelines: when each event first happened"));
+    assert_non_null(strstr(html, "P1 seed 1 #0, coalition #0 forgers (forge): slashed at 70.00 s"));
+    assert_non_null(strstr(html, "<td>30.0</td><td>32.5</td><td>34.0</td><td>58.0</td><td>62.0</td><td>70.0</td>"));
+    free(html);
+    an_report_free(r);
+    /* a file of schema 11 opens: no forged times, said so, the rest as recorded */
+    unlink(f->db);
+    db = db_create_version(f->db, 11);
+    add_attack_run(db, 1, 1, 11);
+    db_close(db);
+    assert_int_equal(an_report_load(f->db, 30.0, &r, err, sizeof err), 0);
+    assert_false(r->timeline_forged);
+    assert_int_equal(r->timeline_count, 1);
+    assert_true(isnan(r->timelines[0].at_s[AN_REPORT_EV_APPROVED]));
+    assert_true(r->timelines[0].at_s[AN_REPORT_EV_SLASHED] == 70.0);
+    html = read_html(f, r);
+    assert_non_null(strstr(html, "this file predates their columns (schema 12)"));
+    assert_non_null(strstr(html, "<td>30.0</td><td>-</td><td>-</td><td>58.0</td>"));
+    free(html);
+    an_report_free(r);
+}
+
 static void test_an_report_formats_durations_readably(void **state) {
     (void)state;
     static const struct {
@@ -844,6 +935,7 @@ int main(void) {
         cmocka_unit_test(test_an_report_formats_durations_readably),
         cmocka_unit_test_setup_teardown(test_an_report_orders_points_by_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_report_power_share_interval_has_its_unit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_report_draws_attack_timelines, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
