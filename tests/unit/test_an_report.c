@@ -707,8 +707,9 @@ static void insert_row(sqlite3 *db, const char *table, const char *cols, const c
         strcat(tail, ", 0");
     }
     sqlite3_finalize(st);
-    snprintf(sql, sizeof sql, "INSERT INTO %s (%s%s) VALUES (%s%s)", table, cols, names, vals, tail);
-    xrtest_sql_exec(db, sql);
+    static char ins[8192];
+    snprintf(ins, sizeof ins, "INSERT INTO %.64s (%.512s%s) VALUES (%.512s%s)", table, cols, names, vals, tail);
+    xrtest_sql_exec(db, ins);
 }
 
 /* A run of scenario "grid" with parameters `params` (JSON members) and seed. */
