@@ -491,7 +491,7 @@ static int html_econ_line(FILE *out, const an_report_econ *e, bool by_stake, con
     return 0;
 }
 
-static const char css[] =
+const char an_report_css[] =
     "body{font-family:sans-serif;margin:16px 24px;color:#222;max-width:1340px}"
     "h1{font-size:22px;margin:4px 0 6px}h2{font-size:18px;margin:18px 0 6px}h3{font-size:14px;margin:12px 0 4px}"
     "p{margin:4px 0 8px}ul.varies{margin:2px 0 8px;padding-left:20px}"
@@ -922,7 +922,7 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>xrsim report</title>\n<style>",
           out);
-    fputs(css, out);
+    fputs(an_report_css, out);
     fputs("</style>\n</head>\n<body>\n<h1>xrsim report</h1>\n<p>File <code>", out);
     an_report_html_text(out, r->path);
     fprintf(out, "</code>: %zu ok runs in %zu parameter point%s (same scenario and parameters apart from the seed). "

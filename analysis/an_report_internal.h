@@ -97,6 +97,8 @@ void an_report_verdict_notes(const an_report *r, char *buf, size_t len, bool htm
 
 /* ---- SVG (an_report_svg.c) ---------------------------------------------- */
 
+/* The reports' style sheet (an_report_html.c; the frontier's HTML uses it too). */
+extern const char an_report_css[];
 extern const char *const an_report_palette[];
 #define AN_REPORT_PALETTE_COUNT 10u
 

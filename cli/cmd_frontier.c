@@ -12,9 +12,14 @@
 **
 ** LO must hold and HI break; otherwise the row says "holds everywhere" or
 ** "broken everywhere".  A value's seeds stop at the first that breaks.
-** Every run is recorded into --out (default results/frontier.db) exactly
-** like `xrsim run` records it (cli_run_recorded), with the `xrsim run`
-** command line that reproduces it.
+** Every run is recorded into the results file (--db, or --out FILE.db;
+** default results/frontier.db) exactly like `xrsim run` records it
+** (cli_run_recorded), with the `xrsim run` command line that reproduces it.
+** `--out FILE.html` also draws the frontier into one self-contained HTML
+** file (analysis/an_frontier.h: the probes per row, the bracket, the
+** actual breaking power share); the target is checked like `xrsim report
+** --out` (no link, device, directory or results file is replaced) before
+** anything runs, and written through an exclusive temporary at the end.
 **
 ** Every KEY2 value is loaded with KEY at LO and at HI and its world built
 ** before the results file is opened: bad input (exit 2: unknown keys at
@@ -29,7 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "an_frontier.h"
+#include "an_outfile.h"
 #include "an_schema.h"
 #include "cli_util.h"
 #include "cmds.h"
@@ -53,7 +61,8 @@ typedef enum until_kind { UNTIL_SAFETY = 0, UNTIL_LIVENESS = 1 } until_kind;
 
 typedef struct frontier_args {
     const char *file;
-    const char *out;
+    const char *out;     /* the results file */
+    const char *html;    /* --out FILE.html; NULL: none */
     const char **sets;   /* argc + 3 slots: user sets, then over, vary, seed */
     size_t set_count;
     char *vary_key;      /* "consensus.quorum" (malloc'd) */
@@ -183,6 +192,13 @@ static int parse_args(int argc, char **argv, frontier_args *a) {
             }
         } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "-o") == 0) {
             if (!has_next) return usage_error("--out needs a file name", NULL);
+            const char *v = argv[++i];
+            size_t n = strlen(v);
+            /* FILE.html: the plot; anything else: the results file */
+            if (n > 5 && strcasecmp(v + n - 5, ".html") == 0) a->html = v;
+            else a->out = v;
+        } else if (strcmp(arg, "--db") == 0) {
+            if (!has_next) return usage_error("--db needs a file name", NULL);
             a->out = argv[++i];
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = true;
@@ -217,8 +233,13 @@ typedef struct share {
     uint64_t num, den;
 } share;
 
+/* At most this many probes per row: sim_frontier_bisect makes 2 + 64 at most. */
+#define PROBES_MAX 80
+
 typedef struct probe_ctx {
     const frontier_args *a;
+    an_frontier_probe probes[PROBES_MAX]; /* this row's, in order (for the HTML) */
+    size_t probe_count;
     share shares[80];    /* this row's probed values (bisection: at most 66) */
     size_t share_count;
     int coalition;       /* --vary adversary.coalitions[K].stake_fraction: K; else -1 */
@@ -306,8 +327,20 @@ static void format_share(const probe_ctx *c, double value, char *out, size_t len
 
 /* sim_frontier_probe_fn: runs the seeds of one value (stopping at the
 ** first that breaks). */
+static int probe_seeds(probe_ctx *c, double value, uint32_t *ran);
+
 static int probe(void *ctx, double value) {
     probe_ctx *c = ctx;
+    uint32_t ran = 0;
+    int result = probe_seeds(c, value, &ran);
+    if (result >= 0 && c->probe_count < PROBES_MAX) {
+        c->probes[c->probe_count++] = (an_frontier_probe){.value = value, .breaks = result == 1, .runs = ran};
+    }
+    return result;
+}
+
+/* Runs the seeds of `value`; *ran counts those recorded. */
+static int probe_seeds(probe_ctx *c, double value, uint32_t *ran) {
     const frontier_args *a = c->a;
     for (uint32_t seed = 1; seed <= a->seeds; seed++) {
         if (stop_flag) {
@@ -337,6 +370,7 @@ static int probe(void *ctx, double value) {
             if (run_id) {
                 c->runs++;
                 c->total_runs++;
+                (*ran)++;
             }
             if (o == CLI_RUN_INTERRUPTED) {
                 fprintf(stderr, "xrsim frontier: interrupted; run %" PRId64 " recorded as interrupted in %s\n",
@@ -415,11 +449,23 @@ int cmd_frontier(int argc, char **argv) {
         return rc < 0 ? 0 : rc;
     }
     sim_rec *rec = NULL;
+    an_frontier_row *rows = NULL;
+    an_frontier_probe *probes = NULL;
+    char err[1024];
+    if (a.html && an_outfile_check(a.html, err, sizeof err) != 0) {
+        fprintf(stderr, "xrsim frontier: %s; nothing was run\n", err);
+        rc = 2;
+        goto done;
+    }
+    if (a.html && strcmp(a.html, a.out) == 0) {
+        fprintf(stderr, "xrsim frontier: the HTML and the results file are both '%s'; nothing was run\n", a.out);
+        rc = 2;
+        goto done;
+    }
     if (!check_inputs(&a)) {
         rc = 2;
         goto done;
     }
-    char err[1024];
     cli_make_parent_dir(a.out);
     if (sim_rec_open(&rec, a.out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
         fprintf(stderr, "xrsim frontier: %s\n", err);
@@ -481,16 +527,50 @@ int cmd_frontier(int argc, char **argv) {
                (int)strlen(h3), h3, (int)strlen(h4), h4, "runs");
     else
         printf("%-*s  %-*s  %-*s  %s\n", (int)w0, col, (int)strlen(h1), h1, (int)strlen(h2), h2, "runs");
-    size_t rows = a.over_key ? a.over_count : 1;
+    size_t row_count = a.over_key ? a.over_count : 1;
+    rows = calloc(row_count, sizeof *rows);
+    probes = calloc(row_count * PROBES_MAX, sizeof *probes);
+    if (!rows || !probes) {
+        fprintf(stderr, "xrsim frontier: out of memory\n");
+        rc = 1;
+        goto done;
+    }
     rc = 0;
-    for (size_t i = 0; i < rows; i++) {
+    for (size_t i = 0; i < row_count; i++) {
         c.row = i;
         c.runs = 0;
         c.share_count = 0;
+        c.probe_count = 0;
         sim_frontier_result res = sim_frontier_bisect(r, tol, probe, &c);
         if (res.status == SIM_FRONTIER_ERROR) {
             rc = c.error ? c.error : 1;
             break;
+        }
+        an_frontier_row *row = &rows[i];
+        row->label = a.over_key ? a.over_values[i] : NULL;
+        memcpy(&probes[i * PROBES_MAX], c.probes, c.probe_count * sizeof *c.probes);
+        row->probes = &probes[i * PROBES_MAX];
+        row->probe_count = c.probe_count;
+        row->status = res.status == SIM_FRONTIER_FOUND            ? AN_FRONTIER_FOUND
+                      : res.status == SIM_FRONTIER_HOLDS_EVERYWHERE ? AN_FRONTIER_HOLDS_EVERYWHERE
+                                                                   : AN_FRONTIER_BROKEN_EVERYWHERE;
+        row->holds = res.holds;
+        row->breaks = res.breaks;
+        row->runs = c.runs;
+        for (size_t k = 0; k < c.share_count; k++) {
+            double v = c.shares[k].value;
+            bool at_holds = res.status == SIM_FRONTIER_FOUND ? v == res.holds
+                                                             : res.status == SIM_FRONTIER_HOLDS_EVERYWHERE && v == r->hi;
+            bool at_breaks = res.status == SIM_FRONTIER_FOUND ? v == res.breaks
+                                                              : res.status == SIM_FRONTIER_BROKEN_EVERYWHERE && v == r->lo;
+            if (at_holds) {
+                row->share_holds_num = c.shares[k].num;
+                row->share_holds_den = c.shares[k].den;
+            }
+            if (at_breaks) {
+                row->share_breaks_num = c.shares[k].num;
+                row->share_breaks_den = c.shares[k].den;
+            }
         }
         char hv[96] = "-", bv[96] = "-";
         if (res.status == SIM_FRONTIER_FOUND) {
@@ -518,11 +598,30 @@ int cmd_frontier(int argc, char **argv) {
         fflush(stdout);
     }
     printf("total runs: %" PRIu64 "; results in %s\n", c.total_runs, a.out);
+    if (a.html && rc == 0) {
+        char cond[160];
+        if (a.until == UNTIL_SAFETY) snprintf(cond, sizeof cond, "conflicting commits or approvals, or forged messages executed");
+        else snprintf(cond, sizeof cond, "a stall longer than %s or no height committed", stall);
+        an_frontier_doc doc = {.scenario = a.file, .vary_key = a.vary_key, .over_key = a.over_key,
+                               .until = a.until == UNTIL_SAFETY ? "safety" : "liveness", .condition = cond,
+                               .lo = r->lo, .hi = r->hi, .percent = r->percent, .tolerance = tol, .seeds = a.seeds,
+                               .results = a.out, .rows = rows, .row_count = row_count};
+        if (an_frontier_write_html_file(&doc, a.html, err, sizeof err) != 0) {
+            fprintf(stderr, "xrsim frontier: %s; the runs are in %s\n", err, a.out);
+            rc = 1;
+        } else {
+            printf("wrote %s\n", a.html);
+        }
+    } else if (a.html) {
+        fprintf(stderr, "xrsim frontier: %s not written: the frontier was not completed\n", a.html);
+    }
 done:
     if (rec && sim_rec_close(rec) != 0 && rc == 0) {
         fprintf(stderr, "xrsim frontier: closing %s failed\n", a.out);
         rc = 1;
     }
+    free(rows);
+    free(probes);
     free_args(&a);
     return rc;
 }

@@ -101,7 +101,7 @@ static const char usage_sweep[] =
 static const char usage_frontier[] =
     "usage: xrsim frontier FILE --vary KEY=LO..HI [--over KEY2=v1,v2,...] --until safety|liveness\n"
     "                      [--seeds N] [--tolerance X] [--stall 30s] [--set key.path=value]...\n"
-    "                      [--out FILE.db] [--quiet]\n"
+    "                      [--out FILE.db] [--out FILE.html] [--db FILE.db] [--quiet]\n"
     "\n"
     "For each value of KEY2 (applied like --set), bisects KEY over LO..HI (numbers,\n"
     "e.g. 0.6..0.9, or percentages, 60%..90%; integers stay integers) to the first\n"
@@ -112,7 +112,11 @@ static const char usage_frontier[] =
     "and HI break, else the row says 'everywhere'.  Stops when the interval is at\n"
     "most --tolerance wide (default (HI-LO)/64).  Prints per KEY2 value the last\n"
     "holding and first breaking value and the runs used; every run is recorded\n"
-    "into --out (default results/frontier.db) like xrsim run.  Every KEY2 value is\n"
+    "into --out FILE.db or --db (default results/frontier.db) like xrsim run.\n"
+    "--out FILE.html also draws the frontier (each probe, the bracket, the actual\n"
+    "power share where a coalition's stake_fraction breaks) into one self-contained\n"
+    "HTML file; like report --out it never replaces a link, a device, a directory\n"
+    "or a results file (checked before anything runs).  Every KEY2 value is\n"
     "checked at LO and HI before anything runs.  Exit 0 done, 1 a run failed,\n"
     "2 bad usage or input (nothing is run or written), 130 interrupted.\n";
 

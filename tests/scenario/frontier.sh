@@ -5,7 +5,10 @@
 # plain numbers and percentages, per --over value (7 verifiers: 5/7); the
 # runs printed are the runs recorded, each ok with its `xrsim run` line;
 # holds-everywhere and broken-everywhere rows; bad input (unknown keys at
-# their --set mark, bad ranges and options) exits 2 and writes nothing.
+# their --set mark, bad ranges and options) exits 2 and writes nothing;
+# --out FILE.html draws the frontier (a marker per probe, the actual
+# breaking share) beside the results (--db), and a link, a results file or
+# a directory at that name is refused before anything runs.
 . "$(dirname "$0")/lib.sh"
 scn=$TMP/frontier.yaml
 cat > "$scn" <<'YAML'
@@ -100,3 +103,35 @@ awk -v h="$holds" -v b="$breaks" 'BEGIN { exit !(h < 4/7 && 4/7 <= b && b - h < 
 [ "$(q "$TMP/forge.db" "SELECT count(*) FROM verdicts WHERE forged_executed_count > 0")" -ge 1 ] \
   || fail "no recorded run executed a forged message"
 ok "safety frontier of a forging coalition brackets 4/7"
+
+# --out FILE.html: the frontier drawn beside the results file (--db): one marker per probe (seeds 1:
+# a probe is a run), the bracket, and the actual share where it breaks -- 5/7 for any request above 4/7
+h=$TMP/forge.html
+out=$("$XRSIM" frontier "$DATA/attack.yaml" --vary 'adversary.coalitions[0].stake_fraction=0.2..0.95' \
+        --until safety --seeds 1 --tolerance 0.05 --db "$TMP/fh.db" --out "$h") || fail "frontier --out html exit $?"
+echo "$out" | grep -qx "wrote $h" || fail "no 'wrote' line: $out"
+runs=$(echo "$out" | sed -n 's/^total runs: \([0-9]*\);.*/\1/p')
+[ "$(q "$TMP/fh.db" "SELECT count(*) FROM runs WHERE status = 'ok'")" = "$runs" ] || fail "runs not in --db"
+[ "$(grep -o "<title>probe [0-9]* of $runs: " "$h" | wc -l)" = "$runs" ] || fail "not one marker per probe"
+grep -q 'id="answer" data-kind="frontier"' "$h" || fail "no frontier figure"
+grep -q "actual share where it breaks: 5/7 (0.7143)" "$h" || fail "actual breaking share not marked"
+grep -q "<td>4/7 (0.5714)</td><td>5/7 (0.7143)</td>" "$h" || fail "table of shares"
+grep -Eq "<script|https?:|src=" "$h" && fail "the HTML is not self-contained"
+ls "$TMP" | grep -q "forge.html.tmp" && fail "a temporary was left"
+ok "frontier --out FILE.html: $runs probes drawn, actual breaking share 5/7 marked"
+
+# a bad --out FILE.html is refused before anything runs, and left as it was
+ln -s "$TMP/fh.db" "$TMP/link.html"
+cp "$TMP/fh.db" "$TMP/results.html"
+mkdir "$TMP/dir.html"
+for t in link.html results.html dir.html; do
+  before=$(ls -l "$TMP/$t" | md5sum)
+  err=$("$XRSIM" frontier "$scn" --vary consensus.quorum=0.6..0.9 --until liveness --seeds 1 \
+          --db "$TMP/none.db" --out "$TMP/$t" 2>&1 >/dev/null); rc=$?
+  [ $rc = 2 ] || fail "--out $t: exit $rc (want 2)"
+  echo "$err" | grep -q "refusing to replace it.*; nothing was run$" || fail "--out $t: $err"
+  [ -e "$TMP/none.db" ] && fail "--out $t: runs were recorded"
+  [ "$(ls -l "$TMP/$t" | md5sum)" = "$before" ] || fail "--out $t was changed"
+done
+cmp -s "$TMP/fh.db" "$TMP/results.html" || fail "the results file under .html was changed"
+ok "frontier --out: a link, a results file or a directory is refused, nothing run"
