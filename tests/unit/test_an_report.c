@@ -716,8 +716,8 @@ static void insert_row(sqlite3 *db, const char *table, const char *cols, const c
 static void add_param_run(sqlite3 *db, int id, int seed, const char *params) {
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
-             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'grid', 'name: grid',"
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'grid',"
              " printf('%%064d', 7), %d, '{\"name\":\"grid\",\"run\":{\"seed\":%d},%s}', '0.1.0', 'abc',"
              " '2024-05-01T00:00:00.000Z');"
              "INSERT INTO run_window VALUES (%d, 0, 600000000000);",
@@ -822,8 +822,8 @@ static void test_an_report_power_share_interval_has_its_unit(void **state) {
 static void add_attack_run(sqlite3 *db, int id, int seed, int version) {
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "INSERT INTO runs (id, status, error, scenario_name, scenario_text, scenario_sha256, seed, params_json,"
-             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'atk', 'name: atk', printf('%%064d', 8),"
+             "INSERT INTO runs (id, status, error, scenario_name, scenario_sha256, seed, params_json,"
+             " xrsim_version, git_commit, started_at) VALUES (%d, 'ok', NULL, 'atk', printf('%%064d', 8),"
              " %d, '{\"name\":\"atk\",\"run\":{\"seed\":%d}}', '0.1.0', 'abc', '2024-05-01T00:00:00.000Z');"
              "INSERT INTO run_window VALUES (%d, 0, 120000000000);",
              id, seed, seed, id);
