@@ -100,8 +100,9 @@ void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
     double k = bps > 0 ? v * rate * XR_BFT_BLOCK_VOTE_BYTES * (v - 1) * 8.0 / bps : 0;
     double h = k < 1 ? a / (1 - k) : INFINITY;
     double per_height = v * rate * h;
-    bool backlog = !(per_height <= (double)cfg->max_block_votes);
-    uint32_t block_votes = backlog ? cfg->max_block_votes : (uint32_t)ceil(per_height);
+    uint32_t cap = xr_bft_block_votes_cap(cfg);
+    bool backlog = !(per_height <= (double)cap);
+    uint32_t block_votes = backlog ? cap : (uint32_t)ceil(per_height);
     double held_d = per_height * HELD_HEIGHTS;
     if (backlog) {
         /* full blocks, each taking the interval plus its uplink time; the

@@ -235,7 +235,9 @@ void xr_bft_cfg_default(xr_bft_cfg *cfg) {
     cfg->max_validators = 128;
     cfg->round_slots = 6;
     cfg->max_round_ahead = 1000;
-    cfg->max_block_votes = 512;
+    /* no cap of its own: Omni has none per block, only at most 256 votes of
+    ** one validator (verifyAggVotes) -- see xr_bft_block_votes_cap */
+    cfg->max_block_votes = 0;
     /* 256 votes per extension: Omni's genesisVoteExtLimit (halo/app
     ** app_config.go) */
     cfg->max_ext_votes = 256;
@@ -291,9 +293,16 @@ static bool cfg_ok(const xr_bft_cfg *c) {
     return xr_attpool_mem_size(&a) != 0;
 }
 
+uint32_t xr_bft_block_votes_cap(const xr_bft_cfg *c) {
+    XR_ASSERT(c != NULL);
+    if (c->max_block_votes) return c->max_block_votes;
+    uint64_t all = (uint64_t)c->max_validators * c->max_ext_votes;
+    return all < XR_BFT_BLOCK_VOTES_BOUND ? (uint32_t)all : XR_BFT_BLOCK_VOTES_BOUND;
+}
+
 static uint32_t block_bytes_max(const xr_bft_cfg *c) {
     XR_ASSERT(c != NULL);
-    return (uint32_t)xr_bft_block_len(c->max_block_votes, c->max_payload_bytes);
+    return (uint32_t)xr_bft_block_len(xr_bft_block_votes_cap(c), c->max_payload_bytes);
 }
 
 static uint32_t msg_bytes_max(const xr_bft_cfg *c) {
@@ -409,7 +418,7 @@ size_t xr_bft_mem_in_use(const xr_bft_cfg *cfg, uint32_t block_votes, uint32_t h
     size_t all = xr_bft_mem_size(cfg);
     if (all == 0) return 0;
     const xr_bft_cfg *c = cfg;
-    if (block_votes > c->max_block_votes) block_votes = c->max_block_votes;
+    if (block_votes > xr_bft_block_votes_cap(c)) block_votes = xr_bft_block_votes_cap(c);
     size_t mbb = block_bytes_max(c);
     size_t blk = xr_bft_block_len(block_votes, c->max_payload_bytes);
     XR_ASSERT(blk <= mbb);
@@ -445,9 +454,9 @@ void xr_bft_actions_size(const xr_bft_cfg *cfg, uint32_t *items, size_t *bytes) 
     size_t cu_items = 2u * (n + 1u), cu_bytes = 2u * (prop + n * (XR_BFT_VOTE_CORE_BYTES + 2u));
     /* Evidence: each input (the message, or every replayed one) and each of
     ** its extension votes, plus the votes of a committed block. */
-    size_t ev = (1u + (size_t)cfg->future_msgs) * (1u + cfg->max_ext_votes) + cfg->max_block_votes;
+    size_t ev = (1u + (size_t)cfg->future_msgs) * (1u + cfg->max_ext_votes) + xr_bft_block_votes_cap(cfg);
     /* One commit, and its approvals (each with up to n signatures). */
-    size_t approvals = (size_t)cfg->max_block_votes + cfg->att_window;
+    size_t approvals = (size_t)xr_bft_block_votes_cap(cfg) + cfg->att_window;
     size_t it = rounds * round_items + cu_items + ev + approvals + 1u;
     size_t by = rounds * round_bytes + cu_bytes + ev * XR_EVIDENCE_MAX_BYTES +
                 approvals * n * 85u + block_bytes_max(cfg);
@@ -1952,6 +1961,7 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
     carver cv = {(uint8_t *)mem, 0};
     layout(cfg, &cv, b);
     b->cfg = *cfg;
+    b->cfg.max_block_votes = xr_bft_block_votes_cap(cfg);
     b->sig = sig;
     b->key = key;
     b->self = *self;
@@ -1960,7 +1970,7 @@ int xr_bft_init(xr_bft **out, void *mem, size_t mem_len, const xr_bft_cfg *cfg,
     b->max_msg_bytes = msg_bytes_max(cfg);
     b->lim.max_block_bytes = b->max_block_bytes;
     b->lim.max_ext_votes = cfg->max_ext_votes;
-    b->lim.max_block_votes = cfg->max_block_votes;
+    b->lim.max_block_votes = b->cfg.max_block_votes;
     b->lim.max_payload_bytes = cfg->max_payload_bytes;
     int rc = xr_valset_set(&b->vs, vs->id ? vs->id : 1, vs->members, vs->count);
     if (rc) return rc;

@@ -157,7 +157,8 @@ typedef struct xr_bft_cfg {
     uint32_t max_validators;     /* capacity of a validator set: 128 */
     uint32_t round_slots;        /* rounds tracked at once per height (>= 4): 6 */
     uint32_t max_round_ahead;    /* rounds beyond the current accepted: 1000 */
-    uint32_t max_block_votes;    /* attestation votes per block: 512 */
+    uint32_t max_block_votes;    /* attestation votes per block; 0 (default):
+                                 ** xr_bft_block_votes_cap's */
     uint32_t max_ext_votes;      /* attestation votes per precommit: 256 */
     uint32_t max_payload_bytes;  /* opaque application payload per block: 4096 */
     uint32_t pending_votes;      /* candidate attestation votes held: 4096 */
@@ -218,6 +219,18 @@ void xr_bft_cfg_default(xr_bft_cfg *cfg);
 
 /* Bytes of memory xr_bft_init needs; 0 when cfg is unusable. */
 size_t xr_bft_mem_size(const xr_bft_cfg *cfg);
+
+/* Votes a block may carry: cfg->max_block_votes when set; else Omni's rule
+** -- no cap per block, at most max_ext_votes of each validator (halo/attest
+** keeper verifyAggVotes), i.e. max_validators x max_ext_votes -- bounded by
+** XR_BFT_BLOCK_VOTES_BOUND, the core's memory bound (each block buffer is
+** sized by it at init).  Omni's own bound is CometBFT's block size: halo
+** sets Block.MaxBytes = -1 (halo/genutil defaults.go), i.e. 100 MiB
+** (types.MaxBlockSizeBytes), ~570,000 votes.  16,384 votes is exact up to
+** 64 validators (Omni runs at most 30); above that a backlog of more votes
+** than this waits for the next block, never lost. */
+#define XR_BFT_BLOCK_VOTES_BOUND 16384u
+uint32_t xr_bft_block_votes_cap(const xr_bft_cfg *cfg);
 
 /* Bytes of the xr_bft_mem_size block a node touches when the blocks it
 ** stores carry at most block_votes attestation votes and its candidate and

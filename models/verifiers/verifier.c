@@ -481,7 +481,7 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
     vs->arena = malloc(bytes);
     if (!vs->items || !vs->arena) goto oom;
     xr_actions_init(&vs->acts, vs->items, items, vs->arena, bytes);
-    vs->twin_block_cap = xr_bft_block_len(vs->cc.bft.max_block_votes, vs->cc.bft.max_payload_bytes);
+    vs->twin_block_cap = xr_bft_block_len(xr_bft_block_votes_cap(&vs->cc.bft), vs->cc.bft.max_payload_bytes);
     size_t ext_bytes = (size_t)vs->cc.bft.max_ext_votes * XR_BFT_EXT_ENTRY_BYTES;
     vs->twin_msg_cap = XR_BFT_PROPOSAL_CORE_BYTES + 4u + vs->twin_block_cap +
                        XR_BFT_VOTE_CORE_BYTES + 2u + ext_bytes;

@@ -1162,6 +1162,18 @@ static void test_bft_defaults_are_omnis(void **state) {
     assert_int_equal(c.max_ext_votes, 256);
     assert_int_equal(c.att_window, 64);
     assert_int_equal(c.att_window_down, 2);
+    /* no cap per block, at most 256 votes of one validator (halo/attest
+    ** keeper verifyAggVotes): Omni's 30 validators -> 7,680 votes; the core's
+    ** memory bound above 64 validators */
+    assert_int_equal(c.max_block_votes, 0);
+    c.max_validators = 30;
+    assert_int_equal(xr_bft_block_votes_cap(&c), 30 * 256);
+    c.max_validators = 64;
+    assert_int_equal(xr_bft_block_votes_cap(&c), 16384);
+    c.max_validators = 1000;
+    assert_int_equal(xr_bft_block_votes_cap(&c), XR_BFT_BLOCK_VOTES_BOUND);
+    c.max_block_votes = 512; /* a scenario's explicit cap */
+    assert_int_equal(xr_bft_block_votes_cap(&c), 512);
 }
 
 /* halo/attest/keeper VerifyVoteExtension: one bad vote (here: beyond the
