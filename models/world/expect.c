@@ -82,6 +82,8 @@ static const mdl_expect_metric metrics[MDL_XM_COUNT] = {
     [MDL_XM_S_WITHDRAWN] = {"slashing.withdrawn", E, XC, "stake that completed the withdrawal queue"},
     [MDL_XM_A_PNL] = {"attackers.pnl", E, XC, "profit and loss of all coalitions together (may be negative)"},
     [MDL_XM_A_PROFITABLE] = {"attackers.profitable", C, XC, "coalitions whose attack paid"},
+    [MDL_XM_A_UNSLASHED] = {"attackers.signers_unslashed", C, XC,
+                            "coalition members that signed a forged root and were not slashed"},
 };
 
 #undef D

@@ -93,6 +93,7 @@ bool mdl_expect_value(uint32_t metric, const mdl_world_summary *s, double *out) 
     case MDL_XM_S_WITHDRAWN: *out = (double)s->xchain.ledger.withdrawn * (double)SIM_WEI_PER_GWEI; return true;
     case MDL_XM_A_PNL: *out = (double)s->xchain.coalition_pnl_gwei * (double)SIM_WEI_PER_GWEI; return true;
     case MDL_XM_A_PROFITABLE: return count(s->xchain.coalitions_profitable, out);
+    case MDL_XM_A_UNSLASHED: return count(s->xchain.signers_unslashed, out);
     default: break;
     }
     return false;

@@ -367,6 +367,7 @@ void mdl_xchain_summary_get(const mdl_xchain *x, uint64_t warmup_ns, const mdl_c
         mdl_adversary_result(x->adversary, k, end_ns, &r);
         out->coalition_pnl_gwei += r.pnl_gwei;
         out->coalitions_profitable += r.profitable;
+        out->signers_unslashed += r.signers - r.signers_slashed;
     }
 }
 

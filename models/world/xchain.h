@@ -69,6 +69,7 @@ typedef struct mdl_xchain_summary {
     size_t coalitions;
     int64_t coalition_pnl_gwei;           /* summed over coalitions */
     uint64_t coalitions_profitable;
+    uint64_t signers_unslashed;           /* members that signed a forged root, not slashed */
     /* the verification approach (world.c fills it: applying it mutates) */
     bool has_verification;
     mdl_verification_summary verification;
