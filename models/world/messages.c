@@ -315,12 +315,15 @@ void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t f
         out->l1_fee_wei_sum += l->dest_l1_fee_wei;
         if (lat) lat[n++] = l->executed_ns - l->emitted_ns;
     }
-    if (lat && n) {
-        sim_stats_sort_u64(lat, n);
-        out->p50_ns = sim_stats_percentile(lat, n, 50);
-        out->p90_ns = sim_stats_percentile(lat, n, 90);
-        out->p99_ns = sim_stats_percentile(lat, n, 99);
-        out->max_ns = lat[n - 1];
-    }
+    if (lat) mdl_finality_percentiles(out, lat, n);
     free(lat);
+}
+
+void mdl_finality_percentiles(mdl_finality *out, uint64_t *lat, size_t n) {
+    if (n == 0) return;
+    sim_stats_sort_u64(lat, n);
+    out->p50_ns = sim_stats_percentile(lat, n, 50);
+    out->p90_ns = sim_stats_percentile(lat, n, 90);
+    out->p99_ns = sim_stats_percentile(lat, n, 99);
+    out->max_ns = lat[n - 1];
 }

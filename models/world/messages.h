@@ -79,5 +79,7 @@ typedef struct mdl_finality {
     uint64_t l1_fee_wei_sum;            /* L1 data fee on rollup destinations */
 } mdl_finality;
 void mdl_messages_finality(const mdl_messages *m, uint8_t conf_level, uint64_t from_ns, mdl_finality *out);
+/* Sorts lat[0..n) (emitted-to-executed times) and sets out's percentiles. */
+void mdl_finality_percentiles(mdl_finality *out, uint64_t *lat, size_t n);
 
 #endif

@@ -330,13 +330,7 @@ bool mdl_verification_finality(const mdl_verification *v, const mdl_messages *ms
         out->l1_fee_wei_sum += o->l1_fee_wei;
         lat[k++] = o->executed_ns - l->emitted_ns;
     }
-    if (k) {
-        sim_stats_sort_u64(lat, k);
-        out->p50_ns = sim_stats_percentile(lat, k, 50);
-        out->p90_ns = sim_stats_percentile(lat, k, 90);
-        out->p99_ns = sim_stats_percentile(lat, k, 99);
-        out->max_ns = lat[k - 1];
-    }
+    mdl_finality_percentiles(out, lat, k);
     free(lat);
     return true;
 }
