@@ -27,6 +27,7 @@ typedef struct rollup_track {
     size_t len, cap;
     double base_fee_sum;      /* over its blocks */
     uint64_t blocks;
+    mdl_appr_l1_rate l1;      /* its L1 data fee, set once at finish */
 } rollup_track;
 
 struct mdl_verification {
@@ -208,6 +209,8 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
     run->slash_ppm = w->slash_ppm;
     committee_of(w->genesis, w->quorum, run);
 
+    assert(mdl_rollups_count(w->rs) == v->rollups);
+    for (size_t r = 0; r < v->rollups; r++) v->tracks[r].l1 = l1_rate_of(mdl_rollups_get(w->rs, r));
     size_t nl[2] = {0, 0}, np = 0;
     double cost_sum = 0, value_sum = 0;
     uint64_t last_emit_ns = 0;
@@ -229,7 +232,7 @@ bool mdl_verification_finish(mdl_verification *v, const mdl_verification_world *
             .executed_ns = l->executed_ns, .committee_fee_wei = l->dest_fee_wei,
             .committee_l1_fee_wei = l->dest_l1_fee_wei, .committee_gas_used = l->gas_used,
             .gas_limit = l->gas_limit,
-            .source_l1 = l1_rate_of(mdl_rollups_get(w->rs, si)), .dest_l1 = l1_rate_of(mdl_rollups_get(w->rs, di)),
+            .source_l1 = st->l1, .dest_l1 = dt->l1,
             .size_bytes = l->size_bytes,
             .xblock_msgs = xb_msgs[i] ? xb_msgs[i] : 1,
             .source_block_interval_ns = (uint64_t)sim_lat_mean_ns(&sc->block_time),
