@@ -208,6 +208,7 @@ struct xr_bft {
     uint8_t *scratch_ext;        /* max_ext_votes * entry */
     uint32_t *vote_counts;       /* [max_validators]: a block's votes per validator */
     uint32_t *scratch_idx;       /* pending_votes */
+    const xr_att_vote **ext_old; /* max_ext_votes: harvest_ext's lookups, pass 1 to 2 */
     uint8_t *scratch_sigs;       /* max_validators * 85 */
     rmemo *memo;                 /* [ROOT_MEMO] */
     uint8_t evid_ring[EVID_RING][32];
@@ -356,6 +357,8 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     uint8_t *sext = carve(cv, (size_t)(c->max_ext_votes ? c->max_ext_votes : 1u) *
                                   XR_BFT_EXT_ENTRY_BYTES);
     uint32_t *sidx = carve(cv, sizeof(uint32_t) * c->pending_votes);
+    const xr_att_vote **sold =
+        carve(cv, sizeof(const xr_att_vote *) * (c->max_ext_votes ? c->max_ext_votes : 1u));
     uint8_t *ssigs = carve(cv, (size_t)n * 85u);
     uint32_t *vcounts = carve(cv, sizeof(uint32_t) * n);
     rmemo *memo = carve(cv, sizeof(rmemo) * ROOT_MEMO);
@@ -397,6 +400,7 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     }
     b->scratch_ext = sext;
     b->scratch_idx = sidx;
+    b->ext_old = sold;
     b->scratch_sigs = ssigs;
     b->memo = memo;
     memset(memo, 0, sizeof(rmemo) * ROOT_MEMO);
@@ -962,6 +966,16 @@ static void vote_fill_root(xr_bft *b, xr_att_vote *v, const xr_att_vote *known) 
         vote_compute_root(b, v);
 }
 
+/* Does key (chain, level, offset) of h come strictly after prev's, in
+** xr_att_vote_cmp's order for one validator's votes? */
+static bool key_rises(const xr_xheader *prev, const xr_xheader *h) {
+    XR_ASSERT(prev != NULL && h != NULL);
+    if (h->source_chain_id != prev->source_chain_id)
+        return h->source_chain_id > prev->source_chain_id;
+    if (h->conf_level != prev->conf_level) return h->conf_level > prev->conf_level;
+    return h->offset > prev->offset;
+}
+
 /* Is a peer's extension entry v (signer a member, decoded without its root)
 ** a good vote: this consensus chain, inside the vote window, and -- unless
 ** this node holds it already -- correctly signed?  Fills v's root and
@@ -991,6 +1005,14 @@ static bool ext_entry_ok(xr_bft *b, xr_att_vote *v, const xr_att_vote **old) {
 static bool harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
     XR_ASSERT(m != NULL && m->core.type == XR_BFT_PRECOMMIT);
     XR_ASSERT(m->ext_count <= b->cfg.max_ext_votes);
+    /* Pass 1 looks every entry's key up; pass 2 reuses those lookups for
+    ** the entries whose keys rise strictly from the first (an honest
+    ** extension is sorted: xr_att_vote_cmp), since no entry of that prefix
+    ** can meet a key inserted by an earlier one.  Past the first entry that
+    ** does not rise, pass 2 looks up again.  Same result, half the lookups. */
+    uint32_t sorted = 0;
+    xr_xheader prev;
+    memset(&prev, 0, sizeof prev);
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
         const xr_att_vote *old;
@@ -1002,17 +1024,24 @@ static bool harvest_ext(xr_bft *b, xr_actions *acts, const xr_bftmsg *m) {
             b->stats.ext_rejected_whole++;
             return false;
         }
+        b->ext_old[i] = old;
+        if (sorted == i && (i == 0 || key_rises(&prev, &v.header))) sorted = i + 1;
+        prev = v.header;
     }
     for (uint32_t i = 0; i < m->ext_count; i++) {
         xr_att_vote v;
         const xr_att_vote *old;
         xr_bftmsg_ext_get_unrooted(m, i, &v);
         if (xr_attpool_check_window(b->att, &v.header) != 0) continue; /* approved already */
-        uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
-        old = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
-        if (!old)
-            old = xr_attpool_find(b->att, v.validator, v.header.source_chain_id,
-                                  v.header.conf_level, v.header.offset);
+        if (i < sorted) {
+            old = b->ext_old[i];
+        } else {
+            uint32_t ci = xr_candpool_find(b->cands, v.validator, &v.header);
+            old = ci != XR_CANDPOOL_NONE ? xr_candpool_vote(b->cands, ci) : NULL;
+            if (!old)
+                old = xr_attpool_find(b->att, v.validator, v.header.source_chain_id,
+                                      v.header.conf_level, v.header.offset);
+        }
         vote_fill_root(b, &v, old);
         if (old && bytes_eq(old->root.bytes, v.root.bytes, 32)) continue; /* known */
         if (old) {
