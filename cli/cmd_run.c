@@ -263,6 +263,12 @@ static void print_summary(const mdl_scenario *scn, const run_args *a, int64_t ru
         printf("; evidence %" PRIu64 " (%" PRIu32 " offender%s); conflicting commits %" PRIu64 " (%s)\n",
                c->evidence, c->offenders, c->offenders == 1 ? "" : "s", c->conflicts,
                c->conflicts == 0 && c->approval_conflicts == 0 ? "safe" : "UNSAFE");
+        if (c->block_part_bytes)
+            printf("              proposals in %" PRIu32 " KiB parts relayed by peers: %" PRIu64
+                   " sent, %" PRIu64 " assembled by peers; %" PRIu64 " parts from proposers, %" PRIu64
+                   " relayed\n",
+                   c->block_part_bytes / 1024u, c->gossip.broadcasts, c->gossip.assembled,
+                   c->gossip.parts_sent, c->gossip.parts_relayed);
         if (c->byzantine) print_byzantine(vs);
     }
     if (s->has_xchain) {

@@ -93,11 +93,16 @@ void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
     double v = n, rate = attestations_per_s(s);
     double interval_s = (double)cfg->timeouts.commit_ns / 1e9;
     double bps = (double)s->net.bandwidth_bps;
-    /* Height time h: interval + overhead + the proposer's uplink sending a
-    ** block of v*rate*h votes to n - 1 peers: h = a + k*h.  k >= 1, or
-    ** more votes per height than a block holds: the backlog grows. */
+    /* Height time h: interval + overhead + the uplink time of a block of
+    ** v*rate*h votes: h = a + k*h.  k >= 1, or more votes per height than
+    ** a block holds: the backlog grows.  Whole proposals leave the
+    ** proposer n - 1 times; in parts (gossip.c) it sends two copies and
+    ** each relay about two blocks' worth, at least one part per peer. */
     double a = interval_s + HEIGHT_OVERHEAD_S;
-    double k = bps > 0 ? v * rate * XR_BFT_BLOCK_VOTE_BYTES * (v - 1) * 8.0 / bps : 0;
+    double part = (double)s->consensus.block_part_bytes;
+    double copies = part > 0 ? 4.0 : v - 1;
+    if (part > 0 && bps > 0) a += part * (v - 2 > 0 ? v - 2 : 0) * 8.0 / bps;
+    double k = bps > 0 ? v * rate * XR_BFT_BLOCK_VOTE_BYTES * copies * 8.0 / bps : 0;
     double h = k < 1 ? a / (1 - k) : INFINITY;
     double per_height = v * rate * h;
     uint32_t cap = xr_bft_block_votes_cap(cfg);
@@ -107,7 +112,7 @@ void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
     if (backlog) {
         /* full blocks, each taking the interval plus its uplink time; the
         ** votes they cannot carry pile up for the rest of the run */
-        double full_s = a + (bps > 0 ? XR_BFT_BLOCK_VOTE_BYTES * (double)block_votes * (v - 1) * 8.0 / bps : 0);
+        double full_s = a + (bps > 0 ? XR_BFT_BLOCK_VOTE_BYTES * (double)block_votes * copies * 8.0 / bps : 0);
         h = full_s;
         double carried = (double)block_votes / full_s, arriving = v * rate;
         double growth = arriving > carried ? arriving - carried : 0;

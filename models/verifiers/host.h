@@ -36,6 +36,7 @@ enum { TAG_DEADLINE = 1, TAG_START = 2, TAG_OBSERVE = 3, TAG_BYZANTINE = 4 };
 #define WATCH_SEEN 8u
 
 typedef struct mdl_verifier verifier;
+typedef struct vhost_gossip vhost_gossip;
 struct mdl_verifier {
     mdl_verifiers *host;
     uint32_t index;
@@ -183,8 +184,24 @@ struct mdl_verifiers {
     ** first 8 signature bytes of its last WATCH_SEEN proposals/precommits */
     uint64_t *watch_seen;        /* [n * WATCH_SEEN] */
     uint64_t halted_ns;          /* mdl_verifiers_halt, or UINT64_MAX */
+    vhost_gossip *gossip;        /* block parts (gossip.c), or NULL: proposals go whole */
     ledger led;
 };
+
+/* gossip.c: proposals in block parts relayed by peers (consensus.block_parts) */
+typedef void (*vhost_gossip_deliver_fn)(mdl_verifiers *vs, verifier *v, uint32_t from_node,
+                                        const uint8_t *bytes, size_t len);
+bool vhost_gossip_new(mdl_verifiers *vs);
+void vhost_gossip_free(mdl_verifiers *vs);
+/* Sends v's broadcast of bytes as parts; false when it is not for parts
+** (off, a small or non-proposal message): send it whole. */
+bool vhost_gossip_broadcast(mdl_verifiers *vs, verifier *v, const uint8_t *bytes, size_t len);
+/* Takes a part message (true; relays it, and hands the whole message to
+** deliver once v holds every part) or leaves anything else (false). */
+bool vhost_gossip_receive(mdl_verifiers *vs, verifier *v, uint32_t from_node, const uint8_t *bytes,
+                          size_t len, vhost_gossip_deliver_fn deliver);
+/* v crashed: what it held is gone. */
+void vhost_gossip_forget(mdl_verifiers *vs, const verifier *v);
 
 /* verifier.c */
 void vhost_fail(mdl_verifiers *vs, const char *why);

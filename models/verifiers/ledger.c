@@ -262,6 +262,8 @@ void mdl_verifiers_summary(const mdl_verifiers *vs, uint64_t end_ns, mdl_consens
     out->conflicts = vs->led.conflict_count;
     out->approval_conflicts = vs->led.approval_conflicts;
     out->actions_dropped = vs->actions_dropped;
+    out->block_part_bytes = vs->cc.block_part_bytes;
+    if (mdl_verifiers_gossip_stats(vs)) out->gossip = *mdl_verifiers_gossip_stats(vs);
     for (uint32_t i = 0; i < vs->n; i++) {
         out->sigs_signed += vs->v[i].sigs_signed;
         out->sigs_verified += vs->v[i].sigs_verified;

@@ -119,6 +119,7 @@ static void out_broadcast(mdl_verifiers *vs, verifier *v, uint64_t now_ns, const
     if (o.dropped) return;
     size_t tl = twin_finish(vs, v, &o.twin);
     if (tl == 0) {
+        if (o.hold == NULL && vhost_gossip_broadcast(vs, v, b->ptr, b->len)) return;
         emit(vs, v, o.hold, MDL_BYZ_RANKS, 0, n - 1u, b->ptr, b->len, now_ns);
         return;
     }
@@ -281,14 +282,20 @@ static void watch(mdl_verifiers *vs, verifier *v, uint32_t from, const uint8_t *
     }
 }
 
+/* A whole consensus message from node `from` reaches v's core. */
+static void deliver(mdl_verifiers *vs, verifier *v, uint32_t from, const uint8_t *bytes, size_t len) {
+    uint64_t now = sim_net_cpu_now_ns(vs->net, v->node);
+    if (v->honest && vs->hooks.on_vote_seen) watch(vs, v, from, bytes, len, now);
+    (void)xr_bft_on_message(v->bft, now, from, bytes, len, &vs->acts); /* counted in its stats */
+    after_call(vs, v, now);
+}
+
 static void on_message(void *ctx, uint32_t node, uint32_t from, const uint8_t *bytes, size_t len) {
     mdl_verifiers *vs = ctx;
     verifier *v = of_node(vs, node);
     if (!v->started || vs->halted_ns != UINT64_MAX) return; /* not running (yet): the bytes are lost */
-    uint64_t now = sim_net_cpu_now_ns(vs->net, node);
-    if (v->honest && vs->hooks.on_vote_seen) watch(vs, v, from, bytes, len, now);
-    (void)xr_bft_on_message(v->bft, now, from, bytes, len, &vs->acts); /* counted in its stats */
-    after_call(vs, v, now);
+    if (vhost_gossip_receive(vs, v, from, bytes, len, deliver)) return; /* a block part */
+    deliver(vs, v, from, bytes, len);
 }
 
 static void on_timer(void *ctx, uint32_t node, uint64_t tag) {
@@ -327,6 +334,7 @@ static void on_crash(void *ctx, uint32_t node) {
     verifier *v = of_node(vs, node);
     v->timer = 0; /* vanished with the crash */
     v->timer_dl = UINT64_MAX;
+    vhost_gossip_forget(vs, v);
     /* so did the behaviours' timers */
     for (uint32_t b = 1; b < vs->byz_kinds; b++) {
         const mdl_byz_behaviour *bh = mdl_byz_get((mdl_behaviour)b);
@@ -489,6 +497,7 @@ mdl_verifiers *mdl_verifiers_new(sim_engine *e, sim_net *net, const mdl_verifier
     vs->twin_msg = malloc(vs->twin_msg_cap);
     vs->twin_ext = malloc(ext_bytes ? ext_bytes : 1u);
     if (!vs->twin_block || !vs->twin_msg || !vs->twin_ext) goto oom;
+    if (!vhost_gossip_new(vs)) goto oom;
     if (vs->cc.synthetic.chains) {
         vs->synth = mdl_synth_new(e, vs, &vs->cc.synthetic, vs->cc.bft.chain_id, seed);
         if (!vs->synth) goto oom;
@@ -535,6 +544,7 @@ void mdl_verifiers_free(mdl_verifiers *vs) {
     free(vs->twin_msg);
     free(vs->twin_ext);
     vhost_observe_free(vs);
+    vhost_gossip_free(vs);
     mdl_synth_free(vs->synth);
     ledger_free(&vs->led);
     free(vs);

@@ -130,6 +130,15 @@ typedef struct mdl_evidence_info {
 
 /* The numbers a user reads. "Time per height" is the interval between the
 ** first honest commits of consecutive heights (height 1: from the start). */
+/* Proposals moved in block parts (consensus.block_parts; gossip.c). */
+typedef struct mdl_gossip_stats {
+    uint64_t broadcasts;         /* proposals sent as parts (retransmissions too) */
+    uint64_t parts_sent;         /* by proposers, to relays */
+    uint64_t parts_relayed;      /* by relays, to peers lacking the proposal */
+    uint64_t parts_stale;        /* arrived after their proposal left the ring */
+    uint64_t assembled;          /* proposals a node completed and handed its core */
+} mdl_gossip_stats;
+
 typedef struct mdl_consensus_summary {
     uint32_t verifiers;
     uint32_t byzantine;          /* verifiers with a Byzantine entry */
@@ -151,6 +160,8 @@ typedef struct mdl_consensus_summary {
     uint64_t approval_conflicts; /* honest approvals of another root than the first */
     uint64_t sigs_signed, sigs_verified;   /* signature calls charged */
     uint64_t actions_dropped;    /* core actions lost to a full buffer (should be 0) */
+    uint32_t block_part_bytes;   /* proposals moved in parts of this size; 0: whole */
+    mdl_gossip_stats gossip;     /* their traffic (zero when whole) */
 } mdl_consensus_summary;
 
 /* Adds vc->count verifier nodes to group "verifiers" of `net` (before
@@ -213,6 +224,10 @@ int mdl_verifiers_stage_valset(mdl_verifiers *vs, uint64_t from_height, uint64_t
 /* ---- queries -------------------------------------------------------------- */
 /* The configuration the verifiers were built from (borrowed). */
 const mdl_verifier_config *mdl_verifiers_config(const mdl_verifiers *vs);
+
+
+/* NULL when proposals go whole (block_parts off). */
+const mdl_gossip_stats *mdl_verifiers_gossip_stats(const mdl_verifiers *vs);
 uint64_t mdl_verifiers_chain_id(const mdl_verifiers *vs);
 /* The consensus chain halts at now_ns (its validator set emptied): from
 ** then on every verifier ignores messages, timers and observations; the

@@ -765,7 +765,8 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
                                        "pending_votes",
                                        "commit_history", "signatures",
                                        "sign_cost",      "verify_cost",
-                                       "synthetic_xblocks", "valset_cutoff", NULL};
+                                       "synthetic_xblocks", "valset_cutoff",
+                                       "block_parts", NULL};
     static const char *const sigs[] = {"fast", "secp256k1", NULL};
     assert(c != NULL && v != NULL && d != NULL);
     memset(c, 0, sizeof *c);
@@ -812,6 +813,15 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     ** the last valset_cutoff sets are accepted (_minValSet) */
     x = c->valset_cutoff;
     if (sim_yfield_u64(n, "valset_cutoff", false, x, 1, 255, &x, d)) c->valset_cutoff = (uint32_t)x;
+    /* proposals in block parts relayed by peers, as CometBFT gossips them
+    ** (types.BlockPartSizeBytes = 65536); off (the default): the proposer
+    ** sends each peer the whole message */
+    const sim_ynode *bp = sim_ymap_get(n, "block_parts");
+    if (bp && !(bp->kind == SIM_Y_SCALAR && strcmp(bp->str, "off") == 0)) {
+        x = 0;
+        if (sim_yfield_bytes(n, "block_parts", false, 0, 1024, 16u << 20, &x, d))
+            c->block_part_bytes = (uint32_t)x;
+    }
     /* committed votes awaiting approval: room for 32 offsets of every verifier */
     uint64_t att = (uint64_t)c->bft.max_validators * 32u;
     if (att > b->att_votes) b->att_votes = (uint32_t)att;

@@ -229,6 +229,7 @@ typedef struct mdl_consensus_config {
     uint64_t verify_cost_ns;
     mdl_xblock_synth_cfg synthetic;
     uint32_t valset_cutoff;      /* portals accept the last this many sets (Omni: 10) */
+    uint32_t block_part_bytes;   /* proposals gossiped in parts of this size; 0: whole (gossip.c) */
 } mdl_consensus_config;
 
 /* Reads `verifiers` (NULL: count 0, nothing else) into *out, which is

@@ -20,6 +20,11 @@ out=$("$XRSIM" validate "$DATA/small.yaml" --set network.loss=2 2>&1); rc=$?
 echo "$out" | grep -qF -- "--set network.loss" || fail "override error does not name the override: $out"
 ok "errors in --set values point at the override"
 
+out=$("$XRSIM" validate "$SRC/scenarios/examples/consensus.yaml" --set "consensus.block_parts=100 B" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "block_parts of 100 B accepted (exit $rc)"
+echo "$out" | grep -qF "consensus.block_parts:1:23: error: value 100B out of range [1KiB, 16MiB]" || fail "unclear: $out"
+ok "block_parts out of range: $out"
+
 "$XRSIM" run "$DATA/small.yaml" --set sections.bogus=1 --out "$TMP/x.db" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "unknown section accepted by run"
 [ ! -e "$TMP/x.db" ] || fail "a scenario error created a results file"
