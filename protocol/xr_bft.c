@@ -175,6 +175,7 @@ struct xr_bft {
 
     uint64_t height;
     uint32_t round;
+    uint64_t round_at_ns;        /* when this round started */
     xr_bft_step step;
     bool started;
     bool decided;
@@ -193,6 +194,9 @@ struct xr_bft {
     uint8_t *catchup_rounds;     /* [max_validators] rounds opened beyond current + 1 */
     served *served;              /* [max_validators] last catch-up reply per peer */
     uint64_t *seen_height;       /* [max_validators] highest verified height seen */
+    uint32_t *peer_round;        /* [max_validators] 1 + highest round seen signed at this height */
+    uint32_t *rc_round;          /* [max_validators] 1 + round of our votes last re-sent for it */
+    uint64_t *rc_at;             /* [max_validators] when */
 
     xr_candpool *cands;          /* candidate attestation votes (xr_candpool.h) */
 
@@ -347,6 +351,9 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     uint8_t *crounds = carve(cv, n);
     served *srv = carve(cv, sizeof(served) * n);
     uint64_t *seenh = carve(cv, sizeof(uint64_t) * n);
+    uint32_t *prnd = carve(cv, sizeof(uint32_t) * n);
+    uint32_t *rcr = carve(cv, sizeof(uint32_t) * n);
+    uint64_t *rca = carve(cv, sizeof(uint64_t) * n);
     void *candmem = carve(cv, xr_candpool_mem_size(c->pending_votes));
     void *attmem = carve(cv, xr_attpool_mem_size(&a));
     fentry *fut = carve(cv, sizeof(fentry) * (c->future_msgs ? c->future_msgs : 1u));
@@ -390,6 +397,12 @@ static void layout(const xr_bft_cfg *c, carver *cv, xr_bft *b) {
     memset(srv, 0, sizeof(served) * n);
     b->seen_height = seenh;
     memset(seenh, 0, sizeof(uint64_t) * n);
+    b->peer_round = prnd;
+    b->rc_round = rcr;
+    b->rc_at = rca;
+    memset(prnd, 0, sizeof(uint32_t) * n);
+    memset(rcr, 0, sizeof(uint32_t) * n);
+    memset(rca, 0, sizeof(uint64_t) * n);
     b->fut = fut;
     b->fut_bytes = futb;
     b->hists = hists;
@@ -459,10 +472,13 @@ void xr_bft_actions_size(const xr_bft_cfg *cfg, uint32_t *items, size_t *bytes) 
     /* Evidence: each input (the message, or every replayed one) and each of
     ** its extension votes, plus the votes of a committed block. */
     size_t ev = (1u + (size_t)cfg->future_msgs) * (1u + cfg->max_ext_votes) + xr_bft_block_votes_cap(cfg);
+    /* Round catch-up: a prevote and a precommit per input (round_catchup). */
+    size_t rc_items = 2u * (1u + (size_t)cfg->future_msgs);
+    size_t rc_bytes = rc_items * (XR_BFT_VOTE_CORE_BYTES + 2u);
     /* One commit, and its approvals (each with up to n signatures). */
     size_t approvals = (size_t)xr_bft_block_votes_cap(cfg) + cfg->att_window;
-    size_t it = rounds * round_items + cu_items + ev + approvals + 1u;
-    size_t by = rounds * round_bytes + cu_bytes + ev * XR_EVIDENCE_MAX_BYTES +
+    size_t it = rounds * round_items + cu_items + rc_items + ev + approvals + 1u;
+    size_t by = rounds * round_bytes + cu_bytes + rc_bytes + ev * XR_EVIDENCE_MAX_BYTES +
                 approvals * n * 85u + block_bytes_max(cfg);
     *items = it > 0xffffffffu ? 0xffffffffu : (uint32_t)it;
     *bytes = by;
@@ -1336,6 +1352,47 @@ static void propose(xr_bft *b, xr_actions *acts) {
     if (pol != XR_BFT_NO_ROUND) relay_pol(b, acts, pol, b->blocks[bi].id);
 }
 
+/* Round catch-up (CometBFT's consensus reactor, gossipVotesRoutine: a peer
+** at our height gets the votes of the round it is in).  A validator's
+** message of round r < ours, when r is the highest round we saw it sign at
+** this height, says it is still in round r; votes it lost there may be gone
+** for good (a partition dropped them and nobody re-sends a past round), and
+** with less than f+1 power ahead of it nothing moves it on: 3 of 9 honest
+** nodes in round 12 and 5 in round 11 stayed so forever (swarm seed 10158).
+** So we SEND our own prevote and precommit of round r back to the peer it
+** came from.  Not for a message that is merely late: one of a signer seen
+** in a later round (a straggler, a POL relay), or one that reaches us
+** within retransmit_ns of entering our round (still in flight when we
+** moved; a peer really left behind re-sends its votes every retransmit_ns
+** and so is answered one period later).  At most once per signer and round
+** per retransmit_ns.  Our precommit goes without its extension: the peer
+** needs the vote, and the attestation votes travel in current precommits. */
+static void round_catchup(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t vi, uint32_t from,
+                          uint32_t r) {
+    XR_ASSERT(r < b->round && vi < b->vs.count && !b->decided);
+    if (!is_validator(b) || vi == (uint32_t)b->self_idx) return;
+    if (b->peer_round[vi] != r + 1) return;
+    uint64_t period = b->cfg.timeouts.retransmit_ns;
+    if (now_ns < add_sat(b->round_at_ns, period)) return;
+    if (b->rc_round[vi] == r + 1 && now_ns < add_sat(b->rc_at[vi], period)) return;
+    rslot *s = slot_of(b, r);
+    if (!s) return;
+    uint32_t me = (uint32_t)b->self_idx;
+    if (s->pv[me].state == V_NONE && s->pc[me].state == V_NONE) return;
+    b->rc_round[vi] = r + 1;
+    b->rc_at[vi] = now_ns;
+    b->stats.round_catchups++;
+    xr_bft_core c;
+    if (s->pv[me].state != V_NONE) {
+        core_from_vrec(b, &c, XR_BFT_PREVOTE, s->round, me, &s->pv[me]);
+        emit_msg(b, acts, from, &c, NULL, 0, NULL, 0);
+    }
+    if (s->pc[me].state != V_NONE) {
+        core_from_vrec(b, &c, XR_BFT_PRECOMMIT, s->round, me, &s->pc[me]);
+        emit_msg(b, acts, from, &c, NULL, 0, NULL, 0);
+    }
+}
+
 static void retransmit(xr_bft *b, xr_actions *acts) {
     XR_ASSERT(!b->decided);
     if (!is_validator(b)) return;
@@ -1365,6 +1422,7 @@ static void start_round(xr_bft *b, uint64_t now_ns, xr_actions *acts, uint32_t r
     XR_ASSERT(!b->decided);
     XR_ASSERT(r == 0 || r > b->round);
     b->round = r;
+    b->round_at_ns = now_ns;
     b->step = XR_BFT_STEP_PROPOSE;
     b->stats.rounds_started++;
     rslot *s = slot_admit(b, r, -1);
@@ -1523,6 +1581,8 @@ static void new_height(xr_bft *b, uint64_t now_ns, xr_actions *acts) {
     for (uint32_t i = 0; i < b->nslots; i++) b->slots[i].used = false;
     for (uint32_t i = 0; i < b->nblocks; i++) b->blocks[i].used = false;
     memset(b->catchup_rounds, 0, b->cfg.max_validators);
+    memset(b->peer_round, 0, sizeof(uint32_t) * b->cfg.max_validators);
+    memset(b->rc_round, 0, sizeof(uint32_t) * b->cfg.max_validators);
     for (int t = 0; t < T_COUNT; t++) b->timers[t].armed = false;
     start_round(b, now_ns, acts, 0);
     /* replay what arrived early for this height, then drop it */
@@ -1781,6 +1841,8 @@ static int handle(xr_bft *b, uint64_t now_ns, uint32_t from, const uint8_t *byte
         maybe_catchup(b, now_ns, acts, from, c);
         return reject(b, &b->stats.rej_height, XR_ERR_BFT_HEIGHT);
     }
+    if (c->round < UINT32_MAX && c->round >= b->peer_round[vi]) b->peer_round[vi] = c->round + 1u;
+    if (c->round < b->round) round_catchup(b, now_ns, acts, vi, from, c->round);
     rslot *s = slot_admit(b, c->round, idx);
     if (!s) return reject(b, &b->stats.rej_round, XR_ERR_BFT_ROUND);
     if (c->type == XR_BFT_PROPOSAL) {

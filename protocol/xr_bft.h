@@ -52,6 +52,14 @@
 **     heights (replies are relays, and relays arriving at a node that moved
 **     on trigger at most that one reply back).  A node further behind needs block sync
 **     from its host (not modelled);
+**   - round catch-up (CometBFT's gossipVotesRoutine sends a peer the votes
+**     of the round it is in): a validator's message of a round below ours,
+**     when that is the highest round we saw it sign at this height, makes
+**     us SEND our own prevote and precommit of that round back to the peer
+**     it came from -- not within retransmit_ns of entering our round (it was
+**     in flight), at most once per signer per retransmit_ns.  Without it,
+**     nodes with less than f+1 power a round ahead of the rest wait forever
+**     once the rest lost their votes of the round they are in;
 **   - messages for the next height are verified and buffered (bounded, with
 **     a quota per signer) and replayed when that height starts; messages for
 **     later heights are dropped (XR_ERR_BFT_HEIGHT), but their verified
@@ -202,6 +210,7 @@ typedef struct xr_bft_stats {
     uint64_t ext_rejected_whole; /* extensions rejected whole (a bad entry: chain, window, sig) */
     uint64_t rej_ext;            /* precommits for a block not counted: extension rejected */
     uint64_t catchups_sent;
+    uint64_t round_catchups;     /* own votes of a past round re-sent to a peer still in it */
     uint64_t evidence;
     uint64_t approvals;
     uint64_t commits;

@@ -6,7 +6,10 @@
 ** drop or inspect particular messages.  The host records every action.
 ** Debugging aids (environment): BFT_TRACE=1 prints every delivery and
 ** timer, BFT_VERBOSE=1 prints per-seed summaries of the randomized tests,
-** BFT_SEED=n starts the equivocator test at seed n.
+** BFT_SEED=n starts the equivocator test at seed n, BFT_RSEED=n runs only
+** seed n of the randomized safety and liveness test, BFT_SURVEY=n also runs
+** its seeds 9..n unjudged, printing each one's minimum height (to compare
+** the distribution before and after a change to the core).
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1474,6 +1477,104 @@ static void test_bft_keccak_service_changes_nothing(void **state) {
     mdl_digest_memo_free(memo);
 }
 
+/* Round catch-up: node 0 skipped to round 1 (f+1 of round 1 from two
+** peers) while a third peer, m, still sends round-0 messages.  Node 0 SENDs
+** m its own round-0 vote back -- but not within retransmit_ns of entering
+** round 1 (m's message was in flight), not twice per retransmit_ns, and
+** never for a round-0 message of a signer already seen in round 1 (a
+** straggler).  Swarm seed 10158 was stuck forever for want of this. */
+static uint32_t sends_to(tnet *t, uint32_t to, uint8_t *type, uint32_t *round) {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < t->acts.count; i++) {
+        const xr_action *a = &t->acts.items[i];
+        if (a->kind != XR_ACT_SEND) continue;
+        assert_int_equal(a->u.send.to, to);
+        xr_bftmsg m;
+        xr_bftmsg_limits lim = big_limits();
+        assert_int_equal(xr_bftmsg_decode(a->u.send.bytes.ptr, a->u.send.bytes.len, &lim, &m), 0);
+        assert_memory_equal(m.core.validator, t->nodes[0].addr.bytes, 20);
+        type[k] = m.core.type;
+        round[k] = m.core.round;
+        k++;
+    }
+    xr_actions_clear(&t->acts);
+    return k;
+}
+
+static int signed_vote(tnet *t, int who, uint8_t type, uint32_t round, uint8_t *out, size_t cap) {
+    xr_bft_core c;
+    memset(&c, 0, sizeof c);
+    c.type = type;
+    c.chain_id = t->cfg.chain_id;
+    c.height = 1;
+    c.round = round;
+    c.pol_round = XR_BFT_NO_ROUND;
+    memcpy(c.validator, t->nodes[who].addr.bytes, 20);
+    assert_int_equal(xr_bft_sign_core(&t->be, t->nodes[who].key, &c), 0);
+    return xr_bftmsg_encode(&c, NULL, 0, NULL, 0, out, cap);
+}
+
+static void test_bft_round_catchup_for_a_peer_left_behind(void **state) {
+    (void)state;
+    tnet *t = net_new(4, NULL, NULL, 31);
+    xr_bft *b = t->nodes[0].b;
+    assert_int_equal(xr_bft_start(b, 0, &t->acts), 0);
+    xr_actions_clear(&t->acts);
+    /* node 0 prevotes in round 0 (on its own proposal or the timeout) */
+    uint64_t now = 0;
+    while (xr_bft_get_step(b) == XR_BFT_STEP_PROPOSE) {
+        now = xr_bft_next_deadline(b);
+        assert_int_equal(xr_bft_on_timer(b, now, &t->acts), 0);
+        xr_actions_clear(&t->acts);
+    }
+    assert_int_equal(xr_bft_round(b), 0);
+    /* two peers sign in round 1: f+1, node 0 skips there */
+    uint8_t buf[512];
+    uint8_t ty[8];
+    uint32_t rd[8];
+    for (int j = 1; j <= 2; j++) {
+        int n = signed_vote(t, j, XR_BFT_PREVOTE, 1, buf, sizeof buf);
+        assert_int_equal(xr_bft_on_message(b, now, (uint32_t)j, buf, (size_t)n, &t->acts), 0);
+    }
+    assert_int_equal(xr_bft_round(b), 1);
+    assert_int_equal(sends_to(t, 3, ty, rd), 0);
+    /* m = 3 still in round 0: not answered while its message may have been
+    ** in flight ... */
+    int n3 = signed_vote(t, 3, XR_BFT_PREVOTE, 0, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, now + 500 * MS, 3, buf, (size_t)n3, &t->acts), 0);
+    assert_int_equal(sends_to(t, 3, ty, rd), 0);
+    /* ... then its retransmission gets node 0's round-0 prevote back */
+    uint64_t t1 = now + 1100 * MS;
+    assert_int_equal(xr_bft_on_message(b, t1, 3, buf, (size_t)n3, &t->acts), XR_ERR_BFT_DUPLICATE);
+    assert_int_equal(sends_to(t, 3, ty, rd), 1);
+    assert_int_equal(ty[0], XR_BFT_PREVOTE);
+    assert_int_equal(rd[0], 0);
+    assert_int_equal(xr_bft_get_stats(b)->round_catchups, 1);
+    /* once per retransmit_ns */
+    assert_int_equal(xr_bft_on_message(b, t1 + 900 * MS, 3, buf, (size_t)n3, &t->acts),
+                     XR_ERR_BFT_DUPLICATE);
+    assert_int_equal(sends_to(t, 3, ty, rd), 0);
+    assert_int_equal(xr_bft_on_message(b, t1 + 1000 * MS, 3, buf, (size_t)n3, &t->acts),
+                     XR_ERR_BFT_DUPLICATE);
+    assert_int_equal(sends_to(t, 3, ty, rd), 1);
+    /* a round-0 message of peer 1, seen in round 1, is a straggler */
+    int n1 = signed_vote(t, 1, XR_BFT_PREVOTE, 0, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, t1 + 1000 * MS, 1, buf, (size_t)n1, &t->acts), 0);
+    assert_int_equal(sends_to(t, 1, ty, rd), 0);
+    /* once m signs in round 1 it is no longer answered for round 0 */
+    int n3b = signed_vote(t, 3, XR_BFT_PREVOTE, 1, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, t1 + 1100 * MS, 3, buf, (size_t)n3b, &t->acts), 0);
+    xr_actions_clear(&t->acts);
+    n3 = signed_vote(t, 3, XR_BFT_PRECOMMIT, 0, buf, sizeof buf);
+    assert_int_equal(xr_bft_on_message(b, t1 + 3000 * MS, 3, buf, (size_t)n3, &t->acts), 0);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < t->acts.count; i++) k += t->acts.items[i].kind == XR_ACT_SEND;
+    assert_int_equal(k, 0);
+    xr_actions_clear(&t->acts);
+    assert_int_equal(xr_bft_get_stats(b)->round_catchups, 2);
+    net_free(t);
+}
+
 /* ---- randomized ----------------------------------------------------------------------------- */
 
 static void randomized_run(uint64_t seed) {
@@ -1514,6 +1615,13 @@ static void randomized_run(uint64_t seed) {
         assert_false(t->conflict);
     }
     uint64_t h = min_live_height(t);
+    if (seed > 8) { /* BFT_SURVEY */
+        fprintf(stderr, "survey seed %llu n %d down %llu/%llu min height %llu\n",
+                (unsigned long long)seed, n, (unsigned long long)down, (unsigned long long)total,
+                (unsigned long long)h);
+        net_free(t);
+        return;
+    }
     if (h < 12 || getenv("BFT_VERBOSE")) {
         fprintf(stderr, "seed %llu n %d down-power %llu/%llu: min height %llu\n",
                 (unsigned long long)seed, n, (unsigned long long)down, (unsigned long long)total,
@@ -1521,9 +1629,10 @@ static void randomized_run(uint64_t seed) {
         for (int i = 0; i < n; i++) {
             if (t->nodes[i].down) continue;
             const xr_bft_stats *st = xr_bft_get_stats(t->nodes[i].b);
-            fprintf(stderr, "  node %d h %llu rounds %llu catchups %llu fut %llu/%llu\n", i,
+            fprintf(stderr, "  node %d h %llu rounds %llu catchups %llu (rounds %llu) fut %llu/%llu\n", i,
                     (unsigned long long)xr_bft_height(t->nodes[i].b),
                     (unsigned long long)st->rounds_started, (unsigned long long)st->catchups_sent,
+                    (unsigned long long)st->round_catchups,
                     (unsigned long long)st->future_buffered, (unsigned long long)st->future_dropped);
         }
         int rounds_hist[6] = {0};
@@ -1547,7 +1656,13 @@ static void randomized_run(uint64_t seed) {
 
 static void test_bft_randomized_safety_and_liveness(void **state) {
     (void)state;
-    for (uint64_t seed = 1; seed <= 8; seed++) randomized_run(seed);
+    uint64_t only = getenv("BFT_RSEED") ? strtoull(getenv("BFT_RSEED"), NULL, 10) : 0;
+    for (uint64_t seed = 1; seed <= 8; seed++)
+        if (!only || seed == only) randomized_run(seed);
+    /* BFT_SURVEY=n: seeds 9..n too, each printing its minimum height and not
+    ** judged (to compare the distribution across core changes) */
+    uint64_t more = getenv("BFT_SURVEY") ? strtoull(getenv("BFT_SURVEY"), NULL, 10) : 0;
+    for (uint64_t seed = 9; seed <= more; seed++) randomized_run(seed);
 }
 
 /* One validator (power < 1/3) double-signs everything it sends: honest
@@ -1606,6 +1721,7 @@ int main(void) {
         cmocka_unit_test(test_bft_unequal_power_silent_small_commits),
         cmocka_unit_test(test_bft_malformed_bytes_rejected),
         cmocka_unit_test(test_bft_duplicate_and_late_messages),
+        cmocka_unit_test(test_bft_round_catchup_for_a_peer_left_behind),
         cmocka_unit_test(test_bft_future_height_buffered_and_catchup),
         cmocka_unit_test(test_bft_equivocating_prevote_evidence),
         cmocka_unit_test(test_bft_third_twin_replaces_the_unsupported_one),
