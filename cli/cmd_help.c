@@ -23,6 +23,7 @@ static const char usage_main[] =
     "  sweep FILE      run a scenario's sweep: grid x seeds, parallel, resumable, --shard K/N\n"
     "  merge OUT IN... merge results files (shards) into OUT, renumbering runs\n"
     "  frontier FILE   bisect a key to where safety or liveness first breaks\n"
+    "  search FILE     search a scenario's attack space for the best attack, shrink it\n"
     "  swarm           random scenarios seed after seed, invariants checked (VOPR-style)\n"
     "  bench WHAT      benchmarks: phold (engine), core (hashing), sig (signatures)\n"
     "  help [COMMAND]  this text, or one command's\n"
@@ -120,6 +121,28 @@ static const char usage_frontier[] =
     "checked at LO and HI before anything runs.  Exit 0 done, 1 a run failed,\n"
     "2 bad usage or input (nothing is run or written), 130 interrupted.\n";
 
+static const char usage_search[] =
+    "usage: xrsim search FILE [--objective pnl|forged_value|stall] [--budget N] [--jobs J]\n"
+    "                    [--seed S] [--bound X] [--shrink-budget N] [--out FILE.db]\n"
+    "                    [--shrunk FILE.yaml] [--fail-if-found] [--set key.path=value]... [--quiet]\n"
+    "\n"
+    "Searches the attack space of FILE's search: section (coalition size, attack\n"
+    "kind, route, level, when to act and withdraw, value, non-members' Byzantine\n"
+    "behaviours) for the attack of one coalition that maximises the objective: its\n"
+    "P&L (pnl, default), the forged value executed, or the longest stall.  Each\n"
+    "candidate runs once per seed of search.seeds and scores the mean.  A random\n"
+    "stage, then local moves from the best candidates, within --budget runs\n"
+    "(default 100), deterministic for --seed (default 1).  The best candidate above\n"
+    "--bound in every seed (default 0 ETH; 30 s for stall) is shrunk -- fewer\n"
+    "members and Byzantine entries, an earlier round time, a shorter run, fewer\n"
+    "rollups -- while it stays above, and written as a plain scenario (--shrunk,\n"
+    "default FILE.db's name with -shrunk.yaml) that xrsim run reproduces; the\n"
+    "search checks that it does.  Every run is recorded into --out (default\n"
+    "results/search.db) like a sweep point: --jobs workers, and the same command\n"
+    "again resumes.  Exit 0 done (found or not), 1 a run failed or --fail-if-found\n"
+    "and an attack above the bound was found, 2 bad usage or input (nothing run),\n"
+    "130 interrupted.\n";
+
 static const char usage_merge[] =
     "usage: xrsim merge OUT.db IN.db... [--allow-mixed] [--quiet]\n"
     "\n"
@@ -181,6 +204,7 @@ const char *cli_usage(const char *command) {
     if (strcmp(command, "sweep") == 0) return usage_sweep;
     if (strcmp(command, "merge") == 0) return usage_merge;
     if (strcmp(command, "frontier") == 0) return usage_frontier;
+    if (strcmp(command, "search") == 0) return usage_search;
     if (strcmp(command, "bench") == 0) return usage_bench;
     if (strcmp(command, "swarm") == 0) return usage_swarm;
     if (strcmp(command, "help") == 0) return usage_help;

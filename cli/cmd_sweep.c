@@ -60,6 +60,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -77,6 +78,7 @@
 #include "world/scenario.h"
 #include "sha256.h"
 #include "sweep.h"
+#include "sweep_batch.h"
 #include "sweep_mpi.h"
 #include "world/world.h"
 
@@ -736,6 +738,101 @@ done:
     free_points(pts, count);
     mdl_scenario_free(&base);
     sim_diag_free(d);
+    return rc;
+}
+
+/* ---- points chosen by another command (sweep_batch.h) ------------------------ */
+
+bool cli_sweep_batch_stopped(void) { return stop_flag != 0; }
+void cli_sweep_batch_signals(void) { catch_signals(); }
+
+int cli_sweep_batch(const char *file, const char *out, const cli_batch_point *bp, size_t n, long jobs_wanted,
+                    bool quiet, cli_batch_tally *bt) {
+    memset(bt, 0, sizeof *bt);
+    sweep_args a;
+    memset(&a, 0, sizeof a);
+    a.file = file;
+    a.out = out;
+    a.jobs = jobs_wanted;
+    a.quiet = true;
+    a.shard_k = a.shard_n = a.ranks = 1;
+    char sha[SIM_SHA256_HEX_LEN + 1];
+    char err[1024];
+    sim_diag *d = sim_diag_new();
+    sim_ydoc *doc = d ? sim_ydoc_load_file(file, d) : NULL;
+    if (!doc) {
+        if (d) sim_diag_print(d, stderr);
+        sim_diag_free(d);
+        return 2;
+    }
+    const char *text = sim_ydoc_text(doc);
+    sim_sha256_hex(text, strlen(text), sha);
+    sim_ydoc_free(doc);
+    sim_diag_free(d);
+    point *pts = calloc(n + 1, sizeof *pts);
+    point **pending = calloc(n + 1, sizeof *pending);
+    char **parts = NULL;
+    size_t jobs = 0, pending_count = 0;
+    int rc = 1;
+    sim_rec *rec = NULL;
+    if (!pts || !pending) goto done;
+    for (size_t i = 0; i < n; i++) {
+        /* the point's fields are borrowed (const dropped: run_point only reads them) */
+        pts[i].index = i;
+        pts[i].sets = (const char **)(uintptr_t)bp[i].sets;
+        pts[i].set_count = bp[i].set_count;
+        pts[i].label = (char *)(uintptr_t)bp[i].label;
+        pts[i].params_json = (char *)(uintptr_t)bp[i].params_json;
+        pts[i].seed = bp[i].seed;
+    }
+    cli_make_parent_dir(out);
+    if (adopt_parts(out, quiet) != 0) {
+        fprintf(stderr, "xrsim sweep: the results of an earlier attempt could not all be adopted; nothing was run\n");
+        rc = 2;
+        goto done;
+    }
+    if (sim_rec_open(&rec, out, an_schema_sql, AN_SCHEMA_VERSION, AN_SCHEMA_APPLICATION_ID, err, sizeof err) != 0) {
+        fprintf(stderr, "xrsim sweep: %s\n", err);
+        rc = 2;
+        goto done;
+    }
+    mark_done(rec, sha, pts, n);
+    sim_rec_close(rec);
+    rec = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!pts[i].done) pending[pending_count++] = &pts[i];
+    }
+    bt->pending = pending_count;
+    if (pending_count == 0) {
+        rc = 0;
+        goto done;
+    }
+    long cores = a.jobs ? a.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    jobs = cores < 1 ? 1 : (size_t)cores;
+    if (jobs > pending_count) jobs = pending_count;
+    char tag[32];
+    snprintf(tag, sizeof tag, "%ld", (long)getpid());
+    parts = part_names(out, tag, jobs);
+    if (!parts) goto done;
+    catch_signals();
+    tally t;
+    run_pending(&a, pending, pending_count, parts, jobs, false, false, &t);
+    const char **inputs = calloc(jobs + 1, sizeof *inputs);
+    size_t nin = 0;
+    for (size_t w = 0; inputs && w < jobs; w++) {
+        if (access(parts[w], F_OK) == 0) inputs[nin++] = parts[w];
+    }
+    int mrc = inputs ? gather(out, inputs, nin) : -1;
+    free(inputs);
+    bt->ok = t.ok;
+    bt->failed = t.failed;
+    bt->interrupted = t.interrupted;
+    rc = exit_status(&t, pending_count, mrc);
+done:
+    if (rec) sim_rec_close(rec);
+    free_names(parts, jobs);
+    free(pending);
+    free(pts); /* its fields belong to the caller */
     return rc;
 }
 

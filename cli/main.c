@@ -49,6 +49,7 @@ int main(int argc, char **argv) {
         {"report", cmd_report},
         {"sweep", cmd_sweep},
         {"frontier", cmd_frontier},
+        {"search", cmd_search},
         {"merge", cmd_merge},
         {"swarm", cmd_swarm},
         {"bench", cmd_bench},

@@ -148,7 +148,7 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
     static const char *const all_keys[] = {"name", "description", "protocol", "run", "network", "probes",
                                            "verifiers", "consensus", "rollups", "l1", "workload",
                                            "relayers", "restaking", "adversary", "sweep", "expect",
-                                           "verification", NULL};
+                                           "verification", "search", NULL};
     sim_ymap_check(root, "the scenario", all_keys, d);
 
     const char *name = NULL;
@@ -203,6 +203,9 @@ static bool load_impl(mdl_scenario *s, const char *path, const char *const *sets
         check_sweep_values(s, sets, set_count, d);
     }
 
+    mdl_search_config_load(sim_ymap_get(root, "search"), s->verifiers.count, &s->xchain.rollups,
+                           s->xchain.adversary.count, &s->search, d);
+
     if (sim_diag_errors(d) > errors_before) return false;
     s->params_json = sim_ydoc_to_json(s->doc);
     return s->params_json != NULL;
@@ -215,6 +218,7 @@ void mdl_scenario_free(mdl_scenario *s) {
     mdl_xchain_config_free(&s->xchain);
     mdl_expect_config_free(&s->expect);
     sim_sweep_config_free(&s->sweep);
+    mdl_search_config_free(&s->search);
     if (s->doc) sim_ydoc_free(s->doc);
     free(s->path);
     free(s->name);

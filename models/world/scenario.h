@@ -6,7 +6,7 @@
 **
 ** Sections: name, description, protocol (profile.h), run, network, probes, verifiers, consensus,
 ** l1, rollups, workload, relayers, restaking (restaking.h), adversary
-** (adversary.h), expect (expect.h), sweep (sweep.h).  Unknown sections are
+** (adversary.h), expect (expect.h), sweep (sweep.h), search (search_config.h).  Unknown sections are
 ** errors, not silently ignored: a scenario never asks for something the
 ** build does not do.
 */
@@ -19,6 +19,7 @@
 
 #include "world/expect.h"
 #include "world/profile.h"
+#include "world/search_config.h"
 #include "net_config.h"
 #include "sweep.h"
 #include "world/xchain_config.h"
@@ -54,6 +55,7 @@ typedef struct mdl_scenario {
     mdl_xchain_config xchain;      /* rollups.count 0: no chains */
     mdl_expect_config expect;      /* bounds for `xrsim check` (models/expect.h) */
     sim_sweep_config sweep;        /* grid x seeds for `xrsim sweep` (models/sweep.h) */
+    mdl_search_config search;      /* the attack space of `xrsim search` (world/search_config.h) */
     const mdl_profile *profile;    /* protocol.profile (world/profile.h); never NULL once loaded */
 } mdl_scenario;
 
