@@ -23,11 +23,14 @@
 **      run, in a shuffled order, until the budget (in runs) is spent or
 **      every evaluated candidate was explored;
 **   3. shrink (when a candidate holds): from the best that holds, passes of
-**      fewer members, fewer verifiers.byzantine entries, an earlier and
-**      rounder `at`, an earlier choice of withdraw, a shorter run (only
-**      when every seed's objective stays exactly the same) and fewer rollups,
-**      each step keeping a change only when the candidate still holds;
-**      at most --shrink-budget runs (default: --budget).
+**      fewer members (one fewer at a time, until one fails), fewer
+**      verifiers.byzantine entries, an earlier and rounder `at` (the
+**      earliest that holds), an earlier choice of withdraw and fewer
+**      rollups, each trying one candidate at a time and keeping a change
+**      only when it still holds; then, last (so that no other move is
+**      judged on a cut run), the shortest run whose every seed's objective
+**      stays exactly the same; at most --shrink-budget runs (default:
+**      --budget).
 ** Every run is a point of the sweep machinery (sweep_batch.h): recorded in
 ** --out like a sweep's (scenario SHA-256, params_json, seed), run in --jobs
 ** workers, adopted on a re-run of the same command (which then makes the
@@ -102,6 +105,7 @@ typedef struct cand {
     char *desc;
     char **params_json;      /* per seed */
     bool feasible;
+    bool world_checked;      /* its world was built once (before its first run) */
     char *why;               /* why it does not load */
     bool evaluated, explored, failed;
     double *obj;             /* per seed */
@@ -221,6 +225,41 @@ static int parse_args(int argc, char **argv, search_args *a) {
     return 0;
 }
 
+/* The command as a shell would take it back, without what does not change
+** the results (--jobs, --quiet, --fail-if-found): for the shrunk scenario's header, which
+** is then the same whatever the parallelism.  malloc'd. */
+static char *result_command(int argc, char **argv) {
+    size_t cap = 32;
+    for (int i = 0; i < argc; i++) cap += 4 * strlen(argv[i]) + 4;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    strcpy(s, "xrsim search");
+    for (int i = 1; i < argc; i++) {
+        const char *v = argv[i];
+        if (strcmp(v, "--jobs") == 0 || strcmp(v, "-j") == 0) {
+            i++;
+            continue;
+        }
+        if (strcmp(v, "--quiet") == 0 || strcmp(v, "-q") == 0 || strcmp(v, "--fail-if-found") == 0) continue;
+        bool plain = *v != '\0';
+        for (const char *p = v; *p; p++)
+            plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                     strchr("_./=:,-+%@", *p) != NULL;
+        strcat(s, " ");
+        if (plain) {
+            strcat(s, v);
+            continue;
+        }
+        strcat(s, "'");
+        for (const char *p = v; *p; p++) {
+            if (*p == '\'') strcat(s, "'\\''");
+            else strncat(s, p, 1);
+        }
+        strcat(s, "'");
+    }
+    return s;
+}
+
 /* ---- candidates ----------------------------------------------------------- */
 
 static uint64_t splitmix64(uint64_t *x) {
@@ -324,11 +363,12 @@ static cand *cand_new(search_state *st, search_spec *spec) {
     return c;
 }
 
-/* Loads c with every seed (and builds its world with the first); sets
-** feasible or why. */
-static void cand_load(search_state *st, cand *c) {
+/* Loads c with every seed -- and, with `world`, builds its world with the
+** first (what a run would do first; done once, before c first runs, as a
+** world costs more than a load) -- and sets feasible or why. */
+static void cand_load_ex(search_state *st, cand *c, bool world) {
     c->feasible = true;
-    for (size_t i = 0; i < st->nseeds && c->feasible; i++) {
+    for (size_t i = 0; i < (world ? 1 : st->nseeds) && c->feasible; i++) {
         char seed_set[64];
         size_t n;
         const char **sets = point_sets(st, c, i, seed_set, sizeof seed_set, &n);
@@ -337,8 +377,8 @@ static void cand_load(search_state *st, cand *c) {
         memset(&scn, 0, sizeof scn);
         mdl_world *w = NULL;
         bool ok = sets && d && mdl_scenario_load(&scn, st->a->file, sets, n, d);
-        if (ok && i == 0) ok = (w = mdl_world_new(&scn, d)) != NULL;
-        if (ok) {
+        if (ok && world) ok = (w = mdl_world_new(&scn, d)) != NULL;
+        if (ok && !world) {
             c->params_json[i] = dup_s(scn.params_json);
             ok = c->params_json[i] != NULL;
         }
@@ -360,7 +400,10 @@ static void cand_load(search_state *st, cand *c) {
         sim_diag_free(d);
         free(sets);
     }
+    if (world) c->world_checked = true;
 }
+
+static void cand_load(search_state *st, cand *c) { cand_load_ex(st, c, false); }
 
 static cand *find_cand(const search_state *st, const cand *c) {
     for (size_t i = 0; i < st->count; i++) {
@@ -472,7 +515,7 @@ static void read_results(search_state *st, sqlite3 *db, cand *c) {
 ** and reads their results.  Returns false when the search must stop
 ** (interrupted, results file unusable); a failed run only marks its
 ** candidate and st->rc. */
-static bool evaluate(search_state *st, cand **cs, size_t n, bool shrinking) {
+static bool evaluate_loaded(search_state *st, cand **cs, size_t n, bool shrinking) {
     if (n == 0) return true;
     size_t np = n * st->nseeds;
     cli_batch_point *pts = calloc(np, sizeof *pts);
@@ -525,6 +568,28 @@ static bool evaluate(search_state *st, cand **cs, size_t n, bool shrinking) {
     for (size_t j = 0; j < n; j++) read_results(st, db, cs[j]);
     sqlite3_close(db);
     return st->rc != 2;
+}
+
+static bool evaluate(search_state *st, cand **cs_in, size_t n_in, bool shrinking) {
+    /* the world of each, built once before its first run: one that cannot be
+    ** built is skipped like one that does not load */
+    cand **cs = calloc(n_in + 1, sizeof *cs);
+    if (!cs) return false;
+    size_t n = 0;
+    for (size_t j = 0; j < n_in; j++) {
+        if (!cs_in[j]->world_checked) {
+            cand_load_ex(st, cs_in[j], true);
+            if (!cs_in[j]->feasible) {
+                st->infeasible++;
+                if (!st->infeasible_example) st->infeasible_example = cs_in[j]->why;
+                continue;
+            }
+        }
+        cs[n++] = cs_in[j];
+    }
+    bool r = evaluate_loaded(st, cs, n, shrinking);
+    free(cs);
+    return r;
 }
 
 /* ---- stages ---------------------------------------------------------------- */
@@ -682,14 +747,17 @@ static bool same_objective(const search_state *st, const cand *a, const cand *b)
     return true;
 }
 
-/* Evaluates the specs (taken over) in one batch and returns the first, in
-** the order given, that holds (and, with `same`, has cur's objective), or
-** NULL.  Stops at the shrink budget. */
-static cand *first_holding(search_state *st, search_spec *specs, size_t n, const cand *cur, bool same) {
-    cand **cs = calloc(n + 1, sizeof *cs);
-    size_t m = 0;
+/* Evaluates the specs (taken over) one after the other, in the order
+** given (each a batch of its seeds), and returns -- `down` false -- the
+** first that holds (and, with `same`, has cur's objective), or -- `down`
+** true -- the last of the leading run of specs that hold (a scan down a
+** size that stops at the first that fails); NULL for none.  Stops at the
+** shrink budget; candidates run before cost nothing. */
+static cand *scan_holding(search_state *st, search_spec *specs, size_t n, const cand *cur, bool same, bool down) {
+    cand *found = NULL;
+    bool stop = false;
     for (size_t i = 0; i < n; i++) {
-        if (!cs) {
+        if (stop) {
             search_spec_free(&specs[i]);
             continue;
         }
@@ -699,35 +767,33 @@ static cand *first_holding(search_state *st, search_spec *specs, size_t n, const
         cand *known = find_cand(st, c);
         if (known) {
             cand_free(c, st->nseeds);
-            if (known->feasible) cs[m++] = known; /* evaluated: reused, no run */
+            c = known;
+        } else {
+            cand_load(st, c);
+            if (!keep_cand(st, c)) {
+                cand_free(c, st->nseeds);
+                continue;
+            }
+        }
+        if (!c->feasible) {
+            stop = down;
             continue;
         }
-        cand_load(st, c);
-        keep_cand(st, c);
-        if (c->feasible) cs[m++] = c;
-    }
-    if (!cs) return NULL;
-    /* what the budget allows, in order; already evaluated ones cost nothing */
-    cand **run = calloc(m + 1, sizeof *run);
-    size_t r = 0, keep = 0;
-    for (size_t i = 0; run && i < m; i++) {
-        if (cs[i]->evaluated) {
-            cs[keep++] = cs[i];
-            continue;
+        if (!c->evaluated) {
+            if (st->shrink_runs + st->nseeds > st->a->shrink_budget || !evaluate(st, &c, 1, true)) {
+                stop = true;
+                continue;
+            }
         }
-        if (st->shrink_runs + (r + 1) * st->nseeds > st->a->shrink_budget) break;
-        run[r++] = cs[i];
-        cs[keep++] = cs[i];
+        bool ok = c->evaluated && c->holds && (!same || same_objective(st, c, cur));
+        if (ok) found = c;
+        if (ok != down) stop = true; /* first: found; down: the first failure */
     }
-    bool ok = run && evaluate(st, run, r, true);
-    free(run);
-    cand *found = NULL;
-    for (size_t i = 0; ok && i < keep && !found; i++) {
-        cand *c = cs[i];
-        if (c->evaluated && c->holds && (!same || same_objective(st, c, cur))) found = c;
-    }
-    free(cs);
     return found;
+}
+
+static cand *first_holding(search_state *st, search_spec *specs, size_t n, const cand *cur, bool same) {
+    return scan_holding(st, specs, n, cur, same, false);
 }
 
 static size_t add_spec(search_spec *specs, size_t n, const search_spec *from) {
@@ -814,25 +880,26 @@ static bool shrink_pass(search_state *st, cand **cur, char *log, size_t log_cap)
     if (!specs) return false;
     char buf[96];
     size_t n;
-    /* 1. fewer members: every smaller coalition, the smallest that holds */
+    /* 1. fewer members: one fewer at a time (the listed fractions below,
+    ** largest first) while it holds */
     const mdl_search_dim *mem = &cfg->dims[MDL_SEARCH_MEMBERS];
     if (mem->present && (*cur)->spec.val[MDL_SEARCH_MEMBERS]) {
         double now = strtod((*cur)->spec.val[MDL_SEARCH_MEMBERS], NULL);
         n = 0;
         if (cfg->members_by_fraction) {
-            for (size_t j = 0; j < mem->count && n < MAXS; j++) {
+            for (size_t j = mem->count; j-- > 0 && n < MAXS;) {
                 if (!(mem->num[j] < now)) continue;
                 n = add_spec(specs, n, &(*cur)->spec);
                 if (n) search_spec_set(&specs[n - 1], MDL_SEARCH_MEMBERS, mem->values[j]);
             }
         } else {
-            for (long k = 1; k < (long)now && n < MAXS; k++) {
+            for (long k = (long)now - 1; k >= 1 && n < MAXS; k--) {
                 n = add_spec(specs, n, &(*cur)->spec);
                 snprintf(buf, sizeof buf, "%ld", k);
                 if (n) search_spec_set(&specs[n - 1], MDL_SEARCH_MEMBERS, buf);
             }
         }
-        cand *c = first_holding(st, specs, n, *cur, false);
+        cand *c = scan_holding(st, specs, n, *cur, false, true);
         if (c) {
             snprintf(log + strlen(log), log_cap - strlen(log), "%s%s %s -> %s", log[0] ? "; " : "",
                      mdl_search_dim_name(cfg, MDL_SEARCH_MEMBERS), (*cur)->spec.val[MDL_SEARCH_MEMBERS],
@@ -913,32 +980,7 @@ static bool shrink_pass(search_state *st, cand **cur, char *log, size_t log_cap)
             changed = true;
         }
     }
-    /* 5. a shorter run: the attack's time + 30 s, 1 min, ... (at most 8),
-    ** kept only when every seed's objective is exactly the same */
-    uint64_t dur_ns = st->base.duration_ns;
-    if ((*cur)->spec.duration) search_parse_ns((*cur)->spec.duration, &dur_ns);
-    if (attack_at(st, &(*cur)->spec, &at_ns)) {
-        n = 0;
-        const uint64_t step = 30 * UINT64_C(1000000000);
-        for (uint64_t t = (at_ns / step + 1) * step; t < dur_ns && n < 8; t += step) {
-            mdl_search_format_ns(t, buf, sizeof buf);
-            n = add_spec(specs, n, &(*cur)->spec);
-            if (n) {
-                free(specs[n - 1].duration);
-                specs[n - 1].duration = dup_s(buf);
-            }
-        }
-        cand *c = first_holding(st, specs, n, *cur, true);
-        if (c) {
-            char was[48];
-            mdl_search_format_ns(dur_ns, was, sizeof was);
-            snprintf(log + strlen(log), log_cap - strlen(log), "%srun.duration %s -> %s", log[0] ? "; " : "", was,
-                     c->spec.duration);
-            *cur = c;
-            changed = true;
-        }
-    }
-    /* 6. fewer rollups: drop one the attack does not use, while it holds */
+    /* 5. fewer rollups: drop one the attack does not use, while it holds */
     for (;;) {
         const sim_ynode *rl = NULL;
         sim_ydoc *rdoc = NULL;
@@ -986,6 +1028,45 @@ static bool shrink_pass(search_state *st, cand **cur, char *log, size_t log_cap)
                  before - 1);
         *cur = c;
         changed = true;
+    }
+    free(specs);
+    return changed;
+}
+
+/* The last move, once the others are done (so that none of them is judged
+** on a cut run): the shortest run -- the attack's time + 30 s, 1 min, ...
+** (at most 8) -- whose every seed's objective is exactly the same as over
+** the full run. */
+static bool shrink_duration(search_state *st, cand **cur, char *log, size_t log_cap) {
+    enum { MAXS = 8 };
+    search_spec *specs = calloc(MAXS, sizeof *specs);
+    if (!specs) return false;
+    char buf[96];
+    size_t n;
+    uint64_t at_ns;
+    bool changed = false;
+    uint64_t dur_ns = st->base.duration_ns;
+    if ((*cur)->spec.duration) search_parse_ns((*cur)->spec.duration, &dur_ns);
+    if (attack_at(st, &(*cur)->spec, &at_ns)) {
+        n = 0;
+        const uint64_t step = 30 * UINT64_C(1000000000);
+        for (uint64_t t = (at_ns / step + 1) * step; t < dur_ns && n < 8; t += step) {
+            mdl_search_format_ns(t, buf, sizeof buf);
+            n = add_spec(specs, n, &(*cur)->spec);
+            if (n) {
+                free(specs[n - 1].duration);
+                specs[n - 1].duration = dup_s(buf);
+            }
+        }
+        cand *c = first_holding(st, specs, n, *cur, true);
+        if (c) {
+            char was[48];
+            mdl_search_format_ns(dur_ns, was, sizeof was);
+            snprintf(log + strlen(log), log_cap - strlen(log), "%srun.duration %s -> %s", log[0] ? "; " : "", was,
+                     c->spec.duration);
+            *cur = c;
+            changed = true;
+        }
     }
     free(specs);
     return changed;
@@ -1070,6 +1151,9 @@ static int write_shrunk(search_state *st, const cand *c, const char *path, const
         fprintf(f, "#   `xrsim run` of this file reproduces that run exactly (digest %s);\n",
                 c->digest[0] ? c->digest[0] : "?");
         fprintf(f, "#   `xrsim check` of it checks the expectation at the end.\n");
+        if (c->spec.duration)
+            fprintf(f, "#   The run was shortened to %s: every seed's %s is the same as over the scenario's full run.\n",
+                    c->spec.duration, objective_names[a->obj]);
         fprintf(f, "# How it was found: %s\n", a->cmdline ? a->cmdline : "xrsim search");
         fprintf(f, "#   search seed %" PRIu64 ", budget %" PRIu64 " runs (%" PRIu64 " used), shrink budget %" PRIu64
                    " runs (%" PRIu64 " used); the best before shrinking: %s\n",
@@ -1222,7 +1306,7 @@ int cmd_search(int argc, char **argv) {
         free(a.sets);
         return rc < 0 ? 0 : rc;
     }
-    a.cmdline = cli_join_argv(argc, argv);
+    a.cmdline = result_command(argc, argv);
     cli_sweep_batch_signals();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1288,7 +1372,9 @@ int cmd_search(int argc, char **argv) {
         for (int k = 0; k < MDL_SEARCH_DIM_COUNT; k++) {
             const mdl_search_dim *dm = &cfg->dims[k];
             if (!dm->present) continue;
-            if (dm->ordered)
+            if (dm->count == 1)
+                printf(" %s %s", mdl_search_dim_name(cfg, (mdl_search_dim_id)k), dm->values[0]);
+            else if (dm->ordered)
                 printf(" %s %s..%s (%zu)", mdl_search_dim_name(cfg, (mdl_search_dim_id)k), dm->values[0],
                        dm->values[dm->count - 1], dm->count);
             else printf(" %s %zu", mdl_search_dim_name(cfg, (mdl_search_dim_id)k), dm->count);
@@ -1342,6 +1428,7 @@ int cmd_search(int argc, char **argv) {
     for (int pass = 0; pass < 4 && !cli_sweep_batch_stopped() && st.rc != 130 && st.rc != 2; pass++) {
         if (!shrink_pass(&st, &cur, log, sizeof log)) break;
     }
+    if (!cli_sweep_batch_stopped() && st.rc != 130 && st.rc != 2) shrink_duration(&st, &cur, log, sizeof log);
     if (st.rc == 130 || st.rc == 2 || cli_sweep_batch_stopped()) {
         rc = st.rc ? st.rc : 130;
         fprintf(stderr, "xrsim search: stopped while shrinking; the runs so far are in %s (the same command resumes)\n",

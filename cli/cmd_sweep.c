@@ -816,7 +816,8 @@ int cli_sweep_batch(const char *file, const char *out, const cli_batch_point *bp
     if (!parts) goto done;
     catch_signals();
     tally t;
-    run_pending(&a, pending, pending_count, parts, jobs, false, false, &t);
+    /* one job: in this process (a fork per point of a search's small batches costs more than the run) */
+    run_pending(&a, pending, pending_count, parts, jobs, jobs == 1, false, &t);
     const char **inputs = calloc(jobs + 1, sizeof *inputs);
     size_t nin = 0;
     for (size_t w = 0; inputs && w < jobs; w++) {
