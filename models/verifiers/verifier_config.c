@@ -756,6 +756,22 @@ static bool load_synthetic(const sim_ynode *n, mdl_xblock_synth_cfg *s, sim_diag
     return ok;
 }
 
+/* Pools sized so that what the protocol lets through is never dropped: a
+** node holds, as candidates, up to a block's worth of every peer's extension
+** (max_votes_per_extension each) and, committed but not yet approved, as many
+** again; twice that for the height in flight.  Omni's node keeps both in
+** unbounded Go maps; fixed pools that overflow lose votes (a committed vote
+** dropped is never counted: its offset stalls for good), which a burst of
+** finalized XBlocks did to the baseline at 30 and 100 verifiers.  Memory
+** follows use: records a run does not need are never faulted in. */
+static void size_pools(mdl_consensus_config *c, bool pending_set) {
+    xr_bft_cfg *b = &c->bft;
+    uint64_t burst = 2u * (uint64_t)b->max_validators * (b->max_ext_votes ? b->max_ext_votes : 1u);
+    if (burst > (1u << 20)) burst = 1u << 20;
+    if (!pending_set && burst > b->pending_votes) b->pending_votes = (uint32_t)burst;
+    if (burst > b->att_votes) b->att_votes = (uint32_t)burst;
+}
+
 bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
                                mdl_consensus_config *c, sim_diag *d) {
     static const char *const keys[] = {"chain_id",       "quorum",
@@ -776,7 +792,10 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
     c->sign_cost_ns = MDL_SIG_COST_SECP_SIGN_NS;
     c->verify_cost_ns = MDL_SIG_COST_SECP_VERIFY_NS;
     c->valset_cutoff = XR_VALSET_CUTOFF_DEFAULT;
-    if (n == NULL) return true;
+    if (n == NULL) {
+        size_pools(c, false);
+        return true;
+    }
     size_t errors_before = sim_diag_errors(d);
     if (v->count == 0) {
         sim_diag_error(d, n, "section 'consensus' needs a 'verifiers' section (with a count)");
@@ -822,9 +841,7 @@ bool mdl_consensus_config_load(const sim_ynode *n, const mdl_verifier_config *v,
         if (sim_yfield_bytes(n, "block_parts", false, 0, 1024, 16u << 20, &x, d))
             c->block_part_bytes = (uint32_t)x;
     }
-    /* committed votes awaiting approval: room for 32 offsets of every verifier */
-    uint64_t att = (uint64_t)c->bft.max_validators * 32u;
-    if (att > b->att_votes) b->att_votes = (uint32_t)att;
+    size_pools(c, sim_ymap_get(n, "pending_votes") != NULL);
     if (sim_diag_errors(d) == errors_before && xr_bft_mem_size(b) == 0) {
         sim_diag_error(d, n, "this consensus configuration is outside the core's limits");
     }
