@@ -190,6 +190,11 @@ static void test_verifier_config_values(void **state) {
     assert_int_equal(c->synthetic.chains, 3);
     assert_int_equal(c->synthetic.messages, 0);
     assert_int_equal(c->synthetic.level, XR_CONF_FINALIZED);
+    /* pools: two blocks' worth of every verifier's extension (2 x 6 x 8 is
+    ** below the fixed floors); proposals whole */
+    assert_int_equal(c->bft.pending_votes, 4096);
+    assert_int_equal(c->bft.att_votes, 8192);
+    assert_int_equal(c->block_part_bytes, 0);
     const mdl_byzantine_cfg *b = mdl_verifier_config_byzantine_of(&s.verifiers, 0);
     assert_non_null(b);
     assert_int_equal(b->behaviour, MDL_BEHAVIOUR_EQUIVOCATING);
@@ -207,6 +212,24 @@ static void test_verifier_config_values(void **state) {
     mdl_scenario_free(&s);
     sim_diag_free(d);
     unlink(path);
+    /* 100 verifiers at Omni's 256 votes per extension: 51,200 of each, unless
+    ** pending_votes is set; block parts of 64 KiB */
+    static const char *const sized[2] = {
+        "run: {duration: 10s}\nverifiers: {count: 100}\nconsensus: {block_parts: 64 KiB}\n",
+        "run: {duration: 10s}\nverifiers: {count: 100}\nconsensus: {pending_votes: 1000, block_parts: off}\n"};
+    for (int k = 0; k < 2; k++) {
+        d = sim_diag_new();
+        ok = load_text(sized[k], &s, d, &path);
+        if (!ok) sim_diag_print(d, stderr);
+        assert_true(ok);
+        assert_int_equal(s.consensus.bft.max_ext_votes, 256);
+        assert_int_equal(s.consensus.bft.pending_votes, k == 0 ? 51200 : 1000);
+        assert_int_equal(s.consensus.bft.att_votes, 51200);
+        assert_int_equal(s.consensus.block_part_bytes, k == 0 ? 65536 : 0);
+        mdl_scenario_free(&s);
+        sim_diag_free(d);
+        unlink(path);
+    }
 }
 
 /* ---- whole worlds ----------------------------------------------------------- */
