@@ -66,6 +66,31 @@ static double attestations_per_s(const mdl_scenario *s) {
     return r;
 }
 
+/* The burst when the first L1 finality releases a rollup's finalized
+** XBlocks all at once (every block from the start until then): how many
+** finalized streams it opens within the run (*streams) and how many
+** XBlocks it releases in all (returned): each verifier signs every one, so
+** its own candidate pool holds them. */
+static double finalized_burst(const mdl_scenario *s, uint32_t *streams) {
+    const mdl_rollups_config *rc = &s->xchain.rollups;
+    const mdl_workload_config *wc = &s->xchain.workload;
+    const mdl_l1_config *l1 = &s->xchain.l1;
+    double dur = (double)s->duration_ns / 1e9, released = 0;
+    *streams = 0;
+    for (size_t i = 0; i < rc->count; i++) {
+        double lambda = 0;
+        for (size_t k = 0; k < wc->count; k++)
+            if (wc->routes[k].from == i) lambda += wc->routes[k].rate_per_s;
+        double bt = sim_lat_mean_ns(&rc->items[i].block_time) / 1e9;
+        double fin_after = sim_lat_mean_ns(&rc->items[i].batch_interval) / 1e9 +
+                           (double)l1->slot_ns * l1->epoch_slots * l1->finality_epochs / 1e9;
+        if (dur <= fin_after) continue;
+        (*streams)++;
+        released += xblock_rate(lambda, bt, rc->items[i].xblocks == MDL_XBLOCKS_ALL) * fin_after;
+    }
+    return released;
+}
+
 /* Messages emitted over the run: each route's rate over the part of the
 ** run it is active. */
 static double messages_over_run(const mdl_scenario *s) {
@@ -117,6 +142,24 @@ void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
         double carried = (double)block_votes / full_s, arriving = v * rate;
         double growth = arriving > carried ? arriving - carried : 0;
         held_d = (double)block_votes * HELD_HEIGHTS + growth * (double)s->duration_ns / 1e9;
+    }
+    /* A finalized burst: every verifier may vote, per extension, up to the
+    ** vote window of each released stream (at most max_votes_per_extension);
+    ** blocks carry that from every verifier (up to their cap), the
+    ** candidate and attestation pools hold about twice it, and each node's
+    ** own pool every XBlock released (measured: the 100-verifier baseline
+    ** peaks at ~2.7 GiB at its burst, 20 simulated minutes). */
+    uint32_t fin_streams = 0;
+    double released = finalized_burst(s, &fin_streams);
+    if (fin_streams > 0) {
+        double per_v = (double)fin_streams * (cfg->att_window + cfg->att_window_down + 1u) +
+                       v * rate * h / v; /* its latest votes of a height too */
+        if (per_v > (double)cfg->max_ext_votes) per_v = (double)cfg->max_ext_votes;
+        double bv = v * per_v;
+        if (bv > (double)cap) bv = (double)cap;
+        if (bv > (double)block_votes) block_votes = (uint32_t)ceil(bv);
+        double hb = 2.0 * v * per_v + released;
+        if (hb > held_d) held_d = hb;
     }
     uint32_t held = held_d >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)ceil(held_d);
     size_t core = xr_bft_mem_in_use(cfg, block_votes, held);
