@@ -49,7 +49,7 @@ struct mdl_l1 {
     included_tx *included;      /* scratch of one block */
     size_t included_cap;
     uint64_t next_tx_id;
-    bool failed;                /* an allocation failed inside the run */
+    const char *error;          /* the first failure inside the run (sim_engine_fail) */
     mdl_l1_stats stats;
 };
 
@@ -201,7 +201,7 @@ uint64_t mdl_l1_slot_final_ns(const mdl_l1 *l1, uint64_t slot) {
     return mdl_l1_slot_start_ns(l1, sat_mul(epoch + l1->cfg.finality_epochs, e));
 }
 
-bool mdl_l1_failed(const mdl_l1 *l1) { return l1->failed; }
+const char *mdl_l1_error(const mdl_l1 *l1) { return l1->error; }
 
 void mdl_l1_stats_get(const mdl_l1 *l1, mdl_l1_stats *out) {
     assert(l1 != NULL && out != NULL);
@@ -231,7 +231,7 @@ static void take_txs(mdl_l1 *l1, uint64_t slot, uint64_t now, size_t *count, uin
             continue;
         }
         if (!SIM_GROW(l1->included, l1->included_cap, n + 1)) {
-            l1->failed = true;
+            sim_engine_fail(l1->engine, &l1->error, "L1: out of memory (a block's transactions)");
             /* Keep the rest pending; what was taken is still included. */
             for (size_t j = i; j < l1->pending_len; j++) l1->pending[keep++] = l1->pending[j];
             break;
@@ -297,7 +297,7 @@ static void on_slot(void *ctx, sim_engine *e, const sim_event *ev) {
         l1->stats.txs_included += n;
     }
     if (sim_schedule_at(e, mdl_l1_slot_start_ns(l1, slot + 1), l1->kind, 0, slot + 1) == 0)
-        l1->failed = true;
+        sim_engine_fail(l1->engine, &l1->error, "L1: scheduling the next slot failed (out of memory)");
 
     for (uint32_t i = 0; i < l1->listener_count; i++)
         if (l1->listeners[i].on_block) l1->listeners[i].on_block(l1->listeners[i].ctx, &b);

@@ -194,8 +194,9 @@ uint64_t mdl_l1_slot_final_ns(const mdl_l1 *l1, uint64_t slot);
 
 void mdl_l1_stats_get(const mdl_l1 *l1, mdl_l1_stats *out);
 
-/* True when memory ran out inside the run (a block lost transactions or the
-** next slot could not be scheduled): the run cannot be trusted. */
-bool mdl_l1_failed(const mdl_l1 *l1);
+/* Why the L1 failed inside the run (memory ran out: a block lost
+** transactions or the next slot could not be scheduled; sim_engine_fail),
+** or NULL. */
+const char *mdl_l1_error(const mdl_l1 *l1);
 
 #endif

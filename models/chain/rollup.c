@@ -65,14 +65,11 @@ uint64_t rl_sample_gap(const sim_lat_dist *d, gsl_rng *rng) {
 
 void rl_schedule(mdl_rollup *r, uint64_t delay_ns, uint64_t type, uint64_t payload) {
     mdl_rollups *g = r->group;
-    if (sim_schedule_in(g->engine, delay_ns, g->kind, r->index, (payload << 8) | type) == 0) rl_fail(g);
+    if (sim_schedule_in(g->engine, delay_ns, g->kind, r->index, (payload << 8) | type) == 0)
+        rl_fail(g, "rollup: scheduling an event failed (out of memory)");
 }
 
-/* The run cannot be trusted any more: the group fails and the engine stops. */
-void rl_fail(mdl_rollups *g) {
-    g->failed = true;
-    sim_engine_stop(g->engine);
-}
+void rl_fail(mdl_rollups *g, const char *why) { sim_engine_fail(g->engine, &g->error, why); }
 
 /* ======================================================================== */
 /* events and life cycle                                                     */
@@ -252,7 +249,7 @@ bool mdl_rollups_start(mdl_rollups *g) {
         rl_schedule(r, rl_sample_gap(&r->cfg.batch_interval, r->rng_batch), EV_BATCH, 0);
         rl_schedule(r, r->cfg.oracle_interval_ns, EV_ORACLE, 0);
     }
-    return !g->failed;
+    return g->error == NULL;
 }
 
 size_t mdl_rollups_count(const mdl_rollups *g) { return g->n; }
@@ -277,7 +274,7 @@ int mdl_rollups_add_valset(mdl_rollups *g, uint64_t id, const xr_validator *memb
     return first;
 }
 
-bool mdl_rollups_failed(const mdl_rollups *g) { return g->failed; }
+const char *mdl_rollups_error(const mdl_rollups *g) { return g->error; }
 void mdl_rollups_set_provisional(mdl_rollups *g, bool on) { g->provisional = on; }
 
 /* ======================================================================== */

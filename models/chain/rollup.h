@@ -334,8 +334,9 @@ mdl_rollup *mdl_rollups_find(mdl_rollups *rs, uint64_t chain_id);
 ** fail or succeed together. */
 int mdl_rollups_add_valset(mdl_rollups *rs, uint64_t id, const xr_validator *members,
                            uint32_t count);
-/* True when memory ran out inside the run. */
-bool mdl_rollups_failed(const mdl_rollups *rs);
+/* Why the rollups failed inside the run (out of memory; sim_engine_fail),
+** or NULL. */
+const char *mdl_rollups_error(const mdl_rollups *rs);
 /* From now on, right after each block that will have a Finalized XBlock is
 ** produced, announce that XBlock as it would be if the chain stayed as it
 ** is (same offset, height, hash and messages), with provisional = true --

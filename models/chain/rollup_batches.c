@@ -82,7 +82,7 @@ void rl_submit_l1(mdl_rollup *r, batch_rec *b, uint64_t gas, uint64_t tag) {
     };
     b->l1_tx = mdl_l1_submit(r->group->l1, &tx, on_l1_included, r);
     b->l1_max_fee_wei = tx.max_fee_wei;
-    if (b->l1_tx == 0) rl_fail(r->group);
+    if (b->l1_tx == 0) rl_fail(r->group, "rollup: submitting a batch to L1 failed (out of memory)");
 }
 
 /* A batcher resubmits a stuck transaction with the fee rule's current max
@@ -102,7 +102,7 @@ void rl_post_batch(mdl_rollup *r) {
     if (r->height > r->batched_height) {
         batch_rec b = {.id = r->next_batch_id++, .first = r->batched_height + 1, .last = r->height};
         if (!bat_push(r, &b)) {
-            rl_fail(r->group);
+            rl_fail(r->group, "rollup: out of memory (batches)");
             return;
         }
         for (size_t i = 0; i < rl_blk_count(r); i++)
@@ -131,7 +131,7 @@ static void finalize(mdl_rollup *r, uint64_t final_slot) {
             if (bk.offset != 0) {
                 if (!rl_xblock_new(r, MDL_LEVEL_FINALIZED, bk.offset, bk.height, &bk.hash, bk.time_ns,
                                 bk.fin)) {
-                    rl_fail(r->group);
+                    rl_fail(r->group, "rollup: out of memory (Finalized XBlocks)");
                     return;
                 }
             }

@@ -59,7 +59,7 @@ static void reorg(mdl_rollup *r, uint32_t depth) {
         xb_rec *x = rl_store_at(s, b->offset);
         if (x == NULL) continue; /* pruned already: nothing to orphan */
         if (!SIM_GROW(s->orphans, s->orphan_cap, s->orphan_len + 1)) {
-            rl_fail(g);
+            rl_fail(g, "rollup: out of memory (orphaned XBlocks)");
             return;
         }
         xb_rec *o = &s->orphans[s->orphan_len++];
@@ -251,7 +251,7 @@ void rl_produce_block(mdl_rollup *r) {
     msg_set all, fin;
     uint32_t taken = 0;
     if (!take_msgs(r, &all, &fin, &taken)) {
-        rl_fail(g);
+        rl_fail(g, "rollup: out of memory (a block's messages)");
         return;
     }
     /* 2. destination transactions, in order, at this block's base fee */
@@ -287,7 +287,7 @@ void rl_produce_block(mdl_rollup *r) {
         b.offset = ++r->next_offset;
         if (!rl_xblock_new(r, MDL_LEVEL_LATEST, b.offset, b.height, &b.hash, now, all)) {
             free(fin.msgs);
-            rl_fail(g);
+            rl_fail(g, "rollup: out of memory (Latest XBlocks)");
             return;
         }
     } else {
@@ -297,7 +297,7 @@ void rl_produce_block(mdl_rollup *r) {
     b.fin = fin;
     if (!blk_push(r, &b)) {
         free(fin.msgs);
-        rl_fail(g);
+        rl_fail(g, "rollup: out of memory (blocks)");
         return;
     }
     if (g->provisional && b.offset != 0) rl_announce_provisional(r, &b);

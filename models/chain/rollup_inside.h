@@ -146,7 +146,7 @@ struct mdl_rollups {
     xr_xreceipt *receipts;      /* XR_MAX_SUBMISSION_MSGS */
     uint64_t *msg_gas;
     bool provisional;           /* announce provisional Finalized XBlocks */
-    bool failed;
+    const char *error;          /* the first failure inside the run (sim_engine_fail) */
 };
 
 static inline uint64_t sat_mul(uint64_t a, uint64_t b) {
@@ -163,8 +163,9 @@ static inline batch_rec *rl_bat_at(mdl_rollup *r, size_t i) { return &r->batches
 static inline size_t rl_bat_count(const mdl_rollup *r) { return r->bat_len - r->bat_head; }
 
 /* ---- rollup.c ---- */
-/* The run cannot be trusted any more (out of memory): stops the engine. */
-void rl_fail(mdl_rollups *g);
+/* The run cannot be trusted any more: records why (the first reason is
+** kept) and stops the engine (sim_engine_fail). */
+void rl_fail(mdl_rollups *g, const char *why);
 /* An event of type for r after delay_ns. */
 void rl_schedule(mdl_rollup *r, uint64_t delay_ns, uint64_t type, uint64_t payload);
 /* A gap drawn from d, at least 1 ns. */

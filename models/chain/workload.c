@@ -38,7 +38,7 @@ struct mdl_workload {
     size_t n;
     uint64_t *next_msg_id;
     mdl_workload_callbacks cb;
-    bool failed;
+    const char *error; /* the first failure inside the run (sim_engine_fail) */
 };
 
 void mdl_workload_config_free(mdl_workload_config *c) {
@@ -165,10 +165,8 @@ static void schedule_next(mdl_workload *w, size_t i, uint64_t from_ns) {
     }
     uint64_t at = from_ns > UINT64_MAX - gap ? UINT64_MAX : from_ns + gap;
     if (at >= r->cfg.stop_ns) return; /* the route is done */
-    if (sim_schedule_at(w->engine, at, w->kind, (uint32_t)i, type) == 0) {
-        w->failed = true;
-        sim_engine_stop(w->engine);
-    }
+    if (sim_schedule_at(w->engine, at, w->kind, (uint32_t)i, type) == 0)
+        sim_engine_fail(w->engine, &w->error, "workload: scheduling an arrival failed (out of memory)");
 }
 
 bool mdl_workload_start(mdl_workload *w) {
@@ -185,7 +183,7 @@ bool mdl_workload_start(mdl_workload *w) {
         }
         schedule_next(w, i, r->cfg.start_ns > now ? r->cfg.start_ns : now);
     }
-    return !w->failed;
+    return w->error == NULL;
 }
 
 static void user_address(const char tag[4], uint32_t idx, xr_address *a) {
@@ -242,10 +240,7 @@ static void send_one(mdl_workload *w, size_t i, uint64_t now) {
         r->stats.value_gwei = r->stats.value_gwei > UINT64_MAX - value ? UINT64_MAX : r->stats.value_gwei + value;
     } else {
         r->stats.rejected++;
-        if (rc == XR_ERR_NOSPACE) {
-            w->failed = true;
-            sim_engine_stop(w->engine);
-        }
+        if (rc == XR_ERR_NOSPACE) sim_engine_fail(w->engine, &w->error, "workload: a rollup could not take a message (out of memory)");
     }
     if (w->cb.on_msg) w->cb.on_msg(w->cb.ctx, &m);
 }
@@ -277,4 +272,4 @@ void mdl_workload_route_stats(const mdl_workload *w, size_t i, mdl_route_stats *
 }
 
 size_t mdl_workload_route_count(const mdl_workload *w) { return w->n; }
-bool mdl_workload_failed(const mdl_workload *w) { return w->failed; }
+const char *mdl_workload_error(const mdl_workload *w) { return w->error; }

@@ -109,6 +109,8 @@ typedef struct mdl_route_stats {
 
 void mdl_workload_route_stats(const mdl_workload *w, size_t i, mdl_route_stats *out);
 size_t mdl_workload_route_count(const mdl_workload *w);
-bool mdl_workload_failed(const mdl_workload *w);
+/* Why the workload failed inside the run (out of memory, or a rollup's
+** outbox full; sim_engine_fail), or NULL. */
+const char *mdl_workload_error(const mdl_workload *w);
 
 #endif

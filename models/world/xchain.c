@@ -314,9 +314,9 @@ const char *mdl_xchain_error(const mdl_xchain *x) {
     if (mdl_restaking_error(x->restaking)) return mdl_restaking_error(x->restaking);
     if (mdl_adversary_error(x->adversary)) return mdl_adversary_error(x->adversary);
     if (mdl_relayers_error(x->relayers)) return mdl_relayers_error(x->relayers);
-    if (mdl_rollups_failed(x->rs)) return "a rollup model failed (out of memory)";
-    if (x->wl && mdl_workload_failed(x->wl)) return "the workload model failed (out of memory, or a rollup outbox full)";
-    if (mdl_l1_failed(x->l1)) return "the L1 model failed (out of memory)";
+    if (mdl_rollups_error(x->rs)) return mdl_rollups_error(x->rs);
+    if (x->wl && mdl_workload_error(x->wl)) return mdl_workload_error(x->wl);
+    if (mdl_l1_error(x->l1)) return mdl_l1_error(x->l1);
     return NULL;
 }
 

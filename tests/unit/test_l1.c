@@ -80,7 +80,7 @@ static void chain_open(chain *c, const mdl_l1_config *cfg, uint64_t seed) {
 }
 
 static void chain_close(chain *c) {
-    assert_false(mdl_l1_failed(c->l1));
+    assert_null(mdl_l1_error(c->l1));
     mdl_l1_free(c->l1);
     sim_engine_free(c->e);
     free(c->log);

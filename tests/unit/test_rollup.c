@@ -213,8 +213,8 @@ static void fx_open(fx *f, const mdl_rollup_config *cfgs, size_t n, const mdl_l1
 }
 
 static void fx_close(fx *f) {
-    assert_false(mdl_rollups_failed(f->rs));
-    assert_false(mdl_l1_failed(f->l1));
+    assert_null(mdl_rollups_error(f->rs));
+    assert_null(mdl_l1_error(f->l1));
     for (size_t i = 0; i < f->nxb; i++) {
         free(f->xb[i].ids);
         free(f->xb[i].msgs);

@@ -114,8 +114,8 @@ static void fx_open(fx *f, const mdl_route_config *routes, size_t nroutes, uint6
 }
 
 static void fx_close(fx *f) {
-    assert_false(mdl_workload_failed(f->w));
-    assert_false(mdl_rollups_failed(f->rs));
+    assert_null(mdl_workload_error(f->w));
+    assert_null(mdl_rollups_error(f->rs));
     mdl_workload_free(f->w);
     mdl_rollups_free(f->rs);
     mdl_l1_free(f->l1);
