@@ -33,6 +33,23 @@ void cli_make_parent_dir(const char *path) {
     mkdir(dir, 0777);
 }
 
+volatile sig_atomic_t cli_stop_flag;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    cli_stop_flag = 1;
+}
+
+void cli_catch_stop_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 double cli_since(const struct timespec *t0) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);

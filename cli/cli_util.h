@@ -1,7 +1,8 @@
 /*
-** Small helpers shared by the subcommands that run scenarios (run, check):
-** the command line as one string for the results file, the results file's
-** directory, and wall-clock seconds for progress and statistics.
+** Small helpers shared by the subcommands that run scenarios (run, check,
+** sweep, frontier, swarm): the command line as one string for the results
+** file, the results file's directory, wall-clock seconds for progress and
+** statistics, the stop signals, and one recorded run.
 */
 #ifndef XRSIM_CLI_UTIL_H
 #define XRSIM_CLI_UTIL_H
@@ -21,6 +22,14 @@ char *cli_join_argv(int argc, char **argv);
 void cli_make_parent_dir(const char *path);
 /* Wall-clock seconds since *t0 (CLOCK_MONOTONIC). */
 double cli_since(const struct timespec *t0);
+
+/* Non-zero once SIGINT, SIGTERM or SIGHUP arrived after
+** cli_catch_stop_signals(): the commands that run scenarios pass it to the
+** engine as the stop flag and stop at the next event. */
+extern volatile sig_atomic_t cli_stop_flag;
+/* Catches SIGINT, SIGTERM and SIGHUP (a closed terminal or ssh session:
+** stop as for SIGTERM) into cli_stop_flag. */
+void cli_catch_stop_signals(void);
 
 /* How one recorded run ended (cli_run_recorded). */
 typedef enum cli_run_outcome {

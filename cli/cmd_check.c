@@ -31,13 +31,6 @@
 
 #define DEFAULT_OUT "results/check.db"
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_flag = 1;
-}
-
 typedef struct check_args {
     const char **files;
     size_t file_count;
@@ -174,7 +167,7 @@ static int check_one(const char *file, const mdl_scenario *scn, sim_rec *rec, co
     int64_t run_id;
     char why[600];
     cli_run_outcome o =
-        cli_run_recorded(rec, scn, w, file, cmdline, &stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
+        cli_run_recorded(rec, scn, w, file, cmdline, &cli_stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
     if (o == CLI_RUN_INTERRUPTED) {
         fprintf(stderr, "xrsim check: %s interrupted at %.1f s simulated; recorded as interrupted in %s\n",
                 file, (double)sum.sim_ns / 1e9, out);
@@ -264,13 +257,7 @@ int cmd_check(int argc, char **argv) {
     }
     cmdline = cli_join_argv(argc, argv);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* like SIGTERM */
+    cli_catch_stop_signals();
 
     size_t failed = 0;
     for (size_t i = 0; i < a.file_count; i++) {

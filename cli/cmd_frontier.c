@@ -50,13 +50,6 @@
 #define DEFAULT_OUT "results/frontier.db"
 #define MAX_SEEDS 1000
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_flag = 1;
-}
-
 typedef enum until_kind { UNTIL_SAFETY = 0, UNTIL_LIVENESS = 1 } until_kind;
 
 typedef struct frontier_args {
@@ -343,7 +336,7 @@ static int probe(void *ctx, double value) {
 static int probe_seeds(probe_ctx *c, double value, uint32_t *ran) {
     const frontier_args *a = c->a;
     for (uint32_t seed = 1; seed <= a->seeds; seed++) {
-        if (stop_flag) {
+        if (cli_stop_flag) {
             c->error = 130;
             return -1;
         }
@@ -365,7 +358,7 @@ static int probe_seeds(probe_ctx *c, double value, uint32_t *ran) {
             int64_t run_id = 0;
             char why[600];
             double wall_s;
-            cli_run_outcome o = cli_run_recorded(c->rec, &scn, w, a->file, cmdline, &stop_flag, NULL, &sum,
+            cli_run_outcome o = cli_run_recorded(c->rec, &scn, w, a->file, cmdline, &cli_stop_flag, NULL, &sum,
                                                  &wall_s, &run_id, why, sizeof why);
             if (run_id) {
                 c->runs++;
@@ -472,13 +465,7 @@ int cmd_frontier(int argc, char **argv) {
         rc = 2;
         goto done;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* like SIGTERM */
+    cli_catch_stop_signals();
 
     const sim_frontier_range *r = &a.range;
     double tol = a.tolerance > 0 ? a.tolerance : (r->hi - r->lo) / 64.0;

@@ -35,13 +35,6 @@
 #define DEFAULT_OUT "results/xrsim.db"
 
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_flag = 1;
-}
-
 typedef struct run_args {
     const char *file;
     const char *out;
@@ -393,13 +386,7 @@ int cmd_run(int argc, char **argv) {
     }
     /* From the start: a signal while the scenario loads still ends in a
     ** run recorded as interrupted (exit 130), not in a silent death. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
+    cli_catch_stop_signals();
     if (!mdl_scenario_load(&scn, a.file, a.sets, a.set_count, d)) {
         sim_diag_print(d, stderr);
         size_t n = sim_diag_errors(d);
@@ -442,7 +429,7 @@ int cmd_run(int argc, char **argv) {
     double wall_s;
     char why[600];
     cli_run_outcome o =
-        cli_run_recorded(rec, &scn, w, a.file, cmdline, &stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
+        cli_run_recorded(rec, &scn, w, a.file, cmdline, &cli_stop_flag, &hooks, &sum, &wall_s, &run_id, why, sizeof why);
     if (prog.shown) fputs("\r\033[K", stderr);
     if (o == CLI_RUN_INTERRUPTED) {
         fprintf(stderr, "xrsim run: interrupted at %.1f s simulated; run %" PRId64

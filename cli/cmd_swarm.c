@@ -54,13 +54,6 @@
 #define YAML_CAP 8192
 #define SWARM_COMMIT_HISTORY 64u /* the most the loader takes (verifier_config.h) */
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_flag = 1;
-}
-
 typedef struct text {
     char buf[YAML_CAP];
     size_t len;
@@ -303,22 +296,22 @@ static int run_seed(uint64_t seed, bool show, char *why, size_t why_len) {
     mdl_verifiers *vs = mdl_world_verifiers(w);
     uint64_t heal_ns = (uint64_t)heal_s * UINT64_C(1000000000);
     const xr_bft_cfg *cfg = &scn.consensus.bft;
-    sim_run_result rr = sim_engine_run(e, heal_ns, &stop_flag);
+    sim_run_result rr = sim_engine_run(e, heal_ns, &cli_stop_flag);
     mdl_consensus_summary at_heal, now;
     mdl_verifiers_summary(vs, heal_ns, &at_heal);
     char stranded[768] = "";
     bool unjudged = beyond_catch_up(vs, cfg, stranded, sizeof stranded);
     uint32_t round = honest_round(vs);
     uint64_t live_end = heal_ns + live_window_ns(cfg, round, mdl_verifiers_count(vs));
-    if (rr != SIM_RUN_STOPPED) rr = mdl_world_run(w, &stop_flag, NULL, NULL);
+    if (rr != SIM_RUN_STOPPED) rr = mdl_world_run(w, &cli_stop_flag, NULL, NULL);
     /* past the scenario's end only while no honest commit came yet */
     for (uint64_t at = scn.duration_ns; rr != SIM_RUN_STOPPED && !mdl_world_error(w) && at < live_end;) {
         mdl_verifiers_summary(vs, at, &now);
         if (now.heights_committed > at_heal.heights_committed) break;
         at = at + UINT64_C(1000000000) < live_end ? at + UINT64_C(1000000000) : live_end;
-        rr = mdl_world_run_to(w, at, &stop_flag);
+        rr = mdl_world_run_to(w, at, &cli_stop_flag);
     }
-    if (stop_flag) {
+    if (cli_stop_flag) {
         snprintf(why, why_len, "interrupted");
         rc = 2;
         goto done;
@@ -423,19 +416,13 @@ int cmd_swarm(int argc, char **argv) {
         }
     }
     if (show && !have_one) return usage_error("--show goes with --seed S", NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    cli_catch_stop_signals();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t first = have_one ? one : from, count = have_one ? 1 : seeds, done = 0, failed = 0;
     if (time_s > 0 && !have_one) count = UINT64_MAX - first; /* until the time is up */
     char why[1024];
-    for (uint64_t s = first; done < count && !stop_flag; s++) {
+    for (uint64_t s = first; done < count && !cli_stop_flag; s++) {
         if (time_s > 0 && !have_one && cli_since(&t0) >= time_s) break;
         int rc = run_seed(s, show, why, sizeof why);
         if (rc == 2) break;
@@ -458,8 +445,8 @@ int cmd_swarm(int argc, char **argv) {
     if (!have_one) {
         printf("xrsim swarm: %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 ") in %.1f s: %" PRIu64 " failed%s\n",
                done, first, done ? first + done - 1 : first, cli_since(&t0), failed,
-               stop_flag ? " (interrupted)" : "");
+               cli_stop_flag ? " (interrupted)" : "");
     }
-    if (stop_flag) return 130;
+    if (cli_stop_flag) return 130;
     return failed ? 1 : 0;
 }

@@ -84,15 +84,8 @@
 
 #define DEFAULT_OUT "results/sweep.db"
 
-static volatile sig_atomic_t stop_flag;
-
 /* "" in one process, "rank R: " under MPI: starts every message of a rank. */
 static char who[32];
-
-static void on_signal(int sig) {
-    (void)sig;
-    stop_flag = 1;
-}
 
 typedef struct sweep_args {
     const char *file;
@@ -309,7 +302,7 @@ static char run_point(sim_rec *rec, const sweep_args *a, const point *p) {
     int64_t run_id;
     char why[600];
     cli_run_outcome o =
-        cli_run_recorded(rec, &scn, w, a->file, cmdline, &stop_flag, NULL, &sum, &wall_s, &run_id, why, sizeof why);
+        cli_run_recorded(rec, &scn, w, a->file, cmdline, &cli_stop_flag, NULL, &sum, &wall_s, &run_id, why, sizeof why);
     if (o == CLI_RUN_INTERRUPTED) {
         result = 'i';
         goto done;
@@ -346,7 +339,7 @@ static int run_slice(const sweep_args *a, point *const *pending, size_t pending_
         fprintf(stderr, "xrsim sweep: %sworker %zu: %s\n", who, w + 1, err);
         return 2;
     }
-    for (size_t i = w; i < pending_count && !stop_flag; i += jobs) {
+    for (size_t i = w; i < pending_count && !cli_stop_flag; i += jobs) {
         char r = run_point(rec, a, pending[i]);
         if (r != 'o') code = r == 'i' ? 130 : (code ? code : 1);
         if (t) count_result(t, r);
@@ -383,16 +376,6 @@ static void remove_part(const char *path) {
     unlink(path);
     snprintf(j, sizeof j, "%s-journal", path);
     unlink(j);
-}
-
-static void catch_signals(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop as for SIGTERM */
 }
 
 /*
@@ -446,7 +429,7 @@ static void run_pending(const sweep_args *a, point *const *pending, size_t pendi
     bool forwarded = false;
     if (show) show_progress(0, 0, pending_count, &t0);
     for (;;) {
-        if (stop_flag && !forwarded) {
+        if (cli_stop_flag && !forwarded) {
             for (size_t w = 0; w < jobs; w++) {
                 if (pids[w] > 0) kill(pids[w], SIGINT);
             }
@@ -634,7 +617,7 @@ static int adopt_parts(const char *out, bool quiet) {
 
 /* Exit status from what the points came to (both paths). */
 static int exit_status(const tally *t, size_t pending_count, int mrc) {
-    if (stop_flag || t->interrupted) return 130;
+    if (cli_stop_flag || t->interrupted) return 130;
     if (mrc != 0 || t->failed || t->worker_failed || t->done != pending_count) return 1;
     return 0;
 }
@@ -714,7 +697,7 @@ static int sweep_local(sweep_args *a) {
         rc = 1;
         goto done;
     }
-    catch_signals();
+    cli_catch_stop_signals();
     tally t;
     run_pending(a, pending, pending_count, parts, jobs, false, !a->quiet && isatty(STDERR_FILENO), &t);
 
@@ -743,8 +726,8 @@ done:
 
 /* ---- points chosen by another command (sweep_batch.h) ------------------------ */
 
-bool cli_sweep_batch_stopped(void) { return stop_flag != 0; }
-void cli_sweep_batch_signals(void) { catch_signals(); }
+bool cli_sweep_batch_stopped(void) { return cli_stop_flag != 0; }
+void cli_sweep_batch_signals(void) { cli_catch_stop_signals(); }
 
 int cli_sweep_batch(const char *file, const char *out, const cli_batch_point *bp, size_t n, long jobs_wanted,
                     bool quiet, cli_batch_tally *bt) {
@@ -814,7 +797,7 @@ int cli_sweep_batch(const char *file, const char *out, const cli_batch_point *bp
     snprintf(tag, sizeof tag, "%ld", (long)getpid());
     parts = part_names(out, tag, jobs);
     if (!parts) goto done;
-    catch_signals();
+    cli_catch_stop_signals();
     tally t;
     /* one job: in this process (a fork per point of a search's small batches costs more than the run) */
     run_pending(&a, pending, pending_count, parts, jobs, jobs == 1, false, &t);
@@ -935,7 +918,7 @@ static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
     a->rank = (uint32_t)rank;
     a->ranks = (uint32_t)size;
     snprintf(who, sizeof who, "rank %d: ", rank);
-    catch_signals(); /* a rank stopped before its runs still takes part in every collective */
+    cli_catch_stop_signals(); /* a rank stopped before its runs still takes part in every collective */
     sim_diag *d = sim_diag_new();
     mdl_scenario base;
     memset(&base, 0, sizeof base);
@@ -1083,7 +1066,7 @@ static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
         [ST_PENDING] = (int64_t)pending_count, [ST_DONE] = (int64_t)t.done,     [ST_OK] = (int64_t)t.ok,
         [ST_FAILED] = (int64_t)t.failed,       [ST_INTERRUPTED] = (int64_t)t.interrupted,
         [ST_WORKER_FAILED] = t.worker_failed,  [ST_JOBS] = (int64_t)(parts ? jobs : 0),
-        [ST_PARTS] = seen,                     [ST_STOP] = stop_flag != 0,
+        [ST_PARTS] = seen,                     [ST_STOP] = cli_stop_flag != 0,
     };
     cli_mpi_gather_i64(m, st, ST_N, rank == 0 ? all : NULL);
 
@@ -1152,7 +1135,7 @@ static int sweep_mpi(sweep_args *a, const cli_mpi *m) {
             flags[r] = s[ST_STOP] || s[ST_INTERRUPTED] || s[ST_DONE] != s[ST_PENDING];
         }
         if (stopped || sum.interrupted) name_ranks("interrupted on", flags, size, "");
-        if (stopped) stop_flag = 1;
+        if (stopped) cli_stop_flag = 1;
         rc = exit_status(&sum, want_count, mrc);
     }
     cli_mpi_bcast(m, &rc, sizeof rc);
@@ -1185,7 +1168,7 @@ int cmd_sweep(int argc, char **argv) {
     }
     /* From the start: a signal while the points load (or MPI starts) stops
     ** the sweep as one during the runs does (exit 130), not silently. */
-    catch_signals();
+    cli_catch_stop_signals();
     long launched = cli_mpi_launcher_size();
     if (!cli_mpi_built_in() && launched > 1) {
         fprintf(stderr,
