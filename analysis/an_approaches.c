@@ -3,6 +3,7 @@
 */
 #include "an_approaches.h"
 #include "an_report_internal.h" /* an_plot_text_width: the report's text metrics */
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 #include <assert.h>
 #include <math.h>
@@ -14,7 +15,7 @@ enum { V_FAST, V_FIN, V_FAST99, V_COST, V_CFC, V_EXTRACT, V_PROFIT, V_GEN, V_COU
 typedef struct acc {
     double *v[V_COUNT];
     size_t n[V_COUNT];
-    size_t cap;
+    size_t cap[V_COUNT];
 } acc;
 
 static bool has_table(sqlite3 *db) {
@@ -28,15 +29,7 @@ static bool has_table(sqlite3 *db) {
 }
 
 static int push(acc *a, int k, double x) {
-    if (a->n[k] == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        for (int j = 0; j < V_COUNT; j++) {
-            double *p = realloc(a->v[j], cap * sizeof *p);
-            if (!p) return AN_ERR_NOMEM;
-            a->v[j] = p;
-        }
-        a->cap = cap;
-    }
+    if (!SIM_GROW(a->v[k], a->cap[k], a->n[k] + 1)) return AN_ERR_NOMEM;
     a->v[k][a->n[k]++] = x;
     return 0;
 }

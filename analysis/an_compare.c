@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "an_export.h"
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 #define BOOTSTRAP_SEED 20240501ul
 #define COLS 8
@@ -237,14 +238,9 @@ static int load_runs(side *s, const an_compare_opts *o, char *err, size_t err_le
     }
     size_t cap = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (s->n == cap) {
-            cap = cap ? 2 * cap : 64;
-            crun *nr = realloc(s->runs, cap * sizeof *nr);
-            if (!nr) {
-                sqlite3_finalize(st);
-                return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
-            }
-            s->runs = nr;
+        if (!SIM_GROW(s->runs, cap, s->n + 1)) {
+            sqlite3_finalize(st);
+            return an_fail(err, err_len, AN_ERR_NOMEM, "out of memory");
         }
         crun *r = &s->runs[s->n++];
         r->id = sqlite3_column_int64(st, 0);
@@ -319,13 +315,7 @@ typedef struct table {
 } table;
 
 static int table_add(table *t, const char *const cells[COLS]) {
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        char(*nc)[COLS][64] = realloc(t->cells, cap * sizeof *nc);
-        if (!nc) return AN_ERR_NOMEM;
-        t->cells = nc;
-        t->cap = cap;
-    }
+    if (!SIM_GROW(t->cells, t->cap, t->rows + 1)) return AN_ERR_NOMEM;
     for (int c = 0; c < COLS; c++) snprintf(t->cells[t->rows][c], 64, "%s", cells[c]);
     t->rows++;
     return 0;

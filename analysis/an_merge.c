@@ -13,6 +13,7 @@
 
 #include "an_export.h"
 #include "an_schema.h"
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 /* One run's identity: "sha \x1f seed \x1f params" and where it came from. */
 typedef struct run_key {
@@ -53,13 +54,7 @@ static int collect(sqlite3 *db, size_t src, key_list *keys, key_list *shas) {
         int nlists = strcmp(status, "ok") == 0 ? 2 : 1;
         for (int l = 0; l < nlists; l++) {
             key_list *kl = lists[l];
-            if (kl->count == kl->cap) {
-                size_t cap = kl->cap ? kl->cap * 2 : 64;
-                run_key *v = realloc(kl->v, cap * sizeof *v);
-                if (!v) return SQLITE_NOMEM;
-                kl->v = v;
-                kl->cap = cap;
-            }
+            if (!SIM_GROW(kl->v, kl->cap, kl->count + 1)) return SQLITE_NOMEM;
             size_t len = strlen(sha) + strlen(params) + 32;
             char *k = malloc(len);
             if (!k) return SQLITE_NOMEM;

@@ -5,6 +5,7 @@
 #include "an_report_internal.h"
 #include "an_approaches.h"
 #include "an_outfile.h"
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 #include <assert.h>
 #include <ctype.h>
@@ -67,14 +68,9 @@ static int point_latencies(const an_report *r, const an_report_point *pt, const 
             rc = SQLITE_OK;
             e++;
             if (sqlite3_column_type(st, 0) == SQLITE_NULL) continue;
-            if (k == cap) {
-                cap = cap ? 2 * cap : 1024;
-                double *nv = realloc(v, cap * sizeof *nv);
-                if (!nv) {
-                    code = AN_ERR_NOMEM;
-                    break;
-                }
-                v = nv;
+            if (!SIM_GROW(v, cap, k + 1)) {
+                code = AN_ERR_NOMEM;
+                break;
             }
             v[k++] = sqlite3_column_double(st, 0);
         }

@@ -67,7 +67,7 @@ int an_report_summarise(an_report *r, const rrun *runs, size_t n, const crow *cs
 
 typedef struct an_rtable {
     const char *title;
-    size_t cols, rows, cap;
+    size_t cols, rows, cell_cap;
     char (*cells)[CELL]; /* rows x cols; row 0 is the header */
     bool *numeric_col;
 } an_rtable;

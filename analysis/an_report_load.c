@@ -27,6 +27,7 @@
 
 #include "an_compare.h"
 #include "an_export.h"
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 char *an_report_strdup(const char *s) {
     size_t n = strlen(s);
@@ -193,14 +194,9 @@ static int load_runs(an_report *r, rrun **out_runs, size_t *out_n, char *err, si
         size_t p = 0;
         while (p < r->point_count && (strcmp(r->points[p].sha256, sha) != 0 || strcmp(r->points[p].key, key) != 0)) p++;
         if (p == r->point_count) {
-            if (p == pcap) {
-                pcap = pcap ? 2 * pcap : 8;
-                an_report_point *np = realloc(r->points, pcap * sizeof *np);
-                if (!np) {
-                    code = AN_ERR_NOMEM;
-                    break;
-                }
-                r->points = np;
+            if (!SIM_GROW(r->points, pcap, p + 1)) {
+                code = AN_ERR_NOMEM;
+                break;
             }
             an_report_point *pt = &r->points[r->point_count++];
             memset(pt, 0, sizeof *pt);
@@ -215,14 +211,9 @@ static int load_runs(an_report *r, rrun **out_runs, size_t *out_n, char *err, si
         bool dup = false;
         for (size_t i = 0; i < n && !dup; i++) dup = runs[i].point == p && runs[i].seed == seed;
         if (dup) continue; /* a seed run twice: the first run counts */
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            rrun *nr = realloc(runs, cap * sizeof *nr);
-            if (!nr) {
-                code = AN_ERR_NOMEM;
-                break;
-            }
-            runs = nr;
+        if (!SIM_GROW(runs, cap, n + 1)) {
+            code = AN_ERR_NOMEM;
+            break;
         }
         rrun *rr = &runs[n++];
         memset(rr, 0, sizeof *rr);
@@ -406,14 +397,9 @@ static int load_coalitions(an_report *r, const rrun *runs, size_t n, crow **out,
         rc = SQLITE_OK;
         size_t i = run_find(runs, n, sqlite3_column_int64(st, 0));
         if (i == SIZE_MAX) continue;
-        if (k == cap) {
-            cap = cap ? 2 * cap : 64;
-            crow *nc = realloc(cs, cap * sizeof *nc);
-            if (!nc) {
-                code = AN_ERR_NOMEM;
-                break;
-            }
-            cs = nc;
+        if (!SIM_GROW(cs, cap, k + 1)) {
+            code = AN_ERR_NOMEM;
+            break;
         }
         crow *c = &cs[k++];
         memset(c, 0, sizeof *c);
@@ -575,14 +561,9 @@ static int point_leaves(sqlite3 *db, const char *key, leaf **out, size_t *out_n)
     int code = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            leaf *nl = realloc(ls, cap * sizeof *nl);
-            if (!nl) {
-                code = AN_ERR_NOMEM;
-                break;
-            }
-            ls = nl;
+        if (!SIM_GROW(ls, cap, n + 1)) {
+            code = AN_ERR_NOMEM;
+            break;
         }
         ls[n].path = dup_col(st, 0);
         ls[n].value = dup_col(st, 1);
@@ -638,14 +619,9 @@ static int find_varying(an_report *r, char *err, size_t err_len) {
                 differs = !v || strcmp(v, ls[p][i].value) != 0;
             }
             if (!differs) continue;
-            if (r->varying_count == cap) {
-                cap = cap ? 2 * cap : 8;
-                char **nv = realloc(r->varying, cap * sizeof *nv);
-                if (!nv) {
-                    rc = AN_ERR_NOMEM;
-                    break;
-                }
-                r->varying = nv;
+            if (!SIM_GROW(r->varying, cap, r->varying_count + 1)) {
+                rc = AN_ERR_NOMEM;
+                break;
             }
             r->varying[r->varying_count] = an_report_strdup(path);
             if (!r->varying[r->varying_count]) rc = AN_ERR_NOMEM;
@@ -855,14 +831,9 @@ static int load_timelines(an_report *r, char *err, size_t err_len) {
             }
         }
         if (pt == SIZE_MAX) continue; /* not counted (failed, or a seed run twice) */
-        if (r->timeline_count == cap) {
-            cap = cap ? 2 * cap : 16;
-            an_report_timeline *nt = realloc(r->timelines, cap * sizeof *nt);
-            if (!nt) {
-                code = AN_ERR_NOMEM;
-                break;
-            }
-            r->timelines = nt;
+        if (!SIM_GROW(r->timelines, cap, r->timeline_count + 1)) {
+            code = AN_ERR_NOMEM;
+            break;
         }
         an_report_timeline *t = &r->timelines[r->timeline_count++];
         memset(t, 0, sizeof *t);

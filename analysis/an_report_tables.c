@@ -3,6 +3,7 @@
 ** show, built once from a loaded report, and the notes that explain them.
 */
 #include "an_report_internal.h"
+#include "../sim/grow.h" /* header-only: see README, "Layout" */
 
 #include <assert.h>
 #include <ctype.h>
@@ -46,13 +47,7 @@ static int table_init(an_rtable *t, const char *title, size_t cols) {
 
 /* Adds an empty row; returns its index or SIZE_MAX when out of memory. */
 static size_t table_row(an_rtable *t) {
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        char(*nc)[CELL] = realloc(t->cells, cap * t->cols * sizeof *nc);
-        if (!nc) return SIZE_MAX;
-        t->cells = nc;
-        t->cap = cap;
-    }
+    if (!SIM_GROW(t->cells, t->cell_cap, (t->rows + 1) * t->cols)) return SIZE_MAX;
     for (size_t c = 0; c < t->cols; c++) t->cells[t->rows * t->cols + c][0] = '\0';
     return t->rows++;
 }

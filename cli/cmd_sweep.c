@@ -72,6 +72,7 @@
 #include "an_merge.h"
 #include "an_schema.h"
 #include "cli_util.h"
+#include "grow.h"
 #include "mem_estimate.h"
 #include "cmds.h"
 #include "recorder.h"
@@ -854,14 +855,9 @@ static bool done_keys(sim_rec *rec, const char *sha, uint8_t **keys, size_t *n) 
     int s;
     bool ok = true;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            uint8_t *k = realloc(*keys, cap * SIM_SHA256_BYTES);
-            if (!k) {
-                ok = false;
-                break;
-            }
-            *keys = k;
+        if (!sim_grow((void **)keys, &cap, *n + 1, SIM_SHA256_BYTES)) {
+            ok = false;
+            break;
         }
         run_key((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
                 *keys + *n * SIM_SHA256_BYTES);

@@ -39,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define BUCKETS 65u
 #define TAG_KIND_BITS 8u
 #define TAG_KIND_MASK ((1u << TAG_KIND_BITS) - 1u)
@@ -91,7 +93,7 @@ struct sim_engine {
     size_t peak;
     size_t cancelled; /* cancelled timers still queued */
     tslot *ts;
-    uint32_t ts_cap;
+    size_t ts_cap;
     uint32_t ts_hw;   /* slots [0, ts_hw) have been handed out */
     uint32_t ts_free; /* NO_SLOT when empty */
     bool running;
@@ -130,14 +132,7 @@ static bool bucket_reserve(sim_engine *e, unsigned k) {
             return true;
         }
     }
-    size_t cap = b->cap == 0 ? 64 : b->cap * 2;
-    qent *v = realloc(b->v, cap * sizeof(qent));
-    if (v == NULL) {
-        return false;
-    }
-    b->v = v;
-    b->cap = cap;
-    return true;
+    return SIM_GROW(b->v, b->cap, b->n + 1u);
 }
 
 static inline bool bucket_append(sim_engine *e, unsigned k, const qent *x) {
@@ -335,20 +330,8 @@ sim_timer sim_timer_at(sim_engine *e, uint64_t time_ns, uint32_t kind, uint32_t 
     assert(kind < e->kind_count);
     uint32_t si = e->ts_free;
     if (si == NO_SLOT) {
-        if (e->ts_hw == e->ts_cap) {
-            if (e->ts_cap >= SIM_ENGINE_TIMERS_MAX) {
-                return 0;
-            }
-            uint32_t cap = e->ts_cap == 0 ? 64 : e->ts_cap * 2;
-            if (cap > SIM_ENGINE_TIMERS_MAX) {
-                cap = SIM_ENGINE_TIMERS_MAX;
-            }
-            tslot *ts = realloc(e->ts, cap * sizeof(tslot));
-            if (ts == NULL) {
-                return 0;
-            }
-            e->ts = ts;
-            e->ts_cap = cap;
+        if (e->ts_hw >= SIM_ENGINE_TIMERS_MAX || !SIM_GROW(e->ts, e->ts_cap, (size_t)e->ts_hw + 1u)) {
+            return 0;
         }
         si = e->ts_hw++;
         e->ts[si].state = TS_FREE;

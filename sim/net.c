@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "rng.h"
 #include "ytree.h"
 
@@ -88,7 +89,7 @@ typedef struct net_group {
     char *name;
     uint32_t *nodes;
     uint32_t count;
-    uint32_t cap;
+    size_t cap;
 } net_group;
 
 typedef struct net_node {
@@ -127,15 +128,19 @@ struct sim_net {
     uint32_t k_arrive, k_cpu_done, k_timer, k_crash, k_restart;
 
     net_node *nodes;
-    uint32_t node_count, node_cap;
+    uint32_t node_count;
+    size_t node_cap;
     net_group *groups;
-    uint32_t group_count, group_cap;
+    uint32_t group_count;
+    size_t group_cap;
 
     net_msg *msgs;
-    uint32_t msg_count, msg_cap, msgs_in_use;
+    uint32_t msg_count, msgs_in_use;
+    size_t msg_cap;
     uint32_t free_by_class[CLASS_COUNT];
     net_payload *payloads;
-    uint32_t payload_count, payload_cap, payload_free;
+    uint32_t payload_count, payload_free;
+    size_t payload_cap;
     /* the last send, for sharing its payload with a repeat */
     const uint8_t *last_src;
     size_t last_len;
@@ -143,7 +148,8 @@ struct sim_net {
     uint64_t last_id;
 
     net_tmr *timers;
-    uint32_t timer_count, timer_cap, timer_free;
+    uint32_t timer_count, timer_free;
+    size_t timer_cap;
 
     /* FIFO links: open addressing, key (from << 32 | to), value last arrival. */
     uint64_t *fifo_keys;
@@ -213,17 +219,8 @@ static uint32_t msg_alloc(sim_net *net, size_t len) {
         if (net->msg_count == SLOT_MAX) {
             return NIL;
         }
-        if (net->msg_count == net->msg_cap) {
-            uint32_t cap = net->msg_cap != 0 ? net->msg_cap * 2u : 256u;
-            if (cap > SLOT_MAX) {
-                cap = SLOT_MAX;
-            }
-            net_msg *grown = realloc(net->msgs, (size_t)cap * sizeof *grown);
-            if (grown == NULL) {
-                return NIL;
-            }
-            net->msgs = grown;
-            net->msg_cap = cap;
+        if (!SIM_GROW(net->msgs, net->msg_cap, (size_t)net->msg_count + 1u)) {
+            return NIL;
         }
         uint8_t *buf = malloc((size_t)CLASS_MIN_BYTES << cls);
         if (buf == NULL) {
@@ -255,14 +252,8 @@ static uint32_t payload_adopt(sim_net *net, uint32_t idx) {
     if (p != NIL) {
         net->payload_free = net->payloads[p].next_free;
     } else {
-        if (net->payload_count == net->payload_cap) {
-            uint32_t cap = net->payload_cap != 0 ? net->payload_cap * 2u : 64u;
-            net_payload *grown = realloc(net->payloads, (size_t)cap * sizeof *grown);
-            if (grown == NULL) {
-                return NIL;
-            }
-            net->payloads = grown;
-            net->payload_cap = cap;
+        if (!SIM_GROW(net->payloads, net->payload_cap, (size_t)net->payload_count + 1u)) {
+            return NIL;
         }
         p = net->payload_count++;
     }
@@ -301,17 +292,8 @@ static uint32_t timer_alloc(sim_net *net) {
         if (net->timer_count == SLOT_MAX) {
             return NIL;
         }
-        if (net->timer_count == net->timer_cap) {
-            uint32_t cap = net->timer_cap != 0 ? net->timer_cap * 2u : 64u;
-            if (cap > SLOT_MAX) {
-                cap = SLOT_MAX;
-            }
-            net_tmr *grown = realloc(net->timers, (size_t)cap * sizeof *grown);
-            if (grown == NULL) {
-                return NIL;
-            }
-            net->timers = grown;
-            net->timer_cap = cap;
+        if (!SIM_GROW(net->timers, net->timer_cap, (size_t)net->timer_count + 1u)) {
+            return NIL;
         }
         idx = net->timer_count++;
         memset(&net->timers[idx], 0, sizeof net->timers[idx]);
@@ -794,14 +776,8 @@ static uint32_t group_get_or_add(sim_net *net, const char *name) {
     if (g != SIM_NET_NODE_NONE) {
         return g;
     }
-    if (net->group_count == net->group_cap) {
-        uint32_t cap = net->group_cap != 0 ? net->group_cap * 2u : 8u;
-        net_group *grown = realloc(net->groups, (size_t)cap * sizeof *grown);
-        if (grown == NULL) {
-            return SIM_NET_NODE_NONE;
-        }
-        net->groups = grown;
-        net->group_cap = cap;
+    if (!SIM_GROW(net->groups, net->group_cap, (size_t)net->group_count + 1u)) {
+        return SIM_NET_NODE_NONE;
     }
     char *copy = net_strdup(name);
     if (copy == NULL) {
@@ -824,23 +800,9 @@ uint32_t sim_net_add_node(sim_net *net, const char *group, uint32_t region) {
         return SIM_NET_NODE_NONE;
     }
     net_group *gr = &net->groups[g];
-    if (gr->count == gr->cap) {
-        uint32_t cap = gr->cap != 0 ? gr->cap * 2u : 8u;
-        uint32_t *grown = realloc(gr->nodes, (size_t)cap * sizeof *grown);
-        if (grown == NULL) {
-            return SIM_NET_NODE_NONE;
-        }
-        gr->nodes = grown;
-        gr->cap = cap;
-    }
-    if (net->node_count == net->node_cap) {
-        uint32_t cap = net->node_cap != 0 ? net->node_cap * 2u : 16u;
-        net_node *grown = realloc(net->nodes, (size_t)cap * sizeof *grown);
-        if (grown == NULL) {
-            return SIM_NET_NODE_NONE;
-        }
-        net->nodes = grown;
-        net->node_cap = cap;
+    if (!SIM_GROW(gr->nodes, gr->cap, (size_t)gr->count + 1u) ||
+        !SIM_GROW(net->nodes, net->node_cap, (size_t)net->node_count + 1u)) {
+        return SIM_NET_NODE_NONE;
     }
     uint32_t id = net->node_count;
     net_node *n = &net->nodes[id];

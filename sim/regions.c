@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define REGIONS_MAX_FILE_BYTES (16u * 1024u * 1024u)
 #define REGIONS_MAX_MS 3600000u
 #define REGIONS_MAX_NAME 64u
@@ -342,23 +344,20 @@ sim_regions *sim_regions_load(const char *path, sim_regions_error *err) {
         return NULL;
     }
     /* Read in growing chunks up to the size limit (no fseek: works on pipes). */
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+    size_t cap = 0, len = 0;
+    char *buf = NULL;
     bool read_error = false, too_big = false;
-    while (buf != NULL) {
+    for (;;) {
         if (len == cap) {
             if (cap > REGIONS_MAX_FILE_BYTES) {
                 too_big = true;
                 break;
             }
-            char *grown = realloc(buf, cap * 2u);
-            if (grown == NULL) {
+            if (!SIM_GROW(buf, cap, len + 4096u)) {
                 free(buf);
                 buf = NULL;
                 break;
             }
-            buf = grown;
-            cap *= 2u;
         }
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;

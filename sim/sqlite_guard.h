@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* json_valid(X) as an innocuous function.  With trusted_schema off, SQLite
 ** (before 3.41) refuses to even read a schema whose CHECK constraint calls
 ** the built-in json_valid, which it does not mark innocuous; `runs` has
@@ -100,22 +102,9 @@ static inline void sqlg_buf_put(sqlg_buf *b, const char *s, size_t n) {
     if (b->oom) {
         return;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        char *grown = realloc(b->p, cap);
-        if (grown == NULL) {
-            b->oom = true;
-            return;
-        }
-        b->p = grown;
-        b->cap = cap;
+    if (!sim_grow_append(&b->p, &b->len, &b->cap, s, n)) {
+        b->oom = true;
     }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
 }
 
 static inline void sqlg_buf_str(sqlg_buf *b, const char *s) { sqlg_buf_put(b, s, strlen(s)); }

@@ -76,20 +76,7 @@ const char *sim_yt_show(char *out, size_t size, const char *s) {
 
 void sim_ybuf_put(sim_ybuf *b, const char *s, size_t n) {
     if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1) {
-            if (cap > SIZE_MAX / 2) { b->oom = true; return; }
-            cap *= 2;
-        }
-        char *np = realloc(b->p, cap);
-        if (!np) { b->oom = true; return; }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    if (!sim_grow_append(&b->p, &b->len, &b->cap, s, n)) b->oom = true;
 }
 
 void sim_ybuf_puts(sim_ybuf *b, const char *s) { sim_ybuf_put(b, s, strlen(s)); }

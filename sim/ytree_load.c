@@ -92,7 +92,7 @@ static void strmap_free(strmap *m) {
 typedef struct yframe {
     sim_ynode *node;
     sim_ynode **items, **keys;  /* malloc'd while building */
-    size_t count, cap;
+    size_t count, items_cap, keys_cap;
     strmap index;               /* MAP: key -> position, once count > 8 */
     bool indexed;
     bool have_key;              /* MAP: the next node is a value */
@@ -270,17 +270,10 @@ static bool frame_build_index(yframe *f) {
 }
 
 static bool frame_push(yloader *ld, yframe *f, sim_ynode *value, sim_ynode *key) {
-    if (f->count == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        sim_ynode **ni = realloc(f->items, cap * sizeof *ni);
-        if (!ni) { ld_oom(ld); return false; }
-        f->items = ni;
-        if (f->node->kind == SIM_Y_MAP) {
-            sim_ynode **nk = realloc(f->keys, cap * sizeof *nk);
-            if (!nk) { ld_oom(ld); return false; }
-            f->keys = nk;
-        }
-        f->cap = cap;
+    if (!SIM_GROW(f->items, f->items_cap, f->count + 1) ||
+        (f->node->kind == SIM_Y_MAP && !SIM_GROW(f->keys, f->keys_cap, f->count + 1))) {
+        ld_oom(ld);
+        return false;
     }
     f->items[f->count] = value;
     if (f->node->kind == SIM_Y_MAP) {
@@ -558,7 +551,7 @@ static bool ld_merge(yloader *ld, yframe *f) {
     f->items = ni;
     f->keys = nk;
     f->count = o;
-    f->cap = total;
+    f->items_cap = f->keys_cap = total;
     return true;
 }
 

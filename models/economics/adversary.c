@@ -77,7 +77,7 @@ struct mdl_adversary {
     uint32_t kind;
     xr_xreceipt *receipts;       /* scratch for the honest part of a result */
     uint64_t *msg_gas;
-    size_t scratch_cap;
+    size_t receipts_cap, msg_gas_cap;
     const char *error;
 };
 
@@ -539,17 +539,10 @@ bool mdl_adversary_on_submit(mdl_adversary *a, const mdl_submit_result *res, mdl
     *honest = *forged_out = *res;
     honest->receipt_count = forged_out->receipt_count = 0;
     if (res->rc != 0) return true;
-    if (2 * res->receipt_count > a->scratch_cap) {
-        size_t cap = 2 * res->receipt_count;
-        xr_xreceipt *nr = realloc(a->receipts, cap * sizeof *nr);
-        if (nr) a->receipts = nr;
-        uint64_t *ng = nr ? realloc(a->msg_gas, cap * sizeof *ng) : NULL;
-        if (ng) a->msg_gas = ng;
-        if (!nr || !ng) {
-            sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
-            return true;
-        }
-        a->scratch_cap = cap;
+    if (!SIM_GROW(a->receipts, a->receipts_cap, 2 * res->receipt_count) ||
+        !SIM_GROW(a->msg_gas, a->msg_gas_cap, 2 * res->receipt_count)) {
+        sim_engine_fail(a->ctx.engine, &a->error, "out of memory");
+        return true;
     }
     uint64_t dest = mdl_rollup_chain_id(mdl_rollups_get(a->ctx.rs, res->rollup));
     size_t keep = 0, bad = 0, half = res->receipt_count;
