@@ -1,6 +1,6 @@
 /*
 ** The scenario's `l1:`, `rollups:` and `workload:` sections, read into the
-** configs of l1.h, rollup.h and workload.h.  Every problem is reported at its
+** configs of l1_config.h, rollup_config.h and workload_config.h.  Every problem is reported at its
 ** YAML node (file:line:col), reading goes on so one pass shows every error,
 ** unknown keys are errors, and durations, amounts and sizes need units.
 **
@@ -63,9 +63,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "chain/l1.h"
-#include "chain/rollup.h"
-#include "chain/workload.h"
+#include "chain/l1_config.h"
+#include "chain/rollup_config.h"
+#include "chain/workload_config.h"
 #include "ytree.h"
 
 typedef struct mdl_rollups_config {

@@ -1,9 +1,9 @@
 /*
 ** The adversary's configuration: the `adversary:` section's coalitions, each
 ** with its members, attack and economics, and the verifiers.byzantine entry
-** each one adds (see adversary.h).  The run is adversary.c.
+** each one adds (see adversary_config.h).  The run is adversary.c.
 */
-#include "economics/adversary.h"
+#include "economics/adversary_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,11 +9,11 @@
 
 #include <stdbool.h>
 
-#include "approaches/approach.h"
+#include "approaches/approach_config.h"
 #include "chain/chains_config.h"
-#include "economics/adversary.h"
-#include "economics/restaking.h"
-#include "relay/relayer.h"
+#include "economics/adversary_config.h"
+#include "economics/restaking_config.h"
+#include "relay/relayer_config.h"
 #include "ytree.h"
 
 typedef struct mdl_xchain_config {
