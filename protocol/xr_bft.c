@@ -595,6 +595,7 @@ uint32_t xr_bft_proposer_index(xr_bft *b, uint32_t r) {
     XR_ASSERT(b != NULL);
     uint32_t p = proposer_of(b, r);
     XR_ASSERT(p < b->vs.count);
+    INVARIANTS(b); /* proposer_of may fill the priority cache */
     return p;
 }
 
@@ -2195,10 +2196,12 @@ int xr_bft_set_next_valset(xr_bft *b, uint64_t from_height, uint64_t id,
     int rc = xr_valset_set(&b->next_vs, id, members, count);
     if (rc) {
         b->has_next = false;
+        INVARIANTS(b);
         return rc;
     }
     if (b->next_vs.total_power > MAX_TOTAL_POWER) {
         b->has_next = false;
+        INVARIANTS(b);
         return XR_ERR_OVERFLOW;
     }
     b->has_next = true;
