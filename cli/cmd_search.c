@@ -63,6 +63,7 @@
 #include "an_outfile.h"
 #include "cli_util.h"
 #include "cmds.h"
+#include "grow.h"
 #include "search_space.h"
 #include "search_yaml.h"
 #include "sha256.h"
@@ -413,13 +414,7 @@ static cand *find_cand(const search_state *st, const cand *c) {
 }
 
 static bool keep_cand(search_state *st, cand *c) {
-    if (st->count == st->cap) {
-        size_t cap = st->cap ? 2 * st->cap : 64;
-        cand **p = realloc(st->all, cap * sizeof *p);
-        if (!p) return false;
-        st->all = p;
-        st->cap = cap;
-    }
+    if (!SIM_GROW(st->all, st->cap, st->count + 1)) return false;
     st->all[st->count++] = c;
     if (!c->feasible) {
         st->infeasible++;
@@ -703,14 +698,9 @@ static bool run_local(search_state *st, size_t budget_cands) {
                     cand_free(c, st->nseeds);
                     continue;
                 }
-                if (n == cap) {
-                    cand **p = realloc(nb, 2 * cap * sizeof *p);
-                    if (!p) {
-                        cand_free(c, st->nseeds);
-                        continue;
-                    }
-                    nb = p;
-                    cap *= 2;
+                if (!SIM_GROW(nb, cap, n + 1)) {
+                    cand_free(c, st->nseeds);
+                    continue;
                 }
                 nb[n++] = c;
             }

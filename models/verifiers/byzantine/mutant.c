@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "verifiers/byzantine/byzantine.h"
 #include "xr_attest.h"
 #include "xr_keccak.h"
@@ -141,15 +142,6 @@ static uint64_t mix(uint64_t *x) {
 
 static uint64_t below(uint64_t *x, uint64_t n) { return n ? mix(x) % n : 0; }
 
-static bool grow(uint8_t **p, size_t *cap, size_t need) {
-    if (*cap >= need) return true;
-    uint8_t *q = realloc(*p, need);
-    if (!q) return false;
-    *p = q;
-    *cap = need;
-    return true;
-}
-
 /* Keeps a copy of one of v's messages for later replays. */
 static void remember(mine *my, const uint8_t *bytes, size_t len) {
     past *p = &my->ring[my->next];
@@ -167,7 +159,7 @@ static size_t finish(state *s, mdl_verifier *v, xr_bft_core *c, const uint8_t *b
                      const uint8_t *ext, uint32_t ext_n) {
     if (xr_bft_sign_core(mdl_byz_sig(v), mdl_byz_key(v), c) != 0) return 0;
     size_t need = xr_bftmsg_len(c, block_len, ext_n);
-    if (!need || !grow(&s->buf, &s->buf_cap, need)) return 0;
+    if (!need || !SIM_GROW(s->buf, s->buf_cap, need)) return 0;
     int n = xr_bftmsg_encode(c, block, block_len, ext, ext_n, s->buf, s->buf_cap);
     return n > 0 ? (size_t)n : 0;
 }
@@ -187,7 +179,7 @@ static void base_block(mdl_verifier *v, const xr_bftmsg *m, const xr_bftmsg_limi
 /* Encodes block b into s->blk; its length, 0 on failure. */
 static size_t put_block(state *s, const xr_bft_block *b) {
     size_t need = xr_bft_block_len(b->vote_count, b->payload_len);
-    if (!grow(&s->blk, &s->blk_cap, need)) return 0;
+    if (!SIM_GROW(s->blk, s->blk_cap, need)) return 0;
     int n = xr_bft_block_encode(b, s->blk, s->blk_cap);
     return n > 0 ? (size_t)n : 0;
 }
@@ -265,7 +257,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
         case 4: memset(b.proposer, 0x77, 20); break;
         default:
             if (b.vote_count >= 1) { /* the first vote twice: out of order */
-                if (!grow(&s->aux, &s->aux_cap, ((size_t)b.vote_count + 1u) * XR_BFT_BLOCK_VOTE_BYTES)) return 0;
+                if (!SIM_GROW(s->aux, s->aux_cap, ((size_t)b.vote_count + 1u) * XR_BFT_BLOCK_VOTE_BYTES)) return 0;
                 memcpy(s->aux, b.votes, XR_BFT_BLOCK_VOTE_BYTES);
                 memcpy(s->aux + XR_BFT_BLOCK_VOTE_BYTES, b.votes, (size_t)b.vote_count * XR_BFT_BLOCK_VOTE_BYTES);
                 b.votes = s->aux;
@@ -305,7 +297,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
             /* more entries than max_ext_votes: its first entry (or zeros) repeated */
             uint32_t n = lim.max_ext_votes + 1u + (uint32_t)below(x, 4);
             if (n > XR_BFT_MAX_EXT_COUNT) n = XR_BFT_MAX_EXT_COUNT;
-            if (!grow(&s->aux, &s->aux_cap, (size_t)n * XR_BFT_EXT_ENTRY_BYTES)) return 0;
+            if (!SIM_GROW(s->aux, s->aux_cap, (size_t)n * XR_BFT_EXT_ENTRY_BYTES)) return 0;
             for (uint32_t i = 0; i < n; i++) {
                 if (m->ext_count) memcpy(s->aux + (size_t)i * XR_BFT_EXT_ENTRY_BYTES, m->ext, XR_BFT_EXT_ENTRY_BYTES);
                 else memset(s->aux + (size_t)i * XR_BFT_EXT_ENTRY_BYTES, (int)i, XR_BFT_EXT_ENTRY_BYTES);
@@ -318,7 +310,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
         size_t pay_len = r == 0 ? (size_t)lim.max_payload_bytes + 1u : (size_t)lim.max_block_bytes + 1u;
         if (r == 2) { /* more votes than max_block_votes: zero votes, which never decode as signed */
             b.vote_count = lim.max_block_votes + 1u;
-            if (!grow(&s->aux, &s->aux_cap, (size_t)b.vote_count * XR_BFT_BLOCK_VOTE_BYTES)) return 0;
+            if (!SIM_GROW(s->aux, s->aux_cap, (size_t)b.vote_count * XR_BFT_BLOCK_VOTE_BYTES)) return 0;
             memset(s->aux, 0, (size_t)b.vote_count * XR_BFT_BLOCK_VOTE_BYTES);
             b.votes = s->aux;
             pay_len = 0;
@@ -338,7 +330,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
     }
     case K_EXT: {
         if (c.type != XR_BFT_PRECOMMIT || m->ext_count == 0) return 0;
-        if (!grow(&s->aux, &s->aux_cap, (size_t)m->ext_count * XR_BFT_EXT_ENTRY_BYTES)) return 0;
+        if (!SIM_GROW(s->aux, s->aux_cap, (size_t)m->ext_count * XR_BFT_EXT_ENTRY_BYTES)) return 0;
         memcpy(s->aux, m->ext, (size_t)m->ext_count * XR_BFT_EXT_ENTRY_BYTES);
         uint32_t i = (uint32_t)below(x, m->ext_count);
         xr_att_vote a;
@@ -366,7 +358,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
         if (!have) return 0;
         const past *p = &my->ring[below(x, REPLAY_RING)];
         if (!p->bytes) p = &my->ring[(my->next + REPLAY_RING - 1u) % REPLAY_RING];
-        if (!p->bytes || !grow(&s->buf, &s->buf_cap, p->len)) return 0;
+        if (!p->bytes || !SIM_GROW(s->buf, s->buf_cap, p->len)) return 0;
         memcpy(s->buf, p->bytes, p->len);
         *counter = REPLAYED;
         return p->len;
@@ -377,7 +369,7 @@ static size_t mutate(state *s, mdl_verifier *v, mine *my, const xr_bftmsg *m, in
         *counter = MALFORMED;
         if (below(x, 2)) return 1u + (size_t)below(x, n - 1u); /* cut short */
         uint32_t extra = 1u + (uint32_t)below(x, 200);
-        if (!grow(&s->buf, &s->buf_cap, n + extra)) return 0;
+        if (!SIM_GROW(s->buf, s->buf_cap, n + extra)) return 0;
         for (uint32_t j = 0; j < extra; j++) s->buf[n + j] = (uint8_t)mix(x);
         return n + extra;
     }
