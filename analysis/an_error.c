@@ -10,6 +10,7 @@ const char *an_err_name(int code) {
     static const char *const names[] = {
         "ok",   "open",      "not_sqlite", "foreign", "newer", "name",    "sql",     "io",  "nomem",
         "no_run_col", "input", "duplicate", "mixed", "metric", "ignore", "nothing", "gsl",
+        "refused",
     };
     if (code > 0 || (size_t)-code >= sizeof names / sizeof names[0]) return "?";
     return names[-code];

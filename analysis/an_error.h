@@ -28,6 +28,7 @@ typedef enum an_err {
     AN_ERR_IGNORE = -14,    /* compare: an --ignore path SQLite's JSON rejects */
     AN_ERR_NOTHING = -15,   /* nothing to work on (no ok run; no run of BASE matches one of HEAD) */
     AN_ERR_GSL = -16,       /* a GSL error */
+    AN_ERR_REFUSED = -17,   /* an output file that may not be replaced (a link, a device, a results file) */
 } an_err;
 
 /* The constant's name without the prefix ("nomem"), "?" for other codes. */

@@ -3,6 +3,7 @@
 ** with the report's SVG primitives, and the table.
 */
 #include "an_frontier.h"
+#include "an_error.h"
 #include "an_outfile.h"
 #include "an_report_internal.h"
 
@@ -235,5 +236,5 @@ int an_frontier_write_html_file(const an_frontier_doc *d, const char *path, char
     bool ok = an_frontier_write_html(d, o.f) == 0;
     if (!ok) snprintf(err, err_len, "writing '%s' failed", path);
     rc = an_outfile_end(&o, ok, ok ? err : NULL, ok ? err_len : 0);
-    return ok ? rc : AN_OUTFILE_ERR_IO;
+    return ok ? rc : AN_ERR_IO;
 }

@@ -69,7 +69,7 @@ typedef struct an_frontier_doc {
 int an_frontier_write_html(const an_frontier_doc *d, FILE *out);
 
 /* an_frontier_write_html into `path` (an_outfile).  Returns 0, or
-** AN_OUTFILE_ERR_REFUSED / AN_OUTFILE_ERR_IO with a message in err (the
+** AN_ERR_REFUSED / AN_ERR_IO (an_error.h) with a message in err (the
 ** target is then as it was). */
 int an_frontier_write_html_file(const an_frontier_doc *d, const char *path, char *err, size_t err_len);
 

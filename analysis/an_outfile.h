@@ -14,9 +14,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define AN_OUTFILE_ERR_REFUSED (-1) /* the target may not be replaced */
-#define AN_OUTFILE_ERR_IO      (-2) /* creating, writing or renaming failed */
-
 /* An output being written: the stream and the temporary's name. */
 typedef struct an_outfile {
     FILE *f;
@@ -26,17 +23,18 @@ typedef struct an_outfile {
 
 /* 0 when `path` may be written: it does not exist, or it is a regular
 ** file (not a link) that is not an SQLite database; else
-** AN_OUTFILE_ERR_REFUSED with the reason in err. */
+** AN_ERR_REFUSED (an_error.h) with the reason in err. */
 int an_outfile_check(const char *path, char *err, size_t err_len);
 
 /* Checks `path` and creates its temporary "<path>.tmp-<pid>-<n>" with
-** O_CREAT|O_EXCL|O_NOFOLLOW; fills *o.  Returns 0 or AN_OUTFILE_ERR_*. */
+** O_CREAT|O_EXCL|O_NOFOLLOW; fills *o.  Returns 0, AN_ERR_REFUSED or
+** AN_ERR_IO. */
 int an_outfile_begin(an_outfile *o, const char *path, char *err, size_t err_len);
 
 /* When `keep` is true: flushes and syncs the temporary, checks the target
 ** again and renames the temporary over it.  Otherwise, or on any failure,
-** removes the temporary.  Always releases *o.  Returns 0 or
-** AN_OUTFILE_ERR_* (then the target is as it was). */
+** removes the temporary.  Always releases *o.  Returns 0, AN_ERR_REFUSED or
+** AN_ERR_IO (then the target is as it was). */
 int an_outfile_end(an_outfile *o, bool keep, char *err, size_t err_len);
 
 #endif

@@ -281,8 +281,8 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
 
 /*
 ** an_report_write_html into `html_path`, through `html_path`.tmp renamed
-** into place (removed on failure).  Returns 0 or AN_ERR_IO / _SQL /
-** _NOMEM with a message in err.
+** into place (removed on failure).  Returns 0 or AN_ERR_REFUSED / _IO /
+** _SQL / _NOMEM with a message in err.
 */
 int an_report_write_html_file(const an_report *r, const char *html_path, char *err, size_t err_len);
 

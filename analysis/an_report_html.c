@@ -1032,8 +1032,9 @@ int an_report_write_html(const an_report *r, FILE *out, char *err, size_t err_le
 int an_report_write_html_file(const an_report *r, const char *html_path, char *err, size_t err_len) {
     assert(r != NULL && html_path != NULL);
     an_outfile o;
-    if (an_outfile_begin(&o, html_path, err, err_len) != 0) return AN_ERR_IO;
-    int rc = an_report_write_html(r, o.f, err, err_len);
+    int rc = an_outfile_begin(&o, html_path, err, err_len);
+    if (rc != 0) return rc; /* AN_ERR_REFUSED or AN_ERR_IO */
+    rc = an_report_write_html(r, o.f, err, err_len);
     if (an_outfile_end(&o, rc == 0, rc == 0 ? err : NULL, rc == 0 ? err_len : 0) != 0 && rc == 0) rc = AN_ERR_IO;
     return rc;
 }
