@@ -40,3 +40,13 @@ grep -q '; 0 ran now)' "$TMP/out2" || fail "resume ran again: $(cat "$TMP/out2")
 cmp -s "$TMP/t-shrunk.yaml" "$TMP/first.yaml" || fail "the resumed search wrote another file"
 ok "a tiny search runs, shrinks, writes a scenario xrsim run reproduces, and resumes"
 
+# the other objectives on the same candidate: the forged value (found, and
+# shrunk to acting at 0 s), the longest stall (29 s here: below the 30 s bound)
+(cd "$TMP" && tiny --objective forged_value --shrunk fv.yaml >fv 2>&1) || fail "forged_value: $(cat "$TMP/fv")"
+grep -q 'forged_value 100 ETH' "$TMP/fv" || fail "forged_value: $(cat "$TMP/fv")"
+grep -q 'moves kept: at 20s -> 0s' "$TMP/fv" || fail "forged_value shrink: $(cat "$TMP/fv")"
+(cd "$TMP" && tiny --objective stall >st 2>&1) || fail "stall: $(cat "$TMP/st")"
+grep -q 'stall 29.001 s' "$TMP/st" || fail "stall: $(cat "$TMP/st")"
+grep -q 'no attack with stall above 30 s in every seed within 1 runs' "$TMP/st" || fail "stall: $(cat "$TMP/st")"
+ok "objectives forged_value and stall"
+
