@@ -2,6 +2,7 @@
 ** Helpers shared by the subcommands that run scenarios (see cli_util.h).
 */
 #include "cli_util.h"
+#include "cmds.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -126,4 +127,25 @@ cli_run_outcome cli_run_recorded(sim_rec *rec, const mdl_scenario *scn, mdl_worl
         return CLI_RUN_FAILED;
     }
     return CLI_RUN_OK;
+}
+
+int cli_usage_error(const char *cmd, const char *msg, const char *arg) {
+    fprintf(stderr, "xrsim %s: %s%s%s\n", cmd, msg, arg ? " " : "", arg ? arg : "");
+    fputs(cli_usage(cmd), stderr);
+    return 2;
+}
+
+int cli_common_arg(const char *cmd, const char *arg, bool *quiet, const char **file) {
+    if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+        *quiet = true;
+        return 0;
+    }
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+        fputs(cli_usage(cmd), stdout);
+        return -1;
+    }
+    if (arg[0] == '-' && arg[1] != '\0') return cli_usage_error(cmd, "unknown option", arg);
+    if (*file != NULL) return cli_usage_error(cmd, "one scenario file at a time; also got", arg);
+    *file = arg;
+    return 0;
 }

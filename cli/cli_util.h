@@ -31,6 +31,16 @@ extern volatile sig_atomic_t cli_stop_flag;
 ** stop as for SIGTERM) into cli_stop_flag. */
 void cli_catch_stop_signals(void);
 
+/* "xrsim CMD: MSG ARG" and CMD's usage on stderr; returns 2 (the exit
+** status of a usage error). */
+int cli_usage_error(const char *cmd, const char *msg, const char *arg);
+
+/* The arguments every scenario command takes alike, after its own
+** options: --quiet/-q, --help/-h (prints CMD's usage; returns -1), an
+** unknown option (2), the scenario FILE (the first non-option) and a second
+** one (2).  Returns 0 when it took arg. */
+int cli_common_arg(const char *cmd, const char *arg, bool *quiet, const char **file);
+
 /* How one recorded run ended (cli_run_recorded). */
 typedef enum cli_run_outcome {
     CLI_RUN_OK = 0,          /* completed and committed */

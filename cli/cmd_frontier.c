@@ -71,11 +71,7 @@ typedef struct frontier_args {
     bool quiet;
 } frontier_args;
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "xrsim frontier: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs(cli_usage("frontier"), stderr);
-    return 2;
-}
+static int usage_error(const char *msg, const char *arg) { return cli_usage_error("frontier", msg, arg); }
 
 static char *dup_n(const char *s, size_t n) {
     char *p = malloc(n + 1);
@@ -193,17 +189,9 @@ static int parse_args(int argc, char **argv, frontier_args *a) {
         } else if (strcmp(arg, "--db") == 0) {
             if (!has_next) return usage_error("--db needs a file name", NULL);
             a->out = argv[++i];
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->quiet = true;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(cli_usage("frontier"), stdout);
-            return -1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return usage_error("unknown option", arg);
-        } else if (a->file == NULL) {
-            a->file = arg;
         } else {
-            return usage_error("one scenario file at a time; also got", arg);
+            int crc = cli_common_arg("frontier", arg, &a->quiet, &a->file);
+            if (crc) return crc;
         }
         if (rc) return rc;
     }

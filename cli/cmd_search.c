@@ -136,11 +136,7 @@ typedef struct search_state {
 
 /* ---- arguments ------------------------------------------------------------ */
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "xrsim search: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs(cli_usage("search"), stderr);
-    return 2;
-}
+static int usage_error(const char *msg, const char *arg) { return cli_usage_error("search", msg, arg); }
 
 static bool parse_u64(const char *v, uint64_t lo, uint64_t hi, uint64_t *out) {
     char *end;
@@ -207,17 +203,9 @@ static int parse_args(int argc, char **argv, search_args *a) {
             a->shrunk = argv[++i];
         } else if (strcmp(arg, "--fail-if-found") == 0) {
             a->fail_if_found = true;
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->quiet = true;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(cli_usage("search"), stdout);
-            return -1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return usage_error("unknown option", arg);
-        } else if (a->file == NULL) {
-            a->file = arg;
         } else {
-            return usage_error("one scenario file at a time; also got", arg);
+            int crc = cli_common_arg("search", arg, &a->quiet, &a->file);
+            if (crc) return crc;
         }
     }
     if (a->file == NULL) return usage_error("missing scenario FILE", NULL);

@@ -115,11 +115,7 @@ typedef struct tally {
     bool worker_failed;  /* a worker could not start, crashed or could not close its file */
 } tally;
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "xrsim sweep: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs(cli_usage("sweep"), stderr);
-    return 2;
-}
+static int usage_error(const char *msg, const char *arg) { return cli_usage_error("sweep", msg, arg); }
 
 /* Returns 0, the exit status of a usage error, or -1 after --help. */
 static int parse_args(int argc, char **argv, sweep_args *a) {
@@ -151,17 +147,9 @@ static int parse_args(int argc, char **argv, sweep_args *a) {
             if (!sim_sweep_parse_shard(argv[++i], &a->shard_k, &a->shard_n)) {
                 return usage_error("--shard wants K/N with 1 <= K <= N, got", argv[i]);
             }
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->quiet = true;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(cli_usage("sweep"), stdout);
-            return -1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return usage_error("unknown option", arg);
-        } else if (a->file == NULL) {
-            a->file = arg;
         } else {
-            return usage_error("one scenario file at a time; also got", arg);
+            int crc = cli_common_arg("sweep", arg, &a->quiet, &a->file);
+            if (crc) return crc;
         }
     }
     if (a->file == NULL) return usage_error("missing scenario FILE", NULL);
