@@ -40,28 +40,35 @@ static double xblock_rate(double lambda_per_s, double bt_s, bool all_blocks) {
     return (1.0 - exp(-lambda_per_s * bt_s)) / bt_s;
 }
 
+/* XBlocks per second of one confirmation level of rollup i, from the
+** messages the workload sends from it. */
+static double rollup_xblocks_per_s(const mdl_scenario *s, size_t i) {
+    const mdl_rollup_config *r = &s->xchain.rollups.items[i];
+    const mdl_workload_config *wc = &s->xchain.workload;
+    double lambda = 0;
+    for (size_t k = 0; k < wc->count; k++)
+        if (wc->routes[k].from == i) lambda += wc->routes[k].rate_per_s;
+    return xblock_rate(lambda, sim_lat_mean_ns(&r->block_time) / 1e9, r->xblocks == MDL_XBLOCKS_ALL);
+}
+
+/* When rollup i's Finalized copies start: once its first batch is final on
+** L1, the batch interval plus L1 finality (slot x epoch x epochs). */
+static double finalized_after_s(const mdl_scenario *s, size_t i) {
+    const mdl_l1_config *l1 = &s->xchain.l1;
+    return sim_lat_mean_ns(&s->xchain.rollups.items[i].batch_interval) / 1e9 +
+           (double)l1->slot_ns * l1->epoch_slots * l1->finality_epochs / 1e9;
+}
+
 static double attestations_per_s(const mdl_scenario *s) {
     const mdl_xblock_synth_cfg *syn = &s->consensus.synthetic;
-    double r = 0;
+    double r = 0, dur = (double)s->duration_ns / 1e9;
     if (syn->chains > 0 && syn->interval_ns > 0) r += syn->chains * 1e9 / (double)syn->interval_ns;
-    const mdl_rollups_config *rc = &s->xchain.rollups;
-    const mdl_workload_config *wc = &s->xchain.workload;
-    for (size_t i = 0; i < rc->count; i++) {
-        double lambda = 0;
-        for (size_t k = 0; k < wc->count; k++)
-            if (wc->routes[k].from == i) lambda += wc->routes[k].rate_per_s;
-        double bt = sim_lat_mean_ns(&rc->items[i].block_time) / 1e9;
-        double x = xblock_rate(lambda, bt, rc->items[i].xblocks == MDL_XBLOCKS_ALL);
-        /* the Finalized copies start once the first batch is final on L1:
-        ** the batch interval plus L1 finality (slot x epoch x epochs); over
-        ** a shorter run they never come, over a longer one they count for
-        ** the part after it */
-        const mdl_l1_config *l1 = &s->xchain.l1;
-        double fin_after = sim_lat_mean_ns(&rc->items[i].batch_interval) / 1e9 +
-                           (double)l1->slot_ns * l1->epoch_slots * l1->finality_epochs / 1e9;
-        double dur = (double)s->duration_ns / 1e9;
+    for (size_t i = 0; i < s->xchain.rollups.count; i++) {
+        /* over a run shorter than finality the Finalized copies never come,
+        ** over a longer one they count for the part after it */
+        double fin_after = finalized_after_s(s, i);
         double share = dur > fin_after ? (dur - fin_after) / dur : 0;
-        r += x * (1.0 + share);
+        r += rollup_xblocks_per_s(s, i) * (1.0 + share);
     }
     return r;
 }
@@ -72,21 +79,13 @@ static double attestations_per_s(const mdl_scenario *s) {
 ** XBlocks it releases in all (returned): each verifier signs every one, so
 ** its own candidate pool holds them. */
 static double finalized_burst(const mdl_scenario *s, uint32_t *streams) {
-    const mdl_rollups_config *rc = &s->xchain.rollups;
-    const mdl_workload_config *wc = &s->xchain.workload;
-    const mdl_l1_config *l1 = &s->xchain.l1;
     double dur = (double)s->duration_ns / 1e9, released = 0;
     *streams = 0;
-    for (size_t i = 0; i < rc->count; i++) {
-        double lambda = 0;
-        for (size_t k = 0; k < wc->count; k++)
-            if (wc->routes[k].from == i) lambda += wc->routes[k].rate_per_s;
-        double bt = sim_lat_mean_ns(&rc->items[i].block_time) / 1e9;
-        double fin_after = sim_lat_mean_ns(&rc->items[i].batch_interval) / 1e9 +
-                           (double)l1->slot_ns * l1->epoch_slots * l1->finality_epochs / 1e9;
+    for (size_t i = 0; i < s->xchain.rollups.count; i++) {
+        double fin_after = finalized_after_s(s, i);
         if (dur <= fin_after) continue;
         (*streams)++;
-        released += xblock_rate(lambda, bt, rc->items[i].xblocks == MDL_XBLOCKS_ALL) * fin_after;
+        released += rollup_xblocks_per_s(s, i) * fin_after;
     }
     return released;
 }
@@ -153,7 +152,7 @@ void cli_mem_estimate_of(const mdl_scenario *s, cli_mem_estimate *out) {
     double released = finalized_burst(s, &fin_streams);
     if (fin_streams > 0) {
         double per_v = (double)fin_streams * (cfg->att_window + cfg->att_window_down + 1u) +
-                       v * rate * h / v; /* its latest votes of a height too */
+                       rate * h; /* its latest votes of a height too */
         if (per_v > (double)cfg->max_ext_votes) per_v = (double)cfg->max_ext_votes;
         double bv = v * per_v;
         if (bv > (double)cap) bv = (double)cap;
