@@ -149,3 +149,15 @@ int cli_common_arg(const char *cmd, const char *arg, bool *quiet, const char **f
     *file = arg;
     return 0;
 }
+
+int cli_set_arg(const char *cmd, int argc, char **argv, int *i, const char **sets, size_t *count) {
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--set") == 0 || strcmp(arg, "-s") == 0) {
+        if (*i + 1 >= argc) return cli_usage_error(cmd, "--set needs key.path=value", NULL);
+        sets[(*count)++] = argv[++*i];
+        return 1;
+    }
+    if (strncmp(arg, "--set=", 6) != 0) return 0;
+    sets[(*count)++] = arg + 6;
+    return 1;
+}

@@ -41,6 +41,11 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg);
 ** one (2).  Returns 0 when it took arg. */
 int cli_common_arg(const char *cmd, const char *arg, bool *quiet, const char **file);
 
+/* An override: `--set K=V` / `-s K=V` (taking argv[*i + 1], *i moves past
+** it) or `--set=K=V`, appended to sets[*count].  Returns 1 when argv[*i]
+** was one, 0 when it was not, 2 (a usage error) when its value is missing. */
+int cli_set_arg(const char *cmd, int argc, char **argv, int *i, const char **sets, size_t *count);
+
 /* How one recorded run ended (cli_run_recorded). */
 typedef enum cli_run_outcome {
     CLI_RUN_OK = 0,          /* completed and committed */

@@ -136,12 +136,10 @@ static int parse_args(int argc, char **argv, frontier_args *a) {
         const char *arg = argv[i];
         bool has_next = i + 1 < argc;
         int rc = 0;
-        if (strcmp(arg, "--set") == 0 || strcmp(arg, "-s") == 0) {
-            if (!has_next) return usage_error("--set needs key.path=value", NULL);
-            a->sets[a->set_count++] = argv[++i];
-        } else if (strncmp(arg, "--set=", 6) == 0) {
-            a->sets[a->set_count++] = arg + 6;
-        } else if (strcmp(arg, "--vary") == 0) {
+        int set = cli_set_arg("frontier", argc, argv, &i, a->sets, &a->set_count);
+        if (set == 2) return 2;
+        if (set == 1) continue;
+        if (strcmp(arg, "--vary") == 0) {
             if (!has_next) return usage_error("--vary needs KEY=LO..HI", NULL);
             rc = parse_vary(a, argv[++i]);
         } else if (strcmp(arg, "--over") == 0) {

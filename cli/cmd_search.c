@@ -156,12 +156,10 @@ static int parse_args(int argc, char **argv, search_args *a) {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         bool has_next = i + 1 < argc;
-        if (strcmp(arg, "--set") == 0 || strcmp(arg, "-s") == 0) {
-            if (!has_next) return usage_error("--set needs key.path=value", NULL);
-            a->sets[a->set_count++] = argv[++i];
-        } else if (strncmp(arg, "--set=", 6) == 0) {
-            a->sets[a->set_count++] = arg + 6;
-        } else if (strcmp(arg, "--objective") == 0) {
+        int set = cli_set_arg("search", argc, argv, &i, a->sets, &a->set_count);
+        if (set == 2) return 2;
+        if (set == 1) continue;
+        if (strcmp(arg, "--objective") == 0) {
             if (!has_next) return usage_error("--objective needs pnl, forged_value or stall", NULL);
             const char *v = argv[++i];
             int k = -1;
